@@ -1,0 +1,3 @@
+from kfsreport.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,51 @@
+"""The build pipeline: load → validate → render → print → write.
+
+Nothing is written until every file has been loaded, validated and rendered; a problem
+anywhere stops the build with every problem found, and the previous outputs stay as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kfsreport.load import load_project
+from kfsreport.markdown import slug
+from kfsreport.output import output_lock, write_outputs
+from kfsreport.pdf import write_pdf_bytes
+from kfsreport.render import render
+from kfsreport.schema import ReportSettings
+from kfsreport.templates import template_dirs
+from kfsreport.validate import validate
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    written: list[Path]
+
+
+def build(project: Path, formats: Sequence[str] | None = None, out_dir: Path | None = None) -> BuildResult:
+    """Build the report in `project` into `out_dir` (default `project/output`)."""
+    sources, problems = load_project(project)
+    report = validate(sources, problems)
+    wanted = list(formats or report.settings.formats)
+    document = render(report, wanted, problems)
+    pdf = None
+    if document.print_html is not None:
+        pdf = write_pdf_bytes(document.print_html, report.root, template_dirs(report.root), problems)
+    problems.raise_if_any()
+    target = (out_dir or report.root / "output").resolve()
+    name = output_name(report.settings)
+    files: dict[Path, bytes] = {}
+    if document.screen_html is not None:
+        files[target / f"{name}.html"] = document.screen_html.encode("utf-8")
+    if pdf is not None:
+        files[target / f"{name}.pdf"] = pdf
+    with output_lock(target):
+        return BuildResult(write_outputs(files))
+
+
+def output_name(settings: ReportSettings) -> str:
+    """`output_name` from report.yaml, or the title as a file name: `arsrapport-2025`."""
+    return settings.output_name or slug(settings.title)

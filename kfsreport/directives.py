@@ -1,0 +1,100 @@
+"""What content can name in `{{ … }}`: directives, key figures, cross-references, filters.
+
+README's "Direktiv" section lists the same names; tests render each one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from kfsreport import locale
+from kfsreport.errors import suggest
+from kfsreport.expressions import ExpressionError
+from kfsreport.markdown import Heading
+from kfsreport.schema import Facts, KeyFigure, ReportSettings
+
+
+class FigureValue:
+    """A key figure from the facts: `{{ tal.x }}` gives number and unit, `.varde` the number."""
+
+    def __init__(self, figure: KeyFigure) -> None:
+        self._figure = figure
+
+    @property
+    def varde(self) -> str:
+        return locale.number(self._figure.value, self._figure.decimals, self._figure.signed)
+
+    @property
+    def enhet(self) -> str:
+        return self._figure.unit or ""
+
+    @property
+    def kalla(self) -> str:
+        return self._figure.source or ""
+
+    def __str__(self) -> str:
+        figure = self._figure
+        return locale.with_unit(figure.value, figure.unit, figure.decimals, figure.signed)
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
+class Directive:
+    """Generated material placed by name, such as `{{ plan }}`: renders a partial template."""
+
+    def __init__(self, render: Callable[[], str]) -> None:
+        self._render = render
+
+    def __html__(self) -> str:
+        return self._render()
+
+
+DIRECTIVES = {
+    "riktade_uppdrag": "partials/assignments.html.j2",
+    "plan": "partials/plan.html.j2",
+    "slutsatser": "partials/conclusions.html.j2",
+    "rekommendationer": "partials/recommendations.html.j2",
+    "uppdragsbeskrivning": "partials/standing_assignment.html.j2",
+}
+
+
+def section_label(heading: Heading) -> str:
+    """How the text names a heading: `kapitel 3`, `avsnitt 3.1` or its title in quotes."""
+    if heading.number and heading.level == 1:
+        return f"kapitel {heading.number}"
+    if heading.number:
+        return f"avsnitt {heading.number}"
+    return f"avsnittet ”{heading.title}”"
+
+
+def namespace(
+    settings: ReportSettings,
+    facts: Facts,
+    anchors: dict[str, Heading],
+    render_partial: Callable[[str], str],
+) -> dict[str, Any]:
+    """The names content expressions can use; directives render through `render_partial`."""
+
+    def ref(anchor: str) -> Markup:
+        heading = anchors.get(anchor)
+        if heading is None:
+            raise ExpressionError(
+                f"ref(\"{anchor}\"): ingen rubrik har id:t '{anchor}' {suggest(anchor, anchors)}".rstrip()
+            )
+        return Markup('<a class="xref" href="#{}">{}</a>').format(anchor, section_label(heading))
+
+    def directive(template: str) -> Directive:
+        return Directive(lambda: render_partial(template))
+
+    names: dict[str, Any] = {name: directive(template) for name, template in DIRECTIVES.items()}
+    names.update(
+        rapport=settings,
+        fakta=facts,
+        tal={key: FigureValue(figure) for key, figure in facts.figures.items()},
+        ref=ref,
+    )
+    return names

@@ -1,0 +1,114 @@
+"""The `{{ … }}` expressions in chapters, evaluated in Jinja's sandbox.
+
+Content can name the report settings (`rapport`), the facts (`fakta`), the key figures
+(`tal`), the directives (`plan`, `riktade_uppdrag`, `slutsatser`, `rekommendationer`),
+`ref("id")` for a cross-reference, and the formatting filters. Anything else is an error
+with a "menade du …?" suggestion. The sandbox stops content from reaching Python internals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
+
+from kfsreport import locale
+from kfsreport.errors import suggest
+
+
+def _to_date(value: Any) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"'{value}' är inte ett datum (ÅÅÅÅ-MM-DD)") from None
+
+
+CONTENT_FILTERS: dict[str, Callable[..., Any]] = {
+    "datum": lambda value: locale.date(_to_date(value)),
+    "tal": lambda value, decimals=None: locale.number(float(value), decimals),
+    "procent": lambda value, decimals=None: locale.percent(float(value), decimals),
+    "tkr": lambda value: locale.with_unit(float(value), "tkr"),
+}
+"""Filters for inline values: `{{ fakta.plan.decided | datum }}` → 17 februari 2025."""
+
+
+class ExpressionError(Exception):
+    """An expression that cannot be evaluated; the message is Swedish and says what to do."""
+
+
+class _Undefined(StrictUndefined):
+    """StrictUndefined whose error names the closest existing name."""
+
+    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
+        name = str(self._undefined_name)
+        owner = self._undefined_obj
+        candidates = _names_of(owner) if owner is not None and owner is not Ellipsis else []
+        candidates = candidates or list(getattr(self, "_kfs_names", []))
+        raise UndefinedError(f"'{name}' finns inte {suggest(name, candidates)}".rstrip())
+
+
+def _names_of(owner: Any) -> list[str]:
+    if isinstance(owner, Mapping):
+        return [str(key) for key in owner]
+    fields = getattr(type(owner), "model_fields", None)
+    if fields:
+        return list(fields)
+    return [name for name in dir(owner) if not name.startswith("_")]
+
+
+class Evaluator:
+    """Compiles and evaluates content expressions against one namespace."""
+
+    def __init__(self, namespace: dict[str, Any], filters: dict[str, Callable[..., Any]]) -> None:
+        names = sorted(namespace) + sorted(filters)
+        undefined = type("Undefined", (_Undefined,), {"_kfs_names": names})
+        self.env = SandboxedEnvironment(undefined=undefined, autoescape=True)
+        self.env.filters.update(filters)
+        self.namespace = namespace
+
+    def check_syntax(self, source: str) -> None:
+        """Raise ExpressionError if `source` is not a valid expression."""
+        try:
+            self.env.compile_expression(source, undefined_to_none=False)
+        except TemplateSyntaxError as error:
+            raise ExpressionError(_syntax_message(source, error)) from None
+
+    def evaluate(self, source: str) -> Markup:
+        """The HTML for `source`: Markup from directives, escaped text from values."""
+        self.check_syntax(source)
+        compiled = self.env.compile_expression(source, undefined_to_none=False)
+        try:
+            value = compiled(**self.namespace)
+            if isinstance(value, StrictUndefined):
+                str(value)
+            if callable(value) and not hasattr(value, "__html__"):
+                raise ExpressionError(f"'{source}' behöver parenteser med ett värde, t.ex. ref(\"id\")")
+            return escape(value)
+        except UndefinedError as error:
+            raise ExpressionError(f"{{{{ {source} }}}}: {error}.") from None
+        except SecurityError:
+            raise ExpressionError(f"{{{{ {source} }}}} försöker nå något som inte är tillåtet.") from None
+        except ExpressionError:
+            raise
+        except (TypeError, ValueError, LookupError, ArithmeticError) as error:
+            raise ExpressionError(f"{{{{ {source} }}}} kan inte beräknas ({error}).") from None
+
+
+def _syntax_message(source: str, error: TemplateSyntaxError) -> str:
+    if error.message and error.message.startswith("No filter named"):
+        name = error.message.split("'")[1]
+        return (
+            f"{{{{ {source} }}}}: filtret '{name}' finns inte "
+            f"{suggest(name, CONTENT_FILTERS) or '(filter: ' + ', '.join(CONTENT_FILTERS) + ')'}."
+        )
+    return (
+        f"{{{{ {source} }}}} är inte ett giltigt uttryck ({error.message}). "
+        "Skriv till exempel {{ tal.norsjo_invanare }} eller {{ plan }}."
+    )

@@ -1,0 +1,144 @@
+"""Stage 1, load: read report.yaml, the facts file and the chapters from a report folder.
+
+Only files inside the folder are read; a path or symlink that leads outside it is an error.
+Text is decoded strictly (UTF-8, with or without BOM, or UTF-16 with BOM) and line endings
+are normalised, so later stages see the same text whatever editor saved it.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+from kfsreport.errors import Problems, relative
+from kfsreport.yamlfile import Located, read_yaml
+
+SETTINGS_FILE = "report.yaml"
+FACTS_FILE = "data/facts.yaml"
+CONTENT_DIR = "content"
+MAX_TEXT_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class ChapterSource:
+    """One chapter file: its front matter and its Markdown body with the body's first line."""
+
+    path: str
+    front: Located | None
+    body: str
+    body_line: int
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything read from the report folder, not yet validated."""
+
+    root: Path
+    settings: Located | None
+    facts: Located | None
+    chapters: list[ChapterSource]
+
+
+def load_project(root: Path) -> tuple[Sources, Problems]:
+    """Read report.yaml, data/facts.yaml and content/*.md; collect what cannot be read."""
+    root = root.resolve()
+    problems = Problems()
+    if not (root / SETTINGS_FILE).is_file():
+        problems.fail(
+            SETTINGS_FILE,
+            None,
+            f"filen saknas i {root}.",
+            "Kör kommandot i rapportmappen eller ange mappen med --project.",
+        )
+        return Sources(root, None, None, []), problems
+    settings = _load_yaml(root, SETTINGS_FILE, problems)
+    facts = _load_yaml(root, FACTS_FILE, problems) if (root / FACTS_FILE).exists() else None
+    chapters = [
+        chapter
+        for path in sorted((root / CONTENT_DIR).glob("*.md"))
+        if (chapter := _load_chapter(root, path, problems)) is not None
+    ]
+    if not chapters:
+        problems.fail(
+            CONTENT_DIR, None, "mappen innehåller inga kapitel (.md-filer).", "Lägg till minst ett."
+        )
+    return Sources(root, settings, facts, chapters), problems
+
+
+def read_text(root: Path, path: Path, problems: Problems) -> str | None:
+    """Read a text file inside `root`, decoded and with \\n line endings; None on failure."""
+    name = relative(path, root)
+    resolved = inside(root, path)
+    if resolved is None:
+        problems.fail(name, None, "filen pekar ut ur rapportmappen och läses inte.", "Kopiera in filen.")
+        return None
+    data = resolved.read_bytes()
+    if len(data) > MAX_TEXT_BYTES:
+        problems.fail(name, None, f"filen är större än {MAX_TEXT_BYTES // 1_000_000} MB.")
+        return None
+    text = _decode(data, name, problems)
+    if text is None:
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def inside(root: Path, path: Path) -> Path | None:
+    """The real path of `path` if it lies inside `root` (symlinks followed), else None."""
+    resolved = path.resolve()
+    return resolved if resolved.is_relative_to(root.resolve()) else None
+
+
+def _decode(data: bytes, name: str, problems: Problems) -> str | None:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            problems.fail(name, None, "filen är trasig UTF-16-text.", "Spara den som UTF-8.")
+            return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        problems.fail(
+            name,
+            line,
+            "filen är inte sparad som UTF-8 (troligen Windows-1252 från Word eller Excel).",
+            "Spara om den som UTF-8 i din textredigerare.",
+        )
+        return None
+
+
+def _load_yaml(root: Path, name: str, problems: Problems) -> Located | None:
+    text = read_text(root, root / name, problems)
+    if text is None:
+        return None
+    return read_yaml(text, name, problems)
+
+
+def _load_chapter(root: Path, path: Path, problems: Problems) -> ChapterSource | None:
+    name = relative(path, root)
+    text = read_text(root, path, problems)
+    if text is None:
+        return None
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        problems.fail(
+            name,
+            1,
+            "kapitlet börjar inte med front matter.",
+            "Börja filen med raden ---, sedan title: Kapitlets rubrik och en rad ---.",
+        )
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        problems.fail(
+            name,
+            1,
+            "front matter (raderna överst mellan ---) har inget avslutande ---.",
+            "Lägg till en rad med --- efter de sista inställningarna.",
+        )
+        return None
+    front = read_yaml("\n".join(lines[1:end]), name, problems, first_line=2)
+    body = "\n".join(lines[end + 1 :])
+    return ChapterSource(name, front, body, body_line=end + 2)

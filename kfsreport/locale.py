@@ -1,0 +1,51 @@
+"""Swedish number and date formatting through Babel: `1 417 tkr`, `6,9 %`, `17 februari 2025`.
+
+Thousands are grouped with a no-break space and the minus sign is U+2212, as CLDR's
+Swedish locale says; a unit is joined to its number with a no-break space so the two
+never end up on different lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date
+from babel.numbers import format_decimal, get_minus_sign_symbol
+
+LOCALE = "sv_SE"
+NBSP = "\u00a0"
+MINUS = get_minus_sign_symbol(LOCALE)
+
+
+def number(value: float, decimals: int | None = None, signed: bool = False) -> str:
+    """`3894` → `3 894`; `6.9` → `6,9`; `-8` → `−8`; with `signed`, `60` → `+60`."""
+    if decimals is None:
+        decimals = _decimals_of(value)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    text = format_decimal(abs(value), format=pattern, locale=LOCALE, decimal_quantization=True)
+    if value < 0 and text.strip("0,") != "":
+        return MINUS + text
+    return ("+" + text) if signed and value > 0 else text
+
+
+def with_unit(value: float, unit: str | None, decimals: int | None = None, signed: bool = False) -> str:
+    """A number and its unit: `6,9 %`, `1 417 tkr`, `3 894 invånare`."""
+    text = number(value, decimals, signed)
+    return f"{text}{NBSP}{unit}" if unit else text
+
+
+def percent(value: float, decimals: int | None = None, signed: bool = False) -> str:
+    """`6.9` → `6,9 %` (the value is already in per cent)."""
+    return with_unit(value, "%", decimals, signed)
+
+
+def date(value: dt.date) -> str:
+    """`2025-02-17` → `17 februari 2025`."""
+    return str(format_date(value, format="d MMMM y", locale=LOCALE))
+
+
+def _decimals_of(value: float) -> int:
+    if float(value).is_integer():
+        return 0
+    text = f"{value:.4f}".rstrip("0")
+    return len(text.split(".")[1])

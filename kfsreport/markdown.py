@@ -1,0 +1,317 @@
+"""Chapters in Markdown: parsing with markdown-it-py, heading ids and automatic numbering.
+
+The parser is CommonMark with tables, footnotes, fenced containers (`::: faktaruta`,
+`::: citat`), `{#id .class}` after headings and, as block and inline tokens, the report's
+`{{ … }}` expressions (directives and inline values, evaluated later in a sandbox).
+Raw HTML is off: it shows as text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from kfsreport.errors import Problems
+
+BOX_KINDS = {"faktaruta": "Faktaruta", "citat": "Citat"}
+ALLOWED_ATTRS = ("id", "class")
+_HEADING_ATTRS = re.compile(r"\s*\{([^{}]*)\}\s*$")
+_BLOCK_EXPR = re.compile(r"^\{\{(.+?)\}\}\s*$")
+
+
+@dataclass
+class Heading:
+    """A chapter title (level 1) or a heading inside a chapter (levels 2–5)."""
+
+    level: int
+    title: str
+    id: str
+    line: int
+    path: str
+    explicit_id: bool = False
+    number: str | None = None
+
+
+@dataclass
+class Expression:
+    """A `{{ … }}` in a chapter: a block directive or an inline value."""
+
+    source: str
+    line: int
+    block: bool
+
+
+@dataclass
+class ParsedChapter:
+    path: str
+    title: str
+    numbered: bool
+    tokens: list[Token]
+    headings: list[Heading]
+    expressions: list[Expression] = field(default_factory=list)
+    number: int | None = None
+
+    @property
+    def id(self) -> str:
+        return self.headings[0].id
+
+
+def make_parser() -> MarkdownIt:
+    """The one Markdown parser of the project, configured as README describes."""
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})
+    md.enable("table")
+    md.use(footnote_plugin)
+    md.use(attrs_plugin, allowed=ALLOWED_ATTRS)
+    md.use(attrs_block_plugin, allowed=ALLOWED_ATTRS)
+    md.use(container_plugin, name="box", validate=lambda params, *args: bool(params.strip()))
+    md.block.ruler.before("paragraph", "kfs_directive", _directive_block)
+    md.inline.ruler.before("text", "kfs_value", _value_inline)
+    md.core.ruler.before("inline", "kfs_heading_attrs", _heading_attrs)
+    # Every link and image reaches our own checks (render.py), which refuse with a location.
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
+
+
+def parse_chapter(
+    md: MarkdownIt,
+    path: str,
+    title: str,
+    numbered: bool,
+    chapter_id: str | None,
+    body: str,
+    body_line: int,
+    problems: Problems,
+) -> ParsedChapter:
+    """Parse one chapter body into tokens; collect its headings and `{{ … }}` expressions."""
+    env: dict[str, object] = {"docId": slug(path.rsplit("/", 1)[-1].removesuffix(".md"))}
+    tokens = md.parse(body, env)
+    offset = body_line - 1
+    _shift_lines(tokens, offset)
+    chapter = Heading(1, title, chapter_id or slug(title), 1, path, explicit_id=bool(chapter_id))
+    chapter_tokens = ParsedChapter(path, title, numbered, tokens, [chapter])
+    for token in tokens:
+        _check_token(token, chapter_tokens, problems)
+    chapter_tokens.headings.extend(_headings(tokens, path, problems))
+    chapter_tokens.expressions.extend(_expressions(tokens))
+    return chapter_tokens
+
+
+def number_chapters(chapters: list[ParsedChapter], depth: int, problems: Problems) -> None:
+    """Number chapters 1, 2 … and sections 2.1 … (down to `depth`); make every id unique."""
+    count = 0
+    seen: dict[str, Heading] = {}
+    for chapter in chapters:
+        counters = [0, 0, 0, 0, 0, 0]
+        if chapter.numbered:
+            count += 1
+            chapter.number = count
+        for heading in chapter.headings:
+            if chapter.numbered and heading.level <= depth:
+                counters[heading.level - 1] += 1
+                counters[heading.level :] = [0] * (len(counters) - heading.level)
+                counters[0] = count
+                heading.number = ".".join(str(n) for n in counters[: heading.level])
+            _unique_id(heading, seen, problems)
+
+
+def line_of_children(inline: Token) -> Iterator[tuple[Token, int]]:
+    """Each child of an inline token with the source line it stands on."""
+    line = (inline.map[0] + 1) if inline.map else 1
+    for child in inline.children or []:
+        yield child, line
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif child.type in ("text", "code_inline"):
+            line += child.content.count("\n")
+
+
+def plain_text(inline: Token) -> str:
+    """The text of an inline token without markup (for heading titles and the contents)."""
+    parts = []
+    for child in inline.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "kfs_value":
+            parts.append("{{" + child.content + "}}")
+    return "".join(parts).strip()
+
+
+def slug(text: str) -> str:
+    """`Avtalssamverkan i Bjurholm` → `avtalssamverkan-i-bjurholm` (ASCII, stable)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    result = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return result or "avsnitt"
+
+
+def _unique_id(heading: Heading, seen: dict[str, Heading], problems: Problems) -> None:
+    if heading.id not in seen:
+        seen[heading.id] = heading
+        return
+    other = seen[heading.id]
+    if heading.explicit_id:
+        problems.fail(
+            heading.path,
+            heading.line,
+            f"id:t '{heading.id}' används redan ({other.path}:{other.line}).",
+            "Ge rubriken ett annat id med {#nytt-id}.",
+        )
+        return
+    base, n = heading.id, 2
+    while f"{base}-{n}" in seen:
+        n += 1
+    heading.id = f"{base}-{n}"
+    seen[heading.id] = heading
+
+
+def _shift_lines(tokens: list[Token], offset: int) -> None:
+    for token in tokens:
+        if token.map:
+            token.map = [token.map[0] + offset, token.map[1] + offset]
+
+
+def _check_token(token: Token, chapter: ParsedChapter, problems: Problems) -> None:
+    line = (token.map[0] + 1) if token.map else 1
+    if token.type == "heading_open" and token.tag == "h1":
+        problems.fail(
+            chapter.path,
+            line,
+            "rubriker med en # används inte i kapitlen.",
+            "Kapitlets rubrik står i front matter (title:); använd ## för avsnitt.",
+        )
+    if token.type == "container_box_open":
+        kind = token.info.strip().split(maxsplit=1)[0]
+        if kind not in BOX_KINDS:
+            problems.fail(
+                chapter.path,
+                line,
+                f"okänd ruta '::: {kind}'.",
+                f"Använd någon av: {', '.join('::: ' + k for k in BOX_KINDS)}.",
+            )
+    if "heading_attr_error" in token.meta:
+        problems.fail(
+            chapter.path,
+            line,
+            str(token.meta["heading_attr_error"]),
+            "Skriv till exempel {#mitt-id} efter rubriken.",
+        )
+    if "insecure_attrs" in token.meta:
+        names = ", ".join(sorted(token.meta["insecure_attrs"]))
+        problems.fail(
+            chapter.path,
+            line,
+            f"attributet {names} är inte tillåtet.",
+            "Bara {#id} och {.klass} kan användas.",
+        )
+    for child in token.children or []:
+        if "insecure_attrs" in child.meta:
+            names = ", ".join(sorted(child.meta["insecure_attrs"]))
+            problems.fail(
+                chapter.path,
+                line,
+                f"attributet {names} är inte tillåtet.",
+                "Bara {#id} och {.klass} kan användas.",
+            )
+
+
+def _headings(tokens: list[Token], path: str, problems: Problems) -> Iterator[Heading]:
+    for i, token in enumerate(tokens):
+        if token.type != "heading_open" or token.tag == "h1":
+            continue
+        inline = tokens[i + 1]
+        explicit = token.attrGet("id")
+        title = plain_text(inline)
+        line = (token.map[0] + 1) if token.map else 1
+        if not title:
+            problems.fail(path, line, "rubriken är tom.", "Skriv en rubrik eller ta bort raden.")
+        yield Heading(
+            int(token.tag[1]),
+            title,
+            str(explicit or slug(title)),
+            line,
+            path,
+            explicit_id=explicit is not None,
+        )
+
+
+def _expressions(tokens: list[Token]) -> Iterator[Expression]:
+    """The chapter's `{{ … }}`; also notes each inline child's line in its meta."""
+    for token in tokens:
+        if token.type == "kfs_directive":
+            yield Expression(token.content, (token.map[0] + 1) if token.map else 1, True)
+        elif token.type == "inline":
+            for child, line in line_of_children(token):
+                child.meta["line"] = line
+                if child.type == "kfs_value":
+                    yield Expression(child.content, line, False)
+
+
+# --- markdown-it rules ------------------------------------------------------------------
+
+
+def _directive_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """A line holding only `{{ … }}` places generated material (a directive)."""
+    if state.sCount[start] - state.blkIndent >= 4:
+        return False
+    begin = state.bMarks[start] + state.tShift[start]
+    text = state.src[begin : state.eMarks[start]]
+    match = _BLOCK_EXPR.match(text)
+    if not match:
+        return False
+    if silent:
+        return True
+    token = state.push("kfs_directive", "", 0)
+    token.content = match.group(1).strip()
+    token.map = [start, start + 1]
+    token.block = True
+    state.line = start + 1
+    return True
+
+
+def _value_inline(state: StateInline, silent: bool) -> bool:
+    """`{{ … }}` inside a paragraph: an inline value."""
+    if not state.src.startswith("{{", state.pos):
+        return False
+    close = state.src.find("}}", state.pos + 2)
+    if close < 0:
+        return False
+    if not silent:
+        token = state.push("kfs_value", "", 0)
+        token.content = state.src[state.pos + 2 : close].strip()
+    state.pos = close + 2
+    return True
+
+
+def _heading_attrs(state: StateCore) -> None:
+    """`## Rubrik {#id .klass}`: take the braces off the heading text and set the attributes."""
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        inline = tokens[i + 1]
+        match = _HEADING_ATTRS.search(inline.content)
+        if not match or match.group(1).strip().startswith("{"):
+            continue
+        inline.content = inline.content[: match.start()]
+        for part in match.group(1).split():
+            if re.fullmatch(r"#[a-z0-9][a-z0-9_-]*", part):
+                token.attrSet("id", part[1:])
+            elif re.fullmatch(r"\.[A-Za-z][A-Za-z0-9_-]*", part):
+                token.attrJoin("class", part[1:])
+            else:
+                token.meta["heading_attr_error"] = (
+                    f"'{part}' i rubrikens klammerparentes kan inte användas"
+                    " (id skrivs med små bokstäver, siffror och bindestreck)."
+                )

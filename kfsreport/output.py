@@ -1,0 +1,48 @@
+"""Stage 5, write: put the outputs in place atomically.
+
+Each file is written to a temporary file beside its target and moved over it with
+`os.replace` only when all of them are complete, so an interrupted or failed build leaves
+the previous outputs exactly as they were. A lock file keeps two builds from interleaving.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `out_dir` while a build writes there."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / ".kfsreport.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def write_outputs(files: dict[Path, bytes]) -> list[Path]:
+    """Write every file to a temporary sibling first, then move them all into place."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, data in files.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(name, 0o644)
+            staged.append((Path(name), target))
+        for temp, target in staged:
+            os.replace(temp, target)
+    finally:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+    return [target for _, target in staged]

@@ -1,0 +1,69 @@
+"""Stage 4, print: the print edition's HTML through WeasyPrint into PDF bytes.
+
+WeasyPrint fetches through `GuardedFetcher`, which serves files inside the report folder
+and the template folders and `data:` URIs, and refuses everything else (other files,
+`../` escapes, every network URL) with a located error, so a build never reads or fetches
+anything it should not.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from kfsreport.errors import Problems, ReportError
+
+PDF_VARIANT = "pdf/ua-1"
+
+
+class RefusedURL(Exception):
+    """A URL the build will not fetch."""
+
+
+def make_fetcher(allowed: list[Path]) -> object:
+    """A WeasyPrint URL fetcher limited to files under `allowed` and data: URIs."""
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    class Refused(FatalURLFetchingError):  # type: ignore[misc]
+        pass
+
+    roots = [folder.resolve() for folder in allowed]
+
+    class GuardedFetcher(URLFetcher):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=("file", "data"), fail_on_errors=True)
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            parts = urlsplit(url)
+            if parts.scheme == "file" and parts.netloc in ("", "localhost"):
+                path = Path(unquote(parts.path)).resolve()
+                if any(path.is_relative_to(root) for root in roots) and path.is_file():
+                    return URLFetcherResponse(url, path.read_bytes(), {})
+            self.refused.append(url)
+            raise Refused(url)
+
+    return GuardedFetcher()
+
+
+def write_pdf_bytes(html: str, root: Path, template_dirs: list[Path], problems: Problems) -> bytes | None:
+    """Lay out `html` with WeasyPrint and return the PDF (PDF/UA-1, tagged), or None."""
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    fetcher = make_fetcher([root, *template_dirs])
+    try:
+        document = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher)
+        return bytes(document.write_pdf(pdf_variant=PDF_VARIANT))
+    except FatalURLFetchingError:
+        for url in getattr(fetcher, "refused", []):
+            problems.add(
+                ReportError(
+                    f"PDF:en skulle hämta '{url}', som ligger utanför rapportmappen; det görs inte.",
+                    "templates",
+                    hint="Ta bort hänvisningen eller lägg filen i rapportmappen.",
+                )
+            )
+        return None

@@ -1,0 +1,235 @@
+"""Stage 3, render: chapters to HTML, then the page templates for the screen and print editions.
+
+Reads the validated Report and produces HTML strings; nothing is written here. Every link,
+image and expression is checked as it is rendered, and every problem is reported with the
+chapter file and line.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from jinja2 import Environment, TemplateError
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup, escape
+
+from kfsreport import __version__
+from kfsreport.directives import namespace
+from kfsreport.errors import Problems
+from kfsreport.expressions import CONTENT_FILTERS, Evaluator, ExpressionError
+from kfsreport.links import resolve_image
+from kfsreport.markdown import BOX_KINDS, Heading, ParsedChapter, make_parser, plain_text
+from kfsreport.stylesheets import build_stylesheet
+from kfsreport.templates import (
+    PageContext,
+    RenderedChapter,
+    TocEntry,
+    make_environment,
+    template_dirs,
+)
+from kfsreport.validate import Report
+
+Edition = Literal["screen", "print"]
+
+
+@dataclass(frozen=True)
+class Document:
+    """The rendered editions: HTML for the screen, HTML for WeasyPrint (None if not asked)."""
+
+    screen_html: str | None
+    print_html: str | None
+
+
+def render(report: Report, formats: Sequence[str], problems: Problems) -> Document:
+    """Render chapters once, then the page for each edition asked for; raise on problems."""
+    env = make_environment(report.root)
+
+    def render_partial(template: str) -> str:
+        return env.get_template(template).render(
+            facts=report.facts, report=report.settings, anchors=report.anchors
+        )
+
+    names = namespace(report.settings, report.facts, report.anchors, render_partial)
+    evaluator = Evaluator(names, CONTENT_FILTERS)
+    md = _renderer()
+    chapters = [_render_chapter(md, chapter, report, evaluator, problems) for chapter in report.chapters]
+    toc = [
+        TocEntry.of(heading)
+        for chapter in report.chapters
+        for heading in chapter.headings
+        if heading.level == 1 or heading.number
+    ]
+    problems.raise_if_any()
+    screen = _page(env, "screen", report, chapters, toc, problems) if "html" in formats else None
+    printed = _page(env, "print", report, chapters, toc, problems) if "pdf" in formats else None
+    problems.raise_if_any()
+    return Document(screen, printed)
+
+
+def _page(
+    env: Environment,
+    edition: Edition,
+    report: Report,
+    chapters: list[RenderedChapter],
+    toc: list[TocEntry],
+    problems: Problems,
+) -> str | None:
+    placeholder = "/*kfsreport-stylesheet*/"
+    context = PageContext(
+        edition=edition,
+        report=report.settings,
+        facts=report.facts,
+        chapters=chapters,
+        toc=toc,
+        stylesheet=Markup(placeholder),
+        generator=f"kfsreport {__version__}",
+    )
+    try:
+        html = env.get_template("report.html.j2").render(page=context)
+    except TemplateError as error:
+        problems.fail(*_template_location(error, report.root), f"mallen kan inte användas: {error}")
+        return None
+    css = build_stylesheet(report.root, template_dirs(report.root), edition, html, problems)
+    return html.replace(placeholder, css, 1)
+
+
+def _template_location(error: TemplateError, root: Path) -> tuple[str, int | None]:
+    filename = getattr(error, "filename", None) or getattr(error, "name", None) or "templates"
+    path = Path(str(filename))
+    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else f"(paketets mall) {path.name}"
+    return shown, getattr(error, "lineno", None)
+
+
+# --- chapters -----------------------------------------------------------------------------
+
+
+@dataclass
+class _ChapterState:
+    """What the render rules need while one chapter is rendered."""
+
+    chapter: ParsedChapter
+    report: Report
+    evaluator: Evaluator
+    problems: Problems
+    headings: Iterator[Heading]
+    open_headings: list[int] = field(default_factory=list)
+    open_boxes: list[str] = field(default_factory=list)
+
+    def fail(self, line: int | None, message: str, hint: str = "") -> None:
+        self.problems.fail(self.chapter.path, line, message, hint)
+
+
+def _render_chapter(
+    md: MarkdownIt, chapter: ParsedChapter, report: Report, evaluator: Evaluator, problems: Problems
+) -> RenderedChapter:
+    state = _ChapterState(chapter, report, evaluator, problems, iter(chapter.headings[1:]))
+    env = {"docId": chapter.id, "kfs": state}
+    html = md.renderer.render(chapter.tokens, md.options, env)
+    return RenderedChapter(chapter.id, chapter.number, chapter.title, Markup(html), chapter.path)
+
+
+def _renderer() -> MarkdownIt:
+    md = make_parser()
+    for name, rule in _RULES.items():
+        md.add_render_rule(name, rule)
+    return md
+
+
+def _state(env: Any) -> _ChapterState:
+    state = env["kfs"]
+    assert isinstance(state, _ChapterState)
+    return state
+
+
+def _line(token: Token) -> int | None:
+    if token.map:
+        return token.map[0] + 1
+    line = token.meta.get("line")
+    return int(line) if line is not None else None
+
+
+def _heading_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    state = _state(env)
+    heading = next(state.headings)
+    level = min(heading.level + 1, 6)
+    state.open_headings.append(level)
+    css_class = tokens[idx].attrGet("class")
+    class_attr = Markup(' class="{}"').format(css_class) if css_class else ""
+    number = (
+        Markup('<span class="heading-number">{}</span> ').format(heading.number) if heading.number else ""
+    )
+    return str(Markup('<h{} id="{}"{}>{}').format(level, heading.id, class_attr, number))
+
+
+def _heading_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return f"</h{_state(env).open_headings.pop()}>\n"
+
+
+def _expression(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    state = _state(env)
+    token = tokens[idx]
+    try:
+        html = state.evaluator.evaluate(token.content)
+    except ExpressionError as error:
+        state.fail(_line(token), str(error))
+        return ""
+    return f"{html}\n" if token.type == "kfs_directive" else str(html)
+
+
+def _box_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    state = _state(env)
+    kind, _, title = tokens[idx].info.strip().partition(" ")
+    state.open_boxes.append(kind)
+    if kind == "citat":
+        return '<blockquote class="citat">\n'
+    label = title.strip() or BOX_KINDS.get(kind, kind)
+    return str(
+        Markup('<aside class="{}" aria-label="{}">\n<p class="box-title">{}</p>\n').format(kind, label, label)
+    )
+
+
+def _box_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    kind = _state(env).open_boxes.pop()
+    return "</blockquote>\n" if kind == "citat" else "</aside>\n"
+
+
+def _image(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """An image as a data: URI, so both editions carry it inline (validated already)."""
+    state = _state(env)
+    token = tokens[idx]
+    path = resolve_image(state.report.root, state.chapter.path, str(token.attrGet("src") or ""))
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    src = f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
+    return str(Markup('<img src="{}" alt="{}">').format(src, plain_text(token)))
+
+
+def _table_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return '<div class="table-wrap">\n' + str(self.renderToken(tokens, idx, options, env))
+
+
+def _table_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return str(self.renderToken(tokens, idx, options, env)) + "</div>\n"
+
+
+def _escape_text(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return str(escape(tokens[idx].content))
+
+
+_RULES = {
+    "heading_open": _heading_open,
+    "heading_close": _heading_close,
+    "kfs_directive": _expression,
+    "kfs_value": _expression,
+    "container_box_open": _box_open,
+    "container_box_close": _box_close,
+    "image": _image,
+    "table_open": _table_open,
+    "table_close": _table_close,
+    "text": _escape_text,
+}

@@ -1,0 +1,202 @@
+"""The shapes of report.yaml, the facts file and chapter front matter (pydantic).
+
+Every model forbids unknown keys, so a misspelt key is an error with a suggestion rather
+than a silently ignored setting. README documents every key listed here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+_YES = {"ja", "yes", "true", "on", "sant"}
+_NO = {"nej", "no", "false", "off", "falskt"}
+
+
+def _flag(value: Any) -> Any:
+    """Accept ja/nej as well as true/false, as Swedish editors write them."""
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in _YES:
+            return True
+        if lowered in _NO:
+            return False
+        raise ValueError("ska vara ja eller nej (true eller false)")
+    return value
+
+
+def _whole_number(value: Any) -> Any:
+    """Refuse `012` and `3.0` as counts: they are almost always typing mistakes."""
+    if isinstance(value, str) and not re.fullmatch(r"[+-]?(0|[1-9][0-9]*)", value.strip()):
+        raise ValueError(f"'{value}' är inte ett heltal (skriv till exempel 13)")
+    return value
+
+
+def _decimal_number(value: Any) -> Any:
+    """Read `6.9` and the Swedish `6,9` alike."""
+    if isinstance(value, str):
+        text = value.strip().replace(",", ".").replace("\u2212", "-")
+        if not re.fullmatch(r"[+-]?[0-9]+(\.[0-9]+)?", text):
+            raise ValueError(f"'{value}' är inte ett tal (skriv till exempel 6,9 eller 1417)")
+        return text
+    return value
+
+
+Flag = Annotated[bool, BeforeValidator(_flag)]
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+Number = Annotated[float, BeforeValidator(_decimal_number)]
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)]
+Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+# --- report.yaml -----------------------------------------------------------------------
+
+
+class Contact(Strict):
+    name: Text
+    role: Text | None = None
+    email: Text | None = None
+    phone: Text | None = None
+    address: Text | None = None
+
+
+class ReportSettings(Strict):
+    title: Text
+    subtitle: Text | None = None
+    committee: Text
+    organisation: Text
+    kind: Literal["annual", "interim"]
+    year: WholeNumber = Field(ge=2000, le=2100)
+    date: dt.date
+    registration_number: Text | None = None
+    language: Literal["sv"] = "sv"
+    subject: Text | None = None
+    keywords: list[Text] = []
+    output_name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")] | None = None
+    formats: list[Literal["html", "pdf"]] = ["html", "pdf"]
+    numbering_depth: WholeNumber = Field(default=2, ge=1, le=3)
+    contact: Contact | None = None
+
+    @field_validator("formats")
+    @classmethod
+    def _some_format(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("minst ett format behövs (html eller pdf)")
+        return value
+
+
+# --- data/facts.yaml -------------------------------------------------------------------
+
+
+class Committee(Strict):
+    established: Text | None = None
+    member_count: WholeNumber | None = Field(default=None, ge=1)
+
+
+class StandingAssignment(Strict):
+    text: Text
+    decided_by: Text | None = None
+
+
+class Assignment(Strict):
+    id: Identifier
+    text: Text
+
+
+class Goal(Strict):
+    id: Identifier
+    assignment: Identifier
+    text: Text
+
+
+Status = Literal["planned", "ongoing", "done", "cancelled"]
+
+STATUS_LABELS: dict[str, str] = {
+    "planned": "Planerad",
+    "ongoing": "Pågår",
+    "done": "Genomförd",
+    "cancelled": "Inställd",
+}
+
+
+class Activity(Strict):
+    id: Identifier
+    goal: Identifier
+    text: Text
+    status: Status
+    reported_in: Identifier | None = None
+
+
+class Plan(Strict):
+    decided: dt.date | None = None
+    goals: list[Goal] = []
+    activities: list[Activity] = []
+
+
+class Conclusion(Strict):
+    id: Identifier
+    title: Text | None = None
+    text: Text
+
+
+class Recommendation(Strict):
+    id: Identifier
+    text: Text
+    addressed_to: Text | None = None
+
+
+class Member(Strict):
+    name: Text
+    party: Text | None = None
+    role: Text | None = None
+
+
+class Meeting(Strict):
+    date: dt.date
+    place: Text | None = None
+    topic: Text | None = None
+
+
+class Economy(Strict):
+    unit: Literal["tkr", "kr", "mnkr"] = "tkr"
+    budget: Number | None = None
+    outcome: Number | None = None
+    forecast: Number | None = None
+
+
+class KeyFigure(Strict):
+    value: Number
+    unit: Text | None = None
+    decimals: WholeNumber | None = Field(default=None, ge=0, le=4)
+    signed: Flag = False
+    source: Text | None = None
+
+
+class Facts(Strict):
+    committee: Committee = Committee()
+    standing_assignment: StandingAssignment | None = None
+    assignments: list[Assignment] = []
+    plan: Plan = Plan()
+    conclusions: list[Conclusion] = []
+    recommendations: list[Recommendation] = []
+    follow_up: list[Recommendation] = []
+    members: list[Member] = []
+    meetings: list[Meeting] = []
+    economy: Economy | None = None
+    figures: dict[Identifier, KeyFigure] = {}
+
+
+# --- content/*.md front matter ----------------------------------------------------------
+
+
+class FrontMatter(Strict):
+    title: Text
+    numbered: Flag = True
+    id: Identifier | None = None

@@ -1,0 +1,82 @@
+"""The one Jinja environment for layouts and partials, and the context templates see.
+
+Templates are looked up first in the report's own `templates/` folder, then in the
+package's, so a report overrides any template or stylesheet by giving a file the same name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from kfsreport import locale
+from kfsreport.directives import section_label
+from kfsreport.expressions import CONTENT_FILTERS
+from kfsreport.markdown import Heading
+from kfsreport.schema import STATUS_LABELS, Facts, ReportSettings
+
+PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+
+
+def template_dirs(root: Path) -> list[Path]:
+    """The report's own templates first, then the package's defaults."""
+    own = root / "templates"
+    return [own, PACKAGE_TEMPLATES] if own.is_dir() else [PACKAGE_TEMPLATES]
+
+
+def make_environment(root: Path) -> Environment:
+    """The Jinja environment: autoescape, StrictUndefined, every filter registered here."""
+    env = Environment(
+        loader=FileSystemLoader([str(d) for d in template_dirs(root)]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(CONTENT_FILTERS)
+    env.filters.update(
+        status=lambda value: STATUS_LABELS.get(value, value),
+        section_label=section_label,
+        number=locale.number,
+    )
+    return env
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """A line in the contents: a chapter or a numbered section."""
+
+    level: int
+    number: str | None
+    title: str
+    id: str
+
+    @classmethod
+    def of(cls, heading: Heading) -> TocEntry:
+        return cls(heading.level, heading.number, heading.title, heading.id)
+
+
+@dataclass(frozen=True)
+class RenderedChapter:
+    id: str
+    number: int | None
+    title: str
+    html: Markup
+    path: str
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """Every variable the page templates (report.html.j2 and what it includes) can use."""
+
+    edition: Literal["screen", "print"]
+    report: ReportSettings
+    facts: Facts
+    chapters: list[RenderedChapter]
+    toc: list[TocEntry]
+    stylesheet: Markup
+    generator: str

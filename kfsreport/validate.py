@@ -1,0 +1,203 @@
+"""Stage 2, validate: schemas, chapters parsed and numbered, every reference checked.
+
+Produces a `Report`: settings, facts and numbered chapters that later stages can trust.
+All problems in all files are collected before the stage gives up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kfsreport.directives import namespace
+from kfsreport.errors import Problems, suggest
+from kfsreport.expressions import CONTENT_FILTERS, Evaluator, ExpressionError
+from kfsreport.links import Refused, check_link, resolve_image
+from kfsreport.load import FACTS_FILE, Sources
+from kfsreport.markdown import Heading, ParsedChapter, make_parser, number_chapters, parse_chapter
+from kfsreport.schema import Facts, FrontMatter, ReportSettings
+from kfsreport.schemacheck import check_model
+from kfsreport.yamlfile import Located
+
+
+@dataclass(frozen=True)
+class Report:
+    """A validated report: what the render stage works from."""
+
+    root: Path
+    settings: ReportSettings
+    facts: Facts
+    chapters: list[ParsedChapter]
+    anchors: dict[str, Heading]
+
+
+def validate(sources: Sources, problems: Problems) -> Report:
+    """Check settings, facts and chapters; return the Report or raise with every problem."""
+    settings = check_model(ReportSettings, sources.settings, problems) if sources.settings else None
+    facts_file = sources.facts or Located({}, FACTS_FILE)
+    facts = check_model(Facts, facts_file, problems)
+    chapters = _parse_chapters(sources, problems)
+    number_chapters(chapters, settings.numbering_depth if settings else 2, problems)
+    anchors = {heading.id: heading for chapter in chapters for heading in chapter.headings}
+    check_references(facts_file, anchors, problems)
+    for chapter in chapters:
+        _check_links_and_images(chapter, sources.root, anchors, problems)
+    names = None
+    if settings is not None and facts is not None:
+        names = namespace(settings, facts, anchors, lambda _: "")
+    _check_expressions(chapters, names, problems)
+    problems.raise_if_any()
+    assert settings is not None and facts is not None
+    return Report(sources.root, settings, facts, chapters, anchors)
+
+
+def check_references(located: Located, anchors: dict[str, Heading], problems: Problems) -> None:
+    """Goals name assignments, activities name goals and sections; ids are unique.
+
+    Works on the raw data, so a reference is checked even when another key is wrong.
+    """
+    data: dict[str, Any] = located.data if isinstance(located.data, dict) else {}
+    plan: dict[str, Any] = data["plan"] if isinstance(data.get("plan"), dict) else {}
+    assignments = _ids(located, ("assignments",), data.get("assignments"), problems)
+    goals = _ids(located, ("plan", "goals"), plan.get("goals"), problems)
+    _ids(located, ("plan", "activities"), plan.get("activities"), problems)
+    _ids(located, ("conclusions",), data.get("conclusions"), problems)
+    _ids(located, ("recommendations",), data.get("recommendations"), problems)
+    for i, goal in _items(plan.get("goals")):
+        _refers(
+            located,
+            ("plan", "goals", i),
+            goal,
+            "assignment",
+            assignments,
+            problems,
+            "målet '{id}' hänvisar till uppdraget '{ref}', som inte finns.",
+            "Lägg till uppdraget under assignments.",
+        )
+    for i, activity in _items(plan.get("activities")):
+        _refers(
+            located,
+            ("plan", "activities", i),
+            activity,
+            "goal",
+            goals,
+            problems,
+            "aktiviteten '{id}' hänvisar till målet '{ref}', som inte finns.",
+            "Lägg till målet under plan → goals.",
+        )
+        _refers(
+            located,
+            ("plan", "activities", i),
+            activity,
+            "reported_in",
+            list(anchors),
+            problems,
+            "aktiviteten '{id}' sägs redovisas i avsnittet '{ref}', men ingen rubrik har det id:t.",
+            "Ge rubriken id:t med {#id} efter rubriktexten.",
+        )
+
+
+def _items(value: object) -> list[tuple[int, dict[str, object]]]:
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
+
+
+def _refers(
+    located: Located,
+    loc: tuple[str | int, ...],
+    item: dict[str, object],
+    key: str,
+    known: list[str],
+    problems: Problems,
+    message: str,
+    hint: str,
+) -> None:
+    ref = item.get(key)
+    if isinstance(ref, str) and ref not in known:
+        problems.fail(
+            located.path,
+            located.line((*loc, key)),
+            message.format(id=item.get("id", "?"), ref=ref),
+            suggest(ref, known) or hint,
+        )
+
+
+def _ids(located: Located, base: tuple[str, ...], items: object, problems: Problems) -> list[str]:
+    """The ids of a list of items; a repeated id is reported with both lines."""
+    first: dict[str, int] = {}
+    for i, item in _items(items):
+        ident = item.get("id")
+        if not isinstance(ident, str):
+            continue
+        line = located.line((*base, i, "id"))
+        if ident in first:
+            problems.fail(
+                located.path,
+                line,
+                f"id:t '{ident}' används redan på rad {first[ident]}.",
+                "Varje id måste vara unikt.",
+            )
+        else:
+            first[ident] = line
+    return list(first)
+
+
+def _parse_chapters(sources: Sources, problems: Problems) -> list[ParsedChapter]:
+    md = make_parser()
+    chapters = []
+    for source in sources.chapters:
+        if source.front is None:
+            continue
+        front = check_model(FrontMatter, source.front, problems)
+        if front is None:
+            continue
+        chapters.append(
+            parse_chapter(
+                md,
+                source.path,
+                front.title,
+                front.numbered,
+                front.id,
+                source.body,
+                source.body_line,
+                problems,
+            )
+        )
+    return chapters
+
+
+def _check_links_and_images(
+    chapter: ParsedChapter, root: Path, anchors: dict[str, Heading], problems: Problems
+) -> None:
+    for token in chapter.tokens:
+        for child in token.children or []:
+            try:
+                if child.type == "link_open":
+                    check_link(str(child.attrGet("href") or ""), anchors)
+                elif child.type == "image":
+                    resolve_image(root, chapter.path, str(child.attrGet("src") or ""))
+                    if not "".join(c.content for c in child.children or []).strip():
+                        raise Refused(
+                            "bilden saknar alternativtext.",
+                            "Beskriv bilden inom hakparentesen: ![Karta över länet](karta.png).",
+                        )
+            except Refused as refused:
+                problems.fail(chapter.path, child.meta.get("line"), refused.message, refused.hint)
+
+
+def _check_expressions(
+    chapters: list[ParsedChapter], names: dict[str, Any] | None, problems: Problems
+) -> None:
+    """Evaluate every `{{ … }}` (only its syntax while the facts are still invalid)."""
+    evaluator = Evaluator(names or {}, CONTENT_FILTERS)
+    for chapter in chapters:
+        for expression in chapter.expressions:
+            try:
+                if names is None:
+                    evaluator.check_syntax(expression.source)
+                else:
+                    evaluator.evaluate(expression.source)
+            except ExpressionError as error:
+                problems.fail(chapter.path, expression.line, str(error))

@@ -1,0 +1,170 @@
+"""Read YAML the careful way: line numbers kept, no type surprises, no tricks.
+
+Scalars are kept as the text the editor wrote (`NO` stays "NO", `3.10` stays "3.10");
+the schema decides what a value must be. Duplicate keys, aliases and explicit tags are
+errors, so a file means exactly what it shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from kfsreport.errors import Problems
+
+MAX_BYTES = 1_000_000
+"""A facts or settings file larger than this is refused (documented in README)."""
+
+Path_ = tuple[str | int, ...]
+
+_NULL_TAG = "tag:yaml.org,2002:null"
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:timestamp",
+    _NULL_TAG,
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+
+@dataclass
+class Located:
+    """Plain data from a YAML file with the line of every key and item."""
+
+    data: Any
+    path: str
+    lines: dict[Path_, int] = field(default_factory=dict)
+    first_line: int = 1
+
+    def line(self, loc: Path_) -> int:
+        """The line for `loc`, or the nearest enclosing one that is known."""
+        for end in range(len(loc), -1, -1):
+            found = self.lines.get(tuple(loc[:end]))
+            if found is not None:
+                return found
+        return self.first_line
+
+
+def read_yaml(text: str, path: str, problems: Problems, first_line: int = 1) -> Located | None:
+    """Parse YAML `text` from `path`; report problems located in the file, return the data.
+
+    `first_line` is the file line where `text` starts (front matter sits below `---`).
+    """
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        problems.fail(
+            path,
+            first_line,
+            f"filen är större än {MAX_BYTES // 1_000_000} MB.",
+            "Dela upp den eller flytta stora tabeller till en CSV-fil.",
+        )
+        return None
+    try:
+        node = YAML(typ="safe", pure=True).compose(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problems.fail(path, line, _explain(error), "Kontrollera indrag, kolon och citattecken.")
+        return None
+    except YAMLError as error:  # pragma: no cover - ruamel raises marked errors for text input
+        problems.fail(path, first_line, f"YAML-filen kan inte läsas ({error}).")
+        return None
+    located = Located(None, path, first_line=first_line)
+    if node is not None:
+        converter = _Converter(located, problems, first_line)
+        located.data = converter.convert(node, ())
+    return located
+
+
+def _explain(error: MarkedYAMLError) -> str:
+    problem = str(error.problem or error.context or "")
+    if "'\\t'" in problem or "tab" in problem:
+        return "tabbtecken kan inte användas för indrag i YAML; använd mellanslag."
+    if "mapping values are not allowed" in problem:
+        return (
+            "ett kolon står där det inte får stå (fel indrag, eller text med kolon som behöver citattecken)."
+        )
+    if "could not find expected ':'" in problem:
+        return "ett kolon saknas efter en nyckel, eller indraget är fel."
+    if "expected <block end>" in problem or "did not find expected" in problem:
+        return "indraget stämmer inte med raderna ovanför."
+    if "found unexpected end of stream" in problem or "found unexpected" in problem:
+        return "ett citattecken eller en hakparentes har inget slut."
+    return f"YAML-filen kan inte läsas ({problem})."
+
+
+class _Converter:
+    def __init__(self, located: Located, problems: Problems, first_line: int) -> None:
+        self.located = located
+        self.problems = problems
+        self.offset = first_line
+        self.seen: set[int] = set()
+
+    def line_of(self, node: Node) -> int:
+        return int(self.offset + node.start_mark.line)
+
+    def convert(self, node: Node, loc: Path_) -> Any:
+        self.located.lines.setdefault(loc, self.line_of(node))
+        if id(node) in self.seen:
+            self.problems.fail(
+                self.located.path,
+                self.line_of(node),
+                "YAML-alias (*namn) används här.",
+                "Skriv ut värdet i stället för att hänvisa till ett ankare (&namn).",
+            )
+            return None
+        self.seen.add(id(node))
+        if node.tag not in _PLAIN_TAGS:
+            self.problems.fail(
+                self.located.path,
+                self.line_of(node),
+                f"taggen '{node.tag}' är inte tillåten.",
+                "Ta bort taggen (det som börjar med ! eller !!).",
+            )
+            return None
+        if isinstance(node, MappingNode):
+            return self.mapping(node, loc)
+        if isinstance(node, SequenceNode):
+            return [self.convert(item, (*loc, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)
+        if node.tag == _NULL_TAG and node.style is None:
+            return None
+        return str(node.value)
+
+    def mapping(self, node: MappingNode, loc: Path_) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.problems.fail(
+                    self.located.path,
+                    self.line_of(key_node),
+                    "sammanslagning med '<<' stöds inte.",
+                    "Skriv ut nycklarna i stället.",
+                )
+                continue
+            if not isinstance(key_node, ScalarNode):
+                self.problems.fail(
+                    self.located.path, self.line_of(key_node), "en nyckel måste vara vanlig text."
+                )
+                continue
+            key = str(key_node.value)
+            line = self.line_of(key_node)
+            if key in first_seen:
+                self.problems.fail(
+                    self.located.path,
+                    line,
+                    f"nyckeln '{key}' finns två gånger (rad {first_seen[key]} och rad {line}).",
+                    "Ta bort eller slå ihop den ena.",
+                )
+                continue
+            first_seen[key] = line
+            self.located.lines[(*loc, key)] = line
+            result[key] = self.convert(value_node, (*loc, key))
+        return result
