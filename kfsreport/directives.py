@@ -63,11 +63,13 @@ DIRECTIVES = {
 
 
 def section_label(heading: Heading) -> str:
-    """How the text names a heading: `kapitel 3`, `avsnitt 3.1` or its title in quotes."""
+    """How the text names a heading: `kapitel 3`, `avsnitt 3.1`, `avsnitt 3.3, ”Building Women”`."""
     if heading.number and heading.level == 1:
         return f"kapitel {heading.number}"
     if heading.number:
         return f"avsnitt {heading.number}"
+    if heading.within:
+        return f"avsnitt {heading.within}, ”{heading.title}”"
     return f"avsnittet ”{heading.title}”"
 
 

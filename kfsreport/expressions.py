@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
+from jinja2.utils import missing
 from markupsafe import Markup, escape
 
 from kfsreport import locale
@@ -46,12 +47,19 @@ class ExpressionError(Exception):
 class _Undefined(StrictUndefined):
     """StrictUndefined whose error names the closest existing name."""
 
+    _kfs_names: list[str] = []
+
     def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
         name = str(self._undefined_name)
         owner = self._undefined_obj
-        candidates = _names_of(owner) if owner is not None and owner is not Ellipsis else []
-        candidates = candidates or list(getattr(self, "_kfs_names", []))
+        candidates = _names_of(owner) if owner is not missing else self._kfs_names
         raise UndefinedError(f"'{name}' finns inte {suggest(name, candidates)}".rstrip())
+
+    # StrictUndefined binds these to the base class's method; route them through ours.
+    __str__ = __iter__ = __len__ = __eq__ = __ne__ = __bool__ = __hash__ = __contains__ = (
+        _fail_with_undefined_error
+    )
+    __getattr__ = __getitem__ = __call__ = _fail_with_undefined_error
 
 
 def _names_of(owner: Any) -> list[str]:

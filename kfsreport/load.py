@@ -38,6 +38,7 @@ class Sources:
     settings: Located | None
     facts: Located | None
     chapters: list[ChapterSource]
+    facts_unreadable: bool = False
 
 
 def load_project(root: Path) -> tuple[Sources, Problems]:
@@ -53,7 +54,8 @@ def load_project(root: Path) -> tuple[Sources, Problems]:
         )
         return Sources(root, None, None, []), problems
     settings = _load_yaml(root, SETTINGS_FILE, problems)
-    facts = _load_yaml(root, FACTS_FILE, problems) if (root / FACTS_FILE).exists() else None
+    has_facts = (root / FACTS_FILE).exists()
+    facts = _load_yaml(root, FACTS_FILE, problems) if has_facts else None
     chapters = [
         chapter
         for path in sorted((root / CONTENT_DIR).glob("*.md"))
@@ -63,7 +65,7 @@ def load_project(root: Path) -> tuple[Sources, Problems]:
         problems.fail(
             CONTENT_DIR, None, "mappen innehåller inga kapitel (.md-filer).", "Lägg till minst ett."
         )
-    return Sources(root, settings, facts, chapters), problems
+    return Sources(root, settings, facts, chapters, facts_unreadable=has_facts and facts is None), problems
 
 
 def read_text(root: Path, path: Path, problems: Problems) -> str | None:

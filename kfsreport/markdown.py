@@ -41,6 +41,8 @@ class Heading:
     path: str
     explicit_id: bool = False
     number: str | None = None
+    within: str | None = None
+    """For an unnumbered heading, the number of the section it stands in."""
 
 
 @dataclass
@@ -113,6 +115,7 @@ def number_chapters(chapters: list[ParsedChapter], depth: int, problems: Problem
     seen: dict[str, Heading] = {}
     for chapter in chapters:
         counters = [0, 0, 0, 0, 0, 0]
+        current: str | None = None
         if chapter.numbered:
             count += 1
             chapter.number = count
@@ -122,6 +125,9 @@ def number_chapters(chapters: list[ParsedChapter], depth: int, problems: Problem
                 counters[heading.level :] = [0] * (len(counters) - heading.level)
                 counters[0] = count
                 heading.number = ".".join(str(n) for n in counters[: heading.level])
+                current = heading.number
+            elif chapter.numbered:
+                heading.within = current
             _unique_id(heading, seen, problems)
 
 

@@ -36,7 +36,7 @@ def validate(sources: Sources, problems: Problems) -> Report:
     """Check settings, facts and chapters; return the Report or raise with every problem."""
     settings = check_model(ReportSettings, sources.settings, problems) if sources.settings else None
     facts_file = sources.facts or Located({}, FACTS_FILE)
-    facts = check_model(Facts, facts_file, problems)
+    facts = None if sources.facts_unreadable else check_model(Facts, facts_file, problems)
     chapters = _parse_chapters(sources, problems)
     number_chapters(chapters, settings.numbering_depth if settings else 2, problems)
     anchors = {heading.id: heading for chapter in chapters for heading in chapter.headings}

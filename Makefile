@@ -1,0 +1,53 @@
+# kfsreport: two commands on a fresh Debian 12 machine with Python 3.11.
+#   make report   set up everything and build the demo report into output/
+#   make test     set up everything and run the whole test suite
+# Debian packages are installed with apt-get when missing (as root, or through sudo).
+
+PYTHON   ?= python3
+VENV     := .venv
+BIN      := $(VENV)/bin
+STAMP    := $(VENV)/.installed
+DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: report test lint check-deb clean help
+
+help:
+	@echo "make report   bygg demorapporten till output/ (installerar det som behövs)"
+	@echo "make test     kör alla tester"
+	@echo "make lint     ruff och mypy"
+
+report: $(STAMP)
+	$(BIN)/kfsreport build --project .
+	@echo
+	@echo "Klart. Öppna:"
+	@ls -1 "$(CURDIR)"/output/*.html "$(CURDIR)"/output/*.pdf | sed 's/^/  /'
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check kfsreport tests build.py
+	$(BIN)/ruff format --check kfsreport tests build.py
+	$(BIN)/mypy
+
+# Debian packages WeasyPrint and the tests need; apt-get runs only if one is missing.
+check-deb:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	$(PYTHON) -c "import ensurepip" 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installerar Debianpaket:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(STAMP): pyproject.toml | check-deb
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+clean:
+	rm -rf output .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,156 @@
+"""The command line as an editor meets it: exact messages, exit codes, outputs left alone."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import edit
+
+
+def built(make_project, cli, name="minimal") -> tuple[Path, dict[str, bytes]]:
+    project = make_project(name)
+    run = cli("build", "--project", str(project))
+    assert run.code == 0, run.err
+    out = project / "output"
+    return project, {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
+
+
+def assert_untouched(project: Path, before: dict[str, bytes]) -> None:
+    out = project / "output"
+    after = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
+    assert after == before
+
+
+def test_build_writes_html_and_pdf_and_says_where(make_project, cli):
+    project = make_project("minimal")
+    run = cli("build", "--project", str(project))
+    assert run.code == 0
+    out = (project / "output").resolve()
+    assert run.out.splitlines() == [
+        f"Skrev {out / 'testrapport-2030.html'}",
+        f"Skrev {out / 'testrapport-2030.pdf'}",
+    ]
+    assert (out / "testrapport-2030.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_format_and_out_options(make_project, cli, tmp_path):
+    project = make_project("minimal")
+    run = cli("build", "--project", str(project), "--format", "html", "--out", str(tmp_path / "ut"))
+    assert run.code == 0
+    assert sorted(p.name for p in (tmp_path / "ut").iterdir() if not p.name.startswith(".")) == [
+        "testrapport-2030.html"
+    ]
+
+
+def test_unknown_format_is_refused(cli):
+    run = cli("build", "--format", "docx")
+    assert run.code == 2
+    assert "okänt format 'docx'; välj html, pdf eller html,pdf" in run.err
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "      goal: mal-b\n",
+            "      goal: mal-c\n",
+            "data/facts.yaml:28: aktiviteten 'akt-2' hänvisar till målet 'mal-c', som inte finns. "
+            "(menade du 'mal-b'?)",
+        ),
+        (
+            "  member_count: 5\n",
+            "  member_count: 5\n  membercount: 5\n",
+            "data/facts.yaml:4: okänd nyckel 'membercount'. (menade du 'member_count'?)",
+        ),
+        (
+            "      text: Besöka två kommuner.\n",
+            "     text: Besöka två kommuner.\n",
+            "data/facts.yaml:24: indraget stämmer inte med raderna ovanför. "
+            "Kontrollera indrag, kolon och citattecken.",
+        ),
+        (
+            "      status: ongoing\n",
+            "      status: klar\n",
+            "data/facts.yaml:30: 'status' under plan → activities → post 2 har värdet 'klar', "
+            "som inte är tillåtet. Välj ett av: 'planned', 'ongoing', 'done', 'cancelled'.",
+        ),
+        (
+            "      reported_in: arbetsliv\n",
+            "      reported_in: arbetslivet\n",
+            "data/facts.yaml:31: aktiviteten 'akt-2' sägs redovisas i avsnittet 'arbetslivet', "
+            "men ingen rubrik har det id:t. (menade du 'arbetsliv'?)",
+        ),
+        (
+            "      assignment: uppdrag-b\n",
+            "      assignment: uppdrag-x\n",
+            "data/facts.yaml:19: målet 'mal-b' hänvisar till uppdraget 'uppdrag-x', som inte finns. "
+            "(menade du 'uppdrag-b'?)",
+        ),
+        (
+            "    - id: akt-2\n",
+            "    - id: akt-1\n",
+            "data/facts.yaml:27: id:t 'akt-1' används redan på rad 22. Varje id måste vara unikt.",
+        ),
+    ],
+)
+def test_broken_facts_give_a_located_swedish_message_and_keep_the_output(
+    make_project, cli, old, new, message
+):
+    project, before = built(make_project, cli)
+    edit(project / "data/facts.yaml", old, new)
+    run = cli("build", "--project", str(project))
+    assert run.code == 1
+    assert run.err.splitlines()[0] == message
+    assert run.err.splitlines()[-1] == (
+        "Bygget avbröts: 1 fel att rätta. Inget skrevs; tidigare utdata ligger kvar."
+    )
+    assert "Traceback" not in run.err
+    assert_untouched(project, before)
+
+
+def test_every_problem_in_every_file_is_reported_in_one_run(make_project, cli):
+    project = make_project("minimal")
+    edit(project / "report.yaml", "kind: interim", "kind: delår")
+    edit(project / "data/facts.yaml", "      goal: mal-b\n", "      goal: mal-x\n")
+    edit(project / "content/01-inledning.md", "[planen](#plan)", "[planen](#planen)")
+    run = cli("build", "--project", str(project))
+    assert run.code == 1
+    located = [line.split(":")[0] for line in run.err.splitlines() if line]
+    assert located[:3] == ["content/01-inledning.md", "data/facts.yaml", "report.yaml"]
+
+
+def test_missing_report_yaml(cli, tmp_path):
+    run = cli("build", "--project", str(tmp_path))
+    assert run.code == 1
+    assert run.err.splitlines()[0] == (
+        f"report.yaml: filen saknas i {tmp_path.resolve()}. "
+        "Kör kommandot i rapportmappen eller ange mappen med --project."
+    )
+
+
+def test_python_dash_m_and_help_carry_examples():
+    for args in (["--help"], ["build", "--help"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "kfsreport", *args], capture_output=True, text=True, check=True
+        )
+        assert "Exempel: kfsreport" in result.stdout
+
+
+def test_entry_point_prints_no_traceback_on_bad_input(make_project):
+    project = make_project("minimal")
+    edit(project / "data/facts.yaml", "  member_count: 5\n", "  member_count: fem\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "kfsreport", "build", "--project", str(project)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "data/facts.yaml:3: 'member_count' under committee: 'fem' är inte ett heltal"
+    )
+    assert "Traceback" not in result.stderr
+    assert not (project / "output").exists()
