@@ -33,7 +33,8 @@ def test_lines_are_known_for_keys_and_items():
 def test_duplicate_key_names_both_lines():
     _, errors = read("title: A\nyear: 2025\ntitle: B\n")
     assert errors == [
-        "data/facts.yaml:3: nyckeln 'title' finns två gånger (rad 1 och rad 3). Ta bort eller slå ihop den ena."
+        "data/facts.yaml:3: nyckeln 'title' finns två gånger (rad 1 och rad 3). "
+        "Ta bort eller slå ihop den ena."
     ]
 
 
@@ -67,7 +68,8 @@ def test_aliases_are_refused_so_alias_bombs_cannot_expand():
 def test_file_over_the_size_limit_is_refused():
     _, errors = read("a: " + "x" * (MAX_BYTES + 1))
     assert errors == [
-        "data/facts.yaml:1: filen är större än 1 MB. Dela upp den eller flytta stora tabeller till en CSV-fil."
+        "data/facts.yaml:1: filen är större än 1 MB. "
+        "Dela upp den eller flytta stora tabeller till en CSV-fil."
     ]
 
 
