@@ -1,0 +1,90 @@
+"""Helpers for tests that render a report folder through the real pipeline.
+
+`project()` writes a small report folder; `html_of()` runs load → validate → render for the
+screen edition and returns the page; `print_html_of()` does the same for the print edition
+(without WeasyPrint); `chapter_of()` cuts one chapter out of a page; `errors_of()` returns the
+located messages of a run that fails. Font subsetting (about 2 s per page, and irrelevant to
+the chapter HTML) is replaced by a stub inside `html_of()` and `errors_of()` only.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from unittest import mock
+
+from kfsreport.errors import BuildFailed
+from kfsreport.load import load_project
+from kfsreport.render import render
+from kfsreport.validate import validate
+
+SETTINGS = """\
+title: Testrapport 2030
+committee: Testberedningen
+organisation: Region Test
+kind: interim
+year: 2030
+date: 2030-08-20
+"""
+
+
+def chapter(title: str, body: str, **front: str) -> str:
+    """A chapter file: front matter with `title` (and any other keys), then `body`."""
+    lines = [f"title: {title}", *(f"{key}: {value}" for key, value in front.items())]
+    return "---\n" + "\n".join(lines) + "\n---\n\n" + textwrap.dedent(body).lstrip("\n")
+
+
+def project(root: Path, chapters: dict[str, str], facts: str = "", settings: str = SETTINGS) -> Path:
+    """Write a report folder with `content/<name>` for each chapter; return the folder."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "report.yaml").write_text(settings, encoding="utf-8")
+    (root / "data").mkdir(exist_ok=True)
+    (root / "data/facts.yaml").write_text(textwrap.dedent(facts), encoding="utf-8")
+    (root / "content").mkdir(exist_ok=True)
+    for name, text in chapters.items():
+        (root / "content" / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def _no_subsetting(path: Path, chars: set[str]) -> bytes:
+    return b""
+
+
+def html_of(root: Path) -> str:
+    """The screen edition's HTML for the report in `root`; fails the test on any problem."""
+    with mock.patch("kfsreport.stylesheets.subset_font", _no_subsetting):
+        sources, problems = load_project(root)
+        report = validate(sources, problems)
+        document = render(report, ["html"], problems)
+    assert document.screen_html is not None
+    return document.screen_html
+
+
+def print_html_of(root: Path) -> str:
+    """The print edition's HTML (what WeasyPrint would be given), without building the PDF."""
+    sources, problems = load_project(root)
+    report = validate(sources, problems)
+    document = render(report, ["pdf"], problems)
+    assert document.print_html is not None
+    return document.print_html
+
+
+def chapter_of(html: str, chapter_id: str) -> str:
+    """The HTML of one chapter's `<section>`, from its title to the next chapter."""
+    main = html[html.index('<main id="innehall"') : html.index("</main>")]
+    parts = main.split('<section class="chapter')[1:]
+    found = [part for part in parts if f'<h2 class="chapter-title" id="{chapter_id}">' in part]
+    assert len(found) == 1, f"no chapter with id {chapter_id!r}"
+    return '<section class="chapter' + found[0]
+
+
+def errors_of(root: Path, formats: tuple[str, ...] = ("html",)) -> list[str]:
+    """The messages (`path:line: …`) of a load → validate → render run that must fail."""
+    with mock.patch("kfsreport.stylesheets.subset_font", _no_subsetting):
+        sources, problems = load_project(root)
+        try:
+            report = validate(sources, problems)
+            render(report, list(formats), problems)
+        except BuildFailed as failure:
+            return [str(error) for error in failure.errors]
+    raise AssertionError("the run succeeded, but it should have failed")

@@ -1,0 +1,364 @@
+"""`{{ … }}` in chapters: directives, key figures, filters and `ref()`, and the errors editors meet."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import edit
+from tests.rendering import chapter_of, errors_of, html_of
+
+NBSP = "\u00a0"
+
+
+def with_chapter(make_project, body: str) -> Path:
+    """The minimal fixture with a third chapter, `content/03-extra.md`, whose body starts on line 5."""
+    root = make_project("minimal")
+    (root / "content/03-extra.md").write_text("---\ntitle: Extra\n---\n\n" + body, encoding="utf-8")
+    return root
+
+
+def extra(make_project, body: str) -> str:
+    return chapter_of(html_of(with_chapter(make_project, body)), "extra")
+
+
+# --- directives -----------------------------------------------------------------------------
+
+
+def test_riktade_uppdrag_lists_the_assignments(make_project):
+    html = chapter_of(html_of(make_project("minimal")), "inledning")
+    assert (
+        '<ul class="assignments">\n'
+        '<li id="uppdrag-uppdrag-a">Kartlägga samverkan.</li>\n'
+        '<li id="uppdrag-uppdrag-b">Beskriva arbetslivet.</li>\n'
+        "</ul>\n"
+    ) in html
+
+
+def test_plan_is_a_table_of_goals_with_their_activities(make_project):
+    html = chapter_of(html_of(make_project("minimal")), "resultat")
+    plan = html[html.index('<div class="plan">') : html.index("</table>")]
+    assert '<p class="plan-lead">Beredningen beskriver läget i länet.</p>' in plan
+    assert "<caption>Verksamhetsplanens mål och aktiviteter, fastställd 17 februari 2030</caption>" in plan
+    assert '<thead>\n<tr><th scope="col">Mål</th><th scope="col">Aktiviteter</th></tr>\n</thead>' in plan
+    rows = re.findall(r"<tr>\n(.*?)</tr>", plan, re.DOTALL)
+    assert len(rows) == 2
+    assert rows[0].startswith('<th scope="row" class="goal">Goda exempel på samverkan.</th>')
+    assert (
+        "<li>Besöka två kommuner.\n"
+        '<span class="status status-done">Genomförd</span>, '
+        '<a class="xref" href="#samverkan">se avsnitt 1.1</a></li>'
+    ) in rows[0]
+    assert "Skicka en enkät" not in rows[0]
+    assert rows[1].startswith('<th scope="row" class="goal">Ett längre arbetsliv.</th>')
+    assert (
+        "<li>Skicka en enkät.\n"
+        '<span class="status status-ongoing">Pågår</span>, '
+        '<a class="xref" href="#arbetsliv">se avsnitt 2.1</a></li>'
+    ) in rows[1]
+
+
+@pytest.mark.parametrize(
+    ("status", "label"),
+    [("planned", "Planerad"), ("ongoing", "Pågår"), ("done", "Genomförd"), ("cancelled", "Inställd")],
+)
+def test_plan_shows_each_status_in_swedish(make_project, status, label):
+    root = make_project("minimal")
+    edit(root / "data/facts.yaml", "      status: ongoing\n", f"      status: {status}\n")
+    html = html_of(root)
+    assert f'<span class="status status-{status}">{label}</span>, <a class="xref" href="#arbetsliv">' in html
+
+
+def test_plan_activity_without_a_section_has_no_link(make_project):
+    root = make_project("minimal")
+    edit(root / "data/facts.yaml", "      reported_in: arbetsliv\n", "")
+    html = html_of(root)
+    assert '<li>Skicka en enkät.\n<span class="status status-ongoing">Pågår</span></li>' in html
+
+
+def test_slutsatser_are_numbered_with_their_title_in_bold(make_project):
+    html = chapter_of(html_of(make_project("minimal")), "resultat")
+    assert (
+        '<ol class="conclusions">\n'
+        '<li id="slutsats-1"><strong>Samverkan.</strong> Samverkan behövs.</li>\n'
+        "</ol>\n"
+    ) in html
+
+
+def test_rekommendationer_list_the_recommendations_and_whom_they_address(make_project):
+    root = make_project("minimal")
+    html = chapter_of(html_of(root), "resultat")
+    assert '<ul class="recommendations">\n<li id="rek-1">Fler praktikplatser.</li>\n</ul>\n' in html
+    edit(
+        root / "data/facts.yaml",
+        "    text: Fler praktikplatser.\n",
+        "    text: Fler praktikplatser.\n    addressed_to: regionstyrelsen\n",
+    )
+    assert (
+        '<li id="rek-1">Fler praktikplatser. <span class="addressed-to">(till regionstyrelsen)</span></li>'
+    ) in html_of(root)
+
+
+def test_uppdragsbeskrivning_is_the_standing_assignment_with_its_decision(make_project):
+    html = extra(make_project, "{{ uppdragsbeskrivning }}\n")
+    assert (
+        '<p class="standing-assignment">Beredningen beskriver läget i länet. '
+        '<span class="decided-by">(regionfullmäktige 2029-01-01, § 1)</span></p>'
+    ) in html
+
+
+# --- values in the text ---------------------------------------------------------------------
+
+
+def test_key_figures_are_shown_with_their_unit_in_swedish(make_project):
+    html = chapter_of(html_of(make_project("minimal")), "inledning")
+    assert (
+        f"<p>Kommunen har 3{NBSP}894{NBSP}invånare och en sjukfrånvaro på 6,9{NBSP}%.\n"
+        f"Antalet unga minskar med \u22128{NBSP}% och de äldsta ökar med +60{NBSP}%.\n"
+        f"Utfallet blev 1{NBSP}417{NBSP}tkr. Planen fastställdes 17 februari 2030.</p>"
+    ) in html
+
+
+def test_parts_of_a_key_figure(make_project):
+    html = extra(
+        make_project, "Värden: {{ tal.invanare.varde }} | {{ tal.invanare.enhet }} | {{ tal.okning.varde }}\n"
+    )
+    assert f"<p>Värden: 3{NBSP}894 | invånare | +60</p>" in html
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: a line that starts with {{ … }} and ends with }} is taken for one directive, so "
+    "'{{ tal.a }} och {{ tal.b }}' fails as 'inte ett giltigt uttryck (chunk after expression)'",
+)
+def test_a_line_that_starts_and_ends_with_values_is_text(make_project):
+    html = extra(make_project, "{{ tal.invanare }} och {{ tal.utfall }}\n")
+    assert f"<p>3{NBSP}894{NBSP}invånare och 1{NBSP}417{NBSP}tkr</p>" in html
+
+
+def test_filters_format_values_from_the_facts_and_settings(make_project):
+    root = with_chapter(
+        make_project,
+        "Budget {{ fakta.economy.budget | tkr }}, utfall {{ fakta.economy.outcome | tal }}, "
+        "andel {{ 6.9 | procent }}, {{ fakta.plan.decided | datum }}, {{ rapport.date | datum }}, "
+        "år {{ rapport.year }}.\n",
+    )
+    (root / "data/facts.yaml").write_text(
+        (root / "data/facts.yaml").read_text(encoding="utf-8")
+        + "economy:\n  budget: 1500\n  outcome: 1417,5\n",
+        encoding="utf-8",
+    )
+    html = chapter_of(html_of(root), "extra")
+    assert (
+        f"<p>Budget 1{NBSP}500{NBSP}tkr, utfall 1{NBSP}417,5, andel 6,9{NBSP}%, "
+        "17 februari 2030, 20 augusti 2030, år 2030.</p>"
+    ) in html
+
+
+def test_ref_links_to_a_section_with_its_number(make_project):
+    html = chapter_of(html_of(make_project("minimal")), "inledning")
+    assert '<p>Se <a class="xref" href="#arbetsliv">avsnitt 2.1</a> och <a href="#plan">planen</a>.' in html
+
+
+@pytest.mark.parametrize(
+    ("anchor", "link"),
+    [
+        ("inledning", '<a class="xref" href="#inledning">kapitel 1</a>'),
+        ("samverkan", '<a class="xref" href="#samverkan">avsnitt 1.1</a>'),
+        ("plan", '<a class="xref" href="#plan">avsnitt 2.2</a>'),
+        ("en-underrubrik", '<a class="xref" href="#en-underrubrik">avsnitt 1.1, ”En underrubrik”</a>'),
+    ],
+)
+def test_ref_names_chapters_sections_and_unnumbered_headings(make_project, anchor, link):
+    html = extra(make_project, f'Se {{{{ ref("{anchor}") }}}}.\n')
+    assert f"<p>Se {link}.</p>" in html
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: an unnumbered heading directly under a chapter title is called 'avsnitt 3, ”…”' "
+    "although 3 is a chapter",
+)
+def test_ref_to_an_unnumbered_heading_directly_in_a_chapter_names_the_chapter(make_project):
+    html = extra(make_project, '### Direkt under kapitlet\n\nSe {{ ref("direkt-under-kapitlet") }}.\n')
+    assert 'href="#direkt-under-kapitlet">kapitel 3, ”Direkt under kapitlet”</a>' in html
+
+
+def test_text_from_values_and_facts_is_escaped(make_project):
+    root = with_chapter(
+        make_project, "{{ riktade_uppdrag }}\n\nTal: {{ tal.utfall }}. Text: {{ '<b>fet</b>' }}.\n"
+    )
+    edit(
+        root / "data/facts.yaml",
+        "    text: Kartlägga samverkan.\n",
+        "    text: Kartlägga <b>samverkan</b>.\n",
+    )
+    edit(root / "data/facts.yaml", "    unit: tkr\n", '    unit: "<b>tkr</b>"\n')
+    html = chapter_of(html_of(root), "extra")
+    assert '<li id="uppdrag-uppdrag-a">Kartlägga &lt;b&gt;samverkan&lt;/b&gt;.</li>' in html
+    assert f"Tal: 1{NBSP}417{NBSP}&lt;b&gt;tkr&lt;/b&gt;." in html
+    assert "Text: &lt;b&gt;fet&lt;/b&gt;." in html
+    assert "<b>" not in html
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+
+def test_a_misspelt_figure_fails_the_build_with_a_located_suggestion(make_project, cli):
+    root = make_project("minimal")
+    edit(root / "content/01-inledning.md", "{{ tal.invanare }}", "{{ tal.invanre }}")
+    run = cli("build", "--project", str(root), "--format", "html")
+    assert run.code == 1
+    assert run.err.splitlines()[0] == (
+        "content/01-inledning.md:5: {{ tal.invanre }}: 'invanre' finns inte (menade du 'invanare'?)."
+    )
+    assert not (root / "output").exists()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "{{ tal.minskning }}",
+            "{{ tal.minsknig }}",
+            "content/01-inledning.md:6: {{ tal.minsknig }}: 'minsknig' finns inte (menade du 'minskning'?).",
+        ),
+        (
+            "| datum }}",
+            "| datumm }}",
+            "content/01-inledning.md:7: {{ fakta.plan.decided | datumm }}: "
+            "filtret 'datumm' finns inte (menade du 'datum'?).",
+        ),
+        (
+            "| datum }}",
+            "| xyz }}",
+            "content/01-inledning.md:7: {{ fakta.plan.decided | xyz }}: "
+            "filtret 'xyz' finns inte (filter: datum, tal, procent, tkr).",
+        ),
+        (
+            "{{ riktade_uppdrag }}",
+            "{{ riktade_uppdrg }}",
+            "content/01-inledning.md:13: {{ riktade_uppdrg }}: 'riktade_uppdrg' finns inte "
+            "(menade du 'riktade_uppdrag'?).",
+        ),
+        (
+            '{{ ref("arbetsliv") }}',
+            "{{ ref }}",
+            "content/01-inledning.md:11: 'ref' behöver parenteser med ett värde, t.ex. ref(\"id\")",
+        ),
+    ],
+)
+def test_expression_errors_name_the_chapter_and_line(make_project, old, new, message):
+    root = make_project("minimal")
+    edit(root / "content/01-inledning.md", old, new)
+    assert errors_of(root) == [message]
+
+
+def test_an_unknown_directive_is_a_located_error(make_project):
+    root = make_project("minimal")
+    edit(root / "content/02-resultat.md", "{{ plan }}", "{{ planen }}")
+    assert errors_of(root) == [
+        "content/02-resultat.md:7: {{ planen }}: 'planen' finns inte (menade du 'plan'?)."
+    ]
+
+
+def test_a_syntax_error_is_a_located_error(make_project):
+    root = with_chapter(make_project, "Ett {{ tal.x( }} fel.\n")
+    assert errors_of(root) == [
+        "content/03-extra.md:5: {{ tal.x( }} är inte ett giltigt uttryck (unexpected 'end of template'). "
+        "Skriv till exempel {{ tal.norsjo_invanare }} eller {{ plan }}."
+    ]
+
+
+def test_ref_to_an_id_no_heading_has_is_a_located_error(make_project):
+    root = with_chapter(make_project, 'Se {{ ref("nope") }}.\n\nSe {{ ref("samverka") }}.\n')
+    errors = errors_of(root)
+    assert len(errors) == 2
+    assert errors[0].startswith('content/03-extra.md:5: ref("nope"): ingen rubrik')
+    assert errors[0].endswith("har id:t 'nope'")
+    assert errors[1].startswith('content/03-extra.md:7: ref("samverka"): ingen rubrik')
+    assert errors[1].endswith("har id:t 'samverka' (menade du 'samverkan'?)")
+
+
+def test_every_bad_expression_in_a_chapter_is_reported_in_one_run(make_project):
+    root = with_chapter(make_project, "{{ tal.a }}\n\nText {{ tal.b }}\noch {{ tal.c }}.\n")
+    assert [error.split(": ")[0] for error in errors_of(root)] == [
+        "content/03-extra.md:5",
+        "content/03-extra.md:7",
+        "content/03-extra.md:8",
+    ]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: an object (here the whole `tal` table, a Python dict) is printed as Python's repr, "
+    "with memory addresses, instead of being refused",
+)
+def test_a_name_that_is_not_a_value_is_refused(make_project):
+    root = with_chapter(make_project, "Alla tal: {{ tal }}.\n")
+    assert [error.split(": ")[0] for error in errors_of(root)] == ["content/03-extra.md:5"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: a setting or fact that is not set prints as the English word 'None' in the report",
+)
+def test_a_value_that_is_not_set_is_refused(make_project):
+    root = with_chapter(make_project, "Undertitel: {{ rapport.subtitle }}.\n")
+    assert [error.split(": ")[0] for error in errors_of(root)] == ["content/03-extra.md:5"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: a syntax error in a report's own directive template (templates/partials/plan.html.j2) "
+    "escapes as jinja2.TemplateSyntaxError instead of a located message",
+)
+def test_a_broken_directive_template_override_is_a_located_error(make_project):
+    root = make_project("minimal")
+    (root / "templates/partials").mkdir(parents=True)
+    (root / "templates/partials/plan.html.j2").write_text("<p>{% if %}</p>\n", encoding="utf-8")
+    errors = errors_of(root)
+    assert errors[0].startswith("templates/partials/plan.html.j2:1: mallen kan inte användas")
+
+
+# --- the sandbox ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expression", "name"),
+    [
+        ("fakta.__class__", "__class__"),
+        ("''.__class__.__mro__", "__class__"),
+        ("fakta.__class__.__init__.__globals__", "__init__"),
+        ("rapport.__class__.__base__.__subclasses__()", "__class__"),
+        ("lipsum.__globals__", "__globals__"),
+        ("cycler.__init__.__globals__.os", "__init__"),
+        ("tal.invanare._figure", "_figure"),
+        ('"{0.__class__}".format(fakta)', "__class__"),
+    ],
+)
+def test_python_internals_cannot_be_reached(make_project, expression, name):
+    root = with_chapter(make_project, f"{{{{ {expression} }}}}\n")
+    assert errors_of(root) == [f"content/03-extra.md:5: {{{{ {expression} }}}}: '{name}' finns inte."]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: content can change the facts: {{ fakta.assignments.clear() }} empties the list that "
+    "later directives show (the sandbox is not the immutable one)",
+)
+def test_content_cannot_change_the_facts(make_project):
+    root = with_chapter(make_project, "Töm{{ fakta.assignments.clear() }}.\n\n{{ riktade_uppdrag }}\n")
+    errors = errors_of(root)
+    assert [error.split(": ")[0] for error in errors] == ["content/03-extra.md:5"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason='bug: {{ "x" * 10**15 }} ends the build with a Python MemoryError instead of a located message',
+)
+def test_a_huge_value_is_a_located_error(make_project):
+    root = with_chapter(make_project, '{{ "x" * 10**15 }}\n')
+    assert [error.split(": ")[0] for error in errors_of(root)] == ["content/03-extra.md:5"]
