@@ -1,4 +1,4 @@
-"""The build pipeline: load → validate → render → print → write.
+"""The build pipeline: load → validate → charts → render → print → write.
 
 Nothing is written until every file has been loaded, validated and rendered; a problem
 anywhere stops the build with every problem found, and the previous outputs stay as they were.
@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kfsreport.charts.figures import render_charts
 from kfsreport.load import load_project
 from kfsreport.markdown import slug
 from kfsreport.output import output_lock, write_outputs
@@ -30,7 +31,8 @@ def build(project: Path, formats: Sequence[str] | None = None, out_dir: Path | N
     sources, problems = load_project(project)
     report = validate(sources, problems)
     wanted = list(formats or report.settings.formats)
-    document = render(report, wanted, problems)
+    charts = render_charts(report, template_dirs(report.root), problems)
+    document = render(report, wanted, problems, charts)
     pdf = None
     if document.print_html is not None:
         pdf = write_pdf_bytes(document.print_html, report.root, template_dirs(report.root), problems)
@@ -43,7 +45,9 @@ def build(project: Path, formats: Sequence[str] | None = None, out_dir: Path | N
     if pdf is not None:
         files[target / f"{name}.pdf"] = pdf
     with output_lock(target):
-        return BuildResult(write_outputs(files))
+        written = write_outputs(files)
+    write_outputs(charts.cache_entries)
+    return BuildResult(written)
 
 
 def output_name(settings: ReportSettings) -> str:

@@ -6,7 +6,7 @@ README's "Direktiv" section lists the same names; tests render each one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from markupsafe import Markup, escape
 
@@ -73,21 +73,33 @@ def section_label(heading: Heading) -> str:
     return f"avsnittet ”{heading.title}”"
 
 
+class Figures(Protocol):
+    """How content places charts: `{{ figur("id") }}` and `{{ ref("id") }}` to a chart."""
+
+    def place(self, chart_id: str) -> Markup: ...
+
+    def label(self, chart_id: str) -> str | None:
+        """`figur 3` for a chart id, None if no chart has that id."""
+
+
 def namespace(
     settings: ReportSettings,
     facts: Facts,
     anchors: dict[str, Heading],
     render_partial: Callable[[str], str],
+    figures: Figures,
 ) -> dict[str, Any]:
     """The names content expressions can use; directives render through `render_partial`."""
 
     def ref(anchor: str) -> Markup:
         heading = anchors.get(anchor)
-        if heading is None:
+        label = section_label(heading) if heading else figures.label(anchor)
+        if label is None:
             raise ExpressionError(
-                f"ref(\"{anchor}\"): ingen rubrik har id:t '{anchor}' {suggest(anchor, anchors)}".rstrip()
+                f"ref(\"{anchor}\"): ingen rubrik eller figur har id:t '{anchor}' "
+                f"{suggest(anchor, anchors)}".rstrip()
             )
-        return Markup('<a class="xref" href="#{}">{}</a>').format(anchor, section_label(heading))
+        return Markup('<a class="xref" href="#{}">{}</a>').format(anchor, label)
 
     def directive(template: str) -> Directive:
         return Directive(lambda: render_partial(template))
@@ -98,5 +110,6 @@ def namespace(
         fakta=facts,
         tal={key: FigureValue(figure) for key, figure in facts.figures.items()},
         ref=ref,
+        figur=figures.place,
     )
     return names

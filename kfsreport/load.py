@@ -16,6 +16,7 @@ from kfsreport.yamlfile import Located, read_yaml
 
 SETTINGS_FILE = "report.yaml"
 FACTS_FILE = "data/facts.yaml"
+CHARTS_FILE = "data/charts.yaml"
 CONTENT_DIR = "content"
 MAX_TEXT_BYTES = 2_000_000
 
@@ -39,6 +40,7 @@ class Sources:
     facts: Located | None
     chapters: list[ChapterSource]
     facts_unreadable: bool = False
+    charts: Located | None = None
 
 
 def load_project(root: Path) -> tuple[Sources, Problems]:
@@ -56,6 +58,7 @@ def load_project(root: Path) -> tuple[Sources, Problems]:
     settings = _load_yaml(root, SETTINGS_FILE, problems)
     has_facts = (root / FACTS_FILE).exists()
     facts = _load_yaml(root, FACTS_FILE, problems) if has_facts else None
+    charts = _load_yaml(root, CHARTS_FILE, problems) if (root / CHARTS_FILE).exists() else None
     chapters = [
         chapter
         for path in sorted((root / CONTENT_DIR).glob("*.md"))
@@ -65,7 +68,10 @@ def load_project(root: Path) -> tuple[Sources, Problems]:
         problems.fail(
             CONTENT_DIR, None, "mappen innehåller inga kapitel (.md-filer).", "Lägg till minst ett."
         )
-    return Sources(root, settings, facts, chapters, facts_unreadable=has_facts and facts is None), problems
+    sources = Sources(
+        root, settings, facts, chapters, facts_unreadable=has_facts and facts is None, charts=charts
+    )
+    return sources, problems
 
 
 def read_text(root: Path, path: Path, problems: Problems) -> str | None:

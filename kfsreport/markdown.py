@@ -77,7 +77,12 @@ def make_parser() -> MarkdownIt:
     md.use(attrs_plugin, allowed=ALLOWED_ATTRS)
     md.use(attrs_block_plugin, allowed=ALLOWED_ATTRS)
     md.use(container_plugin, name="box", validate=lambda params, *args: bool(params.strip()))
-    md.block.ruler.before("paragraph", "kfs_directive", _directive_block)
+    md.block.ruler.before(
+        "paragraph",
+        "kfs_directive",
+        _directive_block,
+        {"alt": ["paragraph", "reference", "blockquote", "list"]},
+    )
     md.inline.ruler.before("text", "kfs_value", _value_inline)
     md.core.ruler.before("inline", "kfs_heading_attrs", _heading_attrs)
     # Every link and image reaches our own checks (render.py), which refuse with a location.

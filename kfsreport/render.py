@@ -20,6 +20,7 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from kfsreport import __version__
+from kfsreport.charts.figures import Charts
 from kfsreport.directives import namespace
 from kfsreport.errors import Problems
 from kfsreport.expressions import CONTENT_FILTERS, Evaluator, ExpressionError
@@ -46,16 +47,36 @@ class Document:
     print_html: str | None
 
 
-def render(report: Report, formats: Sequence[str], problems: Problems) -> Document:
+class _PlacedFigures:
+    """Charts for the text: `figur("id")` renders the figure, `ref("id")` says "figur N"."""
+
+    def __init__(self, env: Environment, charts: Charts) -> None:
+        self.env = env
+        self.figures = charts.figures
+
+    def place(self, chart_id: str) -> Markup:
+        figure = self.figures[chart_id]
+        return Markup(self.env.get_template("partials/figure.html.j2").render(figure=figure))
+
+    def label(self, chart_id: str) -> str | None:
+        figure = self.figures.get(chart_id)
+        return f"figur {figure.number}" if figure else None
+
+
+def render(
+    report: Report, formats: Sequence[str], problems: Problems, charts: Charts | None = None
+) -> Document:
     """Render chapters once, then the page for each edition asked for; raise on problems."""
     env = make_environment(report.root)
+    charts = charts or Charts()
 
     def render_partial(template: str) -> str:
         return env.get_template(template).render(
             facts=report.facts, report=report.settings, anchors=report.anchors
         )
 
-    names = namespace(report.settings, report.facts, report.anchors, render_partial)
+    figures = _PlacedFigures(env, charts)
+    names = namespace(report.settings, report.facts, report.anchors, render_partial, figures)
     evaluator = Evaluator(names, CONTENT_FILTERS)
     md = _renderer()
     chapters = [_render_chapter(md, chapter, report, evaluator, problems) for chapter in report.chapters]

@@ -114,6 +114,8 @@ class Goal(Strict):
     id: Identifier
     assignment: Identifier
     text: Text
+    label: Text | None = None
+    """A short name for the goal in charts and tables, e.g. `Avtalssamverkan`."""
 
 
 Status = Literal["planned", "ongoing", "done", "cancelled"]

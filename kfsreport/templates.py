@@ -6,6 +6,7 @@ package's, so a report overrides any template or stylesheet by giving a file the
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -42,6 +43,7 @@ def make_environment(root: Path) -> Environment:
         status=lambda value: STATUS_LABELS.get(value, value),
         section_label=section_label,
         number=locale.number,
+        b64=lambda text: base64.b64encode(str(text).encode("utf-8")).decode("ascii"),
     )
     return env
 

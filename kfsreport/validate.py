@@ -6,15 +6,16 @@ All problems in all files are collected before the stage gives up.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kfsreport.charts.spec import ChartSpec, Placements, check_charts
 from kfsreport.directives import namespace
 from kfsreport.errors import Problems, suggest
 from kfsreport.expressions import CONTENT_FILTERS, Evaluator, ExpressionError
 from kfsreport.links import Refused, check_link, resolve_image
-from kfsreport.load import FACTS_FILE, Sources
+from kfsreport.load import CHARTS_FILE, FACTS_FILE, Sources
 from kfsreport.markdown import Heading, ParsedChapter, make_parser, number_chapters, parse_chapter
 from kfsreport.schema import Facts, FrontMatter, ReportSettings
 from kfsreport.schemacheck import check_model
@@ -30,6 +31,11 @@ class Report:
     facts: Facts
     chapters: list[ParsedChapter]
     anchors: dict[str, Heading]
+    charts: dict[str, ChartSpec] = field(default_factory=dict)
+    chart_lines: dict[str, int] = field(default_factory=dict)
+    figure_numbers: dict[str, int] = field(default_factory=dict)
+    """Chart id → N in "Figur N", for the charts the text places, in order."""
+    charts_path: str = CHARTS_FILE
 
 
 def validate(sources: Sources, problems: Problems) -> Report:
@@ -43,13 +49,30 @@ def validate(sources: Sources, problems: Problems) -> Report:
     check_references(facts_file, anchors, problems)
     for chapter in chapters:
         _check_links_and_images(chapter, sources.root, anchors, problems)
+    charts, chart_lines = check_charts(sources.charts, problems) if sources.charts else ({}, {})
+    _check_ids_apart(charts, chart_lines, anchors, problems)
+    placements = Placements(charts)
     names = None
     if settings is not None and facts is not None:
-        names = namespace(settings, facts, anchors, lambda _: "")
+        names = namespace(settings, facts, anchors, lambda _: "", placements)
     _check_expressions(chapters, names, problems)
     problems.raise_if_any()
     assert settings is not None and facts is not None
-    return Report(sources.root, settings, facts, chapters, anchors)
+    return Report(sources.root, settings, facts, chapters, anchors, charts, chart_lines, placements.numbers)
+
+
+def _check_ids_apart(
+    charts: dict[str, ChartSpec], lines: dict[str, int], anchors: dict[str, Heading], problems: Problems
+) -> None:
+    """A chart id must not also be a heading id, or ref() could not tell them apart."""
+    for chart_id in charts.keys() & anchors.keys():
+        heading = anchors[chart_id]
+        problems.fail(
+            CHARTS_FILE,
+            lines[chart_id],
+            f"diagrammets id '{chart_id}' är också id för en rubrik ({heading.path}:{heading.line}).",
+            "Ge diagrammet ett annat id.",
+        )
 
 
 def check_references(located: Located, anchors: dict[str, Heading], problems: Problems) -> None:

@@ -1,0 +1,208 @@
+"""From a chart description to its table of numbers: read the data, then compute with pandas.
+
+The data come from a file in `data/` (read by `kfsreport.datasets`), from `values:` written
+in the description, or from the facts themselves (`facts: plan.activities`). One optional
+computation (share, change, cumulative, per 1 000, count) then derives the plotted column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel
+
+from kfsreport.charts.spec import ChartSpec, ColumnType, Compute
+from kfsreport.datasets import read_dataset
+from kfsreport.errors import Problems, suggest
+from kfsreport.schema import STATUS_LABELS, Facts
+
+Origin = tuple[str, int | None]
+
+
+class ComputeError(Exception):
+    """A computation that cannot be done with these data; the message is Swedish."""
+
+
+def chart_frame(
+    spec: ChartSpec, root: Path, facts: Facts, problems: Problems, origin: Origin
+) -> pd.DataFrame | None:
+    """The numbers a chart plots: its data source with the computation applied."""
+    frame = _source(spec, root, facts, problems, origin)
+    if frame is None:
+        return None
+    if not _has_columns(frame, needed_columns(spec), problems, origin):
+        return None
+    try:
+        frame = apply(spec.compute, frame) if spec.compute else frame
+    except ComputeError as error:
+        problems.fail(*origin, str(error))
+        return None
+    plotted = [spec.x, spec.y] + ([spec.series] if spec.series else [])
+    if not _has_columns(frame, plotted, problems, origin):
+        return None
+    if frame.empty:
+        problems.fail(*origin, f"diagrammet '{spec.id}' har inga rader att visa.")
+        return None
+    return frame
+
+
+def needed_columns(spec: ChartSpec) -> list[str]:
+    """The columns the description reads from its source (before the computation)."""
+    produced = _produced(spec.compute)
+    wanted = [spec.x, spec.series, *_inputs(spec.compute)]
+    if spec.y != produced:
+        wanted.append(spec.y)
+    return list(dict.fromkeys(c for c in wanted if c and c != produced))
+
+
+def column_types(spec: ChartSpec) -> dict[str, ColumnType]:
+    """Each needed column's type: as `columns:` says, else by its role (values are numbers)."""
+    numeric = {spec.y, *_numeric_inputs(spec.compute)}
+    return {
+        column: spec.columns.get(column, "number" if column in numeric else "text")
+        for column in needed_columns(spec)
+    }
+
+
+def apply(compute: Compute, frame: pd.DataFrame) -> pd.DataFrame:
+    """Apply the one computation in `compute` and return the new frame."""
+    frame = frame.copy()
+    if compute.share:
+        column, total = compute.share.column, frame[compute.share.column]
+        sums = (
+            frame.groupby(compute.share.within)[column].transform("sum")
+            if compute.share.within
+            else total.sum()
+        )
+        if (pd.Series(sums) == 0).any():
+            raise ComputeError(f"andelen kan inte räknas ut: summan av '{column}' är 0.")
+        frame[compute.share.name] = total / sums * 100
+    elif compute.change:
+        start, end = frame[compute.change.start], frame[compute.change.end]
+        if compute.change.mode == "percent":
+            if (start == 0).any():
+                raise ComputeError(
+                    f"förändringen i procent kan inte räknas ut när '{compute.change.start}' är 0."
+                )
+            frame[compute.change.name] = (end - start) / start * 100
+        else:
+            frame[compute.change.name] = end - start
+    elif compute.cumulative:
+        frame[compute.cumulative.name] = frame[compute.cumulative.column].cumsum()
+    elif compute.per_1000:
+        population = frame[compute.per_1000.population]
+        if (population == 0).any():
+            raise ComputeError(
+                f"'{compute.per_1000.population}' är 0 på någon rad; det går inte att dela med 0."
+            )
+        frame[compute.per_1000.name] = frame[compute.per_1000.column] / population * 1000
+    elif compute.count:
+        frame = frame.groupby(compute.count.by, sort=False).size().reset_index(name=compute.count.name)
+    return frame
+
+
+def facts_frame(facts: Facts, source: str) -> pd.DataFrame:
+    """The facts as a table, for charts that count them (`facts: plan.activities`)."""
+    goals = {goal.id: goal for goal in facts.plan.goals}
+    if source == "plan.activities":
+        rows: Iterable[dict[str, Any]] = (
+            {
+                "id": a.id,
+                "goal": a.goal,
+                "goal_label": goals[a.goal].label or goals[a.goal].text if a.goal in goals else a.goal,
+                "text": a.text,
+                "status": a.status,
+                "status_label": STATUS_LABELS[a.status],
+                "count": 1,
+            }
+            for a in facts.plan.activities
+        )
+    else:
+        lists: dict[str, Sequence[BaseModel]] = {
+            "plan.goals": facts.plan.goals,
+            "assignments": facts.assignments,
+            "conclusions": facts.conclusions,
+            "recommendations": facts.recommendations,
+            "meetings": facts.meetings,
+            "members": facts.members,
+        }
+        items = lists[source]
+        rows = ({**item.model_dump(mode="json"), "count": 1} for item in items)
+    return pd.DataFrame(list(rows))
+
+
+def _source(
+    spec: ChartSpec, root: Path, facts: Facts, problems: Problems, origin: Origin
+) -> pd.DataFrame | None:
+    if spec.facts:
+        return facts_frame(facts, spec.facts)
+    types = column_types(spec)
+    if spec.data:
+        return read_dataset(root, spec.data, types, problems, origin, sheet=spec.sheet, missing=spec.missing)
+    return _inline(spec.values or [], types, problems, origin)
+
+
+def _inline(
+    rows: list[dict[str, str | None]], types: dict[str, ColumnType], problems: Problems, origin: Origin
+) -> pd.DataFrame | None:
+    from kfsreport.datasets import convert_cell
+
+    frame: dict[str, list[Any]] = {column: [] for column in types}
+    ok = True
+    for number, row in enumerate(rows, start=1):
+        for column, kind in types.items():
+            text = row.get(column)
+            try:
+                frame[column].append(convert_cell("" if text is None else str(text), kind))
+            except ValueError as error:
+                problems.fail(*origin, f"values, rad {number}, kolumnen '{column}': {error}")
+                ok = False
+    if not rows:
+        problems.fail(*origin, "values är tom.", "Skriv minst en rad.")
+        return None
+    known = {key for row in rows for key in row}
+    if not _has_columns(pd.DataFrame(columns=sorted(known)), list(types), problems, origin):
+        return None
+    return pd.DataFrame(frame) if ok else None
+
+
+def _has_columns(frame: pd.DataFrame, wanted: list[str], problems: Problems, origin: Origin) -> bool:
+    present = [str(c) for c in frame.columns]
+    missing = [column for column in wanted if column not in present]
+    for column in missing:
+        hint = suggest(column, present) or f"Kolumner som finns: {', '.join(present)}."
+        problems.fail(*origin, f"kolumnen '{column}' finns inte.", hint)
+    return not missing
+
+
+def _produced(compute: Compute | None) -> str | None:
+    if compute is None:
+        return None
+    step = next(getattr(compute, name) for name in type(compute).model_fields if getattr(compute, name))
+    return str(step.name)
+
+
+def _inputs(compute: Compute | None) -> list[str]:
+    if compute is None:
+        return []
+    if compute.share:
+        return [compute.share.column] + ([compute.share.within] if compute.share.within else [])
+    if compute.change:
+        return [compute.change.start, compute.change.end]
+    if compute.cumulative:
+        return [compute.cumulative.column]
+    if compute.per_1000:
+        return [compute.per_1000.column, compute.per_1000.population]
+    return list(compute.count.by) if compute.count else []
+
+
+def _numeric_inputs(compute: Compute | None) -> list[str]:
+    if compute is None or compute.count:
+        return []
+    inputs = _inputs(compute)
+    if compute.share and compute.share.within:
+        inputs.remove(compute.share.within)
+    return inputs

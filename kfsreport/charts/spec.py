@@ -1,0 +1,162 @@
+"""The chart description in `data/charts.yaml`: what a chart shows and where its numbers come from.
+
+README's "Diagram" section documents every key; `kfsreport.charts.compute` turns a
+description into a table of numbers and `kfsreport.charts.draw` into a Vega-Lite spec.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from markupsafe import Markup
+from pydantic import Field, model_validator
+
+from kfsreport.errors import Problems, suggest
+from kfsreport.expressions import ExpressionError
+from kfsreport.schema import Flag, Identifier, Strict, Text, WholeNumber
+from kfsreport.schemacheck import check_model
+from kfsreport.yamlfile import Located
+
+ChartType = Literal["bar", "grouped_bar", "stacked_bar", "line", "part_of_whole"]
+ColumnType = Literal["text", "number", "integer", "date"]
+FactsSource = Literal[
+    "plan.activities", "plan.goals", "assignments", "conclusions", "recommendations", "meetings", "members"
+]
+Column = Text
+
+
+class Share(Strict):
+    """Each value as per cent of the total (or of its group's total)."""
+
+    column: Column
+    within: Column | None = None
+    name: Column = "andel"
+
+
+class Change(Strict):
+    """The change from one column to another, in per cent or in percentage points."""
+
+    start: Column
+    end: Column
+    mode: Literal["percent", "points", "difference"] = "percent"
+    name: Column = "förändring"
+
+
+class Cumulative(Strict):
+    """A running total in the order of the rows (or of the x column)."""
+
+    column: Column
+    name: Column = "ackumulerat"
+
+
+class PerThousand(Strict):
+    """A value per 1 000 inhabitants (or of another population column)."""
+
+    column: Column
+    population: Column
+    name: Column = "per_1000"
+
+
+class Count(Strict):
+    """The number of rows for each combination of the `by` columns."""
+
+    by: list[Column] = Field(min_length=1)
+    name: Column = "antal"
+
+
+class Compute(Strict):
+    share: Share | None = None
+    change: Change | None = None
+    cumulative: Cumulative | None = None
+    per_1000: PerThousand | None = None
+    count: Count | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Compute:
+        chosen = [name for name in type(self).model_fields if getattr(self, name) is not None]
+        if len(chosen) != 1:
+            raise ValueError("ange precis en beräkning: share, change, cumulative, per_1000 eller count")
+        return self
+
+
+class ChartSpec(Strict):
+    id: Identifier
+    type: ChartType
+    title: Text
+    alt: Text = Field(min_length=10)
+    description: Text | None = None
+    source: Text
+    data: Text | None = None
+    sheet: Text | None = None
+    values: list[dict[str, str | None]] | None = None
+    facts: FactsSource | None = None
+    columns: dict[Column, ColumnType] = {}
+    missing: list[str] = []
+    compute: Compute | None = None
+    x: Column
+    y: Column
+    series: Column | None = None
+    unit: Text | None = None
+    decimals: WholeNumber | None = Field(default=None, ge=0, le=3)
+    signed: Flag = False
+    x_title: Text | None = None
+    y_title: Text | None = None
+    orientation: Literal["horizontal", "vertical"] | None = None
+    sort: Literal["data", "ascending", "descending"] = "data"
+    labels: Flag = True
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ChartSpec:
+        sources = [name for name in ("data", "values", "facts") if getattr(self, name) is not None]
+        if len(sources) != 1:
+            raise ValueError(
+                "ange precis en datakälla: data (en fil), values (tabell i beskrivningen) eller facts"
+            )
+        if self.type in ("grouped_bar", "stacked_bar") and self.series is None:
+            raise ValueError(f"diagramtypen {self.type} behöver series (kolumnen med serierna)")
+        return self
+
+
+class ChartFile(Strict):
+    charts: list[ChartSpec] = []
+
+
+class Placements:
+    """Numbers charts "Figur N" in the order the text places them (used while validating)."""
+
+    def __init__(self, charts: dict[str, ChartSpec]) -> None:
+        self.charts = charts
+        self.numbers: dict[str, int] = {}
+
+    def place(self, chart_id: str) -> Markup:
+        if chart_id not in self.charts:
+            raise ExpressionError(
+                f"figur(\"{chart_id}\"): inget diagram har id:t '{chart_id}' "
+                f"{suggest(chart_id, self.charts) or '(diagrammen beskrivs i data/charts.yaml)'}"
+            )
+        if chart_id in self.numbers:
+            raise ExpressionError(
+                f'figur("{chart_id}") står redan på ett annat ställe; en figur visas en gång.'
+            )
+        self.numbers[chart_id] = len(self.numbers) + 1
+        return Markup("")
+
+    def label(self, chart_id: str) -> str | None:
+        return "figur" if chart_id in self.charts else None
+
+
+def check_charts(located: Located, problems: Problems) -> tuple[dict[str, ChartSpec], dict[str, int]]:
+    """The valid chart descriptions by id, and the line of each; report the rest."""
+    model = check_model(ChartFile, located, problems)
+    lines: dict[str, int] = {}
+    charts: dict[str, ChartSpec] = {}
+    for i, chart in enumerate(model.charts if model else []):
+        line = located.line(("charts", i, "id"))
+        if chart.id in charts:
+            problems.fail(
+                located.path, line, f"diagrammet '{chart.id}' finns redan på rad {lines[chart.id]}."
+            )
+            continue
+        charts[chart.id] = chart
+        lines[chart.id] = line
+    return charts, lines

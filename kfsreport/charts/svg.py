@@ -1,0 +1,87 @@
+"""Vega-Lite to SVG with vl-convert, cached by content, with the report font inside.
+
+vl-convert runs JavaScript in-process without a browser and without network access
+(`allowed_base_urls=[]`). The first conversion costs about 0.45 s, the next about 0.05 s,
+so each SVG is kept in `.kfsreport-cache/` under the hash of everything that shapes it
+and drawn again only when its description or data changed.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, Final
+
+from kfsreport.charts.draw import FONT
+
+CACHE_DIR = ".kfsreport-cache/charts"
+_registered: set[str] = set()
+LOCALE: Final = "sv-SE"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(value: Any) -> Any:
+    """Strip control and bidi characters from every string (vl-convert aborts on some)."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", value)
+    if isinstance(value, dict):
+        return {clean_text(k): clean_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_text(v) for v in value]
+    return value
+
+
+def cache_key(vega_lite: dict[str, Any]) -> str:
+    """A hash of the spec and the converter's version and locale."""
+    payload = json.dumps(
+        [vega_lite, version("vl-convert-python"), LOCALE], sort_keys=True, ensure_ascii=False
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def cached_svg(root: Path, key: str) -> str | None:
+    """The SVG for `key` from the report's cache, if it is there."""
+    path = root / CACHE_DIR / f"{key}.svg"
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def to_svg(vega_lite: dict[str, Any], font_dirs: list[Path]) -> str:
+    """Convert a Vega-Lite spec to SVG with the Swedish number and time locales.
+
+    The report font is registered first so that vl-convert measures labels with it.
+    """
+    import vl_convert
+
+    for folder in font_dirs:
+        if str(folder) not in _registered:
+            vl_convert.register_font_directory(str(folder))
+            _registered.add(str(folder))
+
+    return str(
+        vl_convert.vegalite_to_svg(
+            clean_text(vega_lite),
+            format_locale=LOCALE,
+            time_format_locale=LOCALE,
+            allowed_base_urls=[],
+        )
+    )
+
+
+def with_fonts(svg: str, faces: dict[int, bytes]) -> str:
+    """The SVG with the report font embedded (weight → WOFF2), so an <img> shows it everywhere."""
+    rules = "".join(
+        f'@font-face{{font-family:"{FONT}";font-weight:{weight};'
+        f'src:url(data:font/woff2;base64,{base64.b64encode(data).decode()}) format("woff2")}}'
+        for weight, data in sorted(faces.items())
+    )
+    end = svg.index(">", svg.index("<svg")) + 1
+    return f"{svg[:end]}<style>{rules}</style>{svg[end:]}"
+
+
+def svg_text(svg: str) -> str:
+    """The characters an SVG draws (to subset the font to)."""
+    return "".join(re.findall(r">([^<]+)<", svg))
