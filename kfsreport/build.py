@@ -6,11 +6,13 @@ anywhere stops the build with every problem found, and the previous outputs stay
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from kfsreport.charts.figures import render_charts
+from kfsreport.errors import BuildFailed, ReportError
 from kfsreport.load import load_project
 from kfsreport.markdown import slug
 from kfsreport.output import output_lock, write_outputs
@@ -36,17 +38,27 @@ def build(project: Path, formats: Sequence[str] | None = None, out_dir: Path | N
     pdf = None
     if document.print_html is not None:
         pdf = write_pdf_bytes(document.print_html, report.root, template_dirs(report.root), problems)
-    problems.raise_if_any()
     target = (out_dir or report.root / "output").resolve()
+    if target.exists() and not target.is_dir():
+        problems.fail(
+            str(target), None, "finns redan och är en fil, inte en mapp.", "Välj en annan mapp med --out."
+        )
+    problems.raise_if_any()
     name = output_name(report.settings)
     files: dict[Path, bytes] = {}
     if document.screen_html is not None:
         files[target / f"{name}.html"] = document.screen_html.encode("utf-8")
     if pdf is not None:
         files[target / f"{name}.pdf"] = pdf
-    with output_lock(target):
-        written = write_outputs(files)
-    write_outputs(charts.cache_entries)
+    try:
+        with output_lock(target):
+            written = write_outputs(files)
+    except OSError as error:
+        raise BuildFailed(
+            [ReportError(f"kunde inte skriva utdata: {error.strerror or error}.", str(target))]
+        ) from None
+    with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+        write_outputs(charts.cache_entries)
     return BuildResult(written)
 
 

@@ -69,7 +69,8 @@ def section_label(heading: Heading) -> str:
     if heading.number:
         return f"avsnitt {heading.number}"
     if heading.within:
-        return f"avsnitt {heading.within}, ”{heading.title}”"
+        kind = "avsnitt" if "." in heading.within else "kapitel"
+        return f"{kind} {heading.within}, ”{heading.title}”"
     return f"avsnittet ”{heading.title}”"
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing
 from markupsafe import Markup, escape
 
@@ -52,6 +52,8 @@ class _Undefined(StrictUndefined):
     def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
         name = str(self._undefined_name)
         owner = self._undefined_obj
+        if owner is not missing and hasattr(owner, name):
+            raise UndefinedError(f"'{name}' får inte användas i texten")
         candidates = _names_of(owner) if owner is not missing else self._kfs_names
         raise UndefinedError(f"'{name}' finns inte {suggest(name, candidates)}".rstrip())
 
@@ -71,13 +73,35 @@ def _names_of(owner: Any) -> list[str]:
     return [name for name in dir(owner) if not name.startswith("_")]
 
 
+MAX_TEXT = 100_000
+"""The longest text an expression may build (`"x" * 10**15` is refused, not attempted)."""
+
+_SHOWN = (str, int, float, dt.date)
+
+
+class _ContentSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with repetition and powers kept small."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 100:
+            raise SecurityError("för stor exponent")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                sized = isinstance(seq, (str, list, tuple)) and isinstance(times, int)
+                if sized and len(seq) * times > MAX_TEXT:
+                    raise SecurityError("för lång text")
+        return super().call_binop(context, operator, left, right)
+
+
 class Evaluator:
     """Compiles and evaluates content expressions against one namespace."""
 
     def __init__(self, namespace: dict[str, Any], filters: dict[str, Callable[..., Any]]) -> None:
         names = sorted(namespace) + sorted(filters)
         undefined = type("Undefined", (_Undefined,), {"_kfs_names": names})
-        self.env = SandboxedEnvironment(undefined=undefined, autoescape=True)
+        self.env = _ContentSandbox(undefined=undefined, autoescape=True)
         self.env.filters.update(filters)
         self.namespace = namespace
 
@@ -96,17 +120,33 @@ class Evaluator:
             value = compiled(**self.namespace)
             if isinstance(value, StrictUndefined):
                 str(value)
-            if callable(value) and not hasattr(value, "__html__"):
-                raise ExpressionError(f"'{source}' behöver parenteser med ett värde, t.ex. ref(\"id\")")
-            return escape(value)
+            return escape(_shown(source, value))
         except UndefinedError as error:
             raise ExpressionError(f"{{{{ {source} }}}}: {error}.") from None
-        except SecurityError:
-            raise ExpressionError(f"{{{{ {source} }}}} försöker nå något som inte är tillåtet.") from None
+        except SecurityError as error:
+            raise ExpressionError(
+                f"{{{{ {source} }}}} försöker göra något som inte är tillåtet i texten ({error})."
+            ) from None
         except ExpressionError:
             raise
         except (TypeError, ValueError, LookupError, ArithmeticError) as error:
             raise ExpressionError(f"{{{{ {source} }}}} kan inte beräknas ({error}).") from None
+
+
+def _shown(source: str, value: Any) -> Any:
+    """`value` if it can stand in the text; otherwise say why not."""
+    if value is None:
+        raise ExpressionError(
+            f"{{{{ {source} }}}} är inte ifyllt.",
+        )
+    if hasattr(value, "__html__") or isinstance(value, _SHOWN) and not isinstance(value, bool):
+        return value
+    if callable(value):
+        raise ExpressionError(f'{{{{ {source} }}}} behöver parenteser med ett värde, t.ex. ref("id").')
+    raise ExpressionError(
+        f"{{{{ {source} }}}} är inte ett enskilt värde utan en hel samling; "
+        "välj ett av värdena, t.ex. {{ tal.norsjo_invanare }}."
+    )
 
 
 def _syntax_message(source: str, error: TemplateSyntaxError) -> str:

@@ -59,12 +59,9 @@ def load_project(root: Path) -> tuple[Sources, Problems]:
     has_facts = (root / FACTS_FILE).exists()
     facts = _load_yaml(root, FACTS_FILE, problems) if has_facts else None
     charts = _load_yaml(root, CHARTS_FILE, problems) if (root / CHARTS_FILE).exists() else None
-    chapters = [
-        chapter
-        for path in sorted((root / CONTENT_DIR).glob("*.md"))
-        if (chapter := _load_chapter(root, path, problems)) is not None
-    ]
-    if not chapters:
+    files = sorted((root / CONTENT_DIR).glob("*.md"))
+    chapters = [chapter for path in files if (chapter := _load_chapter(root, path, problems)) is not None]
+    if not files:
         problems.fail(
             CONTENT_DIR, None, "mappen innehåller inga kapitel (.md-filer).", "Lägg till minst ett."
         )

@@ -27,7 +27,9 @@ from kfsreport.errors import Problems
 BOX_KINDS = {"faktaruta": "Faktaruta", "citat": "Citat"}
 ALLOWED_ATTRS = ("id", "class")
 _HEADING_ATTRS = re.compile(r"\s*\{([^{}]*)\}\s*$")
-_BLOCK_EXPR = re.compile(r"^\{\{(.+?)\}\}\s*$")
+_BLOCK_EXPR = re.compile(r"^\{\{((?:(?!\}\}|\{\{).)+)\}\}\s*$")
+RESERVED_IDS = frozenset({"innehall", "toc-rubrik"})
+"""Ids the page itself uses (report.html.j2); a heading never gets one of them."""
 
 
 @dataclass
@@ -105,6 +107,9 @@ def parse_chapter(
     tokens = md.parse(body, env)
     offset = body_line - 1
     _shift_lines(tokens, offset)
+    for token in tokens:
+        for child, line in line_of_children(token) if token.type == "inline" else ():
+            child.meta["line"] = line
     chapter = Heading(1, title, chapter_id or slug(title), 1, path, explicit_id=bool(chapter_id))
     chapter_tokens = ParsedChapter(path, title, numbered, tokens, [chapter])
     for token in tokens:
@@ -117,7 +122,9 @@ def parse_chapter(
 def number_chapters(chapters: list[ParsedChapter], depth: int, problems: Problems) -> None:
     """Number chapters 1, 2 … and sections 2.1 … (down to `depth`); make every id unique."""
     count = 0
-    seen: dict[str, Heading] = {}
+    seen: dict[str, Heading] = {
+        ident: Heading(0, "", ident, 0, "templates/report.html.j2") for ident in RESERVED_IDS
+    }
     for chapter in chapters:
         counters = [0, 0, 0, 0, 0, 0]
         current: str | None = None
@@ -125,7 +132,8 @@ def number_chapters(chapters: list[ParsedChapter], depth: int, problems: Problem
             count += 1
             chapter.number = count
         for heading in chapter.headings:
-            if chapter.numbered and heading.level <= depth:
+            parent_missing = heading.level > 2 and counters[heading.level - 2] == 0
+            if chapter.numbered and heading.level <= depth and not parent_missing:
                 counters[heading.level - 1] += 1
                 counters[heading.level :] = [0] * (len(counters) - heading.level)
                 counters[0] = count
@@ -222,7 +230,7 @@ def _check_token(token: Token, chapter: ParsedChapter, problems: Problems) -> No
         names = ", ".join(sorted(token.meta["insecure_attrs"]))
         problems.fail(
             chapter.path,
-            line,
+            line - 1,  # a block's attributes stand on the line just above it
             f"attributet {names} är inte tillåtet.",
             "Bara {#id} och {.klass} kan användas.",
         )
@@ -231,7 +239,7 @@ def _check_token(token: Token, chapter: ParsedChapter, problems: Problems) -> No
             names = ", ".join(sorted(child.meta["insecure_attrs"]))
             problems.fail(
                 chapter.path,
-                line,
+                child.meta.get("line", line),
                 f"attributet {names} är inte tillåtet.",
                 "Bara {#id} och {.klass} kan användas.",
             )
@@ -258,15 +266,14 @@ def _headings(tokens: list[Token], path: str, problems: Problems) -> Iterator[He
 
 
 def _expressions(tokens: list[Token]) -> Iterator[Expression]:
-    """The chapter's `{{ … }}`; also notes each inline child's line in its meta."""
+    """The chapter's `{{ … }}` with their lines."""
     for token in tokens:
         if token.type == "kfs_directive":
             yield Expression(token.content, (token.map[0] + 1) if token.map else 1, True)
         elif token.type == "inline":
-            for child, line in line_of_children(token):
-                child.meta["line"] = line
+            for child in token.children or []:
                 if child.type == "kfs_value":
-                    yield Expression(child.content, line, False)
+                    yield Expression(child.content, child.meta["line"], False)
 
 
 # --- markdown-it rules ------------------------------------------------------------------

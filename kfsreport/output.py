@@ -34,12 +34,12 @@ def write_outputs(files: dict[Path, bytes]) -> list[Path]:
         for target, data in files.items():
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            staged.append((Path(name), target))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(name, 0o644)
-            staged.append((Path(name), target))
         for temp, target in staged:
             os.replace(temp, target)
     finally:

@@ -56,14 +56,18 @@ def write_pdf_bytes(html: str, root: Path, template_dirs: list[Path], problems: 
     fetcher = make_fetcher([root, *template_dirs])
     try:
         document = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher)
-        return bytes(document.write_pdf(pdf_variant=PDF_VARIANT))
+        pdf = bytes(document.write_pdf(pdf_variant=PDF_VARIANT))
     except FatalURLFetchingError:
-        for url in getattr(fetcher, "refused", []):
-            problems.add(
-                ReportError(
-                    f"PDF:en skulle hämta '{url}', som ligger utanför rapportmappen; det görs inte.",
-                    "templates",
-                    hint="Ta bort hänvisningen eller lägg filen i rapportmappen.",
-                )
+        pdf = None
+    # WeasyPrint carries on without a resource that failed inside an SVG image, so the
+    # fetcher's own list of refusals decides, not only the exception.
+    refused = getattr(fetcher, "refused", [])
+    for url in dict.fromkeys(refused):
+        problems.add(
+            ReportError(
+                f"PDF:en skulle hämta '{url}', som ligger utanför rapportmappen; det görs inte.",
+                "templates",
+                hint="Ta bort hänvisningen eller lägg filen i rapportmappen.",
             )
-        return None
+        )
+    return None if refused else pdf

@@ -28,6 +28,7 @@ from kfsreport.links import resolve_image
 from kfsreport.markdown import BOX_KINDS, Heading, ParsedChapter, make_parser, plain_text
 from kfsreport.stylesheets import build_stylesheet
 from kfsreport.templates import (
+    PACKAGE_TEMPLATES,
     PageContext,
     RenderedChapter,
     TocEntry,
@@ -47,16 +48,30 @@ class Document:
     print_html: str | None
 
 
+def render_template(env: Environment, name: str, root: Path, problems: Problems, **context: Any) -> str:
+    """Render template `name`; a broken template is reported at its own file and line."""
+    try:
+        return env.get_template(name).render(**context)
+    except TemplateError as error:
+        path, line = _template_location(error, root)
+        problems.fail(path, line, f"mallen kan inte användas: {error}.", "Rätta mallen eller ta bort den.")
+        return ""
+
+
 class _PlacedFigures:
     """Charts for the text: `figur("id")` renders the figure, `ref("id")` says "figur N"."""
 
-    def __init__(self, env: Environment, charts: Charts) -> None:
+    def __init__(self, env: Environment, charts: Charts, root: Path, problems: Problems) -> None:
         self.env = env
         self.figures = charts.figures
+        self.root = root
+        self.problems = problems
 
     def place(self, chart_id: str) -> Markup:
         figure = self.figures[chart_id]
-        return Markup(self.env.get_template("partials/figure.html.j2").render(figure=figure))
+        return Markup(
+            render_template(self.env, "partials/figure.html.j2", self.root, self.problems, figure=figure)
+        )
 
     def label(self, chart_id: str) -> str | None:
         figure = self.figures.get(chart_id)
@@ -71,11 +86,17 @@ def render(
     charts = charts or Charts()
 
     def render_partial(template: str) -> str:
-        return env.get_template(template).render(
-            facts=report.facts, report=report.settings, anchors=report.anchors
+        return render_template(
+            env,
+            template,
+            report.root,
+            problems,
+            facts=report.facts,
+            report=report.settings,
+            anchors=report.anchors,
         )
 
-    figures = _PlacedFigures(env, charts)
+    figures = _PlacedFigures(env, charts, report.root, problems)
     names = namespace(report.settings, report.facts, report.anchors, render_partial, figures)
     evaluator = Evaluator(names, CONTENT_FILTERS)
     md = _renderer()
@@ -111,20 +132,28 @@ def _page(
         stylesheet=Markup(placeholder),
         generator=f"kfsreport {__version__}",
     )
-    try:
-        html = env.get_template("report.html.j2").render(page=context)
-    except TemplateError as error:
-        problems.fail(*_template_location(error, report.root), f"mallen kan inte användas: {error}")
+    html = render_template(env, "report.html.j2", report.root, problems, page=context)
+    if not html:
         return None
     css = build_stylesheet(report.root, template_dirs(report.root), edition, html, problems)
     return html.replace(placeholder, css, 1)
 
 
 def _template_location(error: TemplateError, root: Path) -> tuple[str, int | None]:
-    filename = getattr(error, "filename", None) or getattr(error, "name", None) or "templates"
-    path = Path(str(filename))
-    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else f"(paketets mall) {path.name}"
-    return shown, getattr(error, "lineno", None)
+    """The template file and line of an error: from a syntax error, or from the traceback
+    (Jinja rewrites runtime tracebacks so their frames point into the templates)."""
+    filename, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    tb = error.__traceback__
+    while tb is not None and filename is None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            filename, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+        tb = tb.tb_next
+    path = Path(str(filename or "templates"))
+    if path.is_relative_to(root):
+        return path.relative_to(root).as_posix(), line
+    if path.is_relative_to(PACKAGE_TEMPLATES):
+        return f"(paketets mall) {path.relative_to(PACKAGE_TEMPLATES).as_posix()}", line
+    return path.name, line
 
 
 # --- chapters -----------------------------------------------------------------------------

@@ -246,12 +246,6 @@ def test_a_screen_stylesheet_override_changes_the_html(make_project):
     assert ".skip-link:focus" not in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the url() check only sees the literal text 'url(' and '@import', so "
-    'image-set("http://…"), an escaped u\\72l(…) or @\\69mport in an override reach the HTML, '
-    "whose readers' browsers fetch them",
-)
 @pytest.mark.parametrize(
     "rule",
     [
@@ -311,11 +305,6 @@ def test_an_svg_image_that_refers_to_the_network_is_not_fetched_for_the_pdf(make
     assert listener.close() == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: WeasyPrint swallows the guarded fetcher's refusal for a URL inside an SVG image, so the "
-    "build succeeds silently with part of the image missing instead of naming the URL",
-)
 def test_an_svg_image_that_refers_to_the_network_is_reported(make_project, cli, listener):
     root = make_project("minimal")
     url = f"http://127.0.0.1:{listener.port}/x.png"

@@ -62,11 +62,6 @@ def test_a_failure_while_moving_into_place_leaves_no_temporary_file(tmp_path, mo
     assert (tmp_path / "r.pdf").read_bytes() == b"gammal pdf"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: when writing a temporary file fails (here: disk full on fsync), that temporary file "
-    "is not in the cleanup list and stays behind as .r.pdf.XXXX.tmp",
-)
 def test_a_failure_while_writing_leaves_earlier_outputs_and_no_temporary_file(tmp_path, monkeypatch):
     (tmp_path / "r.html").write_bytes(b"gammal html")
     (tmp_path / "r.pdf").write_bytes(b"gammal pdf")
@@ -115,11 +110,6 @@ def test_a_build_that_fails_in_the_text_leaves_earlier_outputs_byte_identical(ma
     assert files_in(root / "output") == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: an --out that names an existing file ends in a FileExistsError traceback "
-    "instead of a Swedish message and exit code 1",
-)
 def test_an_out_folder_that_is_a_file_is_a_plain_error(make_project, cli, tmp_path):
     root = make_project("minimal")
     (tmp_path / "fil").write_text("", encoding="utf-8")
