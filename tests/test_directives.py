@@ -236,7 +236,7 @@ def test_a_misspelt_figure_fails_the_build_with_a_located_suggestion(make_projec
         (
             '{{ ref("arbetsliv") }}',
             "{{ ref }}",
-            "content/01-inledning.md:11: {{ ref }} behöver parenteser med ett värde, t.ex. ref(\"id\").",
+            'content/01-inledning.md:11: {{ ref }} behöver parenteser med ett värde, t.ex. ref("id").',
         ),
     ],
 )
