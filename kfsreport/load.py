@@ -8,6 +8,7 @@ are normalised, so later stages see the same text whatever editor saved it.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,7 +86,17 @@ def read_text(root: Path, path: Path, problems: Problems) -> str | None:
     text = _decode(data, name, problems)
     if text is None:
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return clean_pasted(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_pasted(text: str) -> str:
+    """Text pasted from Word or e-mail made safe: Word's line break (U+000B) and form feeds
+    become spaces; other control characters and bidi overrides, which can hide or reorder
+    text (and make vl-convert abort), are removed."""
+    return _INVISIBLE.sub("", text.replace("\x0b", " ").replace("\x0c", " "))
 
 
 def inside(root: Path, path: Path) -> Path | None:

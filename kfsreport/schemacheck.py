@@ -22,24 +22,34 @@ def check_model(model: type[M], located: Located, problems: Problems) -> M | Non
             "filen ska bestå av nycklar med värden (nyckel: värde), inte en lista eller text.",
         )
         return None
+    return check_part(model, data, located, (), problems)
+
+
+def check_part(
+    model: type[M], data: Any, located: Located, at: tuple[str | int, ...], problems: Problems
+) -> M | None:
+    """Validate the part of a file found at `at` (e.g. one chart in a list) as `model`."""
     try:
         return model.model_validate(data)
     except ValidationError as error:
         for item in error.errors(include_url=False):
-            loc = tuple(item["loc"])
-            message, hint = explain(item, model)
+            loc = (*at, *item["loc"])
+            message, hint = explain({**item, "loc": loc}, model, len(at))
             problems.fail(located.path, located.line(loc), message, hint)
         return None
 
 
-def explain(item: Any, model: type[BaseModel]) -> tuple[str, str]:
-    """One pydantic error as a Swedish message and a hint saying what to do."""
+def explain(item: Any, model: type[BaseModel], depth: int = 0) -> tuple[str, str]:
+    """One pydantic error as a Swedish message and a hint saying what to do.
+
+    `depth` is how many leading parts of the location lie outside `model`.
+    """
     loc = tuple(item["loc"])
     kind = item["type"]
     where = _describe(loc)
     given = item.get("input")
     if kind == "extra_forbidden":
-        known = _known_keys(model, loc[:-1])
+        known = _known_keys(model, loc[depth:-1])
         hint = suggest(str(loc[-1]), known) or (
             f"Tillåtna nycklar här: {', '.join(sorted(known))}." if known else ""
         )

@@ -49,9 +49,11 @@ def validate(sources: Sources, problems: Problems) -> Report:
     check_references(facts_file, anchors, problems)
     for chapter in chapters:
         _check_links_and_images(chapter, sources.root, anchors, problems)
-    charts, chart_lines = check_charts(sources.charts, problems) if sources.charts else ({}, {})
+    charts, chart_lines, broken = (
+        check_charts(sources.charts, problems) if sources.charts else ({}, {}, set())
+    )
     _check_ids_apart(charts, chart_lines, anchors, problems)
-    placements = Placements(charts)
+    placements = Placements(charts, broken)
     names = None
     if settings is not None and facts is not None:
         names = namespace(settings, facts, anchors, lambda _: "", placements)

@@ -14,7 +14,7 @@ from pydantic import Field, model_validator
 from kfsreport.errors import Problems, suggest
 from kfsreport.expressions import ExpressionError
 from kfsreport.schema import Flag, Identifier, Strict, Text, WholeNumber
-from kfsreport.schemacheck import check_model
+from kfsreport.schemacheck import check_part
 from kfsreport.yamlfile import Located
 
 ChartType = Literal["bar", "grouped_bar", "stacked_bar", "line", "part_of_whole"]
@@ -124,11 +124,14 @@ class ChartFile(Strict):
 class Placements:
     """Numbers charts "Figur N" in the order the text places them (used while validating)."""
 
-    def __init__(self, charts: dict[str, ChartSpec]) -> None:
+    def __init__(self, charts: dict[str, ChartSpec], broken: set[str] | None = None) -> None:
         self.charts = charts
+        self.broken = broken or set()
         self.numbers: dict[str, int] = {}
 
     def place(self, chart_id: str) -> Markup:
+        if chart_id in self.broken:  # already reported in data/charts.yaml
+            return Markup("")
         if chart_id not in self.charts:
             raise ExpressionError(
                 f"figur(\"{chart_id}\"): inget diagram har id:t '{chart_id}' "
@@ -142,21 +145,38 @@ class Placements:
         return Markup("")
 
     def label(self, chart_id: str) -> str | None:
-        return "figur" if chart_id in self.charts else None
+        return "figur" if chart_id in self.charts or chart_id in self.broken else None
 
 
-def check_charts(located: Located, problems: Problems) -> tuple[dict[str, ChartSpec], dict[str, int]]:
-    """The valid chart descriptions by id, and the line of each; report the rest."""
-    model = check_model(ChartFile, located, problems)
-    lines: dict[str, int] = {}
+def check_charts(
+    located: Located, problems: Problems
+) -> tuple[dict[str, ChartSpec], dict[str, int], set[str]]:
+    """The valid chart descriptions by id and the line of each; report the rest.
+
+    Each chart is checked on its own, so one mistake does not hide the other charts; the
+    ids of charts with mistakes are returned too, so the text's references to them do not
+    add a second, misleading error.
+    """
+    data = located.data if isinstance(located.data, dict) else {}
+    check_part(ChartFile, {k: v for k, v in data.items() if k != "charts"}, located, (), problems)
+    items = data.get("charts") or []
+    if not isinstance(items, list):
+        problems.fail(located.path, located.line(("charts",)), "charts ska vara en lista med diagram.")
+        items = []
     charts: dict[str, ChartSpec] = {}
-    for i, chart in enumerate(model.charts if model else []):
+    lines: dict[str, int] = {}
+    broken: set[str] = set()
+    for i, item in enumerate(items):
         line = located.line(("charts", i, "id"))
-        if chart.id in charts:
+        chart = check_part(ChartSpec, item, located, ("charts", i), problems)
+        if chart is None:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                broken.add(item["id"])
+        elif chart.id in charts:
             problems.fail(
                 located.path, line, f"diagrammet '{chart.id}' finns redan på rad {lines[chart.id]}."
             )
-            continue
-        charts[chart.id] = chart
-        lines[chart.id] = line
-    return charts, lines
+        else:
+            charts[chart.id] = chart
+            lines[chart.id] = line
+    return charts, lines, broken

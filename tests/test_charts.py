@@ -1,0 +1,332 @@
+"""Charts: descriptions, computations, SVG in Swedish, placement, accessibility, cache, errors."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+import pikepdf
+import pytest
+
+from kfsreport.build import build
+from kfsreport.charts import figures as figures_module
+from kfsreport.charts.compute import ComputeError, apply
+from kfsreport.charts.figures import Charts, render_charts
+from kfsreport.charts.spec import Compute
+from kfsreport.errors import BuildFailed, Problems
+from kfsreport.load import load_project
+from kfsreport.render import render
+from kfsreport.templates import template_dirs
+from kfsreport.validate import validate
+
+NBSP = "\u00a0"
+
+CHARTS = """\
+charts:
+  - id: utfall
+    type: bar
+    title: Utfall per kommun
+    data: data/utfall.csv
+    x: Kommun
+    y: Utfall
+    unit: tkr
+    source: Testkommunerna
+    alt: Stapeldiagram över utfallet i två kommuner.
+  - id: andel
+    type: part_of_whole
+    title: Andel kvinnor
+    values:
+      - {Kön: Kvinnor, Andel: "6,9"}
+      - {Kön: Män, Andel: "93,1"}
+    x: Kön
+    y: Andel
+    unit: "%"
+    source: Byggföretagen
+    alt: Stapel som visar att kvinnorna är 6,9 procent.
+"""
+
+UTF8_CSV = 'Kommun,Utfall\nNorsjö,1417\nLycksele,"2 650,5"\n'
+
+
+def with_charts(make_project, charts: str = CHARTS, text: str | None = None) -> Path:
+    """The minimal fixture with data/charts.yaml, a data file and a chapter placing the charts."""
+    root = make_project("minimal")
+    (root / "data/charts.yaml").write_text(charts, encoding="utf-8")
+    (root / "data/utfall.csv").write_text(UTF8_CSV, encoding="utf-8")
+    body = text or (
+        'Se {{ ref("andel") }} och {{ ref("utfall") }}.\n\n{{ figur("andel") }}\n\n{{ figur("utfall") }}\n'
+    )
+    (root / "content/03-diagram.md").write_text(
+        "---\ntitle: Diagram\n---\n\n" + textwrap.dedent(body), encoding="utf-8"
+    )
+    return root
+
+
+def charts_of(root: Path) -> Charts:
+    sources, problems = load_project(root)
+    report = validate(sources, problems)
+    return render_charts(report, template_dirs(report.root), problems)
+
+
+def errors_of(root: Path) -> list[str]:
+    with pytest.raises(BuildFailed) as failure:
+        build(root, ["html"])
+    return [str(error) for error in failure.value.errors]
+
+
+# --- computations ---------------------------------------------------------------------------
+
+
+def frame(**columns: list[object]) -> pd.DataFrame:
+    return pd.DataFrame(columns)
+
+
+def test_share_of_total_and_within_groups():
+    data = frame(g=["a", "a", "b"], n=[1.0, 3.0, 5.0])
+    total = apply(Compute.model_validate({"share": {"column": "n"}}), data)
+    assert total["andel"].round(2).tolist() == [11.11, 33.33, 55.56]
+    grouped = apply(Compute.model_validate({"share": {"column": "n", "within": "g", "name": "p"}}), data)
+    assert grouped["p"].tolist() == [25.0, 75.0, 100.0]
+
+
+def test_change_in_percent_points_and_difference():
+    data = frame(start=[50.0, 10.0], end=[80.0, 9.2])
+    percent = apply(Compute.model_validate({"change": {"start": "start", "end": "end"}}), data)
+    assert percent["förändring"].round(1).tolist() == [60.0, -8.0]
+    points = apply(
+        Compute.model_validate({"change": {"start": "start", "end": "end", "mode": "points"}}), data
+    )
+    assert points["förändring"].round(1).tolist() == [30.0, -0.8]
+
+
+def test_cumulative_and_per_thousand():
+    data = frame(n=[2.0, 3.0, 5.0], pop=[1000.0, 2000.0, 4000.0])
+    assert apply(Compute.model_validate({"cumulative": {"column": "n"}}), data)["ackumulerat"].tolist() == [
+        2.0,
+        5.0,
+        10.0,
+    ]
+    per = apply(Compute.model_validate({"per_1000": {"column": "n", "population": "pop"}}), data)
+    assert per["per_1000"].tolist() == [2.0, 1.5, 1.25]
+
+
+def test_count_groups_rows_in_their_first_order():
+    data = frame(goal=["b", "a", "b", "b"], status=["done", "done", "ongoing", "done"])
+    counted = apply(Compute.model_validate({"count": {"by": ["goal", "status"]}}), data)
+    assert counted.to_dict("records") == [
+        {"goal": "b", "status": "done", "antal": 2},
+        {"goal": "a", "status": "done", "antal": 1},
+        {"goal": "b", "status": "ongoing", "antal": 1},
+    ]
+
+
+def test_dividing_by_zero_is_a_swedish_error():
+    with pytest.raises(ComputeError, match="när 'start' är 0"):
+        apply(
+            Compute.model_validate({"change": {"start": "start", "end": "end"}}),
+            frame(start=[0.0], end=[1.0]),
+        )
+
+
+def test_exactly_one_computation_is_asked_for():
+    with pytest.raises(ValueError, match="ange precis en beräkning"):
+        Compute.model_validate({"share": {"column": "n"}, "cumulative": {"column": "n"}})
+
+
+# --- drawing --------------------------------------------------------------------------------
+
+
+def test_svg_shows_numbers_the_swedish_way(make_project):
+    charts = charts_of(with_charts(make_project))
+    bars = charts.figures["utfall"].svg
+    assert f">1{NBSP}417{NBSP}tkr<" in bars
+    assert f">2{NBSP}650,5{NBSP}tkr<" in bars
+    assert re.search(rf">2{NBSP}000{NBSP}tkr<", bars), "axis labels grouped with a no-break space"
+    assert f">Kvinnor 6,9{NBSP}%<" in charts.figures["andel"].svg
+
+
+def test_svg_carries_the_report_font_and_no_external_reference(make_project):
+    svg = charts_of(with_charts(make_project)).figures["utfall"].svg
+    assert "@font-face" in svg and "data:font/woff2;base64," in svg
+    assert "font-family=\"'Source Sans 3', sans-serif\"" in svg
+    assert not re.search(r"(href|src)=\"(?!data:|#)", svg)
+
+
+def test_vega_lite_spec_holds_its_data_inline(make_project, monkeypatch):
+    seen: list[dict[str, object]] = []
+    real = figures_module.to_svg
+
+    def spy(spec, fonts):
+        seen.append(spec)
+        return real(spec, fonts)
+
+    monkeypatch.setattr(figures_module, "to_svg", spy)
+    charts_of(with_charts(make_project))
+    assert seen and all('"url"' not in json.dumps(spec) for spec in seen)
+
+
+def test_control_characters_from_word_do_not_stop_the_build(make_project):
+    root = with_charts(make_project, CHARTS.replace("Utfall per kommun", "Utfall\u000bper\u202ekommun"))
+    figure = charts_of(root).figures["utfall"]
+    assert "\u000b" not in figure.svg and "\u202e" not in figure.svg
+
+
+def test_a_cp1252_semicolon_csv_draws_the_same_chart_as_its_utf8_twin(make_project):
+    root = with_charts(make_project)
+    first = charts_of(root).figures["utfall"].svg
+    excel = "Kommun;Utfall\r\nNorsjö;1417\r\nLycksele;2 650,5\r\n".encode("cp1252")
+    (root / "data/utfall.csv").write_bytes(excel)
+    assert charts_of(root).figures["utfall"].svg == first
+    (root / "data/utfall.csv").write_bytes(codecs.BOM_UTF8 + UTF8_CSV.encode("utf-8"))
+    assert charts_of(root).figures["utfall"].svg == first
+
+
+# --- placement, numbering, accessibility ----------------------------------------------------
+
+
+def test_figures_are_numbered_in_the_order_the_text_places_them(make_project):
+    root = with_charts(make_project)
+    sources, problems = load_project(root)
+    report = validate(sources, problems)
+    assert report.figure_numbers == {"andel": 1, "utfall": 2}
+    charts = render_charts(report, template_dirs(root), problems)
+    html = render(report, ["html"], problems, charts).screen_html
+    assert html is not None
+    assert (
+        'Se <a class="xref" href="#andel">figur 1</a> och <a class="xref" href="#utfall">figur 2</a>.' in html
+    )
+    assert '<figcaption><span class="figure-number">Figur 2.</span> Utfall per kommun</figcaption>' in html
+    assert '<p class="figure-source">Källa: Testkommunerna</p>' in html
+
+
+def test_html_has_each_charts_numbers_as_a_table(make_project):
+    root = with_charts(make_project)
+    build(root, ["html"])
+    html = (root / "output/testrapport-2030.html").read_text(encoding="utf-8")
+    assert html.count('<details class="chart-data">') == 2
+    table = html[html.index("<caption>Figur 2. Utfall per kommun</caption>") :]
+    table = table[: table.index("</table>")]
+    assert f'<tr><th scope="row">Norsjö</th><td>1{NBSP}417{NBSP}tkr</td></tr>' in table
+    assert '<img class="chart-image" src="data:image/svg+xml;base64,' in html
+    assert 'alt="Stapeldiagram över utfallet i två kommuner."' in html
+
+
+def test_pdf_tags_each_chart_as_a_figure_with_its_alternative_text(make_project):
+    root = with_charts(make_project)
+    build(root, ["pdf"])
+    alts: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, pikepdf.Dictionary):
+            if node.get("/S") == "/Figure":
+                alts.append(str(node.get("/Alt", "")))
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                walk(kid)
+
+    with pikepdf.open(root / "output/testrapport-2030.pdf") as pdf:
+        walk(pdf.Root.StructTreeRoot)
+    assert alts == [
+        "Stapel som visar att kvinnorna är 6,9 procent.",
+        "Stapeldiagram över utfallet i två kommuner.",
+    ]
+
+
+def test_unchanged_charts_come_from_the_cache(make_project, monkeypatch):
+    root = with_charts(make_project)
+    build(root, ["html"])
+    cached = sorted((root / ".kfsreport-cache/charts").glob("*.svg"))
+    assert len(cached) == 2
+
+    def refuse(*args: object) -> str:
+        raise AssertionError("vl-convert should not run for unchanged charts")
+
+    monkeypatch.setattr(figures_module, "to_svg", refuse)
+    build(root, ["html"])
+    (root / "data/utfall.csv").write_text(UTF8_CSV.replace("1417", "1500"), encoding="utf-8")
+    with pytest.raises(AssertionError, match="should not run"):
+        charts_of(root)
+
+
+# --- bad input --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "    y: Utfall\n",
+            "    y: Utfal\n",
+            "data/charts.yaml:2: kolumnen 'Utfal' finns inte i data/utfall.csv (menade du 'Utfall'?)",
+        ),
+        (
+            "    alt: Stapeldiagram över utfallet i två kommuner.\n",
+            "",
+            "data/charts.yaml:2: nyckeln 'alt' saknas under charts → post 1. Lägg till den.",
+        ),
+        (
+            "    type: bar\n",
+            "    type: paj\n",
+            "data/charts.yaml:3: 'type' under charts → post 1 har värdet 'paj', som inte är tillåtet. "
+            "Välj ett av: 'bar', 'grouped_bar', 'stacked_bar', 'line', 'part_of_whole'.",
+        ),
+        (
+            "    unit: tkr\n",
+            "    unitt: tkr\n",
+            "data/charts.yaml:8: okänd nyckel 'unitt'. (menade du 'unit'?)",
+        ),
+    ],
+)
+def test_bad_chart_descriptions_are_located(make_project, old, new, message):
+    root = with_charts(make_project, CHARTS.replace(old, new))
+    assert errors_of(root)[0] == message
+
+
+def test_a_number_that_does_not_parse_names_the_data_file_line_and_column(make_project):
+    root = with_charts(make_project)
+    (root / "data/utfall.csv").write_text("Kommun,Utfall\nNorsjö,1417\nLycksele,tolv\n", encoding="utf-8")
+    assert errors_of(root)[0].startswith(
+        "data/utfall.csv:3: kolumnen 'Utfall' ska innehålla tal, men har 'tolv'."
+    )
+
+
+def test_an_empty_data_set_is_an_error(make_project):
+    root = with_charts(make_project)
+    (root / "data/utfall.csv").write_text("Kommun,Utfall\n", encoding="utf-8")
+    assert errors_of(root)[0].startswith("data/utfall.csv:1: filen har en rubrikrad men inga rader med data.")
+
+
+def test_an_unknown_chart_in_the_text_is_located_with_a_suggestion(make_project):
+    root = with_charts(make_project, text='{{ figur("utfal") }}\n')
+    assert errors_of(root) == [
+        "content/03-diagram.md:5: figur(\"utfal\"): inget diagram har id:t 'utfal' (menade du 'utfall'?)"
+    ]
+
+
+def test_a_chart_placed_twice_is_an_error(make_project):
+    root = with_charts(make_project, text='{{ figur("utfall") }}\n\n{{ figur("utfall") }}\n')
+    assert errors_of(root) == [
+        'content/03-diagram.md:7: figur("utfall") står redan på ett annat ställe; en figur visas en gång.'
+    ]
+
+
+def test_a_chart_id_may_not_also_be_a_heading_id(make_project):
+    root = with_charts(make_project, CHARTS.replace("id: utfall", "id: samverkan").replace('"utfall"', '"x"'))
+    (root / "content/03-diagram.md").write_text("---\ntitle: Diagram\n---\n\nText.\n", encoding="utf-8")
+    assert errors_of(root) == [
+        "data/charts.yaml:2: diagrammets id 'samverkan' är också id för en rubrik "
+        "(content/01-inledning.md:9). Ge diagrammet ett annat id."
+    ]
+
+
+def test_problems_from_the_charts_stage_stop_before_anything_is_written(make_project):
+    root = with_charts(make_project)
+    (root / "data/utfall.csv").write_text("Kommun,Utfall\nNorsjö,x\n", encoding="utf-8")
+    problems = Problems()
+    with pytest.raises(BuildFailed):
+        build(root)
+    assert not problems and not (root / "output").exists()
