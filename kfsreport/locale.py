@@ -8,9 +8,10 @@ never end up on different lines.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from babel.dates import format_date
-from babel.numbers import format_decimal, get_minus_sign_symbol
+from babel.dates import format_date, get_day_names, get_month_names
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 
 LOCALE = "sv_SE"
 NBSP = "\u00a0"
@@ -42,6 +43,40 @@ def percent(value: float, decimals: int | None = None, signed: bool = False) -> 
 def date(value: dt.date) -> str:
     """`2025-02-17` → `17 februari 2025`."""
     return str(format_date(value, format="d MMMM y", locale=LOCALE))
+
+
+def month(value: dt.date) -> str:
+    """`2025-01-01` → `januari 2025` (for monthly series)."""
+    return str(format_date(value, format="LLLL y", locale=LOCALE))
+
+
+def d3_number_locale() -> dict[str, Any]:
+    """Babel's Swedish number symbols as a d3-format locale, for chart axes."""
+    return {
+        "decimal": get_decimal_symbol(LOCALE),
+        "thousands": get_group_symbol(LOCALE),
+        "grouping": [3],
+        "currency": ["", f"{NBSP}kr"],
+        "minus": MINUS,
+        "percent": f"{NBSP}%",
+    }
+
+
+def d3_time_locale() -> dict[str, Any]:
+    """Babel's Swedish month and day names (lower case, as Swedish writes them) for d3."""
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]
+    days = get_day_names("wide", locale=LOCALE)
+    short_days = get_day_names("abbreviated", locale=LOCALE)
+    return {
+        "dateTime": "%A %e %B %Y %X",
+        "date": "%Y-%m-%d",
+        "time": "%H:%M:%S",
+        "periods": ["fm", "em"],
+        "days": [str(days[i]) for i in sunday_first],
+        "shortDays": [str(short_days[i]).rstrip(".") for i in sunday_first],
+        "months": [str(m) for m in get_month_names("wide", locale=LOCALE).values()],
+        "shortMonths": [str(m).rstrip(".") for m in get_month_names("abbreviated", locale=LOCALE).values()],
+    }
 
 
 def _decimals_of(value: float) -> int:

@@ -330,3 +330,34 @@ def test_problems_from_the_charts_stage_stop_before_anything_is_written(make_pro
     with pytest.raises(BuildFailed):
         build(root)
     assert not problems and not (root / "output").exists()
+
+
+LINE = """\
+charts:
+  - id: sjukfranvaro
+    type: line
+    title: Sjukfrånvaro per månad
+    data: data/sjuk.csv
+    x: Månad
+    y: Andel
+    series: Kommun
+    columns:
+      Månad: date
+    unit: "%"
+    source: Kommunerna
+    alt: Linjediagram över sjukfrånvaron i två kommuner under tre månader.
+"""
+
+
+def test_a_line_chart_has_swedish_months_and_names_each_line(make_project):
+    root = with_charts(make_project, LINE, text='{{ figur("sjukfranvaro") }}\n')
+    (root / "data/sjuk.csv").write_text(
+        "Månad;Kommun;Andel\n2025-01;Norsjö;6,9\n2025-02;Norsjö;7,2\n2025-03;Norsjö;6,1\n"
+        "2025-01;Lycksele;8,0\n2025-02;Lycksele;7,7\n2025-03;Lycksele;7,9\n",
+        encoding="utf-8",
+    )
+    figure = charts_of(root).figures["sjukfranvaro"]
+    labels = re.findall(r"<text[^>]*>([^<]*)</text>", figure.svg)
+    assert labels[:3] == ["jan 2025", "feb 2025", "mars 2025"], "monthly ticks, Swedish month names"
+    assert ">Norsjö<" in figure.svg and ">Lycksele<" in figure.svg, "each line is labelled, not only coloured"
+    assert figure.table.rows[0] == ["januari 2025", "Norsjö", f"6,9{NBSP}%"]

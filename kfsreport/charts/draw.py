@@ -197,7 +197,11 @@ def _stacked(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame) -> Any:
 
 def _line(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame) -> Any:
     temporal = spec.columns.get(spec.x) == "date"
-    x = alt.X(f"{spec.x}:{'T' if temporal else 'O'}", title=spec.x_title, axis=alt.Axis(labelAngle=0))
+    if temporal:  # monthly ticks named the Swedish way: "jan 2025"
+        axis = alt.Axis(labelAngle=0, format="%b %Y", tickCount={"interval": "month", "step": 1})
+        x = alt.X(f"yearmonth({spec.x}):T", title=spec.x_title, axis=axis)
+    else:
+        x = alt.X(f"{spec.x}:O", title=spec.x_title, axis=alt.Axis(labelAngle=0))
     y = alt.Y(f"{spec.y}:Q", title=spec.y_title, axis=alt.Axis(**axis_format(spec)))
     encodings: list[Any] = [x, y]
     if spec.series:

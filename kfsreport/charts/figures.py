@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kfsreport import locale
 from kfsreport.charts.compute import chart_frame
 from kfsreport.charts.draw import value_label, vega_lite
 from kfsreport.charts.spec import ChartSpec
@@ -72,9 +73,10 @@ def data_table(spec: ChartSpec, frame: pd.DataFrame) -> DataTable:
     if spec.series:
         headers.append(spec.series)
     headers.append(spec.y_title or spec.y)
+    monthly = _monthly(frame[spec.x])
     rows = []
     for _, row in frame.iterrows():
-        cells = [_text(row[spec.x])]
+        cells = [_text(row[spec.x], monthly)]
         if spec.series:
             cells.append(_text(row[spec.series]))
         cells.append(value_label(spec, row[spec.y]))
@@ -82,11 +84,14 @@ def data_table(spec: ChartSpec, frame: pd.DataFrame) -> DataTable:
     return DataTable(headers, rows)
 
 
-def _text(value: object) -> str:
-    if isinstance(value, pd.Timestamp):
-        from kfsreport import locale
+def _monthly(column: pd.Series) -> bool:
+    """True for a date column where every date is the first of its month (a monthly series)."""
+    return bool(pd.api.types.is_datetime64_any_dtype(column) and (column.dt.day == 1).all())
 
-        return locale.date(value.date())
+
+def _text(value: object, monthly: bool = False) -> str:
+    if isinstance(value, pd.Timestamp):
+        return locale.month(value.date()) if monthly else locale.date(value.date())
     return str(value)
 
 

@@ -14,13 +14,13 @@ import json
 import re
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
+from kfsreport import locale
 from kfsreport.charts.draw import FONT
 
 CACHE_DIR = ".kfsreport-cache/charts"
 _registered: set[str] = set()
-LOCALE: Final = "sv-SE"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -37,9 +37,8 @@ def clean_text(value: Any) -> Any:
 
 def cache_key(vega_lite: dict[str, Any]) -> str:
     """A hash of the spec and the converter's version and locale."""
-    payload = json.dumps(
-        [vega_lite, version("vl-convert-python"), LOCALE], sort_keys=True, ensure_ascii=False
-    )
+    shaping = [vega_lite, version("vl-convert-python"), locale.d3_number_locale(), locale.d3_time_locale()]
+    payload = json.dumps(shaping, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -64,8 +63,8 @@ def to_svg(vega_lite: dict[str, Any], font_dirs: list[Path]) -> str:
     return str(
         vl_convert.vegalite_to_svg(
             clean_text(vega_lite),
-            format_locale=LOCALE,
-            time_format_locale=LOCALE,
+            format_locale=locale.d3_number_locale(),
+            time_format_locale=locale.d3_time_locale(),
             allowed_base_urls=[],
         )
     )
