@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import mimetypes
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,7 +137,29 @@ def _page(
     if not html:
         return None
     css = build_stylesheet(report.root, template_dirs(report.root), edition, html, problems)
+    if edition == "screen":
+        _check_self_contained(html, problems)
     return html.replace(placeholder, css, 1)
+
+
+_RESOURCE = re.compile(
+    r"<(?:img|script|iframe|frame|link|source|video|audio|track|object|embed|input)\b[^>]*?"
+    r"\s(?:src|href|data|srcset|poster)\s*=\s*[\"']?([^\"'\s>]+)",
+    re.IGNORECASE,
+)
+
+
+def _check_self_contained(html: str, problems: Problems) -> None:
+    """The intranet page must load nothing: every resource a template adds must be inline."""
+    for match in _RESOURCE.finditer(html):
+        url = match.group(1)
+        if not url.startswith(("data:", "#")):
+            problems.fail(
+                "templates",
+                None,
+                f"HTML-sidan skulle hämta '{url}'; sidan ska vara fristående och hämtar ingenting.",
+                "Ta bort hänvisningen ur mallen eller lägg in innehållet i mallen.",
+            )
 
 
 def _template_location(error: TemplateError, root: Path) -> tuple[str, int | None]:

@@ -277,7 +277,7 @@ def test_a_template_override_replaces_the_package_template(make_project):
 def test_a_template_reference_to_the_network_fails_the_pdf_without_fetching(make_project, cli, listener):
     root = make_project("minimal")
     url = f"http://127.0.0.1:{listener.port}/logga.png"
-    override(root, "partials/footer.html.j2", f'<footer><img src="{url}" alt="Logga"></footer>\n')
+    override(root, "partials/back_cover.html.j2", f'<footer><img src="{url}" alt="Logga"></footer>\n')
     run = cli("build", "--project", str(root), "--format", "pdf")
     assert run.code == 1
     assert run.err.splitlines()[0] == (
@@ -313,3 +313,20 @@ def test_an_svg_image_that_refers_to_the_network_is_reported(make_project, cli, 
     run = cli("build", "--project", str(root), "--format", "pdf")
     assert run.code == 1
     assert url in run.err
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        '<img src="file:///etc/hostname" alt="x">',
+        '<script src="http://127.0.0.1:9/a.js"></script>',
+        '<link rel="stylesheet" href="https://cdn.example/a.css">',
+    ],
+)
+def test_a_screen_template_that_would_load_something_is_refused(make_project, cli, tag):
+    root = make_project("minimal")
+    override(root, "partials/footer.html.j2", f"<footer>{tag}</footer>\n")
+    run = cli("build", "--project", str(root), "--format", "html")
+    assert run.code == 1
+    assert run.err.startswith("templates: HTML-sidan skulle hämta '")
+    assert not (root / "output").exists()

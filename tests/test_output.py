@@ -90,7 +90,7 @@ def test_a_build_that_fails_in_the_pdf_stage_leaves_earlier_outputs_byte_identic
     before = files_in(root / "output")
     assert sorted(before) == ["testrapport-2030.html", "testrapport-2030.pdf"]
     edit(root / "content/02-resultat.md", "| Norsjö | 3 894 |", "| Norsjö | 3 895 |")
-    footer = root / "templates/partials/footer.html.j2"
+    footer = root / "templates/partials/back_cover.html.j2"
     footer.parent.mkdir(parents=True)
     footer.write_text('<footer><img src="file:///etc/hostname" alt="x"></footer>\n', encoding="utf-8")
     run = cli("build", "--project", str(root))
