@@ -35,9 +35,9 @@ def build(project: Path, formats: Sequence[str] | None = None, out_dir: Path | N
     wanted = list(formats or report.settings.formats)
     charts = render_charts(report, template_dirs(report.root), problems)
     document = render(report, wanted, problems, charts)
-    pdf = None
+    pdfs = None
     if document.print_html is not None:
-        pdf = write_pdf_bytes(document.print_html, report.root, template_dirs(report.root), problems)
+        pdfs = write_pdf_bytes(document.print_html, report.root, template_dirs(report.root), problems)
     target = (out_dir or report.root / "output").resolve()
     if target.exists() and not target.is_dir():
         problems.fail(
@@ -48,8 +48,8 @@ def build(project: Path, formats: Sequence[str] | None = None, out_dir: Path | N
     files: dict[Path, bytes] = {}
     if document.screen_html is not None:
         files[target / f"{name}.html"] = document.screen_html.encode("utf-8")
-    if pdf is not None:
-        files[target / f"{name}.pdf"] = pdf
+    for suffix, pdf in (pdfs or {}).items():
+        files[target / f"{name}{suffix}.pdf"] = pdf
     try:
         with output_lock(target):
             written = write_outputs(files)

@@ -45,6 +45,9 @@ class Heading:
     number: str | None = None
     within: str | None = None
     """For an unnumbered heading, the number of the section it stands in."""
+    depth: int = 0
+    """The heading's level in the page outline (1 = chapter), never more than one below
+    the heading before it, so `###` straight under a chapter title does not skip a level."""
 
 
 @dataclass
@@ -128,6 +131,7 @@ def number_chapters(chapters: list[ParsedChapter], depth: int, problems: Problem
     for chapter in chapters:
         counters = [0, 0, 0, 0, 0, 0]
         current: str | None = None
+        open_levels: list[int] = []
         if chapter.numbered:
             count += 1
             chapter.number = count
@@ -141,6 +145,10 @@ def number_chapters(chapters: list[ParsedChapter], depth: int, problems: Problem
                 current = heading.number
             elif chapter.numbered:
                 heading.within = current
+            while open_levels and open_levels[-1] >= heading.level:
+                open_levels.pop()
+            open_levels.append(heading.level)
+            heading.depth = len(open_levels)
             _unique_id(heading, seen, problems)
 
 

@@ -13,7 +13,14 @@ from urllib.parse import unquote, urlsplit
 
 from kfsreport.errors import Problems, ReportError
 
-PDF_VARIANT = "pdf/ua-1"
+VARIANTS = {"": "pdf/ua-1", "-arkiv": "pdf/a-2a"}
+"""File-name suffix → PDF variant: the accessible PDF (PDF/UA-1) and the archival one
+(PDF/A-2a, which is tagged as well). Both are written from one layout.
+
+One file cannot honestly declare both: PDF/A only allows XMP properties from its own
+schemas or ones described by an extension schema, and WeasyPrint 70 has no way to write the
+description of the PDF/UA identifier (`pdfuaid`) into the metadata (README, "PDF/A och
+PDF/UA")."""
 
 
 class RefusedURL(Exception):
@@ -48,17 +55,20 @@ def make_fetcher(allowed: list[Path]) -> object:
     return GuardedFetcher()
 
 
-def write_pdf_bytes(html: str, root: Path, template_dirs: list[Path], problems: Problems) -> bytes | None:
-    """Lay out `html` with WeasyPrint and return the PDF (PDF/UA-1, tagged), or None."""
+def write_pdf_bytes(
+    html: str, root: Path, template_dirs: list[Path], problems: Problems
+) -> dict[str, bytes] | None:
+    """Lay out `html` once with WeasyPrint; return each variant's PDF by file-name suffix."""
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
     fetcher = make_fetcher([root, *template_dirs])
+    pdfs: dict[str, bytes] | None
     try:
-        document = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher)
-        pdf = bytes(document.write_pdf(pdf_variant=PDF_VARIANT))
+        document = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render()
+        pdfs = {suffix: bytes(document.write_pdf(pdf_variant=v)) for suffix, v in VARIANTS.items()}
     except FatalURLFetchingError:
-        pdf = None
+        pdfs = None
     # WeasyPrint carries on without a resource that failed inside an SVG image, so the
     # fetcher's own list of refusals decides, not only the exception.
     refused = getattr(fetcher, "refused", [])
@@ -70,4 +80,4 @@ def write_pdf_bytes(html: str, root: Path, template_dirs: list[Path], problems: 
                 hint="Ta bort hänvisningen eller lägg filen i rapportmappen.",
             )
         )
-    return None if refused else pdf
+    return None if refused else pdfs

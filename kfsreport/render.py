@@ -132,6 +132,9 @@ def _page(
         toc=toc,
         stylesheet=Markup(placeholder),
         generator=f"kfsreport {__version__}",
+        logo=_data_uri(resolve_image(report.root, "report.yaml", report.settings.logo))
+        if report.settings.logo
+        else None,
     )
     html = render_template(env, "report.html.j2", report.root, problems, page=context)
     if not html:
@@ -230,7 +233,7 @@ def _line(token: Token) -> int | None:
 def _heading_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     state = _state(env)
     heading = next(state.headings)
-    level = min(heading.level + 1, 6)
+    level = min(heading.depth + 1, 6)
     state.open_headings.append(level)
     css_class = tokens[idx].attrGet("class")
     class_attr = Markup(' class="{}"').format(css_class) if css_class else ""
@@ -277,9 +280,13 @@ def _image(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> 
     state = _state(env)
     token = tokens[idx]
     path = resolve_image(state.report.root, state.chapter.path, str(token.attrGet("src") or ""))
+    return str(Markup('<img src="{}" alt="{}">').format(_data_uri(path), plain_text(token)))
+
+
+def _data_uri(path: Path) -> str:
+    """A file inside the report folder (already checked) as a data: URI."""
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    src = f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
-    return str(Markup('<img src="{}" alt="{}">').format(src, plain_text(token)))
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
 
 
 def _table_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
@@ -290,8 +297,15 @@ def _table_close(self: Any, tokens: list[Token], idx: int, options: Any, env: An
     return str(self.renderToken(tokens, idx, options, env)) + "</div>\n"
 
 
+_HYPHENATED = re.compile(r"\w+-(?:\w+-)*\w+|\w+- (?:och|eller|samt|respektive|till)\b")
+
+
 def _escape_text(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    return str(escape(tokens[idx].content))
+    """Text, with words that hold a hyphen kept on one line (`IT-kunskaper`, `Vård- och`):
+    a line ending in a real hyphen would be joined with the next line when the PDF's text is
+    copied, as a layout hyphen should be."""
+    text = str(escape(tokens[idx].content))
+    return _HYPHENATED.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', text)
 
 
 _RULES = {

@@ -83,6 +83,11 @@ class ReportSettings(Strict):
     formats: list[Literal["html", "pdf"]] = ["html", "pdf"]
     numbering_depth: WholeNumber = Field(default=2, ge=1, le=3)
     contact: Contact | None = None
+    adopted: dt.date | None = None
+    """The date the committee adopted the report (shown on the PDF's inside page)."""
+    adopted_by: Text | None = None
+    logo: Text | None = None
+    """An image in the report folder for the cover, e.g. `templates/logo.svg`; none by default."""
 
     @field_validator("formats")
     @classmethod

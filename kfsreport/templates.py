@@ -82,3 +82,5 @@ class PageContext:
     toc: list[TocEntry]
     stylesheet: Markup
     generator: str
+    logo: str | None = None
+    """The cover logo as a data: URI, when report.yaml names one."""

@@ -49,6 +49,8 @@ def validate(sources: Sources, problems: Problems) -> Report:
     check_references(facts_file, anchors, problems)
     for chapter in chapters:
         _check_links_and_images(chapter, sources.root, anchors, problems)
+    if settings is not None and settings.logo:
+        _check_logo(sources, settings.logo, problems)
     charts, chart_lines, broken = (
         check_charts(sources.charts, problems) if sources.charts else ({}, {}, set())
     )
@@ -210,6 +212,14 @@ def _check_links_and_images(
                         )
             except Refused as refused:
                 problems.fail(chapter.path, child.meta.get("line"), refused.message, refused.hint)
+
+
+def _check_logo(sources: Sources, logo: str, problems: Problems) -> None:
+    try:
+        resolve_image(sources.root, "report.yaml", logo)
+    except Refused as refused:
+        line = sources.settings.line(("logo",)) if sources.settings else None
+        problems.fail("report.yaml", line, f"logo: {refused.message}", refused.hint)
 
 
 def _check_expressions(

@@ -23,7 +23,7 @@ def make_project(tmp_path: Path) -> Callable[[str], Path]:
         target = tmp_path / name
         if name == "demo":
             target.mkdir()
-            for part in ("report.yaml", "content", "data", "templates"):
+            for part in ("report.yaml", "ordlista.txt", "content", "data", "templates"):
                 source = REPO / part
                 if source.is_dir():
                     shutil.copytree(source, target / part)
@@ -34,6 +34,16 @@ def make_project(tmp_path: Path) -> Callable[[str], Path]:
         return target
 
     return copy
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo report built once per test run into a temporary folder."""
+    from kfsreport.build import build
+
+    out = tmp_path_factory.mktemp("demo-output")
+    build(REPO, out_dir=out)
+    return out
 
 
 @dataclass

@@ -30,7 +30,9 @@ def vega_lite(spec: ChartSpec, frame: pd.DataFrame) -> dict[str, Any]:
 
     data = frame.copy()
     data[LABEL] = [value_label(spec, v) for v in data[spec.y]]
-    if spec.type != "line" and not pd.api.types.is_datetime64_any_dtype(data[spec.x]):
+    if spec.type in ("bar", "grouped_bar", "stacked_bar") and not pd.api.types.is_datetime64_any_dtype(
+        data[spec.x]
+    ):
         data[spec.x] = [_wrap(str(v)) for v in data[spec.x]]
     for column in data.columns:
         if pd.api.types.is_datetime64_any_dtype(data[column]):

@@ -1,0 +1,199 @@
+"""The PDF editions: conformance promises, navigation, layout rules and the PDF checker."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from html import unescape
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from kfsreport.pdfcheck import check_pdf
+from tests.conftest import REPO
+from tests.test_demo import HEADINGS
+
+UA = "arsrapport-2025.pdf"
+ARCHIVE = "arsrapport-2025-arkiv.pdf"
+
+
+def pages_text(pdf: Path, *options: str) -> list[str]:
+    command = ["pdftotext", *options, "-enc", "UTF-8", str(pdf), "-"]
+    text = subprocess.run(command, capture_output=True, text=True, check=True)
+    return [page.replace("\u00a0", " ") for page in text.stdout.split("\f")]
+
+
+@pytest.mark.parametrize("name", [UA, ARCHIVE])
+def test_the_demo_pdfs_pass_the_checker(demo, name):
+    assert check_pdf(demo / name) == []
+
+
+def test_each_file_declares_what_it_is(demo):
+    with pikepdf.open(demo / UA) as pdf:
+        meta = pdf.open_metadata()
+        assert meta.get("pdfuaid:part") == "1"
+        assert meta.get("pdfaid:part") is None
+    with pikepdf.open(demo / ARCHIVE) as pdf:
+        meta = pdf.open_metadata()
+        assert (meta.get("pdfaid:part"), meta.get("pdfaid:conformance")) == ("2", "A")
+        assert "/OutputIntents" in pdf.Root
+        assert "/StructTreeRoot" in pdf.Root
+
+
+def test_metadata_comes_from_report_yaml_and_not_the_clock(demo):
+    with pikepdf.open(demo / UA) as pdf:
+        info = pdf.docinfo
+        assert str(info["/Author"]) == "Fullmäktigeberedningen för kompetensförsörjning"
+        assert str(info["/Subject"]).startswith("Beredningens redovisning av kompetensförsörjningen")
+        assert "avtalssamverkan" in str(info["/Keywords"])
+        assert str(info["/CreationDate"]).startswith("D:20251125")
+        assert str(info["/ModDate"]).startswith("D:20251125")
+
+
+def test_every_chapter_and_section_is_a_bookmark(demo):
+    with pikepdf.open(demo / UA) as pdf, pdf.open_outline() as outline:
+        titles = []
+        stack = list(outline.root)
+        while stack:
+            item = stack.pop(0)
+            titles.append(re.sub(r"\s+", " ", item.title).strip())
+            stack[:0] = list(item.children)
+    for heading in HEADINGS:
+        assert heading in titles
+
+
+def test_contents_entries_are_links_to_their_pages(demo):
+    with pikepdf.open(demo / UA) as pdf:
+        contents_page = pdf.pages[2]
+        links = [a for a in contents_page.get("/Annots", []) if a.get("/Subtype") == "/Link"]
+    assert len(links) >= len(HEADINGS)
+
+
+def test_cover_and_inside_page_carry_no_running_header_or_page_number(demo):
+    pages = pages_text(demo / UA)
+    cover = [line.strip() for line in pages[0].splitlines() if line.strip()]
+    assert cover[:3] == [
+        "REGION VÄSTERBOTTEN",
+        "Fullmäktigeberedningen för kompetensförsörjning",
+        "Årsrapport 2025",
+    ]
+    assert not any(line.isdigit() for line in cover)
+    assert "Innehåll" in pages[2]
+
+
+def test_running_header_names_the_report_and_the_chapter(demo):
+    pages = pages_text(demo / UA)
+    later = next(page for page in pages if "3.2 Ett förlängt arbetsliv" in page and "3 Resultat" in page)
+    assert later.lstrip().startswith("Årsrapport 2025")
+
+
+def test_the_plan_table_is_not_split_across_pages(demo):
+    pages = pages_text(demo / UA)
+    holding = [i for i, page in enumerate(pages) if "Verksamhetsplanens mål och aktiviteter" in page]
+    assert len(holding) == 1
+    page = re.sub(r"\s+", " ", pages[holding[0]])
+    assert page.count("Genomförd") == 8
+
+
+def test_figures_keep_their_caption_and_source_on_one_page(demo):
+    for page in pages_text(demo / UA):
+        for number in re.findall(r"Figur (\d+)\. ", page):
+            after = page[page.index(f"Figur {number}. ") :]
+            assert "Källa:" in after, f"Figur {number} has its source on another page"
+
+
+def test_copied_text_gives_whole_swedish_words(demo):
+    """Every word pdftotext extracts is a word of the report: hyphenation never leaves halves."""
+    html = (demo / "arsrapport-2025.html").read_text(encoding="utf-8")
+    body = unescape(re.sub(r"<[^>]+>", "", html.split("</style>", 1)[1]))
+    settings = (REPO / "report.yaml").read_text(encoding="utf-8")  # the cover and inside page
+    words = {w.lower() for w in re.findall(WORD, body + settings)}
+    extracted = _across_pages(demo / UA, 3)
+    halves = sorted({w for w in re.findall(WORD, extracted) if w.lower() not in words})
+    assert halves == []
+
+
+WORD = r"[A-Za-zÅÄÖåäöÉé]+"
+
+
+def _across_pages(pdf: Path, first: int) -> str:
+    """The body text with running headers and page numbers removed, and a word hyphenated
+    over a page break put together again (pdftotext itself joins only within a page; the
+    layout text tells whether a page's last line ends in a hyphen)."""
+    flowing = pages_text(pdf)[first:]
+    layout = pages_text(pdf, "-layout")[first:]
+    text = ""
+    for page, laid_out in zip(flowing, layout, strict=True):
+        lines = [line for line in page.splitlines() if line.strip()]
+        if lines and lines[0] == "Årsrapport 2025":
+            lines = lines[2:]
+        body = re.sub(r"(?<=\D)\d+$", "", "\n".join(lines))  # the page number, glued on
+        text += body
+        last_lines = [line for line in laid_out.splitlines() if line.strip()][-2:-1]
+        if not (last_lines and last_lines[0].rstrip().endswith("-")):
+            text += "\n"
+    return text
+
+
+# --- the checker finds what is wrong ----------------------------------------------------------
+
+
+def raw_pdf(tmp_path: Path, body: str, name: str = "r.pdf", **options: object) -> Path:
+    from weasyprint import HTML
+
+    html = f'<html lang="sv"><head><title>T</title></head><body>{body}</body></html>'
+    path = tmp_path / name
+    HTML(string=html).write_pdf(path, **options)
+    return path
+
+
+SVG = (
+    "data:image/svg+xml;base64,"
+    "PHN2ZyB4bWxucz0naHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmcnIHdpZHRoPScxMCcgaGVpZ2h0PScxMCcvPg=="
+)
+
+
+def test_checker_reports_an_untagged_pdf(tmp_path):
+    problems = check_pdf(raw_pdf(tmp_path, "<h1>A</h1><h2>B</h2>"))
+    assert "PDF:en saknar taggstruktur (StructTreeRoot)." in problems
+    assert "XMP-metadata: pdfuaid:part är '', men filen lovar '1'." in problems
+
+
+def test_checker_reports_figures_without_alt_and_skipped_heading_levels(tmp_path):
+    body = f'<h1>A</h1><h3>C</h3><img src="{SVG}">'
+    problems = check_pdf(raw_pdf(tmp_path, body, pdf_variant="pdf/ua-1"))
+    assert "1 figur(er) saknar alternativtext (/Alt)." in problems
+    assert "rubriknivå H3 följer direkt på H1 (en nivå hoppas över)." in problems
+
+
+def test_checker_holds_an_archive_file_to_its_name(tmp_path):
+    path = raw_pdf(tmp_path, "<h1>A</h1>", name="r-arkiv.pdf", pdf_variant="pdf/ua-1")
+    assert "XMP-metadata: pdfaid:part är '', men filen lovar '2'." in check_pdf(path)
+
+
+def test_checker_reports_a_font_that_is_not_embedded(tmp_path, demo):
+    path = tmp_path / UA
+    shutil.copy(demo / UA, path)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        font = next(iter(pdf.pages[0].Resources.Font.values()))
+        descriptor = font.DescendantFonts[0].FontDescriptor
+        del descriptor["/FontFile2"]
+        pdf.save(path)
+    assert any(p.startswith("typsnittet ") and p.endswith("är inte inbäddat.") for p in check_pdf(path))
+
+
+def test_checker_reports_hyphens_that_copy_along(tmp_path):
+    body = (
+        '<p style="width: 25mm; hyphens: auto">Kompetensförsörjningsutmaningarna arbetsmarknadspolitiken</p>'
+    )
+    path = raw_pdf(tmp_path, body, pdf_variant="pdf/ua-1")
+    assert any("avstavningstecken" in p for p in check_pdf(path))
+
+
+def test_checker_passes_a_pdf_built_by_the_pipeline_for_a_fixture(make_project, cli):
+    root = make_project("minimal")
+    assert cli("build", "--project", str(root), "--format", "pdf").code == 0
+    assert check_pdf(root / "output/testrapport-2030.pdf") == []
+    assert check_pdf(root / "output/testrapport-2030-arkiv.pdf") == []
