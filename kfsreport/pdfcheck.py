@@ -42,11 +42,11 @@ def check_pdf(path: Path) -> list[str]:
         root = pdf.Root
         if "/StructTreeRoot" not in root:
             problems.append("PDF:en saknar taggstruktur (StructTreeRoot).")
-        if not bool(root.get("/MarkInfo", {}).get("/Marked", False)):
+        if not _flag(root, "/MarkInfo", "/Marked"):
             problems.append("PDF:en är inte markerad som taggad (MarkInfo /Marked).")
         if not str(root.get("/Lang", "")).strip():
             problems.append("PDF:en anger inget språk (/Lang).")
-        if not bool(root.get("/ViewerPreferences", {}).get("/DisplayDocTitle", False)):
+        if not _flag(root, "/ViewerPreferences", "/DisplayDocTitle"):
             problems.append("fönstret visar inte dokumentets titel (DisplayDocTitle).")
         problems += _metadata(pdf, Promise.of(path))
         elements = list(_structure(root.get("/StructTreeRoot")))
@@ -56,6 +56,11 @@ def check_pdf(path: Path) -> list[str]:
         problems += _fonts(pdf)
     problems += _text(path)
     return problems
+
+
+def _flag(root: Any, dictionary: str, key: str) -> bool:
+    entries = root.get(dictionary)
+    return entries is not None and bool(entries.get(key, False))
 
 
 def _metadata(pdf: Any, promise: Promise) -> list[str]:

@@ -9,8 +9,11 @@ the page uses, as WOFF2), so the HTML needs nothing else. `@import` is refused.
 from __future__ import annotations
 
 import base64
+import contextlib
+import hashlib
 import io
 import mimetypes
+import os
 import posixpath
 import re
 from collections.abc import Callable
@@ -25,6 +28,7 @@ STYLESHEETS = {
     "print": ("css/base.css", "css/print.css"),
 }
 FONT_TYPES = {".ttf", ".otf", ".woff", ".woff2"}
+FONT_CACHE = ".kfsreport-cache/fonts"
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -47,7 +51,8 @@ def build_stylesheet(root: Path, dirs: list[Path], edition: str, page: str, prob
             continue
         text = path.read_text(encoding="utf-8")
         shown = _shown(path, root)
-        parts.append(_resolve(text, name, shown, dirs, edition, set(page + text), problems))
+        cache = root / FONT_CACHE
+        parts.append(_resolve(text, name, shown, dirs, edition, set(page + text), problems, cache))
     return "\n".join(parts)
 
 
@@ -56,7 +61,14 @@ def _shown(path: Path, root: Path) -> str:
 
 
 def _resolve(
-    text: str, name: str, shown: str, dirs: list[Path], edition: str, chars: set[str], problems: Problems
+    text: str,
+    name: str,
+    shown: str,
+    dirs: list[Path],
+    edition: str,
+    chars: set[str],
+    problems: Problems,
+    cache_dir: Path | None = None,
 ) -> str:
     """The stylesheet with every URL resolved, parsed as CSS so no spelling slips past."""
     import tinycss2
@@ -75,7 +87,7 @@ def _resolve(
                 "Lägg filen i rapportens templates/ och skriv en relativ sökväg.",
             )
             return ""
-        return target.as_uri() if edition == "print" else _data_uri(target, chars)
+        return target.as_uri() if edition == "print" else _data_uri(target, chars, cache_dir)
 
     _rewrite(rules, resolve, shown, problems)
     return str(tinycss2.serialize(rules))
@@ -135,22 +147,56 @@ def _locate(url: str, name: str, dirs: list[Path]) -> Path | None:
     return find_template_file(dirs, relative)
 
 
-def _data_uri(path: Path, chars: set[str]) -> str:
+def _visible(chars: set[str]) -> set[str]:
+    return {c for c in chars if c.isprintable()}
+
+
+def _data_uri(path: Path, chars: set[str], cache_dir: Path | None) -> str:
     if path.suffix.lower() in FONT_TYPES:
-        return "data:font/woff2;base64," + base64.b64encode(subset_font(path, chars)).decode()
+        font = subset_font(path, _visible(chars), cache_dir)
+        return "data:font/woff2;base64," + base64.b64encode(font).decode()
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
 
 
-def subset_font(path: Path, chars: set[str]) -> bytes:
-    """The font reduced to `chars` (plus ASCII), as WOFF2 bytes."""
+BASE_CHARSET = frozenset(
+    [*range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x2010, 0x2045), 0x2026, 0x20AC, 0x2190, 0x2192, 0x2212]
+)
+"""Latin with the Nordic letters, punctuation and the minus sign: a fixed subset, so the
+subset font is the same from one build to the next and can be cached."""
+
+_memory: dict[str, bytes] = {}
+
+
+def subset_font(path: Path, chars: set[str], cache_dir: Path | None = None, *, base: bool = True) -> bytes:
+    """The font reduced to BASE_CHARSET (unless `base` is false) plus `chars`, as WOFF2 bytes.
+
+    The result is kept in memory and, with `cache_dir`, on disk under a hash of the font and
+    the characters, so an unchanged font is subset once, not on every build.
+    """
+    unicodes = sorted((BASE_CHARSET if base else set()) | {ord(c) for c in chars})
+    features = ["*"] if base else ["kern"]
+    key = hashlib.sha256(path.read_bytes() + repr((unicodes, features)).encode()).hexdigest()
+    if key in _memory:
+        return _memory[key]
+    cached = cache_dir / f"{key}.woff2" if cache_dir else None
+    if cached is not None and cached.is_file():
+        data = cached.read_bytes()
+    else:
+        data = _subset(path, unicodes, features)
+        if cached is not None:
+            _store(cached, data)
+    _memory[key] = data
+    return data
+
+
+def _subset(path: Path, unicodes: list[int], features: list[str]) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
     options = subset.Options()
     options.flavor = "woff2"
-    options.layout_features = ["*"]
-    unicodes = {ord(c) for c in chars} | set(range(0x20, 0x7F)) | {0xA0, 0x2212, 0x2013, 0x201D}
+    options.layout_features = features
     font = TTFont(str(path), recalcTimestamp=False)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=unicodes)
@@ -159,3 +205,12 @@ def subset_font(path: Path, chars: set[str]) -> bytes:
     font.flavor = "woff2"
     font.save(buffer)
     return buffer.getvalue()
+
+
+def _store(path: Path, data: bytes) -> None:
+    """Write a cache file atomically; a cache that cannot be written only costs time."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_suffix(f".{os.getpid()}.tmp")
+        temp.write_bytes(data)
+        os.replace(temp, path)

@@ -46,7 +46,7 @@ def project(root: Path, chapters: dict[str, str], facts: str = "", settings: str
     return root
 
 
-def _no_subsetting(path: Path, chars: set[str]) -> bytes:
+def _no_subsetting(path: Path, chars: set[str], *args: object, **kwargs: object) -> bytes:
     return b""
 
 

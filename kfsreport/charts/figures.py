@@ -103,5 +103,5 @@ def _with_report_font(svg: str, template_dirs: list[Path]) -> str:
     for weight, name in FONT_FILES.items():
         path = find_template_file(template_dirs, name)
         if path is not None:
-            faces[weight] = subset_font(path, chars)
+            faces[weight] = subset_font(path, chars, base=False)  # only the chart's own characters
     return with_fonts(svg, faces)

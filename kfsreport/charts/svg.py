@@ -21,6 +21,8 @@ from kfsreport.charts.draw import FONT
 
 CACHE_DIR = ".kfsreport-cache/charts"
 _registered: set[str] = set()
+CACHE_VERSION = 2
+"""Raise when the code that turns a spec into the cached SVG changes (font embedding…)."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -37,7 +39,13 @@ def clean_text(value: Any) -> Any:
 
 def cache_key(vega_lite: dict[str, Any]) -> str:
     """A hash of the spec and the converter's version and locale."""
-    shaping = [vega_lite, version("vl-convert-python"), locale.d3_number_locale(), locale.d3_time_locale()]
+    shaping = [
+        CACHE_VERSION,
+        vega_lite,
+        version("vl-convert-python"),
+        locale.d3_number_locale(),
+        locale.d3_time_locale(),
+    ]
     payload = json.dumps(shaping, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
