@@ -7,7 +7,7 @@ anywhere stops the build with every problem found, and the previous outputs stay
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,15 +28,29 @@ class BuildResult:
     written: list[Path]
 
 
-def build(project: Path, formats: Sequence[str] | None = None, out_dir: Path | None = None) -> BuildResult:
-    """Build the report in `project` into `out_dir` (default `project/output`)."""
+def build(
+    project: Path,
+    formats: Sequence[str] | None = None,
+    out_dir: Path | None = None,
+    on_stage: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Build the report in `project` into `out_dir` (default `project/output`).
+
+    `on_stage` is called with each stage's name as it starts (progress and timings).
+    """
+    stage = on_stage or _no_progress
+    stage("load")
     sources, problems = load_project(project)
+    stage("validate")
     report = validate(sources, problems)
     wanted = list(formats or report.settings.formats)
+    stage("charts")
     charts = render_charts(report, template_dirs(report.root), problems)
+    stage("render")
     document = render(report, wanted, problems, charts)
     pdfs = None
     if document.print_html is not None:
+        stage("pdf")
         pdfs = write_pdf_bytes(document.print_html, report.root, template_dirs(report.root), problems)
     target = (out_dir or report.root / "output").resolve()
     if target.exists() and not target.is_dir():
@@ -50,6 +64,7 @@ def build(project: Path, formats: Sequence[str] | None = None, out_dir: Path | N
         files[target / f"{name}.html"] = document.screen_html.encode("utf-8")
     for suffix, pdf in (pdfs or {}).items():
         files[target / f"{name}{suffix}.pdf"] = pdf
+    stage("write")
     try:
         with output_lock(target):
             written = write_outputs(files)
@@ -60,6 +75,10 @@ def build(project: Path, formats: Sequence[str] | None = None, out_dir: Path | N
     with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
         write_outputs(charts.cache_entries)
     return BuildResult(written)
+
+
+def _no_progress(stage: str) -> None:
+    """The stage callback when nobody asked for progress."""
 
 
 def output_name(settings: ReportSettings) -> str:

@@ -1,0 +1,153 @@
+"""`kfsreport check` as an editor meets it: each planted mistake reported with file and line,
+the same constructs written correctly passing `--strict`, and the demo passing `--strict`."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import edit
+
+C1 = "content/01-kapitel.md"
+PLANTED = {
+    # rule: the start of the line check prints (file:line: severity: message)
+    "placeholder date": "report.yaml:6: varning: datumet 2030-01-01 är platshållaren från kfsreport new.",
+    "spelling in facts": "data/facts.yaml:3: varning: 'Kartläga' finns inte i den svenska ordlistan "
+    "(menade du 'Kartlägga' eller 'Kartlägg'?).",
+    "typography in facts": "data/facts.yaml:8: varning: '6,9%': mellanslag saknas mellan talet och "
+    "procenttecknet.",
+    "chart alt is a file name": "data/charts.yaml:12: fel: alternativtexten 'diagram.png' är ett filnamn",
+    "footnote without text": f"{C1}:5: fel: fotnoten [^saknas] har ingen fotnotstext.",
+    "image alt is a file name": f"{C1}:7: fel: alternativtexten 'karta.png' säger inte vad bilden visar.",
+    "decimal point": f"{C1}:9: varning: '6.9 %': decimaltal skrivs med komma på svenska. Skriv 6,9&nbsp;%.",
+    "no space before %": f"{C1}:9: varning: '7,1%': mellanslag saknas mellan talet och procenttecknet. "
+    "Skriv 7,1&nbsp;% (hårt mellanslag).",
+    "breaking space before a unit": f"{C1}:9: varning: '50 %': vanligt mellanslag före procenttecknet",
+    "breaking space in thousands": f"{C1}:9: varning: '10 000': vanligt mellanslag mellan tusental",
+    "straight quotes": f'{C1}:10: varning: raka citattecken (") används inte i svensk text. '
+    "Skriv ”vi fortsätter”",
+    "hyphen for a range": f"{C1}:10: varning: '2019-2020': ett intervall skrivs med tankstreck, inte "
+    "bindestreck. Skriv 2019–2020.",
+    "hyphen as a dash": f"{C1}:10: varning: bindestreck med mellanslag omkring används som tankstreck.",
+    "long sentence": f"{C1}:12: varning: meningen har 39 ord: ”Beredningen har under året i nära "
+    "samarbete med …”.",
+    "spelling in a chapter": f"{C1}:14: varning: 'Stavningsfle' finns inte i den svenska ordlistan",
+    "heading level skipped": f"{C1}:18: fel: rubriken ”Djupt ner” (####) hoppar över en nivå: "
+    "närmast ovanför står en rubrik med ##. Skriv den med ###",
+    "empty section": f"{C1}:22: varning: avsnittet ”Tomt avsnitt” är tomt.",
+    "hint left by new": f"{C1}:26: varning: ledtexten från kfsreport new står kvar.",
+    "directive with no data": f"{C1}:28: varning: {{{{ rekommendationer }}}} visar ingenting: "
+    "data/facts.yaml har inga rekommendationer (recommendations).",
+    "unused footnote": f"{C1}:34: varning: fotnoten [^oanvand] hänvisas aldrig till",
+    "high LIX": "content/02-svar-text.md:5: varning: kapitlet har LIX 101 (mycket svår text).",
+    "empty chapter": "content/03-tomt.md:1: varning: kapitlet har ingen text.",
+    "WeasyPrint warning in a stylesheet": "templates/css/print.css:2: varning: WeasyPrint: Ignored "
+    "`colr: red` at 2:3, unknown property.",
+}
+
+
+@pytest.fixture(scope="module")
+def planted_output(tmp_path_factory):
+    import shutil
+
+    from tests.conftest import FIXTURES
+
+    project = tmp_path_factory.mktemp("planted") / "check-planted"
+    shutil.copytree(FIXTURES / "check-planted", project)
+    from kfsreport.check import check
+
+    outcome = check(project)
+    return outcome, outcome.report()
+
+
+@pytest.mark.parametrize("rule", list(PLANTED))
+def test_each_planted_mistake_is_reported_with_file_and_line(planted_output, rule):
+    _, text = planted_output
+    assert any(line.startswith(PLANTED[rule]) for line in text.splitlines()), text
+
+
+def test_planted_mistakes_are_the_only_findings(planted_output):
+    outcome, _ = planted_output
+    assert len(outcome.findings) == len(PLANTED)
+    assert len(outcome.errors) == 4
+
+
+def test_output_is_grouped_by_file_with_counts(planted_output):
+    _, text = planted_output
+    headers = [line for line in text.splitlines() if re.match(r"^\S+: \d+ (fel|varning)", line)]
+    assert headers == [
+        "report.yaml: 1 varning",
+        "data/facts.yaml: 2 varningar",
+        "data/charts.yaml: 1 fel",
+        "content/01-kapitel.md: 3 fel, 13 varningar",
+        "content/02-svar-text.md: 1 varning",
+        "content/03-tomt.md: 1 varning",
+        "templates/css/print.css: 1 varning",
+    ]
+    assert text.rstrip().endswith(
+        "4 fel och 19 varningar. Rätta felen (fil och rad står först på raden) och kör kfsreport check igen."
+    )
+
+
+def test_the_same_constructs_written_correctly_pass_strict(make_project, cli):
+    project = make_project("check-clean")
+    run = cli("check", "--project", str(project), "--strict")
+    assert run.code == 0, run.out
+    assert run.out.splitlines() == [
+        "Läsbarhet per kapitel (LIX; meningar över 35 ord visas som varningar):",
+        "  content/01-kapitel.md  LIX 36 (normal), 35 ord i 7 meningar",
+        "",
+        "Inga fel och inga varningar. Bygg rapporten med kfsreport build.",
+    ]
+
+
+def test_warnings_fail_only_with_strict(make_project, cli):
+    project = make_project("check-clean")
+    edit(project / "content" / "01-kapitel.md", "6,9&nbsp;%", "6,9 %")
+    relaxed = cli("check", "--project", str(project))
+    assert relaxed.code == 0
+    assert "content/01-kapitel.md:5: varning: '6,9 %'" in relaxed.out
+    assert "Inga fel, 1 varning. Se över varningarna innan rapporten skickas" in relaxed.out
+    strict = cli("check", "--project", str(project), "--strict")
+    assert strict.code == 1
+    assert "1 varning; med --strict räknas varningar som fel." in strict.out
+
+
+def test_quiet_shows_only_errors(make_project, cli):
+    project = make_project("check-clean")
+    edit(project / "content" / "01-kapitel.md", "6,9&nbsp;%", "6,9 %")
+    assert cli("check", "--project", str(project), "--quiet").out == ""
+    edit(project / "content" / "01-kapitel.md", "(bilder/karta.png)", "(bilder/saknas.png)")
+    run = cli("--quiet", "check", "--project", str(project))
+    assert run.code == 1
+    assert run.out.splitlines()[:2] == [
+        "content/01-kapitel.md: 1 fel",
+        "content/01-kapitel.md:7: fel: bilden 'bilder/saknas.png' finns inte eller är inte en bild. "
+        "Bildtyper som fungerar: .gif, .jpeg, .jpg, .png, .svg, .webp.",
+    ]
+
+
+def test_build_errors_and_text_rules_are_reported_in_one_run(make_project, cli):
+    project = make_project("check-clean")
+    edit(project / "content" / "01-kapitel.md", '{{ ref("uppfoljning") }}', "[länk](#finns-inte)")
+    edit(project / "content" / "01-kapitel.md", "besökt", "besökkt")
+    run = cli("check", "--project", str(project))
+    assert run.code == 1
+    assert "content/01-kapitel.md:11: fel: länken #finns-inte pekar på en rubrik som inte finns." in run.out
+    assert "content/01-kapitel.md:5: varning: 'besökkt' finns inte i den svenska ordlistan" in run.out
+
+
+def test_the_word_list_is_read_from_the_report_folder(make_project, cli):
+    project = make_project("check-clean")
+    (project / "ordlista.txt").write_text("# tom\n", encoding="utf-8")
+    run = cli("check", "--project", str(project))
+    assert "content/01-kapitel.md:5: varning: 'Tvärlunda' finns inte i den svenska ordlistan" in run.out
+    assert "lägg till ordet i ordlista.txt om det är rätt." in run.out
+
+
+def test_the_demo_passes_check_strict(make_project, cli):
+    project = make_project("demo")
+    run = cli("check", "--project", str(project), "--strict")
+    assert run.code == 0, run.out
+    assert run.out.rstrip().endswith("Inga fel och inga varningar. Bygg rapporten med kfsreport build.")

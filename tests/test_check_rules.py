@@ -1,0 +1,122 @@
+"""The check rules one by one, on small texts: what triggers each and what does not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kfsreport.check.findings import Findings
+from kfsreport.check.readability import check_readability
+from kfsreport.check.spelling import check_spelling, make_speller
+from kfsreport.check.text import TextRun, chapter_runs
+from kfsreport.check.typography import check_typography
+from kfsreport.errors import Problems
+from kfsreport.markdown import make_parser, parse_chapter
+
+
+def run_of(text: str) -> TextRun:
+    run = TextRun("content/x.md", "paragraph")
+    run.add(text, 7)
+    return run
+
+
+def typography(text: str) -> list[str]:
+    findings = Findings()
+    check_typography([run_of(text)], findings)
+    return [f"{f.error.message} {f.error.hint}" for f in findings.items]
+
+
+@pytest.mark.parametrize(
+    ("text", "fix"),
+    [
+        ("ökade med 6.9 % i år", "Skriv 6,9&nbsp;%."),
+        ("ökade med 6.9% i år", "Skriv 6,9&nbsp;%."),
+        ("ökade med 6,9% i år", "Skriv 6,9&nbsp;% (hårt mellanslag)."),
+        (
+            "kostade 1417 tkr",
+            "Skriv 1417&nbsp;tkr (hårt mellanslag), eller hämta talet ur fakta med {{ tal.… }}.",
+        ),
+        ("för 10 000 personer", "Skriv 10&nbsp;000 (hårt mellanslag)."),
+        ('han sa "ja" till det', "Skriv ”ja” (samma tecken före och efter)."),
+        ("under 2019-2020", "Skriv 2019–2020."),
+        ("sidorna 4 - 6", "Skriv 4–6."),
+        ("rapporten - som är lång", "Skriv tankstreck: ” – ” (Alt Gr + minus, eller &ndash;)."),
+    ],
+)
+def test_typography_slips_are_warned_about_with_the_fix(text, fix):
+    assert [message.endswith(fix) for message in typography(text)] == [True]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ökade med 6,9\u00a0% i år",
+        "för 10\u00a0000 personer",
+        "han sa ”ja” till det",
+        "under 2019–2020",
+        "regionfullmäktige 2022-11-29–30, § 167",
+        "80-90-100-modellen",
+        "ring 090-785 00 00",
+        "rapporten – som är lång",
+        "version 3.10 av programmet",
+        "IT-kunskaper och hälso- och sjukvård",
+    ],
+)
+def test_correct_typography_passes(text):
+    assert typography(text) == []
+
+
+def chapter(body: str):
+    return parse_chapter(make_parser(), "content/x.md", "X", True, None, body, 5, Problems())
+
+
+def test_long_sentences_are_found_at_their_line_and_lix_counted():
+    long = "Ord " + " ".join(["ord"] * 35) + "."
+    parsed = chapter(f"En kort mening. Och en till.\n{long}\n\n- en punkt\n- en annan punkt\n")
+    findings = Findings()
+    result = check_readability("content/x.md", "X", chapter_runs(parsed), findings)
+    assert [str(f) for f in findings.items] == [
+        "content/x.md:6: meningen har 36 ord: ”Ord ord ord ord ord ord ord ord …”. "
+        "Dela den i två eller fler meningar; mer än 35 ord är svårt att följa."
+    ]
+    assert (result.words, result.sentences, result.long_words) == (47, 5, 0)
+    assert result.lix == 9
+
+
+def test_a_sentence_of_35_words_is_fine_and_abbreviations_do_not_end_sentences():
+    parsed = chapter(" ".join(["ord"] * 35) + ". Till exempel t.ex. i Umeå.")
+    findings = Findings()
+    result = check_readability("content/x.md", "X", chapter_runs(parsed), findings)
+    assert findings.items == []
+    assert result.sentences == 2
+
+
+def test_headings_code_and_link_addresses_are_not_prose():
+    parsed = chapter(
+        "## Rubrik\n\nSe `kod_här` och <https://example.se> eller [webbplatsen](https://x.se).\n"
+    )
+    runs = list(chapter_runs(parsed))
+    assert [(run.kind, run.text) for run in runs] == [
+        ("heading", "Rubrik"),
+        ("paragraph", "Se \ufffc och  eller webbplatsen."),
+    ]
+
+
+def test_spelling_uses_the_word_list_and_suggests(tmp_path: Path):
+    (tmp_path / "ordlista.txt").write_text("# namn\nTvärlunda\nSKR  # förkortning\n", encoding="utf-8")
+    speller = make_speller(tmp_path, Problems())
+    assert speller is not None
+    findings = Findings()
+    check_spelling(
+        speller, [run_of("Tvärlunda har en stavningsfle men SKR:s och hälso- och sjukvård")], findings
+    )
+    assert [str(f) for f in findings.items] == [
+        "content/x.md:7: 'stavningsfle' finns inte i den svenska ordlistan "
+        "(menade du 'stavningsregel' eller 'felstavning' eller 'avstavning'?). "
+        "Rätta stavningen, eller lägg till ordet i ordlista.txt om det är rätt."
+    ]
+
+
+def test_without_the_dictionary_spelling_is_not_checked(tmp_path: Path):
+    assert make_speller(tmp_path, Problems(), folder=tmp_path / "saknas") is None
