@@ -7,6 +7,8 @@ PYTHON   ?= python3
 VENV     := .venv
 BIN      := $(VENV)/bin
 STAMP    := $(VENV)/.installed
+# npm ci writes this file; it is older than package-lock.json when the pins have changed.
+NODE_STAMP := node_modules/.package-lock.json
 # libharfbuzz-subset0: without it WeasyPrint subsets fonts itself and every PDF is ~1.7× slower.
 # chromium: the HTML edition is tested in a real browser; hunspell-sv: Swedish spelling in check.
 DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils chromium hunspell-sv
@@ -14,7 +16,7 @@ DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-uti
 DEB_COMMANDS := npm:nodejs,npm java:default-jre-headless
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: report test lint check-deb clean help
+.PHONY: report test lint check-deb node-deps clean help
 
 help:
 	@echo "make report   bygg demorapporten till output/ (installerar det som behövs)"
@@ -27,7 +29,7 @@ report: $(STAMP)
 	@echo "Klart. Öppna:"
 	@ls -1 "$(CURDIR)"/output/*.html "$(CURDIR)"/output/*.pdf | sed 's/^/  /'
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -55,6 +57,15 @@ $(STAMP): pyproject.toml | check-deb
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	@touch $(STAMP)
+
+# axe-core and vnu-jar for the browser tests (tests/test_browser.py), as package-lock.json pins
+# them. --ignore-scripts: vnu-jar's install script would fetch a Java of its own; Java and
+# Chromium come from apt-get (check-deb).
+node-deps: $(NODE_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json | check-deb
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $(NODE_STAMP)
 
 clean:
 	rm -rf output .pytest_cache .mypy_cache .ruff_cache

@@ -290,7 +290,24 @@ def _data_uri(path: Path) -> str:
 
 
 def _table_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    return '<div class="table-wrap">\n' + str(self.renderToken(tokens, idx, options, env))
+    """A table in a box that scrolls sideways on a narrow screen; the box can take keyboard
+    focus (so it can be scrolled without a mouse) and is named by the table's column heads."""
+    heads = _column_heads(tokens, idx)
+    label = "Tabell: " + ", ".join(heads) if heads else "Tabell"
+    return str(
+        Markup('<div class="table-wrap" role="region" tabindex="0" aria-label="{}">\n').format(label)
+    ) + str(self.renderToken(tokens, idx, options, env))
+
+
+def _column_heads(tokens: list[Token], idx: int) -> list[str]:
+    """The text of the header cells of the table that opens at `tokens[idx]`."""
+    heads: list[str] = []
+    for token in tokens[idx + 1 :]:
+        if token.type in ("thead_close", "tbody_open", "table_close"):
+            break
+        if token.type == "inline" and token.content.strip():
+            heads.append(plain_text(token))
+    return heads
 
 
 def _table_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
@@ -308,6 +325,65 @@ def _escape_text(self: Any, tokens: list[Token], idx: int, options: Any, env: An
     return _HYPHENATED.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', text)
 
 
+# Footnotes: numbered in the text, listed at the end of the chapter, and linked both ways
+# with Swedish accessible names. `footnote-backref` is the link back to the text (the print
+# stylesheet hides it: a PDF has no use for it).
+
+
+def _footnote_number(token: Token) -> str:
+    return str(token.meta["id"] + 1)
+
+
+def _footnote_id(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """`-chapter-n`: the chapter's id keeps footnote ids unique on the page."""
+    return f"-{env['docId']}-{_footnote_number(tokens[idx])}"
+
+
+def _reference_id(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """The id of one reference to a footnote (the second reference to it gets `:1` …)."""
+    sub = tokens[idx].meta.get("subId", -1)
+    return _footnote_id(self, tokens, idx, options, env) + (f":{sub}" if sub > 0 else "")
+
+
+def _footnote_ref(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    number = _footnote_number(tokens[idx])
+    return str(
+        Markup(
+            '<sup class="footnote-ref"><a href="#fn{}" id="fnref{}" aria-label="Fotnot {}">{}</a></sup>'
+        ).format(
+            _footnote_id(self, tokens, idx, options, env),
+            _reference_id(self, tokens, idx, options, env),
+            number,
+            number,
+        )
+    )
+
+
+def _footnote_block_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return (
+        '<hr class="footnotes-sep">\n<section class="footnotes" aria-label="Fotnoter">\n'
+        '<ol class="footnotes-list">\n'
+    )
+
+
+def _footnote_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return f'<li id="fn{_footnote_id(self, tokens, idx, options, env)}" class="footnote-item">'
+
+
+def _footnote_anchor(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """The link back to the place in the text; a footnote referred to twice gets two."""
+    sub = tokens[idx].meta.get("subId", 0)
+    shown = "Tillbaka till texten" + (f" ({sub + 1})" if sub > 0 else "")
+    label = f"Tillbaka till texten vid fotnot {_footnote_number(tokens[idx])}" + (
+        f", hänvisning {sub + 1}" if sub > 0 else ""
+    )
+    return str(
+        Markup(' <a href="#fnref{}" class="footnote-backref" aria-label="{}">{}</a>').format(
+            _reference_id(self, tokens, idx, options, env), label, shown
+        )
+    )
+
+
 _RULES = {
     "heading_open": _heading_open,
     "heading_close": _heading_close,
@@ -319,4 +395,8 @@ _RULES = {
     "table_open": _table_open,
     "table_close": _table_close,
     "text": _escape_text,
+    "footnote_ref": _footnote_ref,
+    "footnote_block_open": _footnote_block_open,
+    "footnote_open": _footnote_open,
+    "footnote_anchor": _footnote_anchor,
 }

@@ -67,6 +67,29 @@ class Contact(Strict):
     address: Text | None = None
 
 
+class Accessibility(Strict):
+    """The HTML page's accessibility statement (tillgänglighetsredogörelse, DOS-lagen)."""
+
+    conformance: Literal["full", "partial", "none"] | None = None
+    """How far the page meets the law; by default `partial` when gaps are known, else `full`."""
+    known_issues: list[Text] = []
+    contact_email: Text | None = None
+    """Where to report problems; by default `contact.email`."""
+    contact_phone: Text | None = None
+    response_time: Text | None = None
+    """How soon an answer comes, e.g. `fem arbetsdagar`."""
+    manual_testing: Text | None = None
+    """How the page was checked by people, in addition to the automated checks."""
+    assessed: dt.date | None = None
+    """When the page was last assessed; by default the report's date."""
+    updated: dt.date | None = None
+    """When the statement was last updated; by default `assessed`."""
+
+    @property
+    def level(self) -> str:
+        return self.conformance or ("partial" if self.known_issues else "full")
+
+
 class ReportSettings(Strict):
     title: Text
     subtitle: Text | None = None
@@ -83,6 +106,7 @@ class ReportSettings(Strict):
     formats: list[Literal["html", "pdf"]] = ["html", "pdf"]
     numbering_depth: WholeNumber = Field(default=2, ge=1, le=3)
     contact: Contact | None = None
+    accessibility: Accessibility = Field(default_factory=Accessibility)
     adopted: dt.date | None = None
     """The date the committee adopted the report (shown on the PDF's inside page)."""
     adopted_by: Text | None = None

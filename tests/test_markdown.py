@@ -263,11 +263,11 @@ def test_footnotes_get_ids_unique_across_chapters(tmp_path):
     )
     html = html_of(root)
     first, second = chapter_of(html, "a"), chapter_of(html, "b")
-    assert re.findall(r'<a href="#(fn-[^"]+)" id="(fnref-[^"]+)">', first) == [
+    assert re.findall(r'<a href="#(fn-[^"]+)" id="(fnref-[^"]+)"', first) == [
         ("fn-a-1", "fnref-a-1"),
         ("fn-a-2", "fnref-a-2"),
     ]
-    assert re.findall(r'<a href="#(fn-[^"]+)" id="(fnref-[^"]+)">', second) == [("fn-b-1", "fnref-b-1")]
+    assert re.findall(r'<a href="#(fn-[^"]+)" id="(fnref-[^"]+)"', second) == [("fn-b-1", "fnref-b-1")]
     assert '<li id="fn-a-1" class="footnote-item"><p>Fot A1.' in first
     assert '<li id="fn-b-1" class="footnote-item"><p>Fot B1.' in second
     ids = re.findall(r'\sid="(fn[^"]+)"', html)
@@ -277,7 +277,8 @@ def test_footnotes_get_ids_unique_across_chapters(tmp_path):
 def test_tables_are_wrapped_so_they_can_scroll(tmp_path):
     body = "| Kommun | Invånare |\n|---|---:|\n| Norsjö | 3 894 |\n"
     html = html_of(project(tmp_path, {"01-a.md": chapter("A", body)}))
-    assert '<div class="table-wrap">\n<table>\n<thead>' in html
+    wrap = '<div class="table-wrap" role="region" tabindex="0" aria-label="Tabell: Kommun, Invånare">'
+    assert f"{wrap}\n<table>\n<thead>" in html
     assert '<td>Norsjö</td>\n<td style="text-align:right">3 894</td>' in html
     assert "</tbody>\n</table>\n</div>\n" in html
 
