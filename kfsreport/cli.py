@@ -36,7 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kfsreport",
         description="Bygg beredningens rapport (PDF och HTML) från Markdown och YAML.",
-        epilog="Exempel: kfsreport build --project rapporter/2025 · kfsreport check --strict",
+        epilog="Exempel: kfsreport build --project rapporter/2025 · kfsreport serve · "
+        "kfsreport check --strict · kfsreport new ../arsrapport-2026 --year 2026",
     )
     parser.add_argument("--version", action="version", version=f"kfsreport {__version__}")
     _add_output_flags(parser, default=False)
@@ -66,7 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(run=_build)
     _add_output_flags(build)
+    _add_serve(commands)
     _add_check(commands)
+    _add_new(commands)
     return parser
 
 
@@ -91,6 +94,28 @@ def _project_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_serve(commands: Any) -> None:
+    serve = commands.add_parser(
+        "serve",
+        help="förhandsvisa rapporten i webbläsaren medan du skriver",
+        description="Bygg HTML-sidan och visa den på http://127.0.0.1:PORT/. När du sparar en fil "
+        "byggs sidan om och laddas om av sig själv. Ett fel visas på sidan med fil och rad; den "
+        "senaste fungerande versionen finns kvar. PDF:en finns på /rapport.pdf. Inget skrivs i output/.",
+        epilog="Exempel: kfsreport serve --project . --port 8000   (avsluta med Ctrl+C)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _project_option(serve)
+    serve.add_argument(
+        "--port",
+        type=_port,
+        default=8000,
+        metavar="N",
+        help="porten på den här datorn (standard: 8000; 0 väljer en ledig)",
+    )
+    _add_output_flags(serve)
+    serve.set_defaults(run=_serve)
+
+
 def _add_check(commands: Any) -> None:
     check = commands.add_parser(
         "check",
@@ -107,6 +132,46 @@ def _add_check(commands: Any) -> None:
     )
     _add_output_flags(check)
     check.set_defaults(run=_check)
+
+
+def _add_new(commands: Any) -> None:
+    new = commands.add_parser(
+        "new",
+        help="börja nästa års rapport utifrån den här",
+        description="Skapa en ny rapportmapp utifrån en befintlig: inställningar med det nya året, "
+        "mallar och data följer med, förra årets rekommendationer blir punkter att följa upp och "
+        "kapitlen behåller sina rubriker med en kort ledtext om vad som ska stå där.",
+        epilog="Exempel: kfsreport new ../arsrapport-2026 --year 2026 --from .",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    new.add_argument(
+        "target", type=Path, metavar="MAPP", help="den nya mappen (får inte finnas eller vara tom)"
+    )
+    new.add_argument(
+        "--year", type=_year, default=None, metavar="ÅR", help="den nya rapportens år (standard: året efter)"
+    )
+    new.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        default=Path("."),
+        metavar="MAPP",
+        help="rapporten att utgå från (standard: aktuell mapp)",
+    )
+    _add_output_flags(new)
+    new.set_defaults(run=_new)
+
+
+def _year(value: str) -> int:
+    if not value.isdigit() or not 2000 <= int(value) <= 2100:
+        raise argparse.ArgumentTypeError(f"'{value}' är inget år; skriv till exempel 2026")
+    return int(value)
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"'{value}' är ingen port; skriv ett tal mellan 1024 och 65535")
+    return int(value)
 
 
 def _formats(value: str) -> list[str]:
@@ -142,6 +207,16 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from kfsreport.serve import serve
+
+    return serve(args.project, args.port, announce=_silent if args.quiet else print)
+
+
+def _silent(text: str) -> None:
+    """What --quiet does with a message."""
+
+
 def _check(args: argparse.Namespace) -> int:
     from kfsreport.check import check
     from kfsreport.progress import Stages
@@ -150,6 +225,22 @@ def _check(args: argparse.Namespace) -> int:
         outcome = check(args.project, on_stage=stages)
     print(outcome.report(strict=args.strict, quiet=args.quiet), end="")
     return outcome.exit_code(args.strict)
+
+
+def _new(args: argparse.Namespace) -> int:
+    from kfsreport.errors import BuildFailed
+    from kfsreport.new import describe, new
+
+    try:
+        created = new(args.source, args.target, args.year)
+    except BuildFailed as failure:
+        for error in failure.errors:
+            print(error, file=sys.stderr)
+        print("\nIngen ny rapport skapades.", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(describe(created, Path.cwd()))
+    return 0
 
 
 def _configure_logging(args: argparse.Namespace) -> None:

@@ -1,0 +1,456 @@
+"""`kfsreport serve`: a live preview of the HTML edition while the secretariat writes.
+
+The build's own stages (load → validate → charts → render, HTML only) run in this process,
+with imports, font subsets and the drawn charts kept warm, whenever a file under `content/`,
+`data/` or `templates/`, or `report.yaml`, is saved (watchfiles). The page is kept in memory
+and served on 127.0.0.1 only; a small script in the page (added only here, never to
+`output/`) listens for server-sent events and reloads it. A broken edit shows the Swedish
+messages with file and line above the last good page; fixing it brings the page back.
+`/rapport.pdf` is made by `kfsreport build --format pdf` in a child process into a
+temporary folder, again in the background whenever the inputs change once it has been asked
+for. Nothing is written to `output/`.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import logging
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from markupsafe import Markup
+
+from kfsreport.charts.figures import Charts, render_charts
+from kfsreport.errors import BuildFailed, Problems, ReportError
+from kfsreport.load import CONTENT_DIR, SETTINGS_FILE, load_project
+from kfsreport.render import render
+from kfsreport.templates import template_dirs
+from kfsreport.validate import Report, validate
+
+log = logging.getLogger(__name__)
+
+HOST = "127.0.0.1"
+WATCHED_DIRS = (CONTENT_DIR, "data", "templates")
+PDF_PATH = "/rapport.pdf"
+PDF_WAIT = 600.0
+"""Seconds a request for the PDF waits for the build in progress."""
+KEEPALIVE = 15.0
+WATCH_OPTIONS: dict[str, Any] = {
+    "step": 30,  # ms of quiet after a change before rebuilding: an editor's save is one change
+    "rust_timeout": 300,
+    "yield_on_timeout": True,  # an empty yield tells that the watcher runs
+    "raise_interrupt": False,
+}
+
+RELOAD_SCRIPT = """<script>
+(() => {
+  const shown = "%(version)s", key = "kfsreport-scroll";
+  const saved = sessionStorage.getItem(key);
+  if (saved !== null) {
+    sessionStorage.removeItem(key);
+    window.addEventListener("load", () => window.scrollTo(0, Number(saved)));
+  }
+  const events = new EventSource("/events");
+  events.addEventListener("reload", (event) => {
+    if (event.data !== shown) {
+      sessionStorage.setItem(key, String(window.scrollY));
+      events.close();
+      location.reload();
+    }
+  });
+})();
+</script>
+"""
+
+ERROR_STYLE = (
+    "position:sticky;top:0;z-index:1000;margin:0;padding:1rem 1.25rem;background:#fff4f4;"
+    "color:#1a1a1a;border-bottom:4px solid #b3261e;font:16px/1.45 system-ui,sans-serif"
+)
+
+
+class Preview:
+    """The preview's state: the last good page, the current errors, the version, the PDF."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.version = 0
+        self.html: str | None = None
+        self.errors: list[ReportError] = []
+        self.changed = threading.Condition()
+        self.closed = False
+        self._building = threading.Lock()
+        self._chart_cache: tuple[str, Charts] | None = None
+        self.pdf = PdfBuilds(self.root)
+
+    def rebuild(self) -> bool:
+        """Build the HTML edition in memory; on a problem keep the last good page."""
+        with self._building:
+            started = time.perf_counter()
+            html, errors = self._build()
+            with self.changed:
+                self.version += 1
+                self.errors = errors
+                if html is not None:
+                    self.html = html
+                self.changed.notify_all()
+        if errors:
+            for error in errors:
+                log.error("%s", error)
+            log.error("Förhandsvisningen visar felen ovan; rätta dem och spara igen.")
+            return False
+        seconds = f"{time.perf_counter() - started:.2f}".replace(".", ",")
+        log.info("Sidan byggdes%s på %s s.", " om" if self.version > 1 else "", seconds)
+        self.pdf.inputs_changed()
+        return True
+
+    def _build(self) -> tuple[str | None, list[ReportError]]:
+        try:
+            sources, problems = load_project(self.root)
+            report = validate(sources, problems)
+            charts = self._charts(report, problems)
+            document = render(report, ["html"], problems, charts)
+        except BuildFailed as failed:
+            return None, failed.errors
+        except Exception as error:  # a bug must not stop the preview; show it instead
+            log.exception("kfsreport kunde inte bygga förhandsvisningen")
+            return None, [ReportError(f"internt fel i kfsreport: {error!r}.", hint="Rapportera felet.")]
+        return document.screen_html, []
+
+    def _charts(self, report: Report, problems: Problems) -> Charts:
+        """The drawn charts, reused while nothing that shapes them has changed."""
+        key = _chart_key(report)
+        if self._chart_cache is not None and self._chart_cache[0] == key:
+            return self._chart_cache[1]
+        charts = render_charts(report, template_dirs(report.root), problems)
+        self._chart_cache = (key, charts)
+        return charts
+
+    def page(self) -> bytes:
+        """The page to show: the last good HTML (with the errors above it) and the reload script."""
+        with self.changed:
+            html, errors, version = self.html, list(self.errors), self.version
+        script = RELOAD_SCRIPT % {"version": version}
+        if html is None:
+            html = (
+                '<!DOCTYPE html>\n<html lang="sv"><head><meta charset="utf-8">'
+                "<title>Förhandsvisning</title></head><body></body></html>"
+            )
+        if errors:
+            html = _after_body_open(html, _error_banner(errors, has_good=self.html is not None))
+        return _before_body_close(html, script).encode("utf-8")
+
+    def wait_for_change(self, seen: int, timeout: float) -> int:
+        """Block until the version differs from `seen` (or `timeout`); return the version."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.version != seen or self.closed, timeout)
+            return self.version
+
+    def close(self) -> None:
+        with self.changed:
+            self.closed = True
+            self.changed.notify_all()
+        self.pdf.close()
+
+
+def _chart_key(report: Report) -> str:
+    """Everything that shapes the charts: placements, descriptions, facts, data and template files."""
+    digest = hashlib.sha256()
+    digest.update(repr(sorted(report.figure_numbers.items())).encode())
+    digest.update(repr(sorted((k, v.model_dump_json()) for k, v in report.charts.items())).encode())
+    digest.update(report.facts.model_dump_json().encode())
+    for folder in ("data", "templates"):
+        for path in sorted((report.root / folder).rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                digest.update(f"{path}:{stat.st_mtime_ns}:{stat.st_size}".encode())
+    return digest.hexdigest()
+
+
+def _error_banner(errors: list[ReportError], has_good: bool) -> str:
+    items = Markup("").join(Markup("<li><code>{}</code></li>").format(str(error)) for error in errors)
+    below = (
+        "Under visas den senaste versionen som fungerade."
+        if has_good
+        else "Rapporten har inte kunnat byggas ännu."
+    )
+    return str(
+        Markup(
+            '<div id="kfsreport-fel" role="alert" style="{}"><p style="margin:0 0 .5rem">'
+            "<strong>Förhandsvisningen kunde inte byggas om.</strong> Rätta {} nedan och spara "
+            "filen; sidan laddas om av sig själv. {}</p>"
+            '<ul style="margin:0;padding-left:1.25rem">{}</ul></div>'
+        ).format(ERROR_STYLE, "felet" if len(errors) == 1 else f"de {len(errors)} felen", below, items)
+    )
+
+
+def _after_body_open(html: str, insert: str) -> str:
+    match = re.search(r"<body\b[^>]*>", html)
+    return html[: match.end()] + insert + html[match.end() :] if match else insert + html
+
+
+def _before_body_close(html: str, insert: str) -> str:
+    at = html.rfind("</body>")
+    return html[:at] + insert + html[at:] if at >= 0 else html + insert
+
+
+class PdfBuilds:
+    """The PDF, built in a child process (`kfsreport build --format pdf`) into a temporary
+    folder: first when asked for, then again in the background whenever the inputs change."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.folder = Path(tempfile.mkdtemp(prefix="kfsreport-pdf-"))
+        self.pdf: bytes | None = None
+        self.error: str | None = None
+        self.wanted = False
+        self.stale = True
+        self.running = False
+        self.done = threading.Condition()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._closed = False
+
+    def inputs_changed(self) -> None:
+        with self.done:
+            self.stale = True
+            if self.wanted:
+                self._start()
+
+    def get(self, timeout: float = PDF_WAIT) -> tuple[bytes | None, str | None]:
+        """The current PDF (waiting for a build in progress) and the last build's error, if any."""
+        with self.done:
+            self.wanted = True
+            if self.stale:
+                self._start()
+            self.done.wait_for(lambda: not self.running or self._closed, timeout)
+            return self.pdf, self.error
+
+    def _start(self) -> None:
+        if not self.running and not self._closed:
+            self.running = True
+            threading.Thread(target=self._run, name="kfsreport-pdf", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            with self.done:
+                self.stale = False
+                if self._closed:
+                    break
+            pdf, error = self._build_once()
+            with self.done:
+                if pdf is not None:
+                    self.pdf = pdf
+                self.error = error
+                if not self.stale or self._closed:
+                    break
+        with self.done:
+            self.running = False
+            self.done.notify_all()
+
+    def _build_once(self) -> tuple[bytes | None, str | None]:
+        for old in self.folder.glob("*.pdf"):
+            old.unlink()
+        command = [sys.executable, "-m", "kfsreport", "--quiet", "build"]
+        command += ["--project", str(self.root), "--format", "pdf", "--out", str(self.folder)]
+        self._process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        _, stderr = self._process.communicate()
+        if self._process.returncode != 0:
+            return None, stderr.decode("utf-8", "replace").strip() or "PDF:en kunde inte byggas."
+        made = sorted(p for p in self.folder.glob("*.pdf") if not p.stem.endswith("-arkiv"))
+        return (made[0].read_bytes(), None) if made else (None, "bygget gav ingen PDF.")
+
+    def close(self) -> None:
+        with self.done:
+            self._closed = True
+            self.done.notify_all()
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def do_GET(self) -> None:
+        preview = self.server.preview
+        path = self.path.split("?", 1)[0]
+        if path in ("/", "/index.html"):
+            self._send(HTTPStatus.OK, "text/html; charset=utf-8", preview.page())
+        elif path == "/events":
+            self._events(preview)
+        elif path == PDF_PATH:
+            pdf, error = preview.pdf.get()
+            if pdf is not None:
+                self._send(HTTPStatus.OK, "application/pdf", pdf)
+            else:
+                text = (
+                    f"PDF:en kunde inte byggas:\n\n{error or 'okänt fel'}\n\nRätta felet och ladda om sidan."
+                )
+                self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", text.encode())
+        else:
+            text = f"Sidan finns inte. Förhandsvisningen finns på / och PDF:en på {PDF_PATH}."
+            self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", text.encode())
+
+    def _send(self, status: HTTPStatus, kind: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _events(self, preview: Preview) -> None:
+        """Server-sent events: the page's version now, then each new version as it comes."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        version = preview.version
+        try:
+            self.wfile.write(f"retry: 500\nevent: reload\ndata: {version}\n\n".encode())
+            self.wfile.flush()
+            while not preview.closed and not self.server.closing:
+                now = preview.wait_for_change(version, KEEPALIVE)
+                message = f"event: reload\ndata: {now}\n\n" if now != version else ": vänta\n\n"
+                version = now
+                self.wfile.write(message.encode())
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s - %s", self.address_string(), format % args)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], preview: Preview) -> None:
+        super().__init__(address, _Handler)
+        self.preview = preview
+        self.closing = False
+
+
+class PreviewServer:
+    """The preview running: the first build, the HTTP server and the file watchers."""
+
+    def __init__(self, project: Path, port: int = 8000) -> None:
+        self.preview = Preview(project)
+        try:
+            self._http = _Server((HOST, port), self.preview)
+        except OSError:
+            self.preview.close()
+            raise
+        self.preview.rebuild()
+        self.url = f"http://{HOST}:{self._http.server_address[1]}/"
+        self._stop = threading.Event()
+        self._restart = threading.Event()
+        self._watching = [threading.Event(), threading.Event()]
+        self._threads = [
+            threading.Thread(target=self._http.serve_forever, name="kfsreport-http", daemon=True),
+            threading.Thread(target=self._watch_folders, name="kfsreport-watch", daemon=True),
+            threading.Thread(target=self._watch_root, name="kfsreport-watch-root", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+        for watching in self._watching:  # so that a save right after the start is seen
+            watching.wait(timeout=10)
+
+    def __enter__(self) -> PreviewServer:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._restart.set()
+        self._http.closing = True
+        self.preview.close()
+        self._http.shutdown()
+        self._http.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    def _watch_folders(self) -> None:
+        """content/, data/ and templates/ with everything in them; restarted when one appears."""
+        import watchfiles
+
+        root = self.preview.root
+        while not self._stop.is_set():
+            self._restart.clear()
+            folders = [root / name for name in WATCHED_DIRS if (root / name).is_dir()]
+            if not folders:
+                self._watching[0].set()
+                self._restart.wait()
+                continue
+            for changes in watchfiles.watch(
+                *folders, stop_event=self._restart, ignore_permission_denied=True, **WATCH_OPTIONS
+            ):
+                self._watching[0].set()
+                if changes:
+                    self.preview.rebuild()
+
+    def _watch_root(self) -> None:
+        """report.yaml, and the watched folders appearing, in the report folder itself."""
+        import watchfiles
+
+        root = self.preview.root
+        names = {SETTINGS_FILE, *WATCHED_DIRS}
+        for changes in watchfiles.watch(
+            root,
+            stop_event=self._stop,
+            recursive=False,
+            watch_filter=lambda change, path: Path(path).name in names and Path(path).parent == root,
+            **WATCH_OPTIONS,
+        ):
+            self._watching[1].set()
+            if not changes:
+                continue
+            if any(Path(path).name in WATCHED_DIRS for _, path in changes):
+                self._restart.set()
+            self.preview.rebuild()
+
+
+def serve(project: Path, port: int, announce: Callable[[str], None]) -> int:
+    """Run the preview until Ctrl+C; `announce` shows the address and what to do."""
+    try:
+        server = PreviewServer(project, port)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            log.error(
+                "Porten %s används redan av ett annat program. Välj en annan: kfsreport serve --port %s",
+                port,
+                port + 1,
+            )
+        else:
+            log.error("Förhandsvisningen kunde inte starta: %s.", error.strerror or error)
+        return 1
+    with server:
+        announce(
+            f"Förhandsvisningen finns på {server.url} (PDF:en på {server.url.rstrip('/')}{PDF_PATH}).\n"
+            "Sidan laddas om när du sparar en fil. Avsluta med Ctrl+C."
+        )
+        try:
+            _forever()
+        except KeyboardInterrupt:
+            announce("Förhandsvisningen avslutades.")
+    return 0
+
+
+def _forever() -> None:
+    while True:
+        time.sleep(3600)

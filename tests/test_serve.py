@@ -1,0 +1,156 @@
+"""`kfsreport serve` as an editor meets it: save a chapter and the open page reloads with the
+new text; break the facts and the page shows the message over the last good version; fix it
+and the page comes back. Everything on 127.0.0.1, nothing written to output/."""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kfsreport.serve import PreviewServer
+from tests.conftest import edit
+
+WAIT = 30.0
+
+
+class Events:
+    """A reader of the preview's server-sent events, as the page's EventSource reads them."""
+
+    def __init__(self, port: int) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=WAIT)
+        self.connection.request("GET", "/events")
+        self.response = self.connection.getresponse()
+        assert self.response.getheader("Content-Type") == "text/event-stream; charset=utf-8"
+        self.version = self.next()
+
+    def next(self) -> str:
+        """The data of the next `reload` event."""
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            line = self.response.fp.readline().decode("utf-8").rstrip("\n")
+            if line.startswith("data: "):
+                return line.removeprefix("data: ")
+        raise AssertionError("no reload event")
+
+    def reload(self) -> str:
+        """Wait for a version other than the one the page shows."""
+        shown = self.version
+        while self.version == shown:
+            self.version = self.next()
+        return self.version
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def get(port: int, path: str = "/") -> tuple[int, str, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, response.getheader("Content-Type") or "", body
+
+
+def page(port: int) -> str:
+    return get(port)[2].decode("utf-8")
+
+
+@pytest.fixture
+def preview(make_project) -> Iterator[tuple[Path, int]]:
+    project = make_project("minimal")
+    with PreviewServer(project, port=0) as server:
+        assert server.url.startswith("http://127.0.0.1:")
+        yield project, int(server.url.rstrip("/").rsplit(":", 1)[1])
+
+
+def test_saving_a_chapter_reloads_the_page_with_the_new_text(preview):
+    project, port = preview
+    first = page(port)
+    assert "Ett förord utan nummer." in first
+    assert 'new EventSource("/events")' in first
+    events = Events(port)
+    edit(project / "content" / "00-forord.md", "Ett förord utan nummer.", "Ett nyskrivet förord.")
+    version = events.reload()
+    shown = page(port)
+    assert "Ett nyskrivet förord." in shown
+    assert f'const shown = "{version}"' in shown
+    events.close()
+    assert not (project / "output").exists()
+
+
+def test_a_broken_edit_shows_the_message_and_keeps_the_last_good_page_until_fixed(preview):
+    project, port = preview
+    events = Events(port)
+    edit(project / "content" / "00-forord.md", "Ett förord utan nummer.", "Ett nyskrivet förord.")
+    events.reload()
+    facts = project / "data" / "facts.yaml"
+    edit(facts, "      goal: mal-b\n", "      goal: mal-c\n")
+    events.reload()
+    broken = page(port)
+    assert (
+        "<li><code>data/facts.yaml:28: aktiviteten &#39;akt-2&#39; hänvisar till målet &#39;mal-c&#39;, "
+        "som inte finns. (menade du &#39;mal-b&#39;?)</code></li>"
+    ) in broken
+    assert "Förhandsvisningen kunde inte byggas om." in broken
+    assert "Under visas den senaste versionen som fungerade." in broken
+    assert "Ett nyskrivet förord." in broken
+    assert 'new EventSource("/events")' in broken
+    edit(facts, "      goal: mal-c\n", "      goal: mal-b\n")
+    events.reload()
+    fixed = page(port)
+    assert "kfsreport-fel" not in fixed
+    assert "Ett nyskrivet förord." in fixed
+    events.close()
+
+
+def test_report_settings_are_watched_too(preview):
+    project, port = preview
+    events = Events(port)
+    edit(project / "report.yaml", "title: Testrapport 2030", "title: Ändrad rapport 2030")
+    events.reload()
+    assert "Ändrad rapport 2030" in page(port)
+    events.close()
+
+
+def test_the_pdf_is_served_and_made_again_when_the_inputs_change(preview):
+    project, port = preview
+    status, kind, first = get(port, "/rapport.pdf")
+    assert (status, kind) == (200, "application/pdf")
+    assert first.startswith(b"%PDF-")
+    events = Events(port)
+    edit(project / "content" / "00-forord.md", "Ett förord utan nummer.", "Ett nyskrivet förord.")
+    events.reload()
+    status, _, second = get(port, "/rapport.pdf")
+    assert status == 200
+    assert second.startswith(b"%PDF-") and second != first
+    events.close()
+    assert not (project / "output").exists()
+
+
+def test_other_addresses_are_not_found(preview):
+    _, port = preview
+    status, _, body = get(port, "/../report.yaml")
+    assert status == 404
+    assert (
+        body.decode("utf-8") == "Sidan finns inte. Förhandsvisningen finns på / och PDF:en på /rapport.pdf."
+    )
+
+
+def test_a_port_in_use_gets_a_swedish_message(make_project, cli):
+    project = make_project("minimal")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = cli("serve", "--project", str(project), "--port", str(port))
+    assert run.code == 1
+    assert (
+        f"Porten {port} används redan av ett annat program. Välj en annan: kfsreport serve --port {port + 1}"
+        in run.err
+    )
