@@ -1,0 +1,352 @@
+"""`kfsreport new`: next year's report folder, started from this year's.
+
+Reads the source report through the build's own load and validate stages, then writes a new
+folder: settings for the new year, templates and data files copied, facts carried forward
+(last year's recommendations become `follow_up`), and each chapter reduced to its front
+matter, headings and directives with a short hint ("Att skriva: …") of what belongs there.
+The folder is assembled beside the target and moved into place only when it validates, so a
+failed run leaves nothing behind. README's "kfsreport new" lists what happens to each part.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import textwrap
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kfsreport.check.structure import PLACEHOLDER
+from kfsreport.errors import BuildFailed, Problems, ReportError, relative
+from kfsreport.load import CONTENT_DIR, FACTS_FILE, SETTINGS_FILE, inside, load_project, read_text
+from kfsreport.markdown import ParsedChapter, plain_text
+from kfsreport.validate import validate
+
+COPIED = {"templates", "data", CONTENT_DIR, "ordlista.txt"}
+"""What is copied from the source report (chapters and facts are rewritten, not copied)."""
+
+SHIFTED_SETTINGS = ("title", "subtitle", "subject", "keywords", "output_name")
+CLEARED_SETTINGS = ("registration_number", "adopted")
+DIRECTIVE_NOTES = {
+    "riktade_uppdrag": "Listan nedan hämtas ur `assignments` i `data/facts.yaml`.",
+    "plan": "Tabellen nedan hämtas ur `plan` i `data/facts.yaml`.",
+    "slutsatser": "Slutsatserna nedan skrivs under `conclusions` i `data/facts.yaml`.",
+    "rekommendationer": "Rekommendationerna nedan skrivs under `recommendations` i `data/facts.yaml`.",
+    "uppdragsbeskrivning": "Uppdraget nedan hämtas ur `standing_assignment` i `data/facts.yaml`.",
+    "figur": "Diagrammet nedan ritas ur `data/charts.yaml`; byt siffrorna i `data/` mot årets.",
+}
+
+
+@dataclass(frozen=True)
+class NewReport:
+    path: Path
+    title: str
+    from_title: str
+
+
+def new(source: Path, target: Path, year: int | None = None) -> NewReport:
+    """Create next year's report in `target` from the report in `source`; raise on problems."""
+    sources, problems = load_project(source)
+    report = validate(sources, problems)
+    old_year = report.settings.year
+    new_year = year or old_year + 1
+    target = target.resolve()
+    _check_target(report.root, target)
+    shift = year_shifter(old_year, new_year)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        _copy_files(report.root, staging)
+        settings = _settings(_raw(sources.settings), new_year, shift)
+        (staging / SETTINGS_FILE).write_text(settings, encoding="utf-8")
+        (staging / "data").mkdir(exist_ok=True)
+        facts = _facts(_raw(sources.facts), report.settings.title, shift(report.settings.title), new_year)
+        (staging / FACTS_FILE).write_text(facts, encoding="utf-8")
+        (staging / CONTENT_DIR).mkdir(exist_ok=True)
+        for chapter, source_chapter in zip(report.chapters, sources.chapters, strict=True):
+            text = read_text(report.root, report.root / chapter.path, Problems()) or ""
+            skeleton = chapter_skeleton(chapter, text.split("\n"), source_chapter.body_line, new_year, shift)
+            (staging / chapter.path).write_text(skeleton, encoding="utf-8")
+        fresh_sources, fresh_problems = load_project(staging)
+        fresh = validate(fresh_sources, fresh_problems)
+        if target.exists():
+            target.rmdir()  # checked empty above
+        os.replace(staging, target)
+    except BuildFailed as failed:
+        raise BuildFailed(
+            [ReportError("den nya rapporten blev inte giltig; det är ett fel i kfsreport.", str(target))]
+            + failed.errors
+        ) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return NewReport(target, fresh.settings.title, report.settings.title)
+
+
+def year_shifter(old: int, new: int) -> Callable[[str], str]:
+    """`Årsrapport 2025` → `Årsrapport 2026` and `2024 års` → `2025 års`, in one pass."""
+    mapping = {str(old): str(new), str(old - 1): str(new - 1)}
+
+    def shift(text: str) -> str:
+        return re.sub(r"(?<!\d)\d{4}(?!\d)", lambda m: mapping.get(m.group(), m.group()), text)
+
+    return shift
+
+
+def _check_target(root: Path, target: Path) -> None:
+    if target == root or (target.exists() and (not target.is_dir() or any(target.iterdir()))):
+        raise BuildFailed(
+            [
+                ReportError(
+                    "mappen finns redan och är inte tom; kfsreport new skriver aldrig över något.",
+                    str(target),
+                    hint="Välj en ny mapp, till exempel ../arsrapport-2026.",
+                )
+            ]
+        )
+    if not target.parent.is_dir():
+        raise BuildFailed(
+            [ReportError("mappen som den nya rapporten ska ligga i finns inte.", str(target.parent))]
+        )
+
+
+def _raw(located: Any) -> dict[str, Any]:
+    data = getattr(located, "data", None)
+    return dict(data) if isinstance(data, dict) else {}
+
+
+def _copy_files(root: Path, staging: Path) -> None:
+    """Templates, data files, images and the word list; never chapters, facts or outputs."""
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if rel.parts[0] not in COPIED or not path.is_file() or any(p.startswith(".") for p in rel.parts):
+            continue
+        chapter = rel.parts[0] == CONTENT_DIR and path.suffix == ".md" and len(rel.parts) == 2
+        if chapter or rel.as_posix() == FACTS_FILE:
+            continue
+        if inside(root, path) is None:
+            continue  # a symlink out of the report folder is never followed
+        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, staging / rel)
+
+
+# --- settings and facts -------------------------------------------------------------------
+
+
+def _settings(raw: dict[str, Any], year: int, shift: Callable[[str], str]) -> str:
+    settings: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in CLEARED_SETTINGS:
+            continue
+        settings[key] = _shift_all(value, shift) if key in SHIFTED_SETTINGS else value
+    settings["year"] = str(year)
+    settings["date"] = f"{year}-01-01"
+    header = [
+        f"# Inställningar för {settings.get('title', 'rapporten')}, skapade med kfsreport new.",
+        "# Alla nycklar förklaras i README.md (avsnittet report.yaml).",
+        "# date är en platshållare (1 januari) tills rapportens datum är bestämt; kfsreport check",
+        "# påminner om det. Lägg till registration_number när diarienumret finns.",
+    ]
+    return "\n".join([*header, *emit(settings)]) + "\n"
+
+
+def _shift_all(value: Any, shift: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return shift(value)
+    if isinstance(value, list):
+        return [_shift_all(item, shift) for item in value]
+    return value
+
+
+def _facts(raw: dict[str, Any], old_title: str, title: str, year: int) -> str:
+    plan = dict(raw.get("plan") or {})
+    plan.pop("decided", None)
+    plan["activities"] = [
+        {**{k: v for k, v in activity.items() if k != "reported_in"}, "status": "planned"}
+        for activity in plan.get("activities") or []
+        if isinstance(activity, dict)
+    ]
+    economy = raw.get("economy")
+    sections: list[tuple[str, Any, str]] = [
+        ("committee", raw.get("committee"), "Beredningen (oförändrad från förra året)."),
+        ("standing_assignment", raw.get("standing_assignment"), "Det bestående uppdraget (oförändrat)."),
+        (
+            "assignments",
+            raw.get("assignments"),
+            f"Förra årets riktade uppdrag; byt mot uppdragen för {year} när fullmäktige har beslutat.",
+        ),
+        (
+            "plan",
+            plan,
+            "Förra årets mål och aktiviteter, nu som planerade. Skriv in planen för "
+            f"{year} och lägg till decided: med datumet då den fastställdes.",
+        ),
+        ("conclusions", [], f"Årets slutsatser skrivs här (förra årets finns i {old_title})."),
+        ("recommendations", [], "Årets rekommendationer skrivs här."),
+        (
+            "follow_up",
+            raw.get("recommendations") or [],
+            "Förra årets rekommendationer, att följa upp i år.",
+        ),
+        ("members", raw.get("members"), "Ledamöterna (kontrollera att listan stämmer)."),
+        ("meetings", [], f"Sammanträdena under {year}."),
+        (
+            "economy",
+            {"unit": economy.get("unit", "tkr")} if isinstance(economy, dict) else None,
+            "Ekonomin: fyll i budget, outcome och forecast för året.",
+        ),
+        (
+            "figures",
+            raw.get("figures"),
+            "Nyckeltalen från förra året med sina källor: uppdatera value när nya siffror finns.",
+        ),
+    ]
+    lines = [f"# Fakta för {title}, skapade med kfsreport new från {old_title}."]
+    for key, value, comment in sections:
+        if value is None:
+            continue
+        lines += ["", *(f"# {line}" for line in textwrap.wrap(comment, _WIDTH - 2)), *emit({key: value})]
+    return "\n".join(lines) + "\n"
+
+
+# --- a small YAML writer for plain data ----------------------------------------------------
+
+_WIDTH = 88
+_PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n]*$")
+
+
+def emit(value: Any, indent: int = 0) -> Iterator[str]:
+    """YAML lines for plain data as the loader reads it back: scalars stay the text written."""
+    pad = " " * indent
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _entry(f"{pad}{key}:", item, indent)
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict) and item:
+                first = True
+                for line in emit(item, indent + 2):
+                    yield f"{pad}- {line[indent + 2 :]}" if first else line
+                    first = False
+            else:
+                yield from _entry(f"{pad}-", item, indent)
+
+
+def _entry(head: str, item: Any, indent: int) -> Iterator[str]:
+    if isinstance(item, dict | list) and not item:
+        yield f"{head} {'{}' if isinstance(item, dict) else '[]'}"
+    elif isinstance(item, dict | list):
+        yield head
+        yield from emit(item, indent + 2)
+    elif item is None:
+        yield f"{head} null"
+    else:
+        yield from _scalar(head, str(item), indent + 2)
+
+
+def _scalar(head: str, text: str, indent: int) -> Iterator[str]:
+    pad = " " * indent
+    if len(head) + 1 + len(text) > _WIDTH and "\n" not in text and "  " not in text and text == text.strip():
+        yield f"{head} >-"
+        yield from (pad + line for line in textwrap.wrap(text, _WIDTH - indent, break_on_hyphens=False))
+    elif _PLAIN.match(text) and ": " not in text and " #" not in text and not text.endswith(":"):
+        yield f"{head} {text}"
+    else:
+        yield f"{head} {json.dumps(text, ensure_ascii=False)}"
+
+
+# --- chapters -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Section:
+    heading: str | None
+    level: int
+    title: str
+    words: int = 0
+    directives: list[str] = field(default_factory=list)
+
+
+def chapter_skeleton(
+    chapter: ParsedChapter, lines: list[str], body_line: int, year: int, shift: Callable[[str], str]
+) -> str:
+    """Front matter, headings and directives of a chapter, with a hint under each heading."""
+    front = [shift(line) for line in lines[1 : body_line - 2]]
+    sections = list(_sections(chapter, lines, shift))
+    out = ["---", *front, "---"]
+    for i, section in enumerate(sections):
+        deeper_next = i + 1 < len(sections) and sections[i + 1].level > section.level
+        if section.heading is not None:
+            out += ["", section.heading]
+        has_content = bool(section.words or section.directives)
+        alone = section.heading is None and len(sections) == 1
+        if has_content or alone or (section.heading is not None and not deeper_next):
+            out += ["", _hint(section, year)]
+        for directive in section.directives:
+            out += ["", directive]
+    return "\n".join(out) + "\n"
+
+
+def _sections(chapter: ParsedChapter, lines: list[str], shift: Callable[[str], str]) -> Iterator[_Section]:
+    current = _Section(None, 1, chapter.title)
+    tokens = chapter.tokens
+    in_footnotes = False
+    for i, token in enumerate(tokens):
+        line = token.map[0] if token.map else None
+        if token.type == "footnote_block_open":
+            in_footnotes = True
+        if in_footnotes:
+            continue
+        if token.type == "heading_open" and line is not None:
+            yield current
+            title = plain_text(tokens[i + 1])
+            written = lines[line] if lines[line].lstrip().startswith("#") else _heading_line(token, title)
+            current = _Section(shift(written.strip()), int(token.tag[1]), shift(title))
+        elif token.type == "kfs_directive" and line is not None:
+            current.directives.append(lines[line].strip())
+        elif token.type == "inline" and tokens[i - 1].type != "heading_open":
+            current.words += len(plain_text(token).split())
+    yield current
+
+
+def _heading_line(token: Any, title: str) -> str:
+    ident = token.attrGet("id")
+    return f"{'#' * int(token.tag[1])} {title}" + (f" {{#{ident}}}" if ident else "")
+
+
+def _hint(section: _Section, year: int) -> str:
+    if "uppföljning" in section.title.lower():
+        text = (
+            f"hur {year - 1} års rekommendationer har följts upp. De står under `follow_up` "
+            "i `data/facts.yaml`."
+        )
+    elif section.heading is None:
+        text = "kapitlets inledning."
+    else:
+        text = f"avsnittet ”{section.title}”" + ("." if str(year) in section.title else f" för {year}.")
+    if section.words >= 10:
+        text += f" Förra året var texten cirka {round(section.words, -1)} ord."
+    notes = [
+        DIRECTIVE_NOTES[name]
+        for directive in section.directives
+        if (name := re.sub(r"\W.*", "", directive.strip("{ }"))) in DIRECTIVE_NOTES
+    ]
+    return " ".join([f"*{PLACEHOLDER}* {text}", *dict.fromkeys(notes)])
+
+
+def describe(created: NewReport, cwd: Path) -> str:
+    """What was made and what to do next, for the command line."""
+    where = relative(created.path, cwd) if created.path.is_relative_to(cwd) else str(created.path)
+    return "\n".join(
+        [
+            f"Skapade {where}: {created.title}, utifrån {created.from_title}.",
+            "Nästa steg:",
+            "  1. Skriv rapportens datum (date) i report.yaml, och diarienumret när det finns.",
+            "  2. Uppdatera data/facts.yaml: årets uppdrag, plan, slutsatser och rekommendationer.",
+            "  3. Skriv kapitlen i content/; stycken som börjar med ”Att skriva:” säger vad som ska stå där.",
+            f"  4. Förhandsvisa med kfsreport serve --project {where} och granska med kfsreport check.",
+        ]
+    )
