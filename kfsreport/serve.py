@@ -13,6 +13,7 @@ for. Nothing is written to `output/`.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import logging
@@ -35,6 +36,7 @@ from markupsafe import Markup
 from kfsreport.charts.figures import Charts, render_charts
 from kfsreport.errors import BuildFailed, Problems, ReportError
 from kfsreport.load import CONTENT_DIR, SETTINGS_FILE, load_project
+from kfsreport.output import write_outputs
 from kfsreport.render import render
 from kfsreport.templates import template_dirs
 from kfsreport.validate import Report, validate
@@ -135,6 +137,8 @@ class Preview:
             return self._chart_cache[1]
         charts = render_charts(report, template_dirs(report.root), problems)
         self._chart_cache = (key, charts)
+        with contextlib.suppress(OSError):  # the drawing cache, as build keeps it; never output/
+            write_outputs(charts.cache_entries)
         return charts
 
     def page(self) -> bytes:
@@ -259,16 +263,19 @@ class PdfBuilds:
             self.done.notify_all()
 
     def _build_once(self) -> tuple[bytes | None, str | None]:
-        for old in self.folder.glob("*.pdf"):
-            old.unlink()
         command = [sys.executable, "-m", "kfsreport", "--quiet", "build"]
         command += ["--project", str(self.root), "--format", "pdf", "--out", str(self.folder)]
-        self._process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        _, stderr = self._process.communicate()
-        if self._process.returncode != 0:
-            return None, stderr.decode("utf-8", "replace").strip() or "PDF:en kunde inte byggas."
-        made = sorted(p for p in self.folder.glob("*.pdf") if not p.stem.endswith("-arkiv"))
-        return (made[0].read_bytes(), None) if made else (None, "bygget gav ingen PDF.")
+        try:
+            for old in self.folder.glob("*.pdf"):
+                old.unlink()
+            self._process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            _, stderr = self._process.communicate()
+            if self._process.returncode != 0:
+                return None, stderr.decode("utf-8", "replace").strip() or "PDF:en kunde inte byggas."
+            made = sorted(p for p in self.folder.glob("*.pdf") if not p.stem.endswith("-arkiv"))
+            return (made[0].read_bytes(), None) if made else (None, "bygget gav ingen PDF.")
+        except (OSError, subprocess.SubprocessError) as error:  # e.g. the preview is closing
+            return None, f"PDF:en kunde inte byggas: {error}."
 
     def close(self) -> None:
         with self.done:
@@ -352,20 +359,21 @@ class PreviewServer:
         except OSError:
             self.preview.close()
             raise
-        self.preview.rebuild()
         self.url = f"http://{HOST}:{self._http.server_address[1]}/"
         self._stop = threading.Event()
         self._restart = threading.Event()
         self._watching = [threading.Event(), threading.Event()]
         self._threads = [
-            threading.Thread(target=self._http.serve_forever, name="kfsreport-http", daemon=True),
             threading.Thread(target=self._watch_folders, name="kfsreport-watch", daemon=True),
             threading.Thread(target=self._watch_root, name="kfsreport-watch-root", daemon=True),
+            threading.Thread(target=self._http.serve_forever, name="kfsreport-http", daemon=True),
         ]
-        for thread in self._threads:
+        for thread in self._threads[:2]:
             thread.start()
-        for watching in self._watching:  # so that a save right after the start is seen
+        for watching in self._watching:  # watching before the first build: no save is missed
             watching.wait(timeout=10)
+        self.preview.rebuild()
+        self._threads[2].start()
 
     def __enter__(self) -> PreviewServer:
         return self
