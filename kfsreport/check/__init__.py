@@ -33,7 +33,10 @@ FACTS_TEXT = frozenset(
     {"text", "title", "label", "addressed_to", "topic", "place", "source", "established", "decided_by"}
 )
 CHARTS_TEXT = frozenset({"title", "alt", "description", "source", "x_title", "y_title"})
-SETTINGS_TEXT = frozenset({"title", "subtitle", "subject", "keywords", "committee", "organisation"})
+SETTINGS_TEXT = frozenset(
+    {"title", "subtitle", "subject", "keywords", "committee", "organisation", "adopted_by"}
+    | {"known_issues", "response_time", "manual_testing"}  # the accessibility statement's prose
+)
 
 
 @dataclass(frozen=True)
