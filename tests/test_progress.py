@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kfsreport.progress import Stages, summary
 
 
@@ -57,3 +59,11 @@ def test_stages_record_in_order_and_summarise_in_swedish():
         summary([("load", 0.031), ("pdf", 1.5)], 1.6)
         == "läser in filerna 0,03 s · gör PDF:en 1,50 s · totalt 1,60 s"
     )
+
+
+@pytest.mark.parametrize("command", ["build", "serve", "check", "new"])
+def test_every_command_has_help_with_an_example(cli, command):
+    run = cli(command, "--help")
+    assert run.code == 0
+    assert f"Exempel: kfsreport {command} " in run.out
+    assert "--quiet" in run.out and "--verbose" in run.out
