@@ -15,7 +15,24 @@ from urllib.parse import unquote
 from kfsreport.errors import suggest
 from kfsreport.load import inside
 
-IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+MEDIA_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+}
+"""Our own table: the standard library's `mimetypes` would read /etc/mime.types."""
+IMAGE_TYPES = {suffix for suffix, kind in MEDIA_TYPES.items() if kind.startswith("image/")}
+
+
+def media_type(path: Path) -> str:
+    return MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
 MAX_IMAGE_BYTES = 10_000_000
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _LINK_SCHEMES = ("http://", "https://", "mailto:", "tel:")

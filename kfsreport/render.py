@@ -8,7 +8,6 @@ chapter file and line.
 from __future__ import annotations
 
 import base64
-import mimetypes
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from kfsreport.charts.figures import Charts
 from kfsreport.directives import namespace
 from kfsreport.errors import Problems
 from kfsreport.expressions import CONTENT_FILTERS, Evaluator, ExpressionError
-from kfsreport.links import resolve_image
+from kfsreport.links import media_type, resolve_image
 from kfsreport.markdown import BOX_KINDS, Heading, ParsedChapter, make_parser, plain_text
 from kfsreport.stylesheets import build_stylesheet
 from kfsreport.templates import (
@@ -142,6 +141,7 @@ def _page(
     css = build_stylesheet(report.root, template_dirs(report.root), edition, html, problems)
     if edition == "screen":
         _check_self_contained(html, problems)
+    _refuse_attachments(html, problems)
     return html.replace(placeholder, css, 1)
 
 
@@ -150,6 +150,20 @@ _RESOURCE = re.compile(
     r"\s(?:src|href|data|srcset|poster)\s*=\s*[\"']?([^\"'\s>]+)",
     re.IGNORECASE,
 )
+
+
+_ATTACHMENT = re.compile(r"<(?:link|a)\b[^>]*\brel\s*=\s*[\"']?[^\"'>]*\battachment\b", re.IGNORECASE)
+
+
+def _refuse_attachments(html: str, problems: Problems) -> None:
+    """WeasyPrint would embed a file named by rel="attachment" in the PDF; nothing is attached."""
+    if _ATTACHMENT.search(html):
+        problems.fail(
+            "templates",
+            None,
+            'en mall ber om en bifogad fil (rel="attachment"); PDF:en bifogar inga filer.',
+            "Ta bort länken ur mallen.",
+        )
 
 
 def _check_self_contained(html: str, problems: Problems) -> None:
@@ -285,7 +299,7 @@ def _image(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> 
 
 def _data_uri(path: Path) -> str:
     """A file inside the report folder (already checked) as a data: URI."""
-    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    mime = media_type(path)
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
 
 

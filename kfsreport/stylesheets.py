@@ -12,7 +12,6 @@ import base64
 import contextlib
 import hashlib
 import io
-import mimetypes
 import os
 import posixpath
 import re
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kfsreport.errors import Problems
+from kfsreport.links import media_type
 from kfsreport.load import inside
 
 STYLESHEETS = {
@@ -155,7 +155,7 @@ def _data_uri(path: Path, chars: set[str], cache_dir: Path | None) -> str:
     if path.suffix.lower() in FONT_TYPES:
         font = subset_font(path, _visible(chars), cache_dir)
         return "data:font/woff2;base64," + base64.b64encode(font).decode()
-    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    mime = media_type(path)
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
 
 

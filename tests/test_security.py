@@ -1,0 +1,707 @@
+"""Hostile and broken input: the catalogue (SECURITY.md lists the same cases).
+
+Every case starts from a report folder whose earlier build is in `output/`, plants one bad
+input, and runs `kfsreport build` as an editor would. Each asserts the exit code, the
+Swedish message with file and line, that no traceback is shown, that the earlier outputs
+are byte-identical, that nothing outside the report folder (and the package and Python
+itself) was opened, that no network connection was made (a listener on 127.0.0.1 records
+any), and that a canary text kept next to the folder never reaches an output.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kfsreport.cli import main
+from tests.conftest import FIXTURES
+
+CANARY = "KANARIEFÅGEL-7f3e2a"
+ALLOWED_PREFIXES = (
+    str(Path(__file__).resolve().parent.parent / "kfsreport"),
+    sys.prefix,
+    sys.base_prefix,
+    "/usr/lib/python3",
+    "/usr/share/zoneinfo",
+    "/dev/urandom",
+    os.path.join(tempfile.gettempdir(), "weasyprint-"),  # WeasyPrint's own scratch files
+)
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that records every connection made to it."""
+
+    def __init__(self) -> None:
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen()
+        self.server.settimeout(0.2)
+        self.port = self.server.getsockname()[1]
+        self.connections: list[object] = []
+        self.running = True
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while self.running:
+            try:
+                conn, addr = self.server.accept()
+            except OSError:
+                continue
+            self.connections.append(addr)
+            conn.close()
+
+    def close(self) -> list[object]:
+        self.running = False
+        self.thread.join()
+        self.server.close()
+        return self.connections
+
+
+@dataclass
+class Audit:
+    """Files opened and sockets connected during a build, seen through Python's audit hooks."""
+
+    active: bool = False
+    opened: list[str] = field(default_factory=list)
+    connected: list[object] = field(default_factory=list)
+
+    def hook(self, event: str, args: tuple[object, ...]) -> None:
+        if not self.active:
+            return
+        if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
+            self.opened.append(os.fsdecode(args[0]))
+        elif event == "socket.connect":
+            self.connected.append(args[1])
+
+
+AUDIT = Audit()
+sys.addaudithook(AUDIT.hook)
+
+
+@dataclass
+class Case:
+    """One bad input: what to plant, and the first line of what the editor must be told."""
+
+    id: str
+    plant: Callable[[Path, int], None]
+    message: str
+    code: int = 1
+    formats: str = "html,pdf"
+
+
+def write(root: Path, name: str, text: str) -> None:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def chapter(text: str) -> Callable[[Path, int], None]:
+    """Plant a chapter `content/09-farlig.md` whose body is `text` (PORT is the listener's port)."""
+
+    def plant(root: Path, port: int) -> None:
+        write(root, "content/09-farlig.md", "---\ntitle: Farlig\n---\n\n" + text.replace("PORT", str(port)))
+
+    return plant
+
+
+def replace(name: str, old: str, new: str) -> Callable[[Path, int], None]:
+    def plant(root: Path, port: int) -> None:
+        text = (root / name).read_text(encoding="utf-8")
+        assert old in text, old
+        (root / name).write_text(text.replace(old, new.replace("PORT", str(port)), 1), encoding="utf-8")
+
+    return plant
+
+
+def override(name: str, text: str) -> Callable[[Path, int], None]:
+    def plant(root: Path, port: int) -> None:
+        write(root, f"templates/{name}", text.replace("PORT", str(port)))
+
+    return plant
+
+
+def symlink(name: str, target: str) -> Callable[[Path, int], None]:
+    def plant(root: Path, port: int) -> None:
+        link = root / name
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.unlink(missing_ok=True)
+        link.symlink_to(root.parent / target)
+
+    return plant
+
+
+def raw_bytes(name: str, data: bytes) -> Callable[[Path, int], None]:
+    def plant(root: Path, port: int) -> None:
+        (root / name).write_bytes(data)
+
+    return plant
+
+
+def also_chart(text: str) -> Callable[[Path, int], None]:
+    def plant(root: Path, port: int) -> None:
+        write(root, "data/charts.yaml", text.replace("PORT", str(port)))
+        chapter('{{ figur("c") }}\n')(root, port)
+
+    return plant
+
+
+CHART = """\
+charts:
+  - id: c
+    type: bar
+    title: T
+    x: a
+    y: b
+    source: S
+    alt: En beskrivning av diagrammet.
+"""
+
+SVG_FETCHING = (
+    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+    ' width="10" height="10">'
+    '<image xlink:href="file:///etc/passwd" width="10" height="10"/></svg>'
+)
+
+CASES = [
+    # --- 1. reading and fetching ------------------------------------------------------------
+    Case(
+        "image-file-url",
+        chapter("![Lösenord](file:///etc/passwd)\n"),
+        "content/09-farlig.md:5: bilden 'file:///etc/passwd' hämtas inte: "
+        "bilder måste ligga i rapportmappen.",
+    ),
+    Case(
+        "image-absolute-path",
+        chapter("![Lösenord](/etc/passwd)\n"),
+        "content/09-farlig.md:5: bilden '/etc/passwd' hämtas inte: bilder måste ligga i rapportmappen.",
+    ),
+    Case(
+        "image-dot-dot",
+        chapter("![Hemligt](../../kanarie.png)\n"),
+        "content/09-farlig.md:5: bilden '../../kanarie.png' ligger utanför rapportmappen och läses inte.",
+    ),
+    Case(
+        "image-localhost",
+        chapter("Text.\n\n![Bild](http://127.0.0.1:PORT/bild.png)\n"),
+        "content/09-farlig.md:7: bilden 'http://127.0.0.1:",
+    ),
+    Case(
+        "image-symlink-out",
+        lambda r, p: (symlink("content/bild.png", "kanarie.png")(r, p), chapter("![Bild](bild.png)\n")(r, p)),
+        "content/09-farlig.md:5: bilden 'bild.png' ligger utanför rapportmappen och läses inte.",
+    ),
+    Case(
+        "chapter-symlink-out",
+        symlink("content/05-lank.md", "kanarie.md"),
+        "content/05-lank.md: filen pekar ut ur rapportmappen och läses inte.",
+    ),
+    Case(
+        "facts-symlink-out",
+        symlink("data/facts.yaml", "kanarie.md"),
+        "data/facts.yaml: filen pekar ut ur rapportmappen och läses inte.",
+    ),
+    Case(
+        "data-symlink-out",
+        lambda r, p: (
+            symlink("data/d.csv", "kanarie.md")(r, p),
+            also_chart(CHART + "    data: data/d.csv\n")(r, p),
+        ),
+        "data/charts.yaml:2: datafilen 'data/d.csv' ligger utanför rapportmappen och läses inte.",
+    ),
+    Case(
+        "css-url-outside",
+        override("css/print.css", ".a { background: url(/etc/passwd); }\n"),
+        "templates/css/print.css:1: url(/etc/passwd) pekar utanför mallmappen",
+    ),
+    Case(
+        "css-url-escape",
+        override("css/print.css", ".a { background: url(../../../kanarie.png); }\n"),
+        "templates/css/print.css:1: url(../../../kanarie.png) pekar utanför mallmappen",
+    ),
+    Case(
+        "css-import",
+        override("css/print.css", '@import "http://127.0.0.1:PORT/a.css";\n'),
+        "templates/css/print.css:1: @import stöds inte i stilmallarna.",
+    ),
+    Case(
+        "css-font-face-outside",
+        override(
+            "css/print.css", '@font-face { font-family: X; src: url("file:///usr/share/fonts/x.ttf"); }\n'
+        ),
+        "templates/css/print.css:1: url(file:///usr/share/fonts/x.ttf) pekar utanför mallmappen",
+    ),
+    Case(
+        "svg-image-inside-svg",
+        lambda r, p: (write(r, "content/bild.svg", SVG_FETCHING), chapter("![Bild](bild.svg)\n")(r, p)),
+        "templates: PDF:en skulle hämta 'file:///etc/passwd', "
+        "som ligger utanför rapportmappen; det görs inte.",
+    ),
+    Case(
+        "link-rel-attachment",
+        override(
+            "partials/back_cover.html.j2", '<footer><link rel="attachment" href="data/facts.yaml"></footer>\n'
+        ),
+        'templates: en mall ber om en bifogad fil (rel="attachment"); PDF:en bifogar inga filer.',
+    ),
+    Case(
+        "screen-template-network",
+        override(
+            "partials/footer.html.j2", '<footer><img src="http://127.0.0.1:PORT/a.png" alt=""></footer>\n'
+        ),
+        "templates: HTML-sidan skulle hämta 'http://127.0.0.1:",
+    ),
+    Case(
+        "chart-data-url",
+        also_chart(CHART + "    data: http://127.0.0.1:PORT/d.csv\n"),
+        "data/charts.yaml:2: datafilen 'http://127.0.0.1:",
+    ),
+    # --- 3. markup ------------------------------------------------------------------------------
+    Case(
+        "javascript-link",
+        chapter("[Klicka](javascript:alert(1))\n"),
+        "content/09-farlig.md:5: länken 'javascript:alert(1)' kan inte användas.",
+    ),
+    Case(
+        "javascript-entity-link",
+        chapter("[Klicka](&#74;avascript:alert(1))\n"),
+        "content/09-farlig.md:5: länken 'Javascript:alert(1)' kan inte användas.",
+    ),
+    Case(
+        "data-html-link", chapter("[Klicka](data:text/html,<b>hej</b>)\n"), "content/09-farlig.md:5: länken"
+    ),
+    Case(
+        "file-link",
+        chapter("[Lösenord](file:///etc/passwd)\n"),
+        "content/09-farlig.md:5: länken 'file:///etc/passwd' kan inte användas.",
+    ),
+    Case(
+        "style-attribute",
+        chapter('[Text](#samverkan){style="color:red"}\n'),
+        "content/09-farlig.md:5: attributet style är inte tillåtet.",
+    ),
+    Case(
+        "onclick-attribute",
+        chapter('{onclick="alert(1)"}\nStycke.\n'),
+        "content/09-farlig.md:5: attributet onclick är inte tillåtet.",
+    ),
+    # --- 4. YAML ---------------------------------------------------------------------------------
+    Case(
+        "yaml-leading-zero",
+        replace("data/facts.yaml", "  member_count: 5\n", "  member_count: 012\n"),
+        "data/facts.yaml:3: 'member_count' under committee: '012' är inte ett heltal "
+        "(skriv till exempel 13).",
+    ),
+    Case(
+        "yaml-invalid-date",
+        replace("report.yaml", "date: 2030-08-20", "date: 2030-02-30"),
+        "report.yaml:6: 'date' är inte ett giltigt datum ('2030-02-30'). Skriv datumet som ÅÅÅÅ-MM-DD.",
+    ),
+    Case(
+        "yaml-time-as-date",
+        replace("report.yaml", "date: 2030-08-20", "date: 10:30"),
+        "report.yaml:6: 'date' är inte ett giltigt datum ('10:30').",
+    ),
+    Case(
+        "yaml-duplicate-key",
+        replace("report.yaml", "year: 2030\n", "year: 2030\nyear: 2031\n"),
+        "report.yaml:6: nyckeln 'year' finns två gånger (rad 5 och rad 6).",
+    ),
+    Case(
+        "yaml-alias-bomb",
+        replace("data/facts.yaml", "committee:\n", "x: &a [y, y]\nz: &b [*a, *a, *a]\ncommittee:\n"),
+        "data/facts.yaml:1: YAML-alias (*namn) används här.",
+    ),
+    Case(
+        "yaml-python-tag",
+        replace(
+            "report.yaml", "title: Testrapport 2030", "title: !!python/object/apply:os.system [echo hej]"
+        ),
+        "report.yaml:1: taggen 'tag:yaml.org,2002:python/object/apply:os.system' är inte tillåten.",
+    ),
+    Case(
+        "yaml-tab",
+        replace("data/facts.yaml", "  member_count: 5\n", "\tmember_count: 5\n"),
+        "data/facts.yaml:3: tabbtecken kan inte användas för indrag i YAML; använd mellanslag.",
+    ),
+    Case(
+        "yaml-wrong-type",
+        replace("report.yaml", "year: 2030", "year: [2030]"),
+        "report.yaml:5: 'year' ska vara ett heltal",
+    ),
+    Case(
+        "yaml-too-large",
+        replace("data/facts.yaml", "committee:\n", "# " + "x" * 1_000_001 + "\ncommittee:\n"),
+        "data/facts.yaml:1: filen är större än 1 MB.",
+    ),
+    # --- 5. Markdown and front matter ---------------------------------------------------------
+    Case(
+        "front-matter-unterminated",
+        lambda r, p: write(r, "content/09-farlig.md", "---\ntitle: Farlig\n\nText.\n"),
+        "content/09-farlig.md:1: front matter (raderna överst mellan ---) har inget avslutande ---.",
+    ),
+    Case(
+        "front-matter-bad-yaml",
+        lambda r, p: write(r, "content/09-farlig.md", "---\ntitle: Farlig\n  x: : y\n---\n"),
+        "content/09-farlig.md:3:",
+    ),
+    Case(
+        "directive-syntax",
+        chapter("{{ plan( }}\n"),
+        "content/09-farlig.md:5: {{ plan( }} är inte ett giltigt uttryck",
+    ),
+    Case(
+        "unknown-directive",
+        chapter("{{ planen }}\n"),
+        "content/09-farlig.md:5: {{ planen }}: 'planen' finns inte (menade du 'plan'?).",
+    ),
+    Case(
+        "misspelt-fact",
+        chapter("Vi har {{ tal.invanre }}.\n"),
+        "content/09-farlig.md:5: {{ tal.invanre }}: 'invanre' finns inte (menade du 'invanare'?).",
+    ),
+    Case(
+        "sandbox-escape",
+        chapter("{{ ''.__class__.__mro__[1].__subclasses__() }}\n"),
+        "content/09-farlig.md:5: {{ ''.__class__.__mro__[1].__subclasses__() }}: "
+        "'__class__' får inte användas",
+    ),
+    # --- 6. pasted text -----------------------------------------------------------------------
+    Case(
+        "cp1252-chapter",
+        raw_bytes("content/09-farlig.md", "---\ntitle: Farlig\n---\n\nÅsa\n".encode("cp1252")),
+        "content/09-farlig.md:5: filen är inte sparad som UTF-8",
+    ),
+    Case(
+        "utf16-broken",
+        raw_bytes("content/09-farlig.md", codecs.BOM_UTF16_LE + b"\x00\xd8"),
+        "content/09-farlig.md: filen är trasig UTF-16-text.",
+    ),
+    # --- 7. data ------------------------------------------------------------------------------
+    Case(
+        "csv-bad-number",
+        lambda r, p: (
+            write(r, "data/d.csv", "a;b\nx;tolv\n"),
+            also_chart(CHART + "    data: data/d.csv\n")(r, p),
+        ),
+        "data/d.csv:2: kolumnen 'b' ska innehålla tal, men har 'tolv'.",
+    ),
+    Case(
+        "xlsx-not-a-zip",
+        lambda r, p: (
+            write(r, "data/d.xlsx", "inte en zip"),
+            also_chart(CHART + "    data: data/d.xlsx\n")(r, p),
+        ),
+        "data/d.xlsx: filen går inte att läsa som Excel-fil (XLSX); den kan vara trasig.",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def earlier_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal fixture's output from a good build, made once and copied into each case."""
+    root = tmp_path_factory.mktemp("good") / "minimal"
+    shutil.copytree(FIXTURES / "minimal", root)
+    assert main(["build", "--project", str(root)]) == 0
+    return root / "output"
+
+
+@pytest.fixture
+def bad_project(tmp_path: Path, earlier_output: Path) -> Iterator[Path]:
+    root = tmp_path / "rapport"
+    shutil.copytree(FIXTURES / "minimal", root)
+    shutil.copytree(earlier_output, root / "output")
+    for name in ("kanarie.png", "kanarie.md"):
+        (tmp_path / name).write_text(CANARY, encoding="utf-8")
+    yield root
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in (root / "output").iterdir() if not p.name.startswith(".")}
+
+
+def outside(opened: list[str], root: Path) -> list[str]:
+    allowed = (str(root.resolve()), *ALLOWED_PREFIXES)
+    return sorted({path for path in opened if not os.path.realpath(path).startswith(allowed)})
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_bad_input_is_refused_with_a_located_message_and_nothing_leaks(case, bad_project, capsys):
+    before = outputs(bad_project)
+    listener = Listener()
+    case.plant(bad_project, listener.port)
+    AUDIT.opened.clear()
+    AUDIT.connected.clear()
+    AUDIT.active = True
+    try:
+        code = main(["build", "--project", str(bad_project), "--format", case.formats])
+    finally:
+        AUDIT.active = False
+    err = capsys.readouterr().err
+    assert code == case.code
+    assert err.splitlines()[0].startswith(case.message), err
+    assert "Traceback" not in err
+    assert outputs(bad_project) == before
+    assert listener.close() == []
+    assert AUDIT.connected == []
+    assert outside(AUDIT.opened, bad_project) == []
+    assert all(CANARY.encode() not in data for data in outputs(bad_project).values())
+
+
+def test_the_catalogue_is_long_enough():
+    assert len(CASES) >= 40
+
+
+# --- inputs that are handled correctly rather than refused ---------------------------------------
+
+
+def built(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
+    assert main(["build", "--project", str(root), "--format", "html"]) == 0, capsys.readouterr().err
+    html = (root / "output/testrapport-2030.html").read_text(encoding="utf-8")
+    return html, capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("pasted", "shown"),
+    [
+        ("Rad\u000bbrytning från Word", "Rad brytning från Word"),
+        ("Vänd\u202etext\u202c här", "Vändtext här"),
+        ("Noll\u200bbredd", "Noll\u200bbredd"),
+        ("Mjuk\u00adavstavning", "Mjuk\u00adavstavning"),
+        ("Styr\u0007tecken", "Styrtecken"),
+    ],
+    ids=["vertical-tab", "bidi-override", "zero-width-space", "soft-hyphen", "bell"],
+)
+def test_pasted_characters_are_cleaned_or_kept_as_they_should(tmp_path, capsys, pasted, shown):
+    root = tmp_path / "r"
+    shutil.copytree(FIXTURES / "minimal", root)
+    write(root, "content/09-klistrat.md", f"---\ntitle: Klistrat\n---\n\n{pasted}\n")
+    html, _ = built(root, capsys)
+    assert f"<p>{shown}</p>" in html
+
+
+def test_crlf_nfd_names_and_utf16_files_build(tmp_path, capsys):
+    root = tmp_path / "r"
+    shutil.copytree(FIXTURES / "minimal", root)
+    name = unicodedata.normalize("NFD", "09-överst.md")
+    (root / "content" / name).write_bytes(b"---\r\ntitle: \xc3\x96verst\r\n---\r\n\r\nR\xc3\xa4tt.\r\n")
+    text = "---\ntitle: Sexton\n---\n\nUTF-16 med BOM.\n"
+    (root / "content/10-sexton.md").write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+    html, _ = built(root, capsys)
+    assert "<p>Rätt.</p>" in html and "UTF-16</span> med BOM.</p>" in html
+
+
+def test_raw_html_is_shown_as_text_with_a_warning(tmp_path, capsys):
+    root = tmp_path / "r"
+    shutil.copytree(FIXTURES / "minimal", root)
+    write(
+        root,
+        "content/09-html.md",
+        "---\ntitle: Html\n---\n\nHej <script>alert(1)</script> <img src=x onerror=alert(1)>\n",
+    )
+    html, err = built(root, capsys)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script" not in html.split("</style>", 1)[1]
+    assert err.splitlines()[0].startswith(
+        "content/09-html.md:5: varning: HTML-koden <script> visas som text; HTML i kapitlen används inte."
+    )
+
+
+def test_the_pdf_carries_no_embedded_file(tmp_path):
+    import pikepdf
+
+    root = tmp_path / "r"
+    shutil.copytree(FIXTURES / "minimal", root)
+    assert main(["build", "--project", str(root), "--format", "pdf"]) == 0
+    for name in ("testrapport-2030.pdf", "testrapport-2030-arkiv.pdf"):
+        with pikepdf.open(root / "output" / name) as pdf:
+            assert "/EmbeddedFiles" not in pdf.Root.get("/Names", {})
+            assert len(pdf.attachments) == 0
+
+
+def test_an_xlsx_xml_bomb_is_refused(tmp_path, capsys):
+    root = tmp_path / "r"
+    shutil.copytree(FIXTURES / "minimal", root)
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+        '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]><sst><si><t>&c;</t></si></sst>'
+    )
+    with zipfile.ZipFile(root / "data/d.xlsx", "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/sharedStrings.xml", bomb)
+    also_chart(CHART + "    data: data/d.xlsx\n")(root, 0)
+    assert main(["build", "--project", str(root), "--format", "html"]) == 1
+    assert capsys.readouterr().err.startswith("data/d.xlsx")
+
+
+# --- 8. the process ------------------------------------------------------------------------------
+
+
+def _build_process(root: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "kfsreport", "build", "--project", str(root), *extra]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+
+
+def test_a_build_killed_half_way_leaves_the_earlier_output_intact(bad_project):
+    before = outputs(bad_project)
+    (bad_project / "content/01-inledning.md").write_text(
+        (bad_project / "content/01-inledning.md").read_text(encoding="utf-8") + "\nNy mening.\n",
+        encoding="utf-8",
+    )
+    for delay in (0.5, 1.5, 2.5):  # before, during and after the layout
+        process = _build_process(bad_project)
+        time.sleep(delay)
+        process.kill()
+        process.communicate()
+        after = outputs(bad_project)
+        assert set(after) == set(before)
+        for name, data in after.items():
+            # each file is either the earlier one or a complete new one, never a torn mix
+            assert data == before[name] or data.endswith(b"%%EOF\n") or data.rstrip().endswith(b"</html>")
+        assert not [p for p in (bad_project / "output").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_two_builds_at_once_never_mix_their_outputs(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    for root, title in ((first, "Rapport Ett"), (second, "Rapport Två")):
+        shutil.copytree(FIXTURES / "minimal", root)
+        text = (root / "report.yaml").read_text(encoding="utf-8")
+        (root / "report.yaml").write_text(
+            text.replace("title: Testrapport 2030", f"title: {title}\noutput_name: gemensam"),
+            encoding="utf-8",
+        )
+    out = tmp_path / "ut"
+    runs = [_build_process(root, "--out", str(out)) for root in (first, second)]
+    assert [(run.communicate(), run.returncode)[1] for run in runs] == [0, 0]
+    html = (out / "gemensam.html").read_text(encoding="utf-8")
+    pdf_text = subprocess.run(
+        ["pdftotext", str(out / "gemensam.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    winner = "Rapport Ett" if "<title>Rapport Ett" in html else "Rapport Två"
+    assert winner in pdf_text.splitlines()[:5] or winner in pdf_text
+
+
+# --- 9. properties -------------------------------------------------------------------------------
+
+
+def _html_build(root: Path) -> None:
+    """Build the HTML in-process: our own located error, or success, nothing else."""
+    from kfsreport.build import build
+    from kfsreport.errors import BuildFailed
+
+    try:
+        build(root, ["html"])
+    except BuildFailed as failure:
+        assert all(error.path for error in failure.errors)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=300))
+def test_any_text_in_a_chapter_builds_or_gives_our_own_error(tmp_path, text):
+    root = tmp_path / "p"
+    if not root.exists():
+        shutil.copytree(FIXTURES / "minimal", root)
+    write(root, "content/09-slump.md", "---\ntitle: Slump\n---\n\n" + text)
+    _html_build(root)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=st.text(max_size=120), key=st.sampled_from(["title", "subtitle", "committee", "subject"]))
+def test_any_text_in_a_setting_builds_or_gives_our_own_error(tmp_path, value, key):
+    root = tmp_path / "p"
+    if not root.exists():
+        shutil.copytree(FIXTURES / "minimal", root)
+    settings_text = (FIXTURES / "minimal/report.yaml").read_text(encoding="utf-8")
+    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    write(
+        root,
+        "report.yaml",
+        settings_text + f"{key}: {quoted}\n" if key not in settings_text else settings_text,
+    )
+    _html_build(root)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=st.text(max_size=80))
+def test_any_text_in_a_fact_builds_or_gives_our_own_error(tmp_path, value):
+    root = tmp_path / "p"
+    if not root.exists():
+        shutil.copytree(FIXTURES / "minimal", root)
+    facts = (FIXTURES / "minimal/data/facts.yaml").read_text(encoding="utf-8")
+    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    write(root, "data/facts.yaml", facts.replace("text: Samverkan behövs.", f"text: {quoted}", 1))
+    _html_build(root)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "> " * 2000 + "djupt\n",
+        "- " * 2000 + "lista\n",
+        "[" * 5000 + "hakparenteser\n",
+        "ord " * 250_000 + "\n",
+        "".join(f"Text[^{i}].\n\n[^{i}]: Fotnot {i}.\n\n" for i in range(3000)),
+        "*" * 20_000 + "\n",
+    ],
+    ids=["nested-quotes", "nested-lists", "brackets", "long-line", "many-footnotes", "emphasis-run"],
+)
+def test_pathological_markdown_finishes(tmp_path, body):
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "minimal", root)
+    write(root, "content/09-patologisk.md", "---\ntitle: Patologisk\n---\n\n" + body)
+    process = _build_process(root, "--format", "html")
+    try:
+        _, err = process.communicate(timeout=120)  # a guard against hanging, not a speed test
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail("the build did not finish")
+    assert process.returncode in (0, 1)
+    assert b"Traceback" not in err
+
+
+# --- 10. reproducible ----------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(shutil.which("faketime") is None, reason="Debian's faketime is not installed")
+def test_builds_are_byte_identical_at_another_time_and_place(tmp_path):
+    here, there = tmp_path / "här" / "r", tmp_path / "någon annanstans" / "r"
+    shutil.copytree(FIXTURES / "minimal", here)
+    shutil.copytree(FIXTURES / "minimal", there)
+    env = {**os.environ, "TZ": "Pacific/Kiritimati"}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-m", "kfsreport", "build", "--project", str(here)], capture_output=True
+        ),
+        subprocess.run(
+            [
+                "faketime",
+                "2031-06-15 23:59:00",
+                sys.executable,
+                "-m",
+                "kfsreport",
+                "build",
+                "--project",
+                str(there),
+            ],
+            capture_output=True,
+            env=env,
+        ),
+    ]
+    assert [run.returncode for run in runs] == [0, 0], runs[1].stderr
+    assert outputs(here) == outputs(there)
