@@ -123,12 +123,18 @@ def _add_check(commands: Any) -> None:
         description="Kontrollera allt som build kontrollerar och dessutom länkar, fotnoter, bilder, "
         "alternativtexter, rubriknivåer, tomma avsnitt, stavning, läsbarhet och typografi. "
         "Fel ger slutkod 1; varningar bara med --strict. Ingenting skrivs.",
-        epilog="Exempel: kfsreport check --project . --strict",
+        epilog="Exempel: kfsreport check --project . --strict\n         kfsreport check --pdf",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _project_option(check)
     check.add_argument(
         "--strict", action="store_true", help="låt också varningar ge slutkod 1 (inför att rapporten skickas)"
+    )
+    check.add_argument(
+        "--pdf",
+        action="store_true",
+        help="granska också de byggda PDF-filerna i output/ (taggar, språk, metadata, "
+        "alternativtexter, rubriker, bokmärken, typsnitt, kopierbar text)",
     )
     _add_output_flags(check)
     check.set_defaults(run=_check)
@@ -224,7 +230,28 @@ def _check(args: argparse.Namespace) -> int:
     with Stages() as stages:
         outcome = check(args.project, on_stage=stages)
     print(outcome.report(strict=args.strict, quiet=args.quiet), end="")
-    return outcome.exit_code(args.strict)
+    code = outcome.exit_code(args.strict)
+    return max(code, _check_pdfs(args.project)) if args.pdf else code
+
+
+def _check_pdfs(project: Path) -> int:
+    """`check --pdf`: run the PDF checker on every PDF the last build wrote."""
+    from kfsreport.pdfcheck import check_pdf
+
+    pdfs = sorted((project / "output").glob("*.pdf"))
+    if not pdfs:
+        print("output/: inga PDF-filer att granska. Bygg först med kfsreport build.", file=sys.stderr)
+        return 1
+    failed = 0
+    for pdf in pdfs:
+        shown = pdf.relative_to(project).as_posix() if pdf.is_relative_to(project) else str(pdf)
+        problems = check_pdf(pdf)
+        for problem in problems:
+            print(f"{shown}: fel: {problem}")
+        if not problems:
+            print(f"{shown}: PDF-granskningen hittade inga fel.")
+        failed += bool(problems)
+    return 1 if failed else 0
 
 
 def _new(args: argparse.Namespace) -> int:

@@ -197,3 +197,24 @@ def test_checker_passes_a_pdf_built_by_the_pipeline_for_a_fixture(make_project, 
     assert cli("build", "--project", str(root), "--format", "pdf").code == 0
     assert check_pdf(root / "output/testrapport-2030.pdf") == []
     assert check_pdf(root / "output/testrapport-2030-arkiv.pdf") == []
+
+
+def test_check_pdf_reviews_the_built_pdfs(make_project, cli):
+    root = make_project("minimal")
+    run = cli("check", "--project", str(root), "--pdf")
+    assert run.code == 1
+    assert "output/: inga PDF-filer att granska. Bygg först med kfsreport build." in run.err
+    assert cli("build", "--project", str(root), "--format", "pdf").code == 0
+    run = cli("check", "--project", str(root), "--pdf")
+    assert run.code == 0
+    assert "output/testrapport-2030.pdf: PDF-granskningen hittade inga fel." in run.out
+    assert "output/testrapport-2030-arkiv.pdf: PDF-granskningen hittade inga fel." in run.out
+    (root / "output/testrapport-2030-arkiv.pdf").write_bytes(
+        (root / "output/testrapport-2030.pdf").read_bytes()
+    )
+    run = cli("check", "--project", str(root), "--pdf")
+    assert run.code == 1
+    assert (
+        "output/testrapport-2030-arkiv.pdf: fel: XMP-metadata: pdfaid:part är '', men filen lovar '2'."
+        in run.out
+    )
