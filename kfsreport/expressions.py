@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
@@ -95,27 +97,46 @@ class _ContentSandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+_names: ContextVar[tuple[str, ...]] = ContextVar("kfsreport_expression_names", default=())
+
+
+class _NamedUndefined(_Undefined):
+    """Suggests from the names of the namespace being evaluated right now."""
+
+    @property
+    def _kfs_names(self) -> list[str]:  # type: ignore[override]
+        return list(_names.get())
+
+
+_SANDBOX = _ContentSandbox(undefined=_NamedUndefined, autoescape=True)
+_SANDBOX.filters.update(CONTENT_FILTERS)
+
+
+@lru_cache(maxsize=4096)
+def _compile(source: str) -> Any:
+    """The compiled expression, shared by every build in the process (the preview rebuilds
+    the same few hundred expressions on every save)."""
+    return _SANDBOX.compile_expression(source, undefined_to_none=False)
+
+
 class Evaluator:
-    """Compiles and evaluates content expressions against one namespace."""
+    """Evaluates content expressions against one namespace, in the shared sandbox."""
 
-    def __init__(self, namespace: dict[str, Any], filters: dict[str, Callable[..., Any]]) -> None:
-        names = sorted(namespace) + sorted(filters)
-        undefined = type("Undefined", (_Undefined,), {"_kfs_names": names})
-        self.env = _ContentSandbox(undefined=undefined, autoescape=True)
-        self.env.filters.update(filters)
+    def __init__(self, namespace: dict[str, Any]) -> None:
         self.namespace = namespace
+        self.names = (*sorted(namespace), *sorted(CONTENT_FILTERS))
 
-    def check_syntax(self, source: str) -> None:
-        """Raise ExpressionError if `source` is not a valid expression."""
+    def check_syntax(self, source: str) -> Any:
+        """The compiled expression; ExpressionError if `source` is not a valid expression."""
         try:
-            self.env.compile_expression(source, undefined_to_none=False)
+            return _compile(source)
         except TemplateSyntaxError as error:
             raise ExpressionError(_syntax_message(source, error)) from None
 
     def evaluate(self, source: str) -> Markup:
         """The HTML for `source`: Markup from directives, escaped text from values."""
-        self.check_syntax(source)
-        compiled = self.env.compile_expression(source, undefined_to_none=False)
+        compiled = self.check_syntax(source)
+        token = _names.set(self.names)
         try:
             value = compiled(**self.namespace)
             if isinstance(value, StrictUndefined):
@@ -131,6 +152,8 @@ class Evaluator:
             raise
         except (TypeError, ValueError, LookupError, ArithmeticError) as error:
             raise ExpressionError(f"{{{{ {source} }}}} kan inte beräknas ({error}).") from None
+        finally:
+            _names.reset(token)
 
 
 def _shown(source: str, value: Any) -> Any:

@@ -23,7 +23,7 @@ from kfsreport import __version__
 from kfsreport.charts.figures import Charts
 from kfsreport.directives import namespace
 from kfsreport.errors import Problems
-from kfsreport.expressions import CONTENT_FILTERS, Evaluator, ExpressionError
+from kfsreport.expressions import Evaluator, ExpressionError
 from kfsreport.links import media_type, resolve_image
 from kfsreport.markdown import BOX_KINDS, Heading, ParsedChapter, make_parser, plain_text
 from kfsreport.stylesheets import build_stylesheet
@@ -98,7 +98,7 @@ def render(
 
     figures = _PlacedFigures(env, charts, report.root, problems)
     names = namespace(report.settings, report.facts, report.anchors, render_partial, figures)
-    evaluator = Evaluator(names, CONTENT_FILTERS)
+    evaluator = Evaluator(names)
     md = _renderer()
     chapters = [_render_chapter(md, chapter, report, evaluator, problems) for chapter in report.chapters]
     toc = [

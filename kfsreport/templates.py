@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup
 
 from kfsreport import locale
@@ -29,6 +30,24 @@ def template_dirs(root: Path) -> list[Path]:
     return [own, PACKAGE_TEMPLATES] if own.is_dir() else [PACKAGE_TEMPLATES]
 
 
+class _MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept for the life of the process, keyed by file and source checksum,
+    so the preview does not compile the same templates again on every save."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _MemoryBytecodeCache()
+
+
 def make_environment(root: Path) -> Environment:
     """The Jinja environment: autoescape, StrictUndefined, every filter registered here."""
     env = Environment(
@@ -37,6 +56,7 @@ def make_environment(root: Path) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_BYTECODE,
     )
     env.filters.update(CONTENT_FILTERS)
     env.filters.update(

@@ -15,7 +15,7 @@ from typing import Any
 from kfsreport.charts.spec import ChartSpec, Placements, check_charts
 from kfsreport.directives import namespace
 from kfsreport.errors import Problems, suggest
-from kfsreport.expressions import CONTENT_FILTERS, Evaluator, ExpressionError
+from kfsreport.expressions import Evaluator, ExpressionError
 from kfsreport.links import Refused, check_link, resolve_image
 from kfsreport.load import CHARTS_FILE, FACTS_FILE, Sources
 from kfsreport.markdown import Heading, ParsedChapter, make_parser, number_chapters, parse_chapter
@@ -248,7 +248,7 @@ def _check_expressions(
     chapters: list[ParsedChapter], names: dict[str, Any] | None, problems: Problems
 ) -> None:
     """Evaluate every `{{ … }}` (only its syntax while the facts are still invalid)."""
-    evaluator = Evaluator(names or {}, CONTENT_FILTERS)
+    evaluator = Evaluator(names or {})
     for chapter in chapters:
         for expression in chapter.expressions:
             try:

@@ -1,4 +1,4 @@
-"""How fast the preview shows a saved edit: `python benchmarks/serve_reload.py [--project DIR] [-n N]`.
+"""How fast the preview shows a saved edit: `python bench/serve_reload.py [--project DIR] [-n N]`.
 
 Copies the report (default: the demo in this repository) to a temporary folder, starts the
 preview on a free port on 127.0.0.1, and N times appends a word to a chapter, then measures
