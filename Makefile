@@ -17,12 +17,13 @@ DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-uti
 DEB_COMMANDS := npm:nodejs,npm java:default-jre-headless
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: report test lint check-deb node-deps clean help
+.PHONY: report test lint bench check-deb node-deps clean help
 
 help:
 	@echo "make report   bygg demorapporten till output/ (installerar det som behövs)"
 	@echo "make test     kör alla tester"
 	@echo "make lint     ruff och mypy"
+	@echo "make bench    mät byggtider och skriv bench/RESULTS.md"
 
 report: $(STAMP)
 	$(BIN)/kfsreport build --project .
@@ -32,6 +33,9 @@ report: $(STAMP)
 
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check kfsreport tests build.py

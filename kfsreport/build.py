@@ -10,22 +10,22 @@ import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kfsreport.charts.figures import render_charts
 from kfsreport.errors import BuildFailed, ReportError
+from kfsreport.fingerprint import STAMP, inputs_digest, is_current, stamp
 from kfsreport.load import load_project
-from kfsreport.markdown import slug
 from kfsreport.output import output_lock, write_outputs
-from kfsreport.pdf import write_pdf_bytes
-from kfsreport.render import render
-from kfsreport.schema import ReportSettings
-from kfsreport.templates import template_dirs
-from kfsreport.validate import validate
+
+if TYPE_CHECKING:
+    from kfsreport.schema import ReportSettings
 
 
 @dataclass(frozen=True)
 class BuildResult:
     written: list[Path]
+    unchanged: bool = False
+    """True when nothing had changed since the last build, so nothing was rebuilt."""
 
 
 def build(
@@ -36,8 +36,21 @@ def build(
 ) -> BuildResult:
     """Build the report in `project` into `out_dir` (default `project/output`).
 
-    `on_stage` is called with each stage's name as it starts (progress and timings).
+    `on_stage` is called with each stage's name as it starts (progress and timings). When no
+    input changed since the last build into the same folder, nothing is done at all.
     """
+    target = (out_dir or project / "output").resolve()
+    digest = inputs_digest(project.resolve(), formats, target)
+    if is_current(target, digest):
+        return BuildResult([], unchanged=True)
+    # The heavy stages are imported here, not at the top, so that a build with nothing to do
+    # (above) and `kfsreport --help` never load pandas, Altair or WeasyPrint.
+    from kfsreport.charts.figures import render_charts
+    from kfsreport.pdf import write_pdf_bytes
+    from kfsreport.render import render
+    from kfsreport.templates import template_dirs
+    from kfsreport.validate import validate
+
     stage = on_stage or _no_progress
     stage("load")
     sources, problems = load_project(project)
@@ -52,7 +65,6 @@ def build(
     if document.print_html is not None:
         stage("pdf")
         pdfs = write_pdf_bytes(document.print_html, report.root, template_dirs(report.root), problems)
-    target = (out_dir or report.root / "output").resolve()
     if target.exists() and not target.is_dir():
         problems.fail(
             str(target), None, "finns redan och är en fil, inte en mapp.", "Välj en annan mapp med --out."
@@ -64,10 +76,11 @@ def build(
         files[target / f"{name}.html"] = document.screen_html.encode("utf-8")
     for suffix, pdf in (pdfs or {}).items():
         files[target / f"{name}{suffix}.pdf"] = pdf
+    files[target / STAMP] = stamp(digest, files)
     stage("write")
     try:
         with output_lock(target):
-            written = write_outputs(files)
+            written = [path for path in write_outputs(files) if path.name != STAMP]
     except OSError as error:
         raise BuildFailed(
             [ReportError(f"kunde inte skriva utdata: {error.strerror or error}.", str(target))]
@@ -83,4 +96,6 @@ def _no_progress(stage: str) -> None:
 
 def output_name(settings: ReportSettings) -> str:
     """`output_name` from report.yaml, or the title as a file name: `arsrapport-2025`."""
+    from kfsreport.markdown import slug
+
     return settings.output_name or slug(settings.title)

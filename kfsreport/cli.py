@@ -208,6 +208,8 @@ def _build(args: argparse.Namespace) -> int:
         )
         return 1
     if not args.quiet:
+        if result.unchanged:
+            print("Inget har ändrats sedan förra bygget; filerna i utdatamappen är aktuella.")
         for path in result.written:
             print(f"Skrev {path}")
     return 0

@@ -15,8 +15,8 @@ from tests.conftest import edit
 
 
 def files_in(folder: Path) -> dict[str, bytes]:
-    """Every file in `folder` except the lock file, by name."""
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != ".kfsreport.lock"}
+    """Every output in `folder` by name (not the lock file or the build stamp)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if not p.name.startswith(".")}
 
 
 def fail_on_call(monkeypatch, name: str, call: int, error: OSError) -> None:
