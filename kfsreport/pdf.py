@@ -8,7 +8,10 @@ anything it should not.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from kfsreport.errors import Problems, ReportError
@@ -66,7 +69,7 @@ def write_pdf_bytes(
     pdfs: dict[str, bytes] | None
     try:
         document = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render()
-        pdfs = {suffix: bytes(document.write_pdf(pdf_variant=v)) for suffix, v in VARIANTS.items()}
+        pdfs = write_variants(document)
     except FatalURLFetchingError:
         pdfs = None
     # WeasyPrint carries on without a resource that failed inside an SVG image, so the
@@ -81,3 +84,43 @@ def write_pdf_bytes(
             )
         )
     return None if refused else pdfs
+
+
+def write_variants(document: Any) -> dict[str, bytes]:
+    """Each variant's PDF from one layout. On a machine with a second core, the archive file
+    is written by a forked copy of this process while this one writes the accessible file,
+    so the second PDF costs almost no extra time; if that fails, both are written here."""
+    suffixes = list(VARIANTS)
+    if len(suffixes) < 2 or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        return {suffix: bytes(document.write_pdf(pdf_variant=VARIANTS[suffix])) for suffix in suffixes}
+    first, *others = suffixes
+    readers = {suffix: _fork_writer(document, VARIANTS[suffix]) for suffix in others}
+    pdfs = {first: bytes(document.write_pdf(pdf_variant=VARIANTS[first]))}
+    for suffix, reader in readers.items():
+        data = reader()
+        pdfs[suffix] = data if data is not None else bytes(document.write_pdf(pdf_variant=VARIANTS[suffix]))
+    return pdfs
+
+
+def _fork_writer(document: Any, variant: str) -> Callable[[], bytes | None]:
+    """Start writing `variant` in a child process; the returned call collects its bytes."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: write the PDF into the pipe and leave at once
+        status = 1
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(bytes(document.write_pdf(pdf_variant=variant)))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+
+    def collect() -> bytes | None:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        return data if os.waitstatus_to_exitcode(status) == 0 and data.startswith(b"%PDF-") else None
+
+    return collect

@@ -239,7 +239,7 @@ def test_pdf_tags_each_chart_as_a_figure_with_its_alternative_text(make_project)
 def test_unchanged_charts_come_from_the_cache(make_project, monkeypatch):
     root = with_charts(make_project)
     build(root, ["html"])
-    cached = sorted((root / ".kfsreport-cache/charts").glob("*.svg"))
+    cached = sorted((root / ".kfsreport-cache/charts").glob("*.json"))
     assert len(cached) == 2
 
     def refuse(*args: object) -> str:

@@ -1,18 +1,15 @@
-"""Vega-Lite to SVG with vl-convert, cached by content, with the report font inside.
+"""Vega-Lite to SVG with vl-convert, with the report font inside.
 
 vl-convert runs JavaScript in-process without a browser and without network access
 (`allowed_base_urls=[]`). The first conversion costs about 0.45 s, the next about 0.05 s,
-so each SVG is kept in `.kfsreport-cache/` under the hash of everything that shapes it
-and drawn again only when its description or data changed.
+so the charts stage (figures.py) keeps each drawn chart in `.kfsreport-cache/charts/`
+and draws it again only when its description or data changed.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import json
 import re
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +18,7 @@ from kfsreport.charts.draw import FONT
 
 CACHE_DIR = ".kfsreport-cache/charts"
 _registered: set[str] = set()
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 """Raise when the code that turns a spec into the cached SVG changes (font embedding…)."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -35,25 +32,6 @@ def clean_text(value: Any) -> Any:
     if isinstance(value, list):
         return [clean_text(v) for v in value]
     return value
-
-
-def cache_key(vega_lite: dict[str, Any]) -> str:
-    """A hash of the spec and the converter's version and locale."""
-    shaping = [
-        CACHE_VERSION,
-        vega_lite,
-        version("vl-convert-python"),
-        locale.d3_number_locale(),
-        locale.d3_time_locale(),
-    ]
-    payload = json.dumps(shaping, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-def cached_svg(root: Path, key: str) -> str | None:
-    """The SVG for `key` from the report's cache, if it is there."""
-    path = root / CACHE_DIR / f"{key}.svg"
-    return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
 def to_svg(vega_lite: dict[str, Any], font_dirs: list[Path]) -> str:
