@@ -13,11 +13,9 @@ from __future__ import annotations
 import codecs
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import unicodedata
 import zipfile
@@ -31,6 +29,7 @@ from hypothesis import strategies as st
 
 from kfsreport.cli import main
 from tests.conftest import FIXTURES
+from tests.test_isolation import Listener
 
 CANARY = "KANARIEFÅGEL-7f3e2a"
 ALLOWED_PREFIXES = (
@@ -42,36 +41,6 @@ ALLOWED_PREFIXES = (
     "/dev/urandom",
     os.path.join(tempfile.gettempdir(), "weasyprint-"),  # WeasyPrint's own scratch files
 )
-
-
-class Listener:
-    """A TCP listener on 127.0.0.1 that records every connection made to it."""
-
-    def __init__(self) -> None:
-        self.server = socket.socket()
-        self.server.bind(("127.0.0.1", 0))
-        self.server.listen()
-        self.server.settimeout(0.2)
-        self.port = self.server.getsockname()[1]
-        self.connections: list[object] = []
-        self.running = True
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self) -> None:
-        while self.running:
-            try:
-                conn, addr = self.server.accept()
-            except OSError:
-                continue
-            self.connections.append(addr)
-            conn.close()
-
-    def close(self) -> list[object]:
-        self.running = False
-        self.thread.join()
-        self.server.close()
-        return self.connections
 
 
 @dataclass
@@ -600,6 +569,19 @@ def test_two_builds_at_once_never_mix_their_outputs(tmp_path):
 # --- 9. properties -------------------------------------------------------------------------------
 
 
+def _copy_once(tmp_path: Path) -> Path:
+    """The minimal fixture in `tmp_path`, copied on the first example only (Hypothesis reuses
+    the function's tmp_path for every example)."""
+    root = tmp_path / "p"
+    if not root.exists():
+        shutil.copytree(FIXTURES / "minimal", root)
+    return root
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def _html_build(root: Path) -> None:
     """Build the HTML in-process: our own located error, or success, nothing else."""
     from kfsreport.build import build
@@ -614,9 +596,7 @@ def _html_build(root: Path) -> None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(max_size=300))
 def test_any_text_in_a_chapter_builds_or_gives_our_own_error(tmp_path, text):
-    root = tmp_path / "p"
-    if not root.exists():
-        shutil.copytree(FIXTURES / "minimal", root)
+    root = _copy_once(tmp_path)
     write(root, "content/09-slump.md", "---\ntitle: Slump\n---\n\n" + text)
     _html_build(root)
 
@@ -624,11 +604,9 @@ def test_any_text_in_a_chapter_builds_or_gives_our_own_error(tmp_path, text):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(value=st.text(max_size=120), key=st.sampled_from(["title", "subtitle", "committee", "subject"]))
 def test_any_text_in_a_setting_builds_or_gives_our_own_error(tmp_path, value, key):
-    root = tmp_path / "p"
-    if not root.exists():
-        shutil.copytree(FIXTURES / "minimal", root)
+    root = _copy_once(tmp_path)
     settings_text = (FIXTURES / "minimal/report.yaml").read_text(encoding="utf-8")
-    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    quoted = _quoted(value)
     write(
         root,
         "report.yaml",
@@ -640,11 +618,9 @@ def test_any_text_in_a_setting_builds_or_gives_our_own_error(tmp_path, value, ke
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(value=st.text(max_size=80))
 def test_any_text_in_a_fact_builds_or_gives_our_own_error(tmp_path, value):
-    root = tmp_path / "p"
-    if not root.exists():
-        shutil.copytree(FIXTURES / "minimal", root)
+    root = _copy_once(tmp_path)
     facts = (FIXTURES / "minimal/data/facts.yaml").read_text(encoding="utf-8")
-    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    quoted = _quoted(value)
     write(root, "data/facts.yaml", facts.replace("text: Samverkan behövs.", f"text: {quoted}", 1))
     _html_build(root)
 
