@@ -33,6 +33,8 @@ IMAGE_TYPES = {suffix for suffix, kind in MEDIA_TYPES.items() if kind.startswith
 
 def media_type(path: Path) -> str:
     return MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
+
+
 MAX_IMAGE_BYTES = 10_000_000
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _LINK_SCHEMES = ("http://", "https://", "mailto:", "tel:")
