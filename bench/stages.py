@@ -35,7 +35,7 @@ def main(argv: list[str]) -> int:
     from kfsreport.errors import Problems
     from kfsreport.load import load_project
     from kfsreport.output import write_outputs
-    from kfsreport.pdf import VARIANTS, make_fetcher
+    from kfsreport.pdf import make_fetcher, write_variants
     from kfsreport.render import render
     from kfsreport.templates import template_dirs
     from kfsreport.validate import validate
@@ -58,7 +58,7 @@ def main(argv: list[str]) -> int:
         string=document.print_html, base_url=project.as_uri() + "/", url_fetcher=fetcher
     ).render()
     lap("weasyprint_layout")
-    pdfs = {suffix: bytes(layout.write_pdf(pdf_variant=variant)) for suffix, variant in VARIANTS.items()}
+    pdfs = write_variants(layout)  # as the build does: the archive file on the second core
     lap("pdf_write")
     name = output_name(report.settings)
     files = {out / f"{name}.html": (document.screen_html or "").encode("utf-8")}

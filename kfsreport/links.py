@@ -7,6 +7,7 @@ that leads outside the folder is refused and never read.
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Collection
 from pathlib import Path
@@ -33,6 +34,16 @@ IMAGE_TYPES = {suffix for suffix, kind in MEDIA_TYPES.items() if kind.startswith
 
 def media_type(path: Path) -> str:
     return MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
+
+
+def data_uri(path: Path) -> str:
+    """A file (already checked to be allowed) as a `data:` URI, so the page carries it inline."""
+    return f"data:{media_type(path)};base64,{base64.b64encode(path.read_bytes()).decode()}"
+
+
+def has_scheme(url: str) -> bool:
+    """True for `http:`, `file:`, `data:` … : anything that is not a relative path."""
+    return bool(_SCHEME.match(url))
 
 
 MAX_IMAGE_BYTES = 10_000_000
@@ -67,7 +78,7 @@ def check_link(href: str, anchors: Collection[str]) -> None:
 
 def resolve_image(root: Path, chapter_path: str, src: str) -> Path:
     """The file an image `src` in `chapter_path` names, if it is allowed; else Refused."""
-    if not src or _SCHEME.match(src) or src.startswith(("/", "\\")):
+    if not src or has_scheme(src) or src.startswith(("/", "\\")):
         raise Refused(
             f"bilden '{src}' hämtas inte: bilder måste ligga i rapportmappen.",
             "Spara bilden i content/ eller data/ och skriv en relativ sökväg, t.ex. bilder/karta.png.",

@@ -234,23 +234,19 @@ def _check_token(token: Token, chapter: ParsedChapter, problems: Problems) -> No
             str(token.meta["heading_attr_error"]),
             "Skriv till exempel {#mitt-id} efter rubriken.",
         )
+    # A block's attributes stand on the line just above it; an inline element's on its own.
+    _refuse_attrs(token, chapter.path, line - 1, problems)
+    for child in token.children or []:
+        _refuse_attrs(child, chapter.path, child.meta.get("line", line), problems)
+
+
+def _refuse_attrs(token: Token, path: str, line: int, problems: Problems) -> None:
+    """Report attributes the attrs plugin set aside (anything but id and class)."""
     if "insecure_attrs" in token.meta:
         names = ", ".join(sorted(token.meta["insecure_attrs"]))
         problems.fail(
-            chapter.path,
-            line - 1,  # a block's attributes stand on the line just above it
-            f"attributet {names} är inte tillåtet.",
-            "Bara {#id} och {.klass} kan användas.",
+            path, line, f"attributet {names} är inte tillåtet.", "Bara {#id} och {.klass} kan användas."
         )
-    for child in token.children or []:
-        if "insecure_attrs" in child.meta:
-            names = ", ".join(sorted(child.meta["insecure_attrs"]))
-            problems.fail(
-                chapter.path,
-                child.meta.get("line", line),
-                f"attributet {names} är inte tillåtet.",
-                "Bara {#id} och {.klass} kan användas.",
-            )
 
 
 def _headings(tokens: list[Token], path: str, problems: Problems) -> Iterator[Heading]:

@@ -7,7 +7,6 @@ chapter file and line.
 
 from __future__ import annotations
 
-import base64
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from kfsreport.charts.figures import Charts
 from kfsreport.directives import namespace
 from kfsreport.errors import Problems
 from kfsreport.expressions import Evaluator, ExpressionError
-from kfsreport.links import media_type, resolve_image
+from kfsreport.links import data_uri, resolve_image
 from kfsreport.markdown import BOX_KINDS, Heading, ParsedChapter, make_parser, plain_text
 from kfsreport.stylesheets import build_stylesheet
 from kfsreport.templates import (
@@ -108,8 +107,13 @@ def render(
         if heading.level == 1 or heading.number
     ]
     problems.raise_if_any()
-    screen = _page(env, "screen", report, chapters, toc, problems) if "html" in formats else None
-    printed = _page(env, "print", report, chapters, toc, problems) if "pdf" in formats else None
+    logo = (
+        data_uri(resolve_image(report.root, "report.yaml", report.settings.logo))
+        if report.settings.logo
+        else None
+    )
+    screen = _page(env, "screen", report, chapters, toc, logo, problems) if "html" in formats else None
+    printed = _page(env, "print", report, chapters, toc, logo, problems) if "pdf" in formats else None
     problems.raise_if_any()
     return Document(screen, printed)
 
@@ -120,6 +124,7 @@ def _page(
     report: Report,
     chapters: list[RenderedChapter],
     toc: list[TocEntry],
+    logo: str | None,
     problems: Problems,
 ) -> str | None:
     placeholder = "/*kfsreport-stylesheet*/"
@@ -131,9 +136,7 @@ def _page(
         toc=toc,
         stylesheet=Markup(placeholder),
         generator=f"kfsreport {__version__}",
-        logo=_data_uri(resolve_image(report.root, "report.yaml", report.settings.logo))
-        if report.settings.logo
-        else None,
+        logo=logo,
     )
     html = render_template(env, "report.html.j2", report.root, problems, page=context)
     if not html:
@@ -294,13 +297,7 @@ def _image(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> 
     state = _state(env)
     token = tokens[idx]
     path = resolve_image(state.report.root, state.chapter.path, str(token.attrGet("src") or ""))
-    return str(Markup('<img src="{}" alt="{}">').format(_data_uri(path), plain_text(token)))
-
-
-def _data_uri(path: Path) -> str:
-    """A file inside the report folder (already checked) as a data: URI."""
-    mime = media_type(path)
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
+    return str(Markup('<img src="{}" alt="{}">').format(data_uri(path), plain_text(token)))
 
 
 def _table_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:

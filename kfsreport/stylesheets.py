@@ -14,13 +14,12 @@ import hashlib
 import io
 import os
 import posixpath
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from kfsreport.errors import Problems
-from kfsreport.links import media_type
+from kfsreport.links import data_uri, has_scheme
 from kfsreport.load import inside
 
 STYLESHEETS = {
@@ -29,7 +28,6 @@ STYLESHEETS = {
 }
 FONT_TYPES = {".ttf", ".otf", ".woff", ".woff2"}
 FONT_CACHE = ".kfsreport-cache/fonts"
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
 def find_template_file(dirs: list[Path], name: str) -> Path | None:
@@ -139,7 +137,7 @@ def _quoted(value: str) -> str:
 
 
 def _locate(url: str, name: str, dirs: list[Path]) -> Path | None:
-    if _SCHEME.match(url) or url.startswith(("/", "\\")):
+    if has_scheme(url) or url.startswith(("/", "\\")):
         return None
     relative = posixpath.normpath(posixpath.join(posixpath.dirname(name), url.split("?")[0]))
     if relative.startswith(".."):
@@ -155,8 +153,7 @@ def _data_uri(path: Path, chars: set[str], cache_dir: Path | None) -> str:
     if path.suffix.lower() in FONT_TYPES:
         font = subset_font(path, _visible(chars), cache_dir)
         return "data:font/woff2;base64," + base64.b64encode(font).decode()
-    mime = media_type(path)
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
+    return data_uri(path)
 
 
 BASE_CHARSET = frozenset(

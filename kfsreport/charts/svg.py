@@ -15,18 +15,20 @@ from typing import Any
 
 from kfsreport import locale
 from kfsreport.charts.draw import FONT
+from kfsreport.load import clean_pasted
 
 CACHE_DIR = ".kfsreport-cache/charts"
 _registered: set[str] = set()
 CACHE_VERSION = 3
 """Raise when the code that turns a spec into the cached SVG changes (font embedding…)."""
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_ZERO_WIDTH = re.compile("[\u200b-\u200f]")
 
 
 def clean_text(value: Any) -> Any:
-    """Strip control and bidi characters from every string (vl-convert aborts on some)."""
+    """Clean every string as pasted text is cleaned when read (`load.clean_pasted`), and drop
+    zero-width characters too: vl-convert aborts on some of them, and a chart has no use for any."""
     if isinstance(value, str):
-        return _CONTROL.sub("", value)
+        return _ZERO_WIDTH.sub("", clean_pasted(value))
     if isinstance(value, dict):
         return {clean_text(k): clean_text(v) for k, v in value.items()}
     if isinstance(value, list):
