@@ -16,9 +16,14 @@ from kfsreport.errors import BuildFailed, ReportError
 from kfsreport.fingerprint import STAMP, inputs_digest, is_current, stamp
 from kfsreport.load import load_project
 from kfsreport.output import output_lock, write_outputs
+from kfsreport.printworker import PrintWorker
 
 if TYPE_CHECKING:
+    from kfsreport.charts.figures import Charts
+    from kfsreport.errors import Problems
+    from kfsreport.render import Document
     from kfsreport.schema import ReportSettings
+    from kfsreport.validate import Report
 
 
 @dataclass(frozen=True)
@@ -43,28 +48,15 @@ def build(
     digest = inputs_digest(project.resolve(), formats, target)
     if is_current(target, digest):
         return BuildResult([], unchanged=True)
-    # The heavy stages are imported here, not at the top, so that a build with nothing to do
-    # (above) and `kfsreport --help` never load pandas, Altair or WeasyPrint.
-    from kfsreport.charts.figures import render_charts
-    from kfsreport.pdf import write_pdf_bytes
-    from kfsreport.render import render
-    from kfsreport.templates import template_dirs
-    from kfsreport.validate import validate
-
     stage = on_stage or _no_progress
-    stage("load")
-    sources, problems = load_project(project)
-    stage("validate")
-    report = validate(sources, problems)
-    wanted = list(formats or report.settings.formats)
-    stage("charts")
-    charts = render_charts(report, template_dirs(report.root), problems)
-    stage("render")
-    document = render(report, wanted, problems, charts)
-    pdfs = None
-    if document.print_html is not None:
-        stage("pdf")
-        pdfs = write_pdf_bytes(document.print_html, report.root, template_dirs(report.root), problems)
+    # WeasyPrint is imported by a worker on the second core while this process does the rest.
+    worker = PrintWorker.start() if formats is None or "pdf" in formats else None
+    try:
+        made = _make(project, formats, worker, stage)
+    finally:
+        if worker is not None:
+            worker.close()
+    report, charts, document, pdfs, problems = made
     if target.exists() and not target.is_dir():
         problems.fail(
             str(target), None, "finns redan och är en fil, inte en mapp.", "Välj en annan mapp med --out."
@@ -88,6 +80,43 @@ def build(
     with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
         write_outputs(charts.cache_entries)
     return BuildResult(written)
+
+
+def _make(
+    project: Path, formats: Sequence[str] | None, worker: PrintWorker | None, stage: Callable[[str], None]
+) -> tuple[Report, Charts, Document, dict[str, bytes] | None, Problems]:
+    """Load, validate, draw, render and print; the problems found are raised by the caller."""
+    # The heavy stages are imported here, not at the top, so that a build with nothing to do
+    # and `kfsreport --help` never load pandas, Altair or WeasyPrint.
+    from kfsreport.charts.figures import render_charts
+    from kfsreport.pdf import write_pdf_bytes
+    from kfsreport.render import render
+    from kfsreport.templates import template_dirs
+    from kfsreport.validate import validate
+
+    stage("load")
+    sources, problems = load_project(project)
+    stage("validate")
+    report = validate(sources, problems)
+    wanted = list(formats or report.settings.formats)
+    stage("charts")
+    charts = render_charts(report, template_dirs(report.root), problems, worker)
+    stage("render")
+    dirs = template_dirs(report.root)
+
+    def start_layout(html: str) -> None:  # the worker lays out while the web page is made
+        if worker is not None:
+            worker.send(html, report.root, dirs)
+
+    document = render(report, wanted, problems, charts, on_print=start_layout)
+    pdfs = None
+    if document.print_html is not None:
+        stage("pdf")
+        if worker is not None:
+            pdfs = worker.receive(problems)
+        else:
+            pdfs = write_pdf_bytes(document.print_html, report.root, dirs, problems)
+    return report, charts, document, pdfs, problems
 
 
 def _no_progress(stage: str) -> None:

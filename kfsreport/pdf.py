@@ -62,6 +62,13 @@ def write_pdf_bytes(
     html: str, root: Path, template_dirs: list[Path], problems: Problems
 ) -> dict[str, bytes] | None:
     """Lay out `html` once with WeasyPrint; return each variant's PDF by file-name suffix."""
+    pdfs, refused = lay_out(html, root, template_dirs)
+    report_refused(refused, problems)
+    return pdfs
+
+
+def lay_out(html: str, root: Path, template_dirs: list[Path]) -> tuple[dict[str, bytes] | None, list[str]]:
+    """The PDFs (None if a fetch was refused) and every URL the fetcher refused, in order."""
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
@@ -74,8 +81,13 @@ def write_pdf_bytes(
         pdfs = None
     # WeasyPrint carries on without a resource that failed inside an SVG image, so the
     # fetcher's own list of refusals decides, not only the exception.
-    refused = getattr(fetcher, "refused", [])
-    for url in dict.fromkeys(refused):
+    refused = list(dict.fromkeys(getattr(fetcher, "refused", [])))
+    return (None if refused else pdfs), refused
+
+
+def report_refused(refused: list[str], problems: Problems) -> None:
+    """A located problem for each URL the PDF stage would not fetch."""
+    for url in refused:
         problems.add(
             ReportError(
                 f"PDF:en skulle hämta '{url}', som ligger utanför rapportmappen; det görs inte.",
@@ -83,7 +95,6 @@ def write_pdf_bytes(
                 hint="Ta bort hänvisningen eller lägg filen i rapportmappen.",
             )
         )
-    return None if refused else pdfs
 
 
 def write_variants(document: Any) -> dict[str, bytes]:

@@ -8,7 +8,7 @@ chapter file and line.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -19,7 +19,7 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from kfsreport import __version__
-from kfsreport.charts.figures import Charts
+from kfsreport.charts.figures import Charts, screen_svg
 from kfsreport.directives import namespace
 from kfsreport.errors import Problems
 from kfsreport.expressions import Evaluator, ExpressionError
@@ -31,6 +31,7 @@ from kfsreport.templates import (
     PageContext,
     RenderedChapter,
     TocEntry,
+    b64,
     make_environment,
     template_dirs,
 )
@@ -78,9 +79,16 @@ class _PlacedFigures:
 
 
 def render(
-    report: Report, formats: Sequence[str], problems: Problems, charts: Charts | None = None
+    report: Report,
+    formats: Sequence[str],
+    problems: Problems,
+    charts: Charts | None = None,
+    on_print: Callable[[str], None] | None = None,
 ) -> Document:
-    """Render chapters once, then the page for each edition asked for; raise on problems."""
+    """Render chapters once, then the page for each edition asked for; raise on problems.
+
+    The print edition comes first, and `on_print` receives it as soon as it is ready and
+    sound, so its layout can start while the web page is still being made."""
     env = make_environment(report.root)
     charts = charts or Charts()
 
@@ -112,10 +120,24 @@ def render(
         if report.settings.logo
         else None
     )
-    screen = _page(env, "screen", report, chapters, toc, logo, problems) if "html" in formats else None
     printed = _page(env, "print", report, chapters, toc, logo, problems) if "pdf" in formats else None
+    if printed is not None and on_print is not None and not problems:
+        on_print(printed)
+    screen = _page(env, "screen", report, chapters, toc, logo, problems) if "html" in formats else None
+    if screen is not None:
+        screen = _fonts_in_charts(screen, charts, report, problems)
     problems.raise_if_any()
     return Document(screen, printed)
+
+
+def _fonts_in_charts(html: str, charts: Charts, report: Report, problems: Problems) -> str:
+    """The web page with the report font inside each chart image (see `charts.figures`)."""
+    dirs = template_dirs(report.root)
+    for figure in charts.figures.values():
+        plain = b64(figure.svg)
+        if plain in html:
+            html = html.replace(plain, b64(screen_svg(figure.svg, report.root, dirs, problems)))
+    return html
 
 
 def _page(

@@ -14,6 +14,7 @@ import hashlib
 import io
 import os
 import posixpath
+import struct
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,12 @@ def find_template_file(dirs: list[Path], name: str) -> Path | None:
         if candidate.is_file() and inside(folder, candidate) is not None:
             return candidate
     return None
+
+
+def template_name(path: Path, dirs: list[Path]) -> str:
+    """How messages name a template file: `templates/fonts/X.ttf`, whichever folder it is in."""
+    folder = next((d for d in dirs if path.is_relative_to(d)), path.parent)
+    return f"templates/{path.relative_to(folder).as_posix()}"
 
 
 def build_stylesheet(root: Path, dirs: list[Path], edition: str, page: str, problems: Problems) -> str:
@@ -85,7 +92,13 @@ def _resolve(
                 "Lägg filen i rapportens templates/ och skriv en relativ sökväg.",
             )
             return ""
-        return target.as_uri() if edition == "print" else _data_uri(target, chars, cache_dir)
+        if edition == "print":
+            return target.as_uri()
+        try:
+            return _data_uri(target, chars, cache_dir)
+        except UnreadableFont as error:
+            error.report(problems, template_name(target, dirs))
+            return ""
 
     _rewrite(rules, resolve, shown, problems)
     return str(tinycss2.serialize(rules))
@@ -188,20 +201,43 @@ def subset_font(path: Path, chars: set[str], cache_dir: Path | None = None, *, b
 
 
 def _subset(path: Path, unicodes: list[int], features: list[str]) -> bytes:
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
+    """HarfBuzz's subsetter (about a millisecond; fontTools' took 0.2 s a call), then WOFF2."""
+    import uharfbuzz as hb
+    from fontTools.ttLib import TTFont, TTLibError
 
-    options = subset.Options()
-    options.flavor = "woff2"
-    options.layout_features = features
-    font = TTFont(str(path), recalcTimestamp=False)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=unicodes)
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    font.flavor = "woff2"
-    font.save(buffer)
+    request = hb.SubsetInput()
+    request.unicode_set.update(unicodes)
+    kept = request.layout_feature_tag_set
+    kept.clear()
+    if features == ["*"]:
+        kept.invert()  # every feature
+    else:
+        kept.update(int.from_bytes(tag.encode("ascii"), "big") for tag in features)
+    try:
+        subset = hb.subset(hb.Face(hb.Blob.from_file_path(str(path))), request)
+        if subset is None or subset.glyph_count == 0:
+            raise UnreadableFont(path)
+        font = TTFont(io.BytesIO(subset.blob.data), recalcTimestamp=False)
+        font.flavor = "woff2"
+        buffer = io.BytesIO()
+        font.save(buffer)
+    except (RuntimeError, TTLibError, struct.error) as error:
+        raise UnreadableFont(path) from error
     return buffer.getvalue()
+
+
+class UnreadableFont(ValueError):
+    """A font file in the templates that is damaged or not a font at all."""
+
+    def report(self, problems: Problems, shown: str) -> None:
+        problems.fail(
+            shown,
+            None,
+            f"typsnittet {Path(str(self.args[0])).name} går inte att läsa: "
+            "filen är skadad eller inte ett typsnitt.",
+            "Lägg en hel .ttf-, .otf- eller .woff2-fil där, eller ta bort filen så används "
+            "standardtypsnittet.",
+        )
 
 
 def _store(path: Path, data: bytes) -> None:

@@ -63,9 +63,14 @@ def make_environment(root: Path) -> Environment:
         status=lambda value: STATUS_LABELS.get(value, value),
         section_label=section_label,
         number=locale.number,
-        b64=lambda text: base64.b64encode(str(text).encode("utf-8")).decode("ascii"),
+        b64=b64,
     )
     return env
+
+
+def b64(text: object) -> str:
+    """Text as Base64 of its UTF-8 (the `b64` filter: an SVG in a data: URI)."""
+    return base64.b64encode(str(text).encode("utf-8")).decode("ascii")
 
 
 @dataclass(frozen=True)

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import base64
 import codecs
+import io
 import json
 import re
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import pandas as pd
 import pikepdf
 import pytest
+from fontTools.ttLib import TTFont
 
 from kfsreport.build import build
 from kfsreport.charts import figures as figures_module
 from kfsreport.charts.compute import ComputeError, apply
 from kfsreport.charts.figures import Charts, render_charts
 from kfsreport.charts.spec import Compute
+from kfsreport.charts.svg import svg_text
 from kfsreport.errors import BuildFailed, Problems
 from kfsreport.load import load_project
 from kfsreport.render import render
@@ -149,11 +155,22 @@ def test_svg_shows_numbers_the_swedish_way(make_project):
     assert f">Kvinnor 6,9{NBSP}%<" in charts.figures["andel"].svg
 
 
-def test_svg_carries_the_report_font_and_no_external_reference(make_project):
-    svg = charts_of(with_charts(make_project)).figures["utfall"].svg
-    assert "@font-face" in svg and "data:font/woff2;base64," in svg
-    assert "font-family=\"'Source Sans 3', sans-serif\"" in svg
-    assert not re.search(r"(href|src)=\"(?!data:|#)", svg)
+def chart_images(root: Path) -> list[str]:
+    """Each chart's SVG as the built web page shows it."""
+    build(root, ["html"])
+    html = (root / "output/testrapport-2030.html").read_text(encoding="utf-8")
+    found = re.findall(r'<img class="chart-image" src="data:image/svg\+xml;base64,([^"]+)"', html)
+    return [base64.b64decode(data).decode("utf-8") for data in found]
+
+
+def test_svg_carries_the_report_font_on_the_web_page_and_no_external_reference(make_project):
+    root = with_charts(make_project)
+    drawn = charts_of(root).figures["utfall"].svg
+    assert "font-family=\"'Source Sans 3', sans-serif\"" in drawn
+    assert "@font-face" not in drawn  # the PDF draws chart text with the print stylesheet's fonts
+    for svg in chart_images(root):
+        assert "@font-face" in svg and "data:font/woff2;base64," in svg
+        assert not re.search(r"(href|src)=\"(?!data:|#)", svg)
 
 
 def test_vega_lite_spec_holds_its_data_inline(make_project, monkeypatch):
@@ -250,6 +267,47 @@ def test_unchanged_charts_come_from_the_cache(make_project, monkeypatch):
     (root / "data/utfall.csv").write_text(UTF8_CSV.replace("1417", "1500"), encoding="utf-8")
     with pytest.raises(AssertionError, match="should not run"):
         charts_of(root)
+
+
+def test_a_build_from_a_warm_chart_cache_loads_neither_pandas_nor_altair_nor_vl_convert(make_project):
+    root = with_charts(make_project)
+    build(root, ["html"])
+    (root / "output/.kfsreport-build.json").unlink()  # a real build again, not the no-op
+    script = (
+        "import sys; from pathlib import Path; from kfsreport.build import build; "
+        f"build(Path({str(root)!r}), ['html']); "
+        "print(sorted(m for m in ('pandas', 'altair', 'vl_convert', 'weasyprint') if m in sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"
+
+
+def test_each_chart_embeds_only_the_characters_it_draws(make_project):
+    svg = chart_images(with_charts(make_project))[1]  # "utfall", placed second
+    faces = re.findall(r"font-weight:(\d+);src:url\(data:font/woff2;base64,([^)]+)\)", svg)
+    assert [weight for weight, _ in faces] == ["400", "600"]
+    drawn = set(svg_text(re.sub(r"<style>.*?</style>", "", svg))) - {" ", "\u00a0", "\u202f"}
+    assert set("NorsjöLycksele") <= drawn
+    for _, data in faces:
+        font = TTFont(io.BytesIO(base64.b64decode(data)))
+        assert font.flavor == "woff2"
+        mapped = {chr(code) for code in font.getBestCmap()}
+        assert drawn <= mapped
+        assert not mapped & set("QXZÆ€")  # nothing the chart does not draw
+
+
+def test_a_damaged_report_font_is_located_not_a_crash(make_project):
+    root = with_charts(make_project)
+    (root / "templates/fonts").mkdir(parents=True)
+    (root / "templates/fonts/SourceSans3-Regular.ttf").write_bytes(b"inte ett typsnitt")
+    message = (
+        "templates/fonts/SourceSans3-Regular.ttf: typsnittet SourceSans3-Regular.ttf går inte att läsa: "
+        "filen är skadad eller inte ett typsnitt."
+    )
+    assert errors_of(root)[0].startswith(message)
+    assert not (root / "output").exists()
+    (root / "content/03-diagram.md").unlink()  # no charts: the web page's stylesheet finds it too
+    assert errors_of(root)[0].startswith(message)
 
 
 # --- bad input --------------------------------------------------------------------------------

@@ -14,9 +14,9 @@ import pandas as pd
 
 from kfsreport import locale
 from kfsreport.charts.spec import ChartSpec
+from kfsreport.charts.svg import FONT
 
-FONT = "Source Sans 3"
-FONT_STACK = "'Source Sans 3', sans-serif"
+FONT_STACK = f"'{FONT}', sans-serif"
 """Quoted: an unquoted family name ending in a digit is not valid CSS, and browsers ignore it."""
 PALETTE = ["#0b5563", "#c0560f", "#5b6b7b", "#7b3f98", "#2e7d32"]
 INK = "#1c2329"

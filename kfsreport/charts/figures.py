@@ -5,6 +5,11 @@ Reads the validated Report (chart descriptions, facts, data files) and produces 
 A chart whose description, data and drawing code are unchanged comes from the cache whole
 (SVG and table of numbers), without loading pandas or Altair; new ones are returned as cache
 entries for the write stage to store.
+
+A figure's SVG names the report font but does not carry it: WeasyPrint draws chart text with
+the fonts of the print stylesheet, so the print edition (and the PDF's critical path) needs no
+font work. The web page shows each chart as an `<img>`, which cannot see the page's fonts,
+so `screen_svg` embeds the subset of the font that the chart draws.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kfsreport import __version__, locale
 from kfsreport.charts.spec import ChartSpec
@@ -51,22 +56,41 @@ class Charts:
     cache_entries: dict[Path, bytes] = field(default_factory=dict)
 
 
-def render_charts(report: Report, template_dirs: list[Path], problems: Problems) -> Charts:
-    """Compute and draw every chart the text places; raise with every problem found."""
+class Drawer(Protocol):
+    """Draws charts elsewhere (the build's `PrintWorker`, on the second core)."""
+
+    def warm_charts(self) -> None: ...
+
+    def draw(self, specs: list[dict[str, Any]], font_dirs: list[Path]) -> list[str]: ...
+
+
+def render_charts(
+    report: Report, template_dirs: list[Path], problems: Problems, drawer: Drawer | None = None
+) -> Charts:
+    """Compute and draw every chart the text places; raise with every problem found.
+
+    Charts not in the cache are computed here and drawn all at once, by `drawer` if given."""
     result = Charts()
-    for chart_id, number in report.figure_numbers.items():
-        spec = report.charts[chart_id]
-        key = source_key(report, spec, template_dirs)
-        drawn = _cached(report.root, key) if key else None
-        if drawn is None:
-            origin = (report.charts_path, report.chart_lines.get(chart_id))
-            drawn = _draw(report, spec, origin, template_dirs, problems)
-            if drawn is None:
-                continue
+    drawn: dict[str, tuple[str, DataTable]] = {}
+    missing: list[tuple[str, str | None]] = []
+    for chart_id in report.figure_numbers:
+        key = source_key(report, report.charts[chart_id], template_dirs)
+        cached = _cached(report.root, key) if key else None
+        if cached is None:
+            missing.append((chart_id, key))
+        else:
+            drawn[chart_id] = cached
+    if missing:
+        if drawer is not None:
+            drawer.warm_charts()  # vl-convert starts while pandas and Altair load here
+        for (chart_id, key), svg_and_table in _draw_all(report, missing, template_dirs, problems, drawer):
+            drawn[chart_id] = svg_and_table
             if key:
-                entry = {"svg": drawn[0], "table": asdict(drawn[1])}
+                entry = {"svg": svg_and_table[0], "table": asdict(svg_and_table[1])}
                 result.cache_entries[report.root / CACHE_DIR / f"{key}.json"] = json.dumps(entry).encode()
-        result.figures[chart_id] = Figure(spec, number, *drawn)
+    for chart_id, number in report.figure_numbers.items():
+        if chart_id in drawn:
+            result.figures[chart_id] = Figure(report.charts[chart_id], number, *drawn[chart_id])
     problems.raise_if_any()
     return result
 
@@ -103,23 +127,29 @@ def _cached(root: Path, key: str) -> tuple[str, DataTable] | None:
         return None
 
 
-def _draw(
+def _draw_all(
     report: Report,
-    spec: ChartSpec,
-    origin: tuple[str, int | None],
+    missing: list[tuple[str, str | None]],
     template_dirs: list[Path],
     problems: Problems,
-) -> tuple[str, DataTable] | None:
-    """Read the data, compute with pandas, draw with Altair and vl-convert (imported only here)."""
+    drawer: Drawer | None,
+) -> list[tuple[tuple[str, str | None], tuple[str, DataTable]]]:
+    """Read the data, compute with pandas, describe with Altair (imported only here), then
+    draw every description with vl-convert at once."""
     from kfsreport.charts.compute import chart_frame
     from kfsreport.charts.draw import vega_lite
 
-    frame = chart_frame(spec, report.root, report.facts, problems, origin)
-    if frame is None:
-        return None
+    described = []
+    for chart_id, key in missing:
+        spec = report.charts[chart_id]
+        origin = (report.charts_path, report.chart_lines.get(chart_id))
+        frame = chart_frame(spec, report.root, report.facts, problems, origin)
+        if frame is not None:
+            described.append(((chart_id, key), vega_lite(spec, frame), data_table(spec, frame)))
     fonts = [d / "fonts" for d in template_dirs if (d / "fonts").is_dir()]
-    svg = _with_report_font(to_svg(vega_lite(spec, frame), fonts), template_dirs)
-    return svg, data_table(spec, frame)
+    specs = [spec for _, spec, _ in described]
+    svgs = drawer.draw(specs, fonts) if drawer is not None else [to_svg(spec, fonts) for spec in specs]
+    return [(ident, (svg, table)) for (ident, _, table), svg in zip(described, svgs, strict=True)]
 
 
 def _font(template_dirs: list[Path], name: str) -> Path | None:
@@ -162,13 +192,20 @@ def _text(value: object, monthly: bool = False) -> str:
     return str(value)
 
 
-def _with_report_font(svg: str, template_dirs: list[Path]) -> str:
-    from kfsreport.stylesheets import subset_font
+def screen_svg(svg: str, root: Path, template_dirs: list[Path], problems: Problems) -> str:
+    """The SVG with the report font embedded, subset to the characters it draws (each subset
+    is kept in `.kfsreport-cache/fonts`, so an unchanged chart costs no font work)."""
+    from kfsreport.stylesheets import FONT_CACHE, UnreadableFont, subset_font, template_name
 
     chars = set(svg_text(svg))
     faces = {}
     for weight, name in FONT_FILES.items():
         path = _font(template_dirs, name)
-        if path is not None:
-            faces[weight] = subset_font(path, chars, base=False)  # only the chart's own characters
+        if path is None:
+            continue
+        try:
+            faces[weight] = subset_font(path, chars, root / FONT_CACHE, base=False)
+        except UnreadableFont as error:
+            error.report(problems, template_name(path, template_dirs))
+            return svg
     return with_fonts(svg, faces)
