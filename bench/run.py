@@ -22,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -82,18 +83,77 @@ class Workload:
 
 
 def timed(command: Sequence[str], cwd: Path | None = None) -> Run:
-    """Run `command` to the end; its wall time and the child's peak resident memory."""
+    """Run `command` to the end; its wall time and the peak memory of it and every process it
+    started, summed while they run at the same time (see `TreeMemory`)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
+    memory = TreeMemory(process.pid)
+    _, status, _ = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
+    peak = memory.stop()
     process.returncode = os.waitstatus_to_exitcode(status)
     error = process.stderr.read().decode() if process.stderr else ""
     if process.stderr:
         process.stderr.close()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(map(str, command))} misslyckades:\n{error}")
-    return Run(elapsed, usage.ru_maxrss / 1024)
+    return Run(elapsed, peak)
+
+
+class TreeMemory:
+    """The highest total memory of a process and its descendants, sampled every 50 ms.
+
+    Each process counts its proportional set size (PSS, /proc/PID/smaps_rollup): pages shared
+    with others, such as a forked child's untouched copy of its parent, are divided between
+    them, so the sum is the memory the build really occupies. `ru_maxrss` would only give the
+    largest single process."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak_kb = 0
+        self._running = True
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> float:
+        self._running = False
+        self._thread.join()
+        return self.peak_kb / 1024
+
+    def _sample(self) -> None:
+        while self._running:
+            total = sum(_pss_kb(pid) for pid in _tree(self.pid))
+            self.peak_kb = max(self.peak_kb, total)
+            time.sleep(0.05)
+
+
+def _tree(root: int) -> list[int]:
+    """`root` and every process descended from it."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            parents.setdefault(parent, []).append(int(entry.name))
+    found, queue = [], [root]
+    while queue:
+        pid = queue.pop()
+        found.append(pid)
+        queue.extend(parents.get(pid, []))
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def copy_demo(target: Path, copies: int) -> Path:

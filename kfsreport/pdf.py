@@ -8,8 +8,8 @@ anything it should not.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
+import io
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -98,40 +98,58 @@ def report_refused(refused: list[str], problems: Problems) -> None:
 
 
 def write_variants(document: Any) -> dict[str, bytes]:
-    """Each variant's PDF from one layout. On a machine with a second core, the archive file
-    is written by a forked copy of this process while this one writes the accessible file,
-    so the second PDF costs almost no extra time; if that fails, both are written here."""
-    suffixes = list(VARIANTS)
-    if len(suffixes) < 2 or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
-        return {suffix: bytes(document.write_pdf(pdf_variant=VARIANTS[suffix])) for suffix in suffixes}
-    first, *others = suffixes
-    readers = {suffix: _fork_writer(document, VARIANTS[suffix]) for suffix in others}
-    pdfs = {first: bytes(document.write_pdf(pdf_variant=VARIANTS[first]))}
-    for suffix, reader in readers.items():
-        data = reader()
-        pdfs[suffix] = data if data is not None else bytes(document.write_pdf(pdf_variant=VARIANTS[suffix]))
-    return pdfs
+    """Each variant's PDF from one layout: WeasyPrint writes the accessible file, and the
+    archive file is made from its bytes (`archive_copy`), which takes a small fraction of a
+    second and no memory to speak of, where a second `write_pdf` took as long as the first."""
+    if document.color_profiles:  # a template's own @color-profile: let WeasyPrint do it all
+        return {
+            suffix: bytes(document.write_pdf(pdf_variant=variant)) for suffix, variant in VARIANTS.items()
+        }
+    accessible = bytes(document.write_pdf(pdf_variant=VARIANTS[""]))
+    return {"": accessible, "-arkiv": archive_copy(accessible, document.metadata)}
 
 
-def _fork_writer(document: Any, variant: str) -> Callable[[], bytes | None]:
-    """Start writing `variant` in a child process; the returned call collects its bytes."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: write the PDF into the pipe and leave at once
-        status = 1
-        try:
-            os.close(read_end)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(bytes(document.write_pdf(pdf_variant=variant)))
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
+def archive_copy(accessible: bytes, metadata: Any) -> bytes:
+    """The PDF/A-2a file from the PDF/UA-1 file of the same layout, made exactly as WeasyPrint
+    makes `pdf/a-2a` (tests/test_pdf.py compares the two): WeasyPrint's sRGB profile as the
+    output intent and as colour space `srgb`, every annotation printable (/F 4), WeasyPrint's
+    own XMP for PDF/A-2a in place of the PDF/UA one, and a file identifier. Pages, fonts,
+    tags and outline are the accessible file's, untouched."""
+    import pikepdf
+    from weasyprint.css import ColorProfile
 
-    def collect() -> bytes | None:
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        return data if os.waitstatus_to_exitcode(status) == 0 and data.startswith(b"%PDF-") else None
+    with (files("weasyprint.pdf") / "sRGB2014.icc").open("rb") as icc:
+        profile = ColorProfile(icc, "sRGB2014.icc", "relative-colorimetric", (["r"], ["g"], ["b"]))
+    with pikepdf.open(io.BytesIO(accessible)) as pdf:
+        stream = pdf.make_stream(profile.content, N=len(profile.components))
+        name = pikepdf.String(profile.name)
+        pdf.Root.OutputIntents = pikepdf.Array(
+            [
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.OutputIntent,
+                    S=pikepdf.Name.GTS_PDFA1,
+                    OutputConditionIdentifier=name,
+                    Info=name,
+                    DestOutputProfile=stream,
+                )
+            ]
+        )
+        spaces = set()
+        for page in pdf.pages:
+            space = page.Resources.get("/ColorSpace")
+            if space is not None and space.objgen not in spaces:  # shared by every page
+                spaces.add(space.objgen)
+                space.srgb = pikepdf.Array([pikepdf.Name.ICCBased, stream])
+            for annotation in page.get("/Annots", []):
+                annotation.F = 4
+        xmp = metadata.generate_rdf_metadata("a", 2, "A")
+        packet = b"\n".join((XMP_HEADER, xmp, *metadata.xmp_metadata, XMP_FOOTER))
+        pdf.Root.Metadata = pdf.make_stream(packet, Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, fix_metadata_version=False)
+    return out.getvalue()
 
-    return collect
+
+XMP_HEADER = b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+XMP_FOOTER = b'</x:xmpmeta>\n<?xpacket end="r"?>'
+"""The XMP packet around the RDF, as WeasyPrint's `DocumentMetadata.include_in_pdf` writes it."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -218,3 +219,58 @@ def test_check_pdf_reviews_the_built_pdfs(make_project, cli):
         "output/testrapport-2030-arkiv.pdf: fel: XMP-metadata: pdfaid:part är '', men filen lovar '2'."
         in run.out
     )
+
+
+# --- the archive file --------------------------------------------------------------------------
+
+
+def canonical(pdf: pikepdf.Pdf) -> object:
+    """The whole object graph from the catalog and the document information, with numbers
+    of objects replaced by the order in which they are first met, and streams by their
+    decoded bytes: two files with the same content compare equal however they are laid out.
+    Structure element identifiers (/ID, and /Headers naming them) are renamed the same way,
+    as WeasyPrint derives them from object numbers."""
+    seen: dict[tuple[int, int], int] = {}
+    names: dict[str, str] = {}
+
+    def walk(obj: object, identifier: bool = False) -> object:
+        if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+            if obj.objgen in seen:
+                return ("ref", seen[obj.objgen])
+            seen[obj.objgen] = len(seen)
+        if isinstance(obj, pikepdf.Stream):
+            meta = {k: walk(v) for k, v in obj.stream_dict.items() if k not in ("/Length", "/Filter")}
+            return ("stream", meta, obj.read_bytes())
+        if isinstance(obj, pikepdf.Dictionary):
+            return {key: walk(obj[key], key in ("/ID", "/Headers")) for key in sorted(obj.keys())}
+        if isinstance(obj, pikepdf.Array):
+            return [walk(item, identifier) for item in obj]
+        if identifier and isinstance(obj, pikepdf.String):
+            return names.setdefault(str(obj), f"id{len(names)}")
+        return str(obj) if isinstance(obj, (pikepdf.Name, pikepdf.String)) else obj
+
+    return walk(pdf.Root), walk(pdf.trailer.Info)
+
+
+def test_the_archive_file_is_what_weasyprint_itself_writes_for_pdf_a_2a(make_project):
+    from weasyprint import HTML
+
+    from kfsreport.errors import Problems
+    from kfsreport.load import load_project
+    from kfsreport.pdf import make_fetcher, write_variants
+    from kfsreport.render import render
+    from kfsreport.templates import template_dirs
+    from kfsreport.validate import validate
+
+    root = make_project("minimal")
+    sources, problems = load_project(root)
+    html = render(validate(sources, problems), ["pdf"], Problems()).print_html
+    fetcher = make_fetcher([root, *template_dirs(root)])
+    layout = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render()
+    ours = write_variants(layout)["-arkiv"]
+    theirs = bytes(layout.write_pdf(pdf_variant="pdf/a-2a"))
+    with pikepdf.open(io.BytesIO(ours)) as mine, pikepdf.open(io.BytesIO(theirs)) as weasy:
+        assert canonical(mine) == canonical(weasy)
+        assert len(mine.trailer.ID) == 2
+        assert sum(len(page.get("/Annots", [])) for page in mine.pages) > 0  # links are compared too
+        assert mine.pdf_version == weasy.pdf_version == "1.7"
