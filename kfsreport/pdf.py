@@ -67,8 +67,11 @@ def write_pdf_bytes(
     return pdfs
 
 
-def lay_out(html: str, root: Path, template_dirs: list[Path]) -> tuple[dict[str, bytes] | None, list[str]]:
-    """The PDFs (None if a fetch was refused) and every URL the fetcher refused, in order."""
+def lay_out(
+    html: str, root: Path, template_dirs: list[Path], *, archive: bool = True
+) -> tuple[dict[str, bytes] | None, list[str]]:
+    """The PDFs (None if a fetch was refused) and every URL the fetcher refused, in order.
+    Without `archive`, only the accessible file (the preview's)."""
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
@@ -76,7 +79,9 @@ def lay_out(html: str, root: Path, template_dirs: list[Path]) -> tuple[dict[str,
     pdfs: dict[str, bytes] | None
     try:
         document = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render()
-        pdfs = write_variants(document)
+        pdfs = (
+            write_variants(document) if archive else {"": bytes(document.write_pdf(pdf_variant=VARIANTS[""]))}
+        )
     except FatalURLFetchingError:
         pdfs = None
     # WeasyPrint carries on without a resource that failed inside an SVG image, so the

@@ -24,6 +24,7 @@ import contextlib
 import os
 import pickle
 import signal
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -157,8 +158,71 @@ class PrintWorker:
         return self._read() if self._alive and self._post(message) else None
 
 
-def _work(receive_fd: int, send_fd: int) -> None:
-    """The worker's whole life: import WeasyPrint, then answer requests until the PDFs are sent."""
+class PrintServer:
+    """The preview's PDF maker: a long-lived `python -m kfsreport.printworker` with WeasyPrint
+    imported once, so each refresh of `/rapport.pdf` costs the layout, not the import too.
+
+    A separate process, not a thread, because a layout holds the interpreter for seconds and
+    the preview must go on answering; spawned, not forked, because the preview has threads.
+    Only the accessible PDF is made. If the process dies, the next request starts a new one."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int | None:
+        """The process id while it runs."""
+        process = self._process
+        return process.pid if process is not None and process.poll() is None else None
+
+    def start(self) -> None:
+        """Start the process now (it takes a moment to import WeasyPrint)."""
+        with self._lock:
+            self._running()
+
+    def lay_out(self, html: str, root: Path, template_dirs: list[Path]) -> tuple[bytes | None, list[str]]:
+        """The PDF/UA file and the URLs refused; raises OSError if the process failed."""
+        with self._lock:
+            process = self._running()
+            assert process.stdin is not None and process.stdout is not None
+            try:
+                message = ("print", html, str(root), [str(d) for d in template_dirs], False)
+                pickle.dump(message, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+                process.stdin.flush()
+                pdfs, refused = pickle.load(process.stdout)
+            except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError) as error:
+                self._stop()
+                raise OSError(f"PDF-processen avslutades oväntat ({error or type(error).__name__})") from None
+        return (pdfs or {}).get(""), refused
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop()
+
+    def _running(self) -> subprocess.Popen[bytes]:
+        if self._process is not None and self._process.poll() is not None:
+            self._stop()  # it died (killed, out of memory): a new one takes its place
+        if self._process is None:
+            command = [sys.executable, "-m", "kfsreport.printworker"]
+            self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        return self._process
+
+    def _stop(self) -> None:
+        if self._process is not None:
+            with contextlib.suppress(OSError):
+                self._process.kill()
+            self._process.wait()
+            for stream in (self._process.stdin, self._process.stdout):
+                if stream is not None:
+                    with contextlib.suppress(OSError):
+                        stream.close()
+            self._process = None
+
+
+def _work(receive_fd: int, send_fd: int, *, once: bool = True) -> None:
+    """The worker's whole life: import WeasyPrint, then answer requests until the PDFs are sent
+    (`once`), or until the requests end (the preview's PrintServer)."""
     import weasyprint  # noqa: F401  (why the worker exists: this import runs while the parent works)
 
     from kfsreport.charts.svg import to_svg, warm_up
@@ -168,7 +232,7 @@ def _work(receive_fd: int, send_fd: int) -> None:
         while True:
             try:
                 kind, *arguments = pickle.load(receive)
-            except EOFError:  # the build stopped before the PDF; nothing more to do
+            except EOFError:  # the build stopped before the PDF, or the preview closed
                 return
             if kind == "warm":
                 warm_up()
@@ -177,9 +241,16 @@ def _work(receive_fd: int, send_fd: int) -> None:
                 specs, font_dirs = arguments
                 answer: Any = [to_svg(spec, [Path(d) for d in font_dirs]) for spec in specs]
             else:
-                html, root, template_dirs = arguments
-                answer = lay_out(html, Path(root), [Path(d) for d in template_dirs])
+                html, root, template_dirs, *archive = arguments
+                dirs = [Path(d) for d in template_dirs]
+                answer = lay_out(html, Path(root), dirs, archive=archive[0] if archive else True)
             pickle.dump(answer, send, protocol=pickle.HIGHEST_PROTOCOL)
             send.flush()
-            if kind == "print":
+            if kind == "print" and once:
                 return
+
+
+if __name__ == "__main__":  # PrintServer's process: requests on stdin, answers on stdout
+    answers = os.dup(1)
+    os.dup2(2, 1)  # anything a library prints goes to stderr, never into the answers
+    _work(0, answers, once=False)

@@ -6,9 +6,10 @@ with imports, font subsets and the drawn charts kept warm, whenever a file under
 and served on 127.0.0.1 only; a small script in the page (added only here, never to
 `output/`) listens for server-sent events and reloads it. A broken edit shows the Swedish
 messages with file and line above the last good page; fixing it brings the page back.
-`/rapport.pdf` is made by `kfsreport build --format pdf` in a child process into a
-temporary folder, again in the background whenever the inputs change once it has been asked
-for. Nothing is written to `output/`.
+`/rapport.pdf` is laid out by a long-lived child process with WeasyPrint imported once
+(`printworker.PrintServer`) from the print edition rendered here, again in the background
+whenever the inputs change once it has been asked for, so a refresh costs WeasyPrint's
+layout and nothing more. Nothing is written to `output/`.
 """
 
 from __future__ import annotations
@@ -18,10 +19,6 @@ import errno
 import hashlib
 import logging
 import re
-import shutil
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -37,6 +34,8 @@ from kfsreport.charts.figures import Charts, render_charts
 from kfsreport.errors import BuildFailed, Problems, ReportError
 from kfsreport.load import CONTENT_DIR, SETTINGS_FILE, load_project
 from kfsreport.output import write_outputs
+from kfsreport.pdf import report_refused
+from kfsreport.printworker import PrintServer
 from kfsreport.render import render
 from kfsreport.templates import template_dirs
 from kfsreport.validate import Report, validate
@@ -94,7 +93,7 @@ class Preview:
         self.closed = False
         self._building = threading.Lock()
         self._chart_cache: tuple[str, Charts] | None = None
-        self.pdf = PdfBuilds(self.root)
+        self.pdf = PdfBuilds(self.print_edition)
 
     def rebuild(self) -> bool:
         """Build the HTML edition in memory; on a problem keep the last good page."""
@@ -114,7 +113,8 @@ class Preview:
             return False
         seconds = f"{time.perf_counter() - started:.2f}".replace(".", ",")
         log.info("Sidan byggdes%s på %s s.", " om" if self.version > 1 else "", seconds)
-        self.pdf.inputs_changed()
+        if not self.pdf.wanted:
+            self.pdf.inputs_changed()
         return True
 
     def _build(self) -> tuple[str | None, list[ReportError]]:
@@ -122,13 +122,34 @@ class Preview:
             sources, problems = load_project(self.root)
             report = validate(sources, problems)
             charts = self._charts(report, problems)
-            document = render(report, ["html"], problems, charts)
+            if self.pdf.wanted:  # the print edition first, laid out while the page is made
+                root = report.root
+                document = render(
+                    report,
+                    ["pdf", "html"],
+                    problems,
+                    charts,
+                    on_print=lambda html: self.pdf.submit(html, root),
+                )
+            else:
+                document = render(report, ["html"], problems, charts)
         except BuildFailed as failed:
             return None, failed.errors
         except Exception as error:  # a bug must not stop the preview; show it instead
             log.exception("kfsreport kunde inte bygga förhandsvisningen")
             return None, [ReportError(f"internt fel i kfsreport: {error!r}.", hint="Rapportera felet.")]
         return document.screen_html, []
+
+    def print_edition(self) -> tuple[str | None, Path, list[ReportError]]:
+        """The print edition's HTML as the build makes it, for the PDF (or the problems)."""
+        with self._building:
+            try:
+                sources, problems = load_project(self.root)
+                report = validate(sources, problems)
+                document = render(report, ["pdf"], problems, self._charts(report, problems))
+            except BuildFailed as failed:
+                return None, self.root, failed.errors
+        return document.print_html, report.root, []
 
     def _charts(self, report: Report, problems: Problems) -> Charts:
         """The drawn charts, reused while nothing that shapes them has changed."""
@@ -210,23 +231,32 @@ def _before_body_close(html: str, insert: str) -> str:
 
 
 class PdfBuilds:
-    """The PDF, built in a child process (`kfsreport build --format pdf`) into a temporary
-    folder: first when asked for, then again in the background whenever the inputs change."""
+    """The PDF, laid out by a warm `PrintServer`: from each print edition the preview's
+    rebuild hands over once the PDF has been asked for, or else from `make_html`."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.folder = Path(tempfile.mkdtemp(prefix="kfsreport-pdf-"))
+    def __init__(self, make_html: Callable[[], tuple[str | None, Path, list[ReportError]]]) -> None:
+        self.make_html = make_html
         self.pdf: bytes | None = None
         self.error: str | None = None
         self.wanted = False
         self.stale = True
         self.running = False
         self.done = threading.Condition()
-        self._process: subprocess.Popen[bytes] | None = None
+        self._pending: tuple[str, Path] | None = None
+        self._server = PrintServer()
         self._closed = False
 
-    def inputs_changed(self) -> None:
+    def submit(self, html: str, root: Path) -> None:
+        """A new print edition from the preview's rebuild: lay it out now."""
         with self.done:
+            self._pending = (html, root)
+            self.stale = True
+            self._start()
+
+    def inputs_changed(self) -> None:
+        """The inputs changed and no print edition came with them."""
+        with self.done:
+            self._pending = None
             self.stale = True
             if self.wanted:
                 self._start()
@@ -249,9 +279,10 @@ class PdfBuilds:
         while True:
             with self.done:
                 self.stale = False
+                pending, self._pending = self._pending, None
                 if self._closed:
                     break
-            pdf, error = self._build_once()
+            pdf, error = self._build_once(pending)
             with self.done:
                 if pdf is not None:
                     self.pdf = pdf
@@ -262,28 +293,28 @@ class PdfBuilds:
             self.running = False
             self.done.notify_all()
 
-    def _build_once(self) -> tuple[bytes | None, str | None]:
-        command = [sys.executable, "-m", "kfsreport", "--quiet", "build"]
-        command += ["--project", str(self.root), "--format", "pdf", "--out", str(self.folder)]
+    def _build_once(self, pending: tuple[str, Path] | None) -> tuple[bytes | None, str | None]:
+        if pending is None:
+            made, root, errors = self.make_html()
+            if made is None:
+                return None, "\n".join(map(str, errors)) or "PDF:en kunde inte byggas."
+            pending = (made, root)
+        html, root = pending
         try:
-            for old in self.folder.glob("*.pdf"):
-                old.unlink()
-            self._process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            _, stderr = self._process.communicate()
-            if self._process.returncode != 0:
-                return None, stderr.decode("utf-8", "replace").strip() or "PDF:en kunde inte byggas."
-            made = sorted(p for p in self.folder.glob("*.pdf") if not p.stem.endswith("-arkiv"))
-            return (made[0].read_bytes(), None) if made else (None, "bygget gav ingen PDF.")
-        except (OSError, subprocess.SubprocessError) as error:  # e.g. the preview is closing
+            pdf, refused = self._server.lay_out(html, root, template_dirs(root))
+        except OSError as error:  # e.g. the preview is closing; the next request starts anew
             return None, f"PDF:en kunde inte byggas: {error}."
+        if refused:
+            problems = Problems()
+            report_refused(refused, problems)
+            return None, "\n".join(map(str, problems))
+        return pdf, None if pdf is not None else "PDF:en kunde inte byggas."
 
     def close(self) -> None:
         with self.done:
             self._closed = True
             self.done.notify_all()
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        self._server.close()
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -5,6 +5,8 @@ and the page comes back. Everything on 127.0.0.1, nothing written to output/."""
 from __future__ import annotations
 
 import http.client
+import os
+import signal
 import socket
 import time
 from collections.abc import Iterator
@@ -154,3 +156,50 @@ def test_a_port_in_use_gets_a_swedish_message(make_project, cli):
         f"Porten {port} används redan av ett annat program. Välj en annan: kfsreport serve --port {port + 1}"
         in run.err
     )
+
+
+def test_each_pdf_refresh_is_laid_out_by_the_same_warm_process(make_project):
+    project = make_project("minimal")
+    with PreviewServer(project, port=0) as server:
+        port = int(server.url.rstrip("/").rsplit(":", 1)[1])
+        assert get(port, "/rapport.pdf")[0] == 200
+        maker = server.preview.pdf._server
+        first = maker.pid
+        assert first is not None
+        events = Events(port)
+        for word in ("Ett", "Två"):
+            edit(project / "content" / "00-forord.md", "Ett förord", f"{word} förord")
+            events.reload()
+            status, _, pdf = get(port, "/rapport.pdf")
+            assert status == 200 and pdf.startswith(b"%PDF-")
+            assert maker.pid == first  # WeasyPrint was not imported again
+        events.close()
+
+
+def test_a_pdf_that_cannot_be_made_says_why_and_a_dead_pdf_process_is_replaced(make_project):
+    project = make_project("minimal")
+    with PreviewServer(project, port=0) as server:
+        port = int(server.url.rstrip("/").rsplit(":", 1)[1])
+        events = Events(port)
+        edit(project / "data" / "facts.yaml", "      goal: mal-b\n", "      goal: mal-c\n")
+        events.reload()
+        status, kind, body = get(port, "/rapport.pdf")
+        assert (status, kind) == (503, "text/plain; charset=utf-8")
+        assert "data/facts.yaml:" in body.decode("utf-8") and "mal-c" in body.decode("utf-8")
+        edit(project / "data" / "facts.yaml", "      goal: mal-c\n", "      goal: mal-b\n")
+        events.reload()
+        assert get(port, "/rapport.pdf")[0] == 200
+        maker = server.preview.pdf._server
+        assert maker.pid is not None
+        os.kill(maker.pid, signal.SIGKILL)
+        time.sleep(0.2)
+        edit(project / "content" / "00-forord.md", "Ett förord", "Ännu ett förord")
+        events.reload()
+        status, _, pdf = get(port, "/rapport.pdf")
+        if status != 200:  # the refresh that met the dead process says so; the next one works
+            assert b"PDF-processen avslutades" in pdf
+            edit(project / "content" / "00-forord.md", "Ännu ett förord", "Ett förord")
+            events.reload()
+            status, _, pdf = get(port, "/rapport.pdf")
+        assert status == 200 and pdf.startswith(b"%PDF-")
+        events.close()
