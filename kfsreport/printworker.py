@@ -225,9 +225,10 @@ def _work(receive_fd: int, send_fd: int, *, once: bool = True) -> None:
     (`once`), or until the requests end (the preview's PrintServer)."""
     import weasyprint  # noqa: F401  (why the worker exists: this import runs while the parent works)
 
-    from kfsreport.charts.svg import to_svg, warm_up
+    from kfsreport.charts.svg import to_svg
     from kfsreport.pdf import lay_out
 
+    drawer: _ChartDrawer | None = None
     with os.fdopen(receive_fd, "rb") as receive, os.fdopen(send_fd, "wb") as send:
         while True:
             try:
@@ -235,11 +236,14 @@ def _work(receive_fd: int, send_fd: int, *, once: bool = True) -> None:
             except EOFError:  # the build stopped before the PDF, or the preview closed
                 return
             if kind == "warm":
-                warm_up()
+                drawer = drawer or _ChartDrawer.start((receive_fd, send_fd))
                 continue
             if kind == "draw":
                 specs, font_dirs = arguments
-                answer: Any = [to_svg(spec, [Path(d) for d in font_dirs]) for spec in specs]
+                answer: Any = drawer.draw(specs, font_dirs) if drawer else None
+                drawer = None
+                if answer is None:  # no drawer, or it failed: draw here
+                    answer = [to_svg(spec, [Path(d) for d in font_dirs]) for spec in specs]
             else:
                 html, root, template_dirs, *archive = arguments
                 dirs = [Path(d) for d in template_dirs]
@@ -248,6 +252,66 @@ def _work(receive_fd: int, send_fd: int, *, once: bool = True) -> None:
             send.flush()
             if kind == "print" and once:
                 return
+
+
+class _ChartDrawer:
+    """vl-convert in a child of the worker, which ends once the charts are drawn.
+
+    vl-convert's JavaScript engine takes some 85 MB that would otherwise stay in the worker
+    while it lays out the PDF, the moment a build needs the most memory."""
+
+    def __init__(self, pid: int, send: BinaryIO, receive: BinaryIO) -> None:
+        self.pid, self._send, self._receive = pid, send, receive
+
+    @classmethod
+    def start(cls, worker_fds: tuple[int, int]) -> _ChartDrawer | None:
+        to_child, from_worker = os.pipe()
+        to_worker, from_child = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (to_child, from_worker, to_worker, from_child):
+                os.close(fd)
+            return None
+        if pid == 0:
+            status = 1
+            try:
+                for fd in (*worker_fds, from_worker, to_worker):  # only its own pipe to the worker
+                    os.close(fd)
+                _draw(to_child, from_child)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(to_child)
+        os.close(from_child)
+        return cls(pid, os.fdopen(from_worker, "wb"), os.fdopen(to_worker, "rb"))
+
+    def draw(self, specs: list[Spec], font_dirs: list[str]) -> list[str] | None:
+        """The SVGs, or None if the child failed; the child ends either way."""
+        try:
+            pickle.dump((specs, font_dirs), self._send, protocol=pickle.HIGHEST_PROTOCOL)
+            self._send.close()
+            svgs = pickle.load(self._receive)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+            svgs = None
+        finally:
+            with contextlib.suppress(OSError):
+                self._send.close()
+                self._receive.close()
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+        return svgs if isinstance(svgs, list) else None
+
+
+def _draw(receive_fd: int, send_fd: int) -> None:
+    """The chart drawer's life: start vl-convert at once, draw one batch of charts, end."""
+    from kfsreport.charts.svg import to_svg, warm_up
+
+    warm_up()
+    with os.fdopen(receive_fd, "rb") as receive, os.fdopen(send_fd, "wb") as send:
+        specs, font_dirs = pickle.load(receive)
+        svgs = [to_svg(spec, [Path(d) for d in font_dirs]) for spec in specs]
+        pickle.dump(svgs, send, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 if __name__ == "__main__":  # PrintServer's process: requests on stdin, answers on stdout
