@@ -27,12 +27,14 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from kfsreport.errors import Problems
 
 Spec = dict[str, Any]
+T = TypeVar("T")
 
 
 class PrintWorker:
@@ -156,6 +158,43 @@ class PrintWorker:
 
     def _ask(self, message: tuple[Any, ...]) -> Any:
         return self._read() if self._alive and self._post(message) else None
+
+
+def forked(work: Callable[[], T]) -> T | None:
+    """`work()` run in a forked copy of this process and its result sent back, so that what
+    the work loads (pandas, Altair) is never held here; None if that cannot be done or the
+    work failed there, and the caller then does the work itself."""
+    if not hasattr(os, "fork"):
+        return None
+    receive_fd, send_fd = os.pipe()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(receive_fd)
+        os.close(send_fd)
+        return None
+    if pid == 0:
+        status = 1
+        try:
+            os.close(receive_fd)
+            with os.fdopen(send_fd, "wb") as send:
+                pickle.dump(work(), send, protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(send_fd)
+    try:
+        with os.fdopen(receive_fd, "rb") as receive:
+            result: T | None = pickle.load(receive)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+        result = None
+    finally:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+    return result
 
 
 class PrintServer:

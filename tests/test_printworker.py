@@ -42,7 +42,8 @@ AUDITED_BUILD = """
     sys.addaudithook(hook)
     from kfsreport.cli import main
     code = main(["build", "--project", sys.argv[1]])
-    print(json.dumps({"pid": os.getpid(), "code": code, "weasyprint": "weasyprint" in sys.modules}))
+    heavy = sorted(m for m in ("weasyprint", "pandas", "altair", "vl_convert") if m in sys.modules)
+    print(json.dumps({"pid": os.getpid(), "code": code, "loaded": heavy}))
 """
 
 
@@ -66,7 +67,9 @@ def test_a_fresh_build_lays_out_in_the_worker_and_reads_nothing_outside(tmp_path
     root = with_charts(lambda name: _copy(name, tmp_path))
     outcome, opened, err = audited_build(root, tmp_path)
     assert outcome["code"] == 0, err
-    assert outcome["weasyprint"] is False  # the build process itself never loaded WeasyPrint
+    assert outcome["loaded"] == []  # the build process itself never loaded any of them
+    computed = [pid for pid, path in opened if path.endswith("data/utfall.csv")]
+    assert any(pid != outcome["pid"] for pid in computed)  # the numbers were computed in a child
     by_worker = [path for pid, path in opened if pid != outcome["pid"]]
     assert any(path.endswith("SourceSans3-Regular.ttf") for path in by_worker)  # the layout
     assert [
@@ -165,3 +168,25 @@ def _copy(name: str, tmp_path: Path) -> Path:
     root = tmp_path / name
     shutil.copytree(FIXTURES / name, root)
     return root
+
+
+def test_forked_work_sends_its_result_back_or_none_when_it_fails():
+    from kfsreport.printworker import forked
+
+    assert forked(lambda: {"svar": [1, "två"]}) == {"svar": [1, "två"]}
+    child_pid = forked(os.getpid)
+    assert child_pid is not None and child_pid != os.getpid()
+    assert forked(lambda: 1 / 0) is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # every child has been waited for
+
+
+def test_a_problem_found_while_computing_in_the_child_is_reported_with_its_place(tmp_path):
+    root = with_charts(lambda name: _copy(name, tmp_path))
+    (root / "data/utfall.csv").write_text("Kommun,Utfall\nNorsjö,1417\nLycksele,tolv\n", encoding="utf-8")
+    outcome, _, err = audited_build(root, tmp_path)
+    assert outcome["code"] == 1
+    assert err.splitlines()[0].startswith(
+        "data/utfall.csv:3: kolumnen 'Utfall' ska innehålla tal, men har 'tolv'."
+    )
+    assert not (root / "output").exists()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from kfsreport import __version__, locale
 from kfsreport.charts.spec import ChartSpec
 from kfsreport.charts.svg import CACHE_DIR, CACHE_VERSION, svg_text, to_svg, with_fonts
-from kfsreport.errors import Problems
+from kfsreport.errors import Problems, ReportError
 from kfsreport.load import inside
 from kfsreport.validate import Report
 
@@ -134,18 +134,30 @@ def _draw_all(
     problems: Problems,
     drawer: Drawer | None,
 ) -> list[tuple[tuple[str, str | None], tuple[str, DataTable]]]:
-    """Read the data, compute with pandas, describe with Altair (imported only here), then
-    draw every description with vl-convert at once."""
-    from kfsreport.charts.compute import chart_frame
-    from kfsreport.charts.draw import vega_lite
+    """Read the data, compute with pandas and describe with Altair, then draw every
+    description with vl-convert at once (`drawer`, if given, draws).
 
-    described = []
-    for chart_id, key in missing:
-        spec = report.charts[chart_id]
-        origin = (report.charts_path, report.chart_lines.get(chart_id))
-        frame = chart_frame(spec, report.root, report.facts, problems, origin)
-        if frame is not None:
-            described.append(((chart_id, key), vega_lite(spec, frame), data_table(spec, frame)))
+    With a drawer (a fresh build), the computing runs in a forked child that ends once done,
+    so pandas and Altair (some 90 MB) are not held by this process through the PDF's layout."""
+
+    def describe() -> tuple[list[tuple[tuple[str, str | None], dict[str, Any], DataTable]], list[Any]]:
+        from kfsreport.charts.compute import chart_frame
+        from kfsreport.charts.draw import vega_lite
+
+        found = Problems()
+        described = []
+        for chart_id, key in missing:
+            spec = report.charts[chart_id]
+            origin = (report.charts_path, report.chart_lines.get(chart_id))
+            frame = chart_frame(spec, report.root, report.facts, found, origin)
+            if frame is not None:
+                described.append(((chart_id, key), vega_lite(spec, frame), data_table(spec, frame)))
+        return described, [astuple(error) for error in found]
+
+    from kfsreport.printworker import forked
+
+    described, errors = (forked(describe) if drawer is not None else None) or describe()
+    problems.extend(ReportError(*error) for error in errors)
     fonts = [d / "fonts" for d in template_dirs if (d / "fonts").is_dir()]
     specs = [spec for _, spec, _ in described]
     svgs = drawer.draw(specs, fonts) if drawer is not None else [to_svg(spec, fonts) for spec in specs]
