@@ -78,10 +78,9 @@ def lay_out(
     fetcher = make_fetcher([root, *template_dirs])
     pdfs: dict[str, bytes] | None
     try:
-        document = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render()
-        pdfs = (
-            write_variants(document) if archive else {"": bytes(document.write_pdf(pdf_variant=VARIANTS[""]))}
-        )
+        # No reference to the layout is kept here, so write_variants can let it go early.
+        layout = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render
+        pdfs = write_variants(layout(), archive=archive)
     except FatalURLFetchingError:
         pdfs = None
     # WeasyPrint carries on without a resource that failed inside an SVG image, so the
@@ -102,16 +101,22 @@ def report_refused(refused: list[str], problems: Problems) -> None:
         )
 
 
-def write_variants(document: Any) -> dict[str, bytes]:
-    """Each variant's PDF from one layout: WeasyPrint writes the accessible file, and the
-    archive file is made from its bytes (`archive_copy`), which takes a small fraction of a
-    second and no memory to speak of, where a second `write_pdf` took as long as the first."""
+def write_variants(document: Any, *, archive: bool = True) -> dict[str, bytes]:
+    """Each variant's PDF from one layout (without `archive`, the accessible one only):
+    WeasyPrint writes the accessible file, and the archive file is made from its bytes
+    (`archive_copy`), which takes a small fraction of a second, where a second `write_pdf`
+    took as long as the first. If the caller keeps no reference to the layout, its memory is
+    given back before the archive copy is made, so that step adds nothing to the peak."""
+    if not archive:
+        return {"": bytes(document.write_pdf(pdf_variant=VARIANTS[""]))}
     if document.color_profiles:  # a template's own @color-profile: let WeasyPrint do it all
         return {
             suffix: bytes(document.write_pdf(pdf_variant=variant)) for suffix, variant in VARIANTS.items()
         }
     accessible = bytes(document.write_pdf(pdf_variant=VARIANTS[""]))
-    return {"": accessible, "-arkiv": archive_copy(accessible, document.metadata)}
+    metadata = document.metadata
+    del document
+    return {"": accessible, "-arkiv": archive_copy(accessible, metadata)}
 
 
 def archive_copy(accessible: bytes, metadata: Any) -> bytes:
