@@ -99,6 +99,9 @@ def _make(
     stage("validate")
     report = validate(sources, problems)
     wanted = list(formats or report.settings.formats)
+    if worker is not None and "pdf" not in wanted:
+        worker.close()  # report.yaml asks for the web page only
+        worker = None
     stage("charts")
     charts = render_charts(report, template_dirs(report.root), problems, worker)
     stage("render")

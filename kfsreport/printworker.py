@@ -21,6 +21,7 @@ the worker, only the time does.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import pickle
 import signal
@@ -69,6 +70,7 @@ class PrintWorker:
         if pid == 0:
             status = 1
             try:
+                _die_with_parent()
                 os.close(from_parent)
                 os.close(to_parent)
                 _work(to_child, from_child)
@@ -179,6 +181,7 @@ def forked(work: Callable[[], T]) -> T | None:
     if pid == 0:
         status = 1
         try:
+            _die_with_parent()
             os.close(receive_fd)
             with os.fdopen(send_fd, "wb") as send:
                 pickle.dump(work(), send, protocol=pickle.HIGHEST_PROTOCOL)
@@ -195,6 +198,19 @@ def forked(work: Callable[[], T]) -> T | None:
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)
     return result
+
+
+def _die_with_parent() -> None:
+    """In a forked child: end when the process that forked it ends (Linux), so a build that is
+    killed leaves nothing laying out a PDF nobody will write."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() == 1:  # the parent ended before that took effect
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1
+"""prctl(2): the signal a process gets when its parent ends."""
 
 
 class PrintServer:
@@ -315,6 +331,7 @@ class _ChartDrawer:
         if pid == 0:
             status = 1
             try:
+                _die_with_parent()
                 for fd in (*worker_fds, from_worker, to_worker):  # only its own pipe to the worker
                     os.close(fd)
                 _draw(to_child, from_child)

@@ -6,6 +6,7 @@ WeasyPrint loaded already (tests/conftest.py), where no worker is ever started.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -190,3 +192,37 @@ def test_a_problem_found_while_computing_in_the_child_is_reported_with_its_place
         "data/utfall.csv:3: kolumnen 'Utfall' ska innehålla tal, men har 'tolv'."
     )
     assert not (root / "output").exists()
+
+
+def test_a_killed_build_takes_its_worker_with_it(make_project):
+    root = make_project("demo")  # long enough that the worker is still laying out when killed
+    build = subprocess.Popen(
+        [sys.executable, "-m", "kfsreport", "build", "--project", str(root)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    children: list[int] = []
+    deadline = time.monotonic() + 30
+    while not children and time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            children = [
+                int(pid) for pid in Path(f"/proc/{build.pid}/task/{build.pid}/children").read_text().split()
+            ]
+        time.sleep(0.01)
+    assert children, "the build started no worker"
+    time.sleep(1.2)  # WeasyPrint imported, the layout under way
+    assert _alive(children[0])
+    build.kill()
+    build.wait()
+    time.sleep(0.5)  # far less than the rest of the layout would take
+    assert not _alive(children[0])
+    assert not (root / "output").exists()
+
+
+def _alive(pid: int) -> bool:
+    """True while `pid` runs (a zombie waiting for init to reap it counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
