@@ -5,17 +5,20 @@ vl-convert draws its first chart it spends 0.35 s starting its JavaScript engine
 long as all the rest of a build before the PDF. `PrintWorker.start()` forks a child that
 imports WeasyPrint at once, then serves this process's requests in order:
 
-- `warm_charts()`: a chart must be drawn, so start vl-convert now (while this process is
-  still loading pandas and Altair and computing the charts' numbers);
-- `draw()`: Vega-Lite specs in, SVGs out;
+- `warm_charts()`: a chart must be drawn, so the worker forks a drawer that starts vl-convert
+  now, while the charts' numbers are computed (by `forked()`, in a child of this process);
+- `draw()`: Vega-Lite specs in, SVGs out; the drawer then ends, and with it vl-convert's memory;
 - `send()` / `receive()`: the print HTML in, as soon as it is rendered (this process makes the
   web page meanwhile); each PDF out, laid out and written exactly as `pdf.write_pdf_bytes`
   does it here, with the URLs its fetcher refused, which are reported as problems here.
 
+So during the layout, when a build needs the most memory, neither process holds pandas,
+Altair or vl-convert. Every forked helper ends with the process that forked it.
+
 Only a fresh build starts a worker: when WeasyPrint is already in this process (the preview,
 the tests) there is nothing to gain. If the worker cannot be started, dies or answers with
 nothing usable, the work is done in this process instead, so the outcome never depends on
-the worker, only the time does.
+the worker, only the time does. `PrintServer` is the preview's long-lived variant.
 """
 
 from __future__ import annotations
