@@ -32,11 +32,14 @@ COPIED = {"templates", "data", CONTENT_DIR, "ordlista.txt"}
 
 SHIFTED_SETTINGS = ("title", "subtitle", "subject", "keywords", "output_name")
 CLEARED_SETTINGS = ("registration_number", "adopted")
+FOLLOW_UP = "{{ uppfoljning }}"
 DIRECTIVE_NOTES = {
     "riktade_uppdrag": "Listan nedan hämtas ur `assignments` i `data/facts.yaml`.",
     "plan": "Tabellen nedan hämtas ur `plan` i `data/facts.yaml`.",
     "slutsatser": "Slutsatserna nedan skrivs under `conclusions` i `data/facts.yaml`.",
     "rekommendationer": "Rekommendationerna nedan skrivs under `recommendations` i `data/facts.yaml`.",
+    "uppfoljning": "Listan nedan hämtas ur `follow_up` i `data/facts.yaml`; skriv under `outcome` hur "
+    "varje rekommendation har följts upp.",
     "uppdragsbeskrivning": "Uppdraget nedan hämtas ur `standing_assignment` i `data/facts.yaml`.",
     "figur": "Diagrammet nedan ritas ur `data/charts.yaml`; byt siffrorna i `data/` mot årets.",
 }
@@ -69,7 +72,14 @@ def new(source: Path, target: Path, year: int | None = None) -> NewReport:
         (staging / CONTENT_DIR).mkdir(exist_ok=True)
         for chapter, source_chapter in zip(report.chapters, sources.chapters, strict=True):
             text = read_text(report.root, report.root / chapter.path, Problems()) or ""
-            skeleton = chapter_skeleton(chapter, text.split("\n"), source_chapter.body_line, new_year, shift)
+            skeleton = chapter_skeleton(
+                chapter,
+                text.split("\n"),
+                source_chapter.body_line,
+                new_year,
+                shift,
+                follow_up=bool(report.facts.recommendations),
+            )
             (staging / chapter.path).write_text(skeleton, encoding="utf-8")
         fresh_sources, fresh_problems = load_project(staging)
         fresh = validate(fresh_sources, fresh_problems)
@@ -189,7 +199,8 @@ def _facts(raw: dict[str, Any], old_title: str, title: str, year: int) -> str:
         (
             "follow_up",
             raw.get("recommendations") or [],
-            "Förra årets rekommendationer, att följa upp i år.",
+            "Förra årets rekommendationer, att följa upp i år: skriv under outcome hur var och en "
+            "har följts upp; {{ uppfoljning }} visar dem.",
         ),
         ("members", raw.get("members"), "Ledamöterna (kontrollera att listan stämmer)."),
         ("meetings", [], f"Sammanträdena under {year}."),
@@ -271,11 +282,22 @@ class _Section:
 
 
 def chapter_skeleton(
-    chapter: ParsedChapter, lines: list[str], body_line: int, year: int, shift: Callable[[str], str]
+    chapter: ParsedChapter,
+    lines: list[str],
+    body_line: int,
+    year: int,
+    shift: Callable[[str], str],
+    *,
+    follow_up: bool = False,
 ) -> str:
-    """Front matter, headings and directives of a chapter, with a hint under each heading."""
+    """Front matter, headings and directives of a chapter, with a hint under each heading.
+    With `follow_up` (last year's recommendations are now `follow_up`), a section about the
+    follow-up gets `{{ uppfoljning }}` if it does not have it yet."""
     front = [shift(line) for line in lines[1 : body_line - 2]]
     sections = list(_sections(chapter, lines, shift))
+    for section in sections:
+        if follow_up and "uppföljning" in section.title.lower() and FOLLOW_UP not in section.directives:
+            section.directives.append(FOLLOW_UP)
     out = ["---", *front, "---"]
     for i, section in enumerate(sections):
         deeper_next = i + 1 < len(sections) and sections[i + 1].level > section.level
@@ -319,10 +341,7 @@ def _heading_line(token: Any, title: str) -> str:
 
 def _hint(section: _Section, year: int) -> str:
     if "uppföljning" in section.title.lower():
-        text = (
-            f"hur {year - 1} års rekommendationer har följts upp. De står under `follow_up` "
-            "i `data/facts.yaml`."
-        )
+        text = f"hur {year - 1} års rekommendationer har följts upp."
     elif section.heading is None:
         text = "kapitlets inledning."
     else:

@@ -183,6 +183,12 @@ class Recommendation(Strict):
     addressed_to: Text | None = None
 
 
+class FollowUp(Recommendation):
+    """One of last year's recommendations (`kfsreport new` copies them) and how it was followed up."""
+
+    outcome: Text | None = None
+
+
 class Member(Strict):
     name: Text
     party: Text | None = None
@@ -217,7 +223,7 @@ class Facts(Strict):
     plan: Plan = Plan()
     conclusions: list[Conclusion] = []
     recommendations: list[Recommendation] = []
-    follow_up: list[Recommendation] = []
+    follow_up: list[FollowUp] = []
     members: list[Member] = []
     meetings: list[Meeting] = []
     economy: Economy | None = None

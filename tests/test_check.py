@@ -151,3 +151,15 @@ def test_the_demo_passes_check_strict(make_project, cli):
     run = cli("check", "--project", str(project), "--strict")
     assert run.code == 0, run.out
     assert run.out.rstrip().endswith("Inga fel och inga varningar. Bygg rapporten med kfsreport build.")
+
+
+def test_uppfoljning_without_follow_up_in_the_facts_is_a_warning(make_project, cli):
+    project = make_project("check-clean")
+    chapter = project / "content" / "01-kapitel.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n{{ uppfoljning }}\n", encoding="utf-8")
+    line = chapter.read_text(encoding="utf-8").splitlines().index("{{ uppfoljning }}") + 1
+    run = cli("check", "--project", str(project))
+    assert (
+        f"content/01-kapitel.md:{line}: varning: {{{{ uppfoljning }}}} visar ingenting: data/facts.yaml har "
+        "inga rekommendationer att följa upp (follow_up). Fyll i dem i data/facts.yaml, eller ta bort raden."
+    ) in run.out

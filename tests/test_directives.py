@@ -101,6 +101,40 @@ def test_rekommendationer_list_the_recommendations_and_whom_they_address(make_pr
     ) in html_of(root)
 
 
+def test_uppfoljning_lists_last_years_recommendations_with_how_each_was_followed_up(make_project):
+    root = with_chapter(make_project, "{{ uppfoljning }}\n")
+    edit(
+        root / "data/facts.yaml",
+        "recommendations:\n",
+        "follow_up:\n"
+        "  - id: rek-0\n"
+        "    text: Fler lärlingar.\n"
+        "    addressed_to: regionstyrelsen\n"
+        "    outcome: Tolv nya platser inrättades.\n"
+        "  - id: rek-00\n"
+        "    text: Mät kompetensbehoven.\n"
+        "recommendations:\n",
+    )
+    assert (
+        '<ul class="follow-up">\n'
+        '<li><p class="recommendation">Fler lärlingar. '
+        '<span class="addressed-to">(till regionstyrelsen)</span></p>\n'
+        '<p class="outcome"><strong>Uppföljning:</strong> Tolv nya platser inrättades.</p></li>\n'
+        '<li><p class="recommendation">Mät kompetensbehoven.</p>\n</li>\n'
+        "</ul>\n"
+    ) in chapter_of(html_of(root), "extra")
+
+
+def test_a_follow_up_key_that_is_misspelt_is_located_with_a_suggestion(make_project):
+    root = with_chapter(make_project, "{{ uppfoljning }}\n")
+    edit(
+        root / "data/facts.yaml",
+        "recommendations:\n",
+        "follow_up:\n  - id: rek-0\n    text: Fler lärlingar.\n    outcom: Klart.\nrecommendations:\n",
+    )
+    assert errors_of(root) == ["data/facts.yaml:39: okänd nyckel 'outcom'. (menade du 'outcome'?)"]
+
+
 def test_uppdragsbeskrivning_is_the_standing_assignment_with_its_decision(make_project):
     html = extra(make_project, "{{ uppdragsbeskrivning }}\n")
     assert (

@@ -41,6 +41,12 @@ def test_new_from_the_demo_builds_and_passes_check(make_project, cli, tmp_path):
     chapter = (target / "content" / "04-avslutande-kommentar.md").read_text(encoding="utf-8")
     assert "## Uppföljning av 2025 års rekommendationer {#uppfoljning}" in chapter
     assert "*Att skriva:* hur 2025 års rekommendationer har följts upp." in chapter
+    follow_up = chapter.split("{#uppfoljning}")[1].split("\n## ")[0]
+    assert "{{ uppfoljning }}" in follow_up  # last year's recommendations are listed there
+    html = (target / "output" / "arsrapport-2026.html").read_text(encoding="utf-8")
+    assert html.count('<p class="recommendation">') == len(
+        load_project(demo)[0].facts.data["recommendations"]
+    )
 
 
 def test_settings_get_the_new_year_and_lose_the_date_and_registration_number(make_project, cli, tmp_path):

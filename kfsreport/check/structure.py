@@ -30,6 +30,7 @@ _DIRECTIVE_DATA = {
     "riktade_uppdrag": ("assignments", "riktade uppdrag"),
     "slutsatser": ("conclusions", "slutsatser"),
     "rekommendationer": ("recommendations", "rekommendationer"),
+    "uppfoljning": ("follow_up", "rekommendationer att följa upp"),
     "plan": ("plan → goals", "mål i planen"),
     "uppdragsbeskrivning": ("standing_assignment", "bestående uppdrag"),
 }
@@ -50,6 +51,7 @@ def check_directives(chapter: ParsedChapter, facts: Facts, findings: Findings) -
         "riktade_uppdrag": bool(facts.assignments),
         "slutsatser": bool(facts.conclusions),
         "rekommendationer": bool(facts.recommendations),
+        "uppfoljning": bool(facts.follow_up),
         "plan": bool(facts.plan.goals),
         "uppdragsbeskrivning": facts.standing_assignment is not None,
     }
