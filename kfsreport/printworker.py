@@ -59,30 +59,8 @@ class PrintWorker:
         already imported) or the fork fails."""
         if "weasyprint" in sys.modules or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
             return None
-        to_child, from_parent = os.pipe()
-        to_parent, from_child = os.pipe()
-        for stream in (sys.stdout, sys.stderr):  # nothing buffered may be printed twice
-            with contextlib.suppress(OSError, ValueError):
-                stream.flush()
-        try:
-            pid = os.fork()
-        except OSError:
-            for fd in (to_child, from_parent, to_parent, from_child):
-                os.close(fd)
-            return None
-        if pid == 0:
-            status = 1
-            try:
-                _die_with_parent()
-                os.close(from_parent)
-                os.close(to_parent)
-                _work(to_child, from_child)
-                status = 0
-            finally:  # never return into the parent's code, whatever happened
-                os._exit(status)
-        os.close(to_child)
-        os.close(from_child)
-        return cls(pid, os.fdopen(from_parent, "wb"), os.fdopen(to_parent, "rb"))
+        child = _fork(_work)
+        return cls(*child) if child is not None else None
 
     # --- charts ---------------------------------------------------------------------------------
 
@@ -171,36 +149,56 @@ def forked(work: Callable[[], T]) -> T | None:
     work failed there, and the caller then does the work itself."""
     if not hasattr(os, "fork"):
         return None
-    receive_fd, send_fd = os.pipe()
-    for stream in (sys.stdout, sys.stderr):
+
+    def answer(_requests: int, answers: int) -> None:
+        with os.fdopen(answers, "wb") as send:
+            pickle.dump(work(), send, protocol=pickle.HIGHEST_PROTOCOL)
+
+    child = _fork(answer)
+    if child is None:
+        return None
+    pid, send, receive = child
+    send.close()  # the work needs nothing more from here
+    try:
+        result: T | None = pickle.load(receive)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+        result = None
+    finally:
+        receive.close()
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+    return result
+
+
+def _fork(child: Callable[[int, int], None], *inherited: int) -> tuple[int, BinaryIO, BinaryIO] | None:
+    """Fork a child that runs `child(requests_fd, answers_fd)` and then ends, whatever happens,
+    and that ends too when this process does. Returns its pid and this side of the pipe
+    (send, receive), or None if the fork fails. `inherited`: descriptors of this process
+    the child must close, so that only its own pipe connects it."""
+    to_child, from_parent = os.pipe()
+    to_parent, from_child = os.pipe()
+    for stream in (sys.stdout, sys.stderr):  # nothing buffered may be printed twice
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
     try:
         pid = os.fork()
     except OSError:
-        os.close(receive_fd)
-        os.close(send_fd)
+        for fd in (to_child, from_parent, to_parent, from_child):
+            os.close(fd)
         return None
     if pid == 0:
         status = 1
         try:
             _die_with_parent()
-            os.close(receive_fd)
-            with os.fdopen(send_fd, "wb") as send:
-                pickle.dump(work(), send, protocol=pickle.HIGHEST_PROTOCOL)
+            for fd in (*inherited, from_parent, to_parent):
+                os.close(fd)
+            child(to_child, from_child)
             status = 0
-        finally:
+        finally:  # never return into the parent's code
             os._exit(status)
-    os.close(send_fd)
-    try:
-        with os.fdopen(receive_fd, "rb") as receive:
-            result: T | None = pickle.load(receive)
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
-        result = None
-    finally:
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
-    return result
+    os.close(to_child)
+    os.close(from_child)
+    return pid, os.fdopen(from_parent, "wb"), os.fdopen(to_parent, "rb")
 
 
 def _die_with_parent() -> None:
@@ -323,27 +321,8 @@ class _ChartDrawer:
 
     @classmethod
     def start(cls, worker_fds: tuple[int, int]) -> _ChartDrawer | None:
-        to_child, from_worker = os.pipe()
-        to_worker, from_child = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            for fd in (to_child, from_worker, to_worker, from_child):
-                os.close(fd)
-            return None
-        if pid == 0:
-            status = 1
-            try:
-                _die_with_parent()
-                for fd in (*worker_fds, from_worker, to_worker):  # only its own pipe to the worker
-                    os.close(fd)
-                _draw(to_child, from_child)
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(to_child)
-        os.close(from_child)
-        return cls(pid, os.fdopen(from_worker, "wb"), os.fdopen(to_worker, "rb"))
+        child = _fork(_draw, *worker_fds)  # only its own pipe to the worker
+        return cls(*child) if child is not None else None
 
     def draw(self, specs: list[Spec], font_dirs: list[str]) -> list[str] | None:
         """The SVGs, or None if the child failed; the child ends either way."""

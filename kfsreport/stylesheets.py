@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import io
 import os
@@ -178,6 +179,18 @@ subset font is the same from one build to the next and can be cached."""
 _memory: dict[str, bytes] = {}
 
 
+def file_digest(path: Path) -> bytes:
+    """SHA-256 of a file's bytes, read once for each version of the file (its size and time),
+    not once for every chart and stylesheet that uses the font."""
+    stat = path.stat()
+    return _digest(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _digest(path: str, mtime_ns: int, size: int) -> bytes:
+    return hashlib.sha256(Path(path).read_bytes()).digest()
+
+
 def subset_font(path: Path, chars: set[str], cache_dir: Path | None = None, *, base: bool = True) -> bytes:
     """The font reduced to BASE_CHARSET (unless `base` is false) plus `chars`, as WOFF2 bytes.
 
@@ -186,7 +199,7 @@ def subset_font(path: Path, chars: set[str], cache_dir: Path | None = None, *, b
     """
     unicodes = sorted((BASE_CHARSET if base else set()) | {ord(c) for c in chars})
     features = ["*"] if base else ["kern"]
-    key = hashlib.sha256(path.read_bytes() + repr((unicodes, features)).encode()).hexdigest()
+    key = hashlib.sha256(file_digest(path) + repr((unicodes, features)).encode()).hexdigest()
     if key in _memory:
         return _memory[key]
     cached = cache_dir / f"{key}.woff2" if cache_dir else None

@@ -26,6 +26,14 @@ from kfsreport.charts.spec import ChartSpec
 from kfsreport.charts.svg import CACHE_DIR, CACHE_VERSION, svg_text, to_svg, with_fonts
 from kfsreport.errors import Problems, ReportError
 from kfsreport.load import inside
+from kfsreport.stylesheets import (
+    FONT_CACHE,
+    UnreadableFont,
+    file_digest,
+    find_template_file,
+    subset_font,
+    template_name,
+)
 from kfsreport.validate import Report
 
 if TYPE_CHECKING:
@@ -114,8 +122,8 @@ def source_key(report: Report, spec: ChartSpec, template_dirs: list[Path]) -> st
     if spec.facts:
         digest.update(report.facts.model_dump_json().encode())
     for name in FONT_FILES.values():
-        font = _font(template_dirs, name)
-        digest.update(font.read_bytes() if font else b"-")
+        font = find_template_file(template_dirs, name)
+        digest.update(file_digest(font) if font else b"-")
     return digest.hexdigest()
 
 
@@ -164,12 +172,6 @@ def _draw_all(
     return [(ident, (svg, table)) for (ident, _, table), svg in zip(described, svgs, strict=True)]
 
 
-def _font(template_dirs: list[Path], name: str) -> Path | None:
-    from kfsreport.stylesheets import find_template_file
-
-    return find_template_file(template_dirs, name)
-
-
 def data_table(spec: ChartSpec, frame: pd.DataFrame) -> DataTable:
     """The plotted numbers, formatted the Swedish way, as rows of text."""
     from kfsreport.charts.draw import value_label
@@ -207,12 +209,10 @@ def _text(value: object, monthly: bool = False) -> str:
 def screen_svg(svg: str, root: Path, template_dirs: list[Path], problems: Problems) -> str:
     """The SVG with the report font embedded, subset to the characters it draws (each subset
     is kept in `.kfsreport-cache/fonts`, so an unchanged chart costs no font work)."""
-    from kfsreport.stylesheets import FONT_CACHE, UnreadableFont, subset_font, template_name
-
     chars = set(svg_text(svg))
     faces = {}
     for weight, name in FONT_FILES.items():
-        path = _font(template_dirs, name)
+        path = find_template_file(template_dirs, name)
         if path is None:
             continue
         try:
