@@ -1,6 +1,8 @@
 # kfsreport: two commands on a fresh Debian 12 machine with Python 3.11.
 #   make report   set up everything and build the demo report into output/
 #   make test     set up everything and run the whole test suite
+# Everyday targets (README, handbok/): check, check-pdf, serve, new MAPP=…, handbok; each takes
+# PROJECT=folder for another report folder.
 # Debian packages are installed with apt-get when missing (as root, or through sudo).
 
 PYTHON   ?= python3
@@ -17,19 +19,54 @@ DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-uti
 DEB_COMMANDS := npm:nodejs,npm java:default-jre-headless
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: report test lint bench check-deb node-deps clean help
+.PHONY: report check check-pdf serve new handbok test lint bench check-deb node-deps clean help
+
+# The report folder the everyday targets work on: `make check PROJECT=../arsrapport-2026`.
+PROJECT  ?= .
+# `make new MAPP=../arsrapport-2026 [AR=2026]`
+MAPP     ?=
+AR       ?=
 
 help:
-	@echo "make report   bygg demorapporten till output/ (installerar det som behövs)"
+	@echo "make report   bygg rapporten till output/ (installerar det som behövs)"
+	@echo "make check    granska rapporten inför utskick (check --strict)"
+	@echo "make check-pdf  granska de byggda PDF-filerna i output/"
+	@echo "make serve    förhandsvisa rapporten på http://127.0.0.1:8000/"
+	@echo "make new MAPP=../arsrapport-2026   börja nästa års rapport i en ny mapp"
+	@echo "make handbok  bygg handboken till handbok/output/"
 	@echo "make test     kör alla tester"
 	@echo "make lint     ruff och mypy"
 	@echo "make bench    mät byggtider och skriv bench/RESULTS.md"
+	@echo "Alla rapportmål tar PROJECT=MAPP för en annan rapportmapp."
 
 report: $(STAMP)
-	$(BIN)/kfsreport build --project .
+	$(BIN)/kfsreport build --project "$(PROJECT)"
+	@$(MAKE) --no-print-directory list-output OUTDIR="$(abspath $(PROJECT))/output"
+
+# The PDF for the council first, then the archive copy, then the web page.
+list-output:
 	@echo
 	@echo "Klart. Öppna:"
-	@ls -1 "$(CURDIR)"/output/*.html "$(CURDIR)"/output/*.pdf | sed 's/^/  /'
+	@ls -1 "$(OUTDIR)"/*.pdf "$(OUTDIR)"/*.html 2>/dev/null | \
+	  awk '/-arkiv\.pdf$$/ {archive=archive $$0 "\n"; next} /\.html$$/ {html=html $$0 "\n"; next} {print} \
+	  END {printf "%s%s", archive, html}' | sed 's/^/  /'
+
+check: $(STAMP)
+	$(BIN)/kfsreport check --strict --project "$(PROJECT)"
+
+check-pdf: $(STAMP)
+	$(BIN)/kfsreport check --pdf --project "$(PROJECT)"
+
+serve: $(STAMP)
+	$(BIN)/kfsreport serve --project "$(PROJECT)"
+
+new: $(STAMP)
+	@if [ -z "$(MAPP)" ]; then echo "Skriv vilken mapp den nya rapporten ska ligga i, till exempel: make new MAPP=../arsrapport-2026"; exit 2; fi
+	$(BIN)/kfsreport new "$(MAPP)" --from "$(PROJECT)" $(if $(AR),--year $(AR))
+
+handbok: $(STAMP)
+	$(BIN)/kfsreport build --project handbok
+	@$(MAKE) --no-print-directory list-output OUTDIR="$(CURDIR)/handbok/output"
 
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
@@ -73,4 +110,4 @@ $(NODE_STAMP): package.json package-lock.json | check-deb
 	@touch $(NODE_STAMP)
 
 clean:
-	rm -rf output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf output handbok/output .pytest_cache .mypy_cache .ruff_cache

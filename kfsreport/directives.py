@@ -1,6 +1,6 @@
 """What content can name in `{{ … }}`: directives, key figures, cross-references, filters.
 
-README's "Direktiv" section lists the same names; tests render each one.
+The manual (handbok/, "Direktiv och värden i texten") lists the same names; tests render each one.
 """
 
 from __future__ import annotations

@@ -75,7 +75,7 @@ class ParsedChapter:
 
 
 def make_parser() -> MarkdownIt:
-    """The one Markdown parser of the project, configured as README describes."""
+    """The one Markdown parser of the project, configured as the manual (handbok/) describes."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})
     md.enable("table")
     md.use(footnote_plugin)

@@ -4,8 +4,9 @@ Reads the source report through the build's own load and validate stages, then w
 folder: settings for the new year, templates and data files copied, facts carried forward
 (last year's recommendations become `follow_up`), and each chapter reduced to its front
 matter, headings and directives with a short hint ("Att skriva: …") of what belongs there.
+A small Makefile (`newmakefile.py`) gives the folder `make check`, `make serve` and the rest.
 The folder is assembled beside the target and moved into place only when it validates, so a
-failed run leaves nothing behind. README's "kfsreport new" lists what happens to each part.
+failed run leaves nothing behind. The manual's chapter on next year's report lists what happens to each part.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from kfsreport.check.structure import PLACEHOLDER
 from kfsreport.errors import BuildFailed, Problems, ReportError, relative
 from kfsreport.load import CONTENT_DIR, FACTS_FILE, SETTINGS_FILE, inside, load_project, read_text
 from kfsreport.markdown import ParsedChapter, plain_text
+from kfsreport.newmakefile import MAKEFILE, makefile_text
 from kfsreport.validate import validate
 
 COPIED = {"templates", "data", CONTENT_DIR, "ordlista.txt"}
@@ -81,6 +83,7 @@ def new(source: Path, target: Path, year: int | None = None) -> NewReport:
                 follow_up=bool(report.facts.recommendations),
             )
             (staging / chapter.path).write_text(skeleton, encoding="utf-8")
+        (staging / MAKEFILE).write_text(makefile_text(new_year), encoding="utf-8")
         fresh_sources, fresh_problems = load_project(staging)
         fresh = validate(fresh_sources, fresh_problems)
         if target.exists():
@@ -156,7 +159,7 @@ def _settings(raw: dict[str, Any], year: int, shift: Callable[[str], str]) -> st
     settings["date"] = f"{year}-01-01"
     header = [
         f"# Inställningar för {settings.get('title', 'rapporten')}, skapade med kfsreport new.",
-        "# Alla nycklar förklaras i README.md (avsnittet report.yaml).",
+        "# Alla nycklar förklaras i handboken till kfsreport (kapitlet Uppdatera fakta och inställningar).",
         "# date är en platshållare (1 januari) tills rapportens datum är bestämt; kfsreport check",
         "# påminner om det. Lägg till registration_number när diarienumret finns.",
     ]
@@ -366,6 +369,7 @@ def describe(created: NewReport, cwd: Path) -> str:
             "  1. Skriv rapportens datum (date) i report.yaml, och diarienumret när det finns.",
             "  2. Uppdatera data/facts.yaml: årets uppdrag, plan, slutsatser och rekommendationer.",
             "  3. Skriv kapitlen i content/; stycken som börjar med ”Att skriva:” säger vad som ska stå där.",
-            f"  4. Förhandsvisa med kfsreport serve --project {where} och granska med kfsreport check.",
+            f"  4. Gå till mappen (cd {where}). Förhandsvisa med make serve och granska med make check;",
+            "     mappens Makefile kör kfsreport åt dig.",
         ]
     )

@@ -22,7 +22,7 @@ VARIANTS = {"": "pdf/ua-1", "-arkiv": "pdf/a-2a"}
 
 One file cannot honestly declare both: PDF/A only allows XMP properties from its own
 schemas or ones described by an extension schema, and WeasyPrint 70 has no way to write the
-description of the PDF/UA identifier (`pdfuaid`) into the metadata (README, "PDF/A och
+description of the PDF/UA identifier (`pdfuaid`) into the metadata (DEVELOPING.md, "PDF/A och
 PDF/UA")."""
 
 

@@ -1,7 +1,7 @@
 """The shapes of report.yaml, the facts file and chapter front matter (pydantic).
 
 Every model forbids unknown keys, so a misspelt key is an error with a suggestion rather
-than a silently ignored setting. README documents every key listed here.
+than a silently ignored setting. The manual (handbok/) documents every key listed here.
 """
 
 from __future__ import annotations

@@ -75,8 +75,11 @@ RELOAD_SCRIPT = """<script>
 </script>
 """
 
+# Fixed, not sticky: the report's body is a CSS grid, and a sticky banner would become one of its
+# narrow cells instead of spanning the window.
 ERROR_STYLE = (
-    "position:sticky;top:0;z-index:1000;margin:0;padding:1rem 1.25rem;background:#fff4f4;"
+    "position:fixed;top:0;left:0;right:0;max-height:50vh;overflow:auto;box-sizing:border-box;"
+    "z-index:1000;margin:0;padding:1rem 1.25rem;background:#fff4f4;"
     "color:#1a1a1a;border-bottom:4px solid #b3261e;font:16px/1.45 system-ui,sans-serif"
 )
 

@@ -17,7 +17,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from kfsreport.errors import Problems
 
 MAX_BYTES = 1_000_000
-"""A facts or settings file larger than this is refused (documented in README)."""
+"""A facts or settings file larger than this is refused (documented in the manual, handbok/)."""
 
 Path_ = tuple[str | int, ...]
 

@@ -29,6 +29,7 @@ def test_new_from_the_demo_builds_and_passes_check(make_project, cli, tmp_path):
     assert ": fel:" not in check.out
     assert "report.yaml:11: varning: datumet 2026-01-01 är platshållaren från kfsreport new." in check.out
     assert sorted(p.name for p in target.iterdir() if not p.name.startswith(".")) == [
+        "Makefile",
         "content",
         "data",
         "ordlista.txt",
@@ -151,3 +152,19 @@ def test_the_year_must_be_a_year(cli, tmp_path: Path):
     run = cli("new", str(tmp_path / "ny"), "--year", "nästa")
     assert run.code == 2
     assert "argument --year: 'nästa' är inget år; skriv till exempel 2026" in run.err
+
+
+def test_the_new_folder_has_a_makefile_that_runs_this_kfsreport(make_project, cli, tmp_path):
+    import subprocess
+    import sys
+
+    target = tmp_path / "r2026"
+    assert cli("new", str(target), "--from", str(make_project("minimal")), "-q").code == 0
+    makefile = (target / "Makefile").read_text(encoding="utf-8")
+    assert f"KFSREPORT ?= {sys.executable} -m kfsreport" in makefile
+    check = subprocess.run(["make", "-s", "check"], cwd=target, capture_output=True, text=True)
+    assert "varning: datumet 2031-01-01 är platshållaren från kfsreport new." in check.stdout
+    assert check.returncode == 2  # make's code when check --strict finds warnings
+    new = subprocess.run(["make", "-s", "new"], cwd=target, capture_output=True, text=True)
+    assert new.returncode == 2
+    assert "till exempel: make new MAPP=../arsrapport-2032" in new.stdout

@@ -1,6 +1,6 @@
 """The chart description in `data/charts.yaml`: what a chart shows and where its numbers come from.
 
-README's "Diagram" section documents every key; `kfsreport.charts.compute` turns a
+The manual's chapter on charts documents every key; `kfsreport.charts.compute` turns a
 description into a table of numbers and `kfsreport.charts.draw` into a Vega-Lite spec.
 """
 

@@ -2,7 +2,7 @@
 
 An error is something a reader would meet as a fault (a broken link, a missing alternative
 text); a warning is something to look at before the report is sent (spelling, long
-sentences, typography). README's table under "kfsreport check" lists which is which.
+sentences, typography). The manual's chapter on checking lists which is which.
 """
 
 from __future__ import annotations

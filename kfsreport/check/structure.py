@@ -130,7 +130,8 @@ def _images(chapter: ParsedChapter, findings: Findings) -> None:
                     chapter.path,
                     child.meta.get("line"),
                     f"alternativtexten '{alt}' säger inte vad bilden visar.",
-                    "Beskriv bilden för den som inte ser den: ![Karta över länets kommuner](karta.png).",
+                    "Beskriv bilden för den som inte ser den: "
+                    "![Karta över länets kommuner](bilder/karta.png).",
                 )
 
 
