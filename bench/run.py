@@ -37,8 +37,7 @@ STAGES = (
     "load",
     "validate",
     "charts",
-    "markdown",
-    "templates",
+    "render",
     "weasyprint_layout",
     "pdf_write",
     "write",
@@ -178,7 +177,10 @@ def copy_demo(target: Path, copies: int) -> Path:
 
 def measure(workload: Workload, repeats: int, scratch: Path) -> None:
     out = scratch / f"{workload.name}-ut"
-    cache = workload.project / ".kfsreport-cache"
+    from kfsreport.cache import build_record, cache_dir
+
+    cache = cache_dir(workload.project)
+    record = build_record(cache, out)[0]
     print_html = scratch / f"{workload.name}-print.html"
     stage_runs = []
     for i in range(repeats + 1):  # the first run fills the chart cache and is not counted
@@ -201,10 +203,10 @@ def measure(workload: Workload, repeats: int, scratch: Path) -> None:
     workload.pages = int(stage_runs[0]["pages"])
     build = [str(BIN / "kfsreport"), "build", "--project", str(workload.project), "--out", str(out)]
     for _ in range(repeats):
-        (out / ".kfsreport-build.json").unlink(missing_ok=True)  # a real build, not the no-op
+        record.unlink(missing_ok=True)  # a real build, not the no-op
         workload.warm.append(timed(build))
         shutil.rmtree(cache / "charts", ignore_errors=True)
-        (out / ".kfsreport-build.json").unlink(missing_ok=True)
+        record.unlink(missing_ok=True)
         workload.cold.append(timed(build))
         bare = [
             str(BIN / "weasyprint"),

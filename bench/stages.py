@@ -1,7 +1,8 @@
 """One instrumented build in a fresh process: `python bench/stages.py PROJECT OUT [--html FILE]`.
 
-Runs the same stages as `kfsreport.build.build`, timing each one finely (imports, load,
-validate, charts, Markdown, templates, WeasyPrint layout, PDF write, write), and prints the
+Runs the build's own pipeline (`kfsreport.pipeline.make`, the PDF not printed there) and
+then WeasyPrint's layout and the PDF writing in this process, timing each stage (imports,
+load, validate, charts, render, WeasyPrint layout, PDF write, write), and prints the
 timings as JSON. With `--html`, also saves the final print HTML, so the bare `weasyprint`
 command can lay out exactly the same document for comparison. Used by bench/run.py.
 """
@@ -31,28 +32,27 @@ def main(argv: list[str]) -> int:
     import weasyprint  # noqa: F401  (the imports a build pays for, all at once)
 
     from kfsreport.build import output_name
-    from kfsreport.charts.figures import render_charts
-    from kfsreport.errors import Problems
-    from kfsreport.load import load_project
+    from kfsreport.cache import cache_dir
     from kfsreport.output import write_outputs
     from kfsreport.pdf import make_fetcher, write_variants
-    from kfsreport.render import render
+    from kfsreport.pipeline import make
     from kfsreport.templates import template_dirs
-    from kfsreport.validate import validate
 
     timings["imports"] = time.perf_counter() - started
+    current = ""
+
+    def stage(name: str) -> None:  # each stage's time ends when the next one starts
+        nonlocal current
+        if current:
+            lap(current)
+        current = name
+
     mark = time.perf_counter()
-    sources, problems = load_project(project)
-    lap("load")
-    report = validate(sources, problems)
-    lap("validate")
-    charts = render_charts(report, template_dirs(project), problems)
-    lap("charts")
-    render(report, [], Problems(), charts)  # the chapters alone: Markdown and directives
-    lap("markdown")
-    document = render(report, ["html", "pdf"], problems, charts)  # chapters again, then the pages
-    lap("templates")
-    timings["templates"] = max(0.0, timings["templates"] - timings["markdown"])
+    made = make(project, ["html", "pdf"], cache=cache_dir(project), on_stage=stage)
+    lap(current)
+    made.problems.raise_if_any()
+    assert made.report is not None and made.document is not None and made.charts is not None
+    report, document, charts = made.report, made.document, made.charts
     fetcher = make_fetcher([project, *template_dirs(project)])
     layout = weasyprint.HTML(
         string=document.print_html, base_url=project.as_uri() + "/", url_fetcher=fetcher

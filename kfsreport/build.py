@@ -1,29 +1,29 @@
-"""The build pipeline: load → validate → charts → render → print → write.
+"""`kfsreport build`: the pipeline (`pipeline.make`) with the PDFs printed, then the outputs written.
 
-Nothing is written until every file has been loaded, validated and rendered; a problem
-anywhere stops the build with every problem found, and the previous outputs stay as they were.
+Nothing is written until every file has been loaded, validated, rendered and printed; a
+problem anywhere stops the build with every problem found, and the previous outputs stay as
+they were. When nothing the report reads has changed since the last build into the same
+folder (`fingerprint`), nothing is done at all. The record of that and the write lock live
+in the report's cache folder (`cache.py`); the output folder holds only what is published.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kfsreport.cache import build_record, cache_dir
 from kfsreport.errors import BuildFailed, ReportError
-from kfsreport.fingerprint import STAMP, inputs_digest, is_current, stamp
-from kfsreport.load import load_project
+from kfsreport.fingerprint import build_record as record_of
+from kfsreport.fingerprint import inputs_digest, is_current, reads_of
 from kfsreport.output import output_lock, write_outputs
-from kfsreport.printworker import PrintWorker
+from kfsreport.pipeline import make
 
 if TYPE_CHECKING:
-    from kfsreport.charts.figures import Charts
-    from kfsreport.errors import Problems
-    from kfsreport.render import Document
     from kfsreport.schema import ReportSettings
-    from kfsreport.validate import Report
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ class BuildResult:
     written: list[Path]
     unchanged: bool = False
     """True when nothing had changed since the last build, so nothing was rebuilt."""
+    warnings: list[ReportError] = field(default_factory=list)
+    """What the stages warned about (the command prints them; they do not stop the build)."""
 
 
 def build(
@@ -44,86 +46,42 @@ def build(
     `on_stage` is called with each stage's name as it starts (progress and timings). When no
     input changed since the last build into the same folder, nothing is done at all.
     """
-    target = (out_dir or project / "output").resolve()
-    digest = inputs_digest(project.resolve(), formats, target)
-    if is_current(target, digest):
+    root = project.resolve()
+    target = (out_dir or root / "output").resolve()
+    cache = cache_dir(root)
+    record, lock = build_record(cache, target)
+    if is_current(record, root, formats, target):
         return BuildResult([], unchanged=True)
-    stage = on_stage or _no_progress
-    # WeasyPrint is imported by a worker on the second core while this process does the rest.
-    worker = PrintWorker.start() if formats is None or "pdf" in formats else None
-    try:
-        made = _make(project, formats, worker, stage)
-    finally:
-        if worker is not None:
-            worker.close()
-    report, charts, document, pdfs, problems = made
-    if target.exists() and not target.is_dir():
+    unusable = target.exists() and not target.is_dir()  # known now, not after the layout
+    made = make(root, formats, cache=cache, print_pdf=not unusable, on_stage=on_stage)
+    problems = made.problems
+    if unusable:
         problems.fail(
             str(target), None, "finns redan och är en fil, inte en mapp.", "Välj en annan mapp med --out."
         )
     problems.raise_if_any()
-    name = output_name(report.settings)
+    assert made.report is not None and made.document is not None and made.charts is not None
+    name = output_name(made.report.settings)
     files: dict[Path, bytes] = {}
-    if document.screen_html is not None:
-        files[target / f"{name}.html"] = document.screen_html.encode("utf-8")
-    for suffix, pdf in (pdfs or {}).items():
+    if made.document.screen_html is not None:
+        files[target / f"{name}.html"] = made.document.screen_html.encode("utf-8")
+    for suffix, pdf in (made.pdfs or {}).items():
         files[target / f"{name}{suffix}.pdf"] = pdf
-    files[target / STAMP] = stamp(digest, files)
-    stage("write")
+    if on_stage is not None:
+        on_stage("write")
     try:
-        with output_lock(target):
-            written = [path for path in write_outputs(files) if path.name != STAMP]
+        with output_lock(lock):
+            written = write_outputs(files)
     except OSError as error:
-        raise BuildFailed(
-            [ReportError(f"kunde inte skriva utdata: {error.strerror or error}.", str(target))]
-        ) from None
+        where = str(target)
+        message = f"kunde inte skriva utdata: {error.strerror or error}."
+        raise BuildFailed([ReportError(message, path=where)], problems.warnings) from None
+    reads = reads_of(made.report)
     with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
-        write_outputs(charts.cache_entries)
-    return BuildResult(written)
-
-
-def _make(
-    project: Path, formats: Sequence[str] | None, worker: PrintWorker | None, stage: Callable[[str], None]
-) -> tuple[Report, Charts, Document, dict[str, bytes] | None, Problems]:
-    """Load, validate, draw, render and print; the problems found are raised by the caller."""
-    # The heavy stages are imported here, not at the top, so that a build with nothing to do
-    # and `kfsreport --help` never load pandas, Altair or WeasyPrint.
-    from kfsreport.charts.figures import render_charts
-    from kfsreport.pdf import write_pdf_bytes
-    from kfsreport.render import render
-    from kfsreport.templates import template_dirs
-    from kfsreport.validate import validate
-
-    stage("load")
-    sources, problems = load_project(project)
-    stage("validate")
-    report = validate(sources, problems)
-    wanted = list(formats or report.settings.formats)
-    if worker is not None and "pdf" not in wanted:
-        worker.close()  # report.yaml asks for the web page only
-        worker = None
-    stage("charts")
-    charts = render_charts(report, template_dirs(report.root), problems, worker)
-    stage("render")
-    dirs = template_dirs(report.root)
-
-    def start_layout(html: str) -> None:  # the worker lays out while the web page is made
-        if worker is not None:
-            worker.send(html, report.root, dirs)
-
-    document = render(report, wanted, problems, charts, on_print=start_layout)
-    pdfs = None
-    if document.print_html is not None:
-        stage("pdf")
-        if worker is not None:
-            pdfs = worker.receive(problems)
-        else:
-            pdfs = write_pdf_bytes(document.print_html, report.root, dirs, problems)
-    return report, charts, document, pdfs, problems
-
-
-def _no_progress(stage: str) -> None:
-    """The stage callback when nobody asked for progress."""
+        entries = dict(made.charts.cache_entries)
+        entries[record] = record_of(inputs_digest(root, formats, target, reads), reads, files)
+        write_outputs(entries)
+    return BuildResult(written, warnings=problems.warnings)
 
 
 def output_name(settings: ReportSettings) -> str:

@@ -10,9 +10,12 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kfsreport import __version__
+
+if TYPE_CHECKING:
+    from kfsreport.errors import ReportError
 
 FORMATS = ("html", "pdf")
 
@@ -199,6 +202,7 @@ def _build(args: argparse.Namespace) -> int:
         with Stages() as stages:
             result = build(args.project, args.format, args.out, on_stage=stages)
     except BuildFailed as failure:
+        _print_warnings([] if args.quiet else failure.warnings)
         for error in failure.errors:
             print(error, file=sys.stderr)
         count = len(failure.errors)
@@ -207,12 +211,19 @@ def _build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    _print_warnings([] if args.quiet else result.warnings)
     if not args.quiet:
         if result.unchanged:
             print("Inget har ändrats sedan förra bygget; filerna i utdatamappen är aktuella.")
         for path in result.written:
             print(f"Skrev {path}")
     return 0
+
+
+def _print_warnings(warnings: Sequence[ReportError]) -> None:
+    """What the build warns about, `fil:rad: varning: …`, on stderr (not with --quiet)."""
+    for warning in warnings:
+        print(warning.labelled("varning"), file=sys.stderr)
 
 
 def _serve(args: argparse.Namespace) -> int:

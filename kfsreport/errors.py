@@ -1,8 +1,14 @@
-"""The one user-error type and the collector that gathers them.
+"""The one user-error type, the collector that gathers them, and how a file is named in them.
 
-Every mistake an editor can make ends up as a `ReportError` with the file and line it
-concerns, printed as `path:line: message`. Stages collect errors in a `Problems` list and
-raise them together, so one run reports every problem in every file.
+Every mistake an editor can make ends up as a `ReportError` with the file, line and (when
+known) column it concerns, printed as `fil:rad:kolumn: message. Hint.`. The stages' own
+exceptions (`links.Refused`, `expressions.ExpressionError`, `charts.compute.ComputeError`,
+`stylesheets.UnreadableFont`) are `ReportError`s raised without a place, which the stage that
+catches them supplies. Stages collect errors and warnings in a `Problems`; errors are raised
+together (`raise_if_any`), so one run reports every problem in every file, and warnings are
+kept for the command to print and count (`check --strict` fails on them).
+
+A `ReportError` pickles (it crosses into the print process and back) and compares by value.
 """
 
 from __future__ import annotations
@@ -11,32 +17,93 @@ import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
 
-@dataclass(frozen=True)
 class ReportError(Exception):
-    """A mistake in the report folder, located by file and line, in plain Swedish."""
+    """A mistake in the report folder, located by file, line and column, in plain Swedish.
 
-    message: str
-    path: str = ""
-    line: int | None = None
-    column: int | None = None
-    hint: str = ""
+    Build it one way: the message, then everything else by keyword
+    (`ReportError("…", path="content/01.md", line=3, hint="Skriv …")`)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str = "",
+        line: int | None = None,
+        column: int | None = None,
+        hint: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+        self.column = column
+        self.hint = hint
+
+    def located(self, path: str, line: int | None = None, column: int | None = None) -> ReportError:
+        """The same mistake as a plain `ReportError` at `path:line:column`."""
+        return ReportError(
+            self.message,
+            path=path,
+            line=line,
+            column=column if column is not None else self.column,
+            hint=self.hint,
+        )
+
+    def _key(self) -> tuple[Any, ...]:
+        return (type(self), self.message, self.path, self.line, self.column, self.hint)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ReportError) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (type(self), self.message, self.path, self.line, self.column, self.hint))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self})"
 
     def __str__(self) -> str:
+        return self.labelled("")
+
+    def labelled(self, label: str) -> str:
+        """`fil:rad:kolumn: label: message. Hint.` (`label`: "fel", "varning" or none)."""
         where = self.path
         if where and self.line is not None:
             where = f"{where}:{self.line}"
-        text = f"{where}: {self.message}" if where else self.message
+            if self.column is not None:
+                where = f"{where}:{self.column}"
+        message = f"{label}: {self.message}" if label else self.message
+        text = f"{where}: {message}" if where else message
         return f"{text} {self.hint}".rstrip() if self.hint else text
+
+
+def _restore(
+    kind: type[ReportError], message: str, path: str, line: int | None, column: int | None, hint: str
+) -> ReportError:
+    """Unpickle any `ReportError` subclass, whatever its own constructor takes."""
+    error = kind.__new__(kind)
+    Exception.__init__(error, message)
+    error.message, error.path, error.line, error.column, error.hint = message, path, line, column, hint
+    return error
 
 
 class BuildFailed(Exception):
     """Raised by a stage when it found one or more problems; carries all of them."""
 
-    def __init__(self, errors: Iterable[ReportError]) -> None:
+    def __init__(self, errors: Iterable[ReportError], warnings: Iterable[ReportError] = ()) -> None:
         self.errors = sorted(errors, key=_order)
+        self.warnings = sorted(warnings, key=_order)
         super().__init__("\n".join(str(e) for e in self.errors))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (BuildFailed, (self.errors, self.warnings))
 
 
 def _order(error: ReportError) -> tuple[str, int, int]:
@@ -45,9 +112,11 @@ def _order(error: ReportError) -> tuple[str, int, int]:
 
 @dataclass
 class Problems:
-    """Collects located errors from one stage; `raise_if_any()` ends the stage."""
+    """Collects located errors (which stop the build) and warnings (which do not) from the
+    stages; `raise_if_any()` ends a stage that found errors."""
 
     errors: list[ReportError] = field(default_factory=list)
+    warnings: list[ReportError] = field(default_factory=list)
 
     def add(self, error: ReportError) -> None:
         if error not in self.errors:
@@ -57,7 +126,15 @@ class Problems:
         self, path: str, line: int | None, message: str, hint: str = "", column: int | None = None
     ) -> None:
         """Record a problem at `path:line` (the one place call sites report through)."""
-        self.add(ReportError(message, path, line, column, hint))
+        self.add(ReportError(message, path=path, line=line, column=column, hint=hint))
+
+    def warn(
+        self, path: str, line: int | None, message: str, hint: str = "", column: int | None = None
+    ) -> None:
+        """Record something to look at that does not stop the build; commands print and count it."""
+        warning = ReportError(message, path=path, line=line, column=column, hint=hint)
+        if warning not in self.warnings:
+            self.warnings.append(warning)
 
     def extend(self, errors: Iterable[ReportError]) -> None:
         for error in errors:
@@ -71,7 +148,7 @@ class Problems:
 
     def raise_if_any(self) -> None:
         if self.errors:
-            raise BuildFailed(self.errors)
+            raise BuildFailed(self.errors, self.warnings)
 
 
 def suggest(word: str, candidates: Iterable[str]) -> str:
@@ -80,9 +157,13 @@ def suggest(word: str, candidates: Iterable[str]) -> str:
     return f"(menade du '{matches[0]}'?)" if matches else ""
 
 
-def relative(path: Path, root: Path) -> str:
-    """Show `path` relative to the report folder, as editors know it."""
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.name
+def shown(path: Path, root: Path) -> str:
+    """How every message names a file: relative to the report folder, as editors know it
+    (`content/01-inledning.md`); a file of the package's own templates by the name it would
+    have in the report's `templates/` (where a copy would override it)."""
+    for base, prefix in ((root, ""), (PACKAGE_TEMPLATES, "templates/")):
+        try:
+            return prefix + path.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.name

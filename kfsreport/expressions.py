@@ -21,7 +21,7 @@ from jinja2.utils import missing
 from markupsafe import Markup, escape
 
 from kfsreport import locale
-from kfsreport.errors import suggest
+from kfsreport.errors import ReportError, suggest
 
 
 def _to_date(value: Any) -> dt.date:
@@ -42,8 +42,8 @@ CONTENT_FILTERS: dict[str, Callable[..., Any]] = {
 """Filters for inline values: `{{ fakta.plan.decided | datum }}` → 17 februari 2025."""
 
 
-class ExpressionError(Exception):
-    """An expression that cannot be evaluated; the message is Swedish and says what to do."""
+class ExpressionError(ReportError):
+    """An expression that cannot be evaluated, not yet located; the message says what to do."""
 
 
 class _Undefined(StrictUndefined):

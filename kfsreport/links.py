@@ -13,7 +13,7 @@ from collections.abc import Collection
 from pathlib import Path
 from urllib.parse import unquote
 
-from kfsreport.errors import suggest
+from kfsreport.errors import ReportError, suggest
 from kfsreport.load import inside
 
 MEDIA_TYPES = {
@@ -51,13 +51,11 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _LINK_SCHEMES = ("http://", "https://", "mailto:", "tel:")
 
 
-class Refused(Exception):
-    """A link or image that cannot be used; args are the message and the hint."""
+class Refused(ReportError):
+    """A link or image that cannot be used, not yet located: the message and the hint."""
 
     def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message, hint)
-        self.message = message
-        self.hint = hint
+        super().__init__(message, hint=hint)
 
 
 def check_link(href: str, anchors: Collection[str]) -> None:

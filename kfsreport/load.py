@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kfsreport.errors import Problems, relative
+from kfsreport.errors import Problems, shown
 from kfsreport.yamlfile import Located, read_yaml
 
 SETTINGS_FILE = "report.yaml"
@@ -74,7 +74,7 @@ def load_project(root: Path) -> tuple[Sources, Problems]:
 
 def read_text(root: Path, path: Path, problems: Problems) -> str | None:
     """Read a text file inside `root`, decoded and with \\n line endings; None on failure."""
-    name = relative(path, root)
+    name = shown(path, root)
     resolved = inside(root, path)
     if resolved is None:
         problems.fail(name, None, "filen pekar ut ur rapportmappen och läses inte.", "Kopiera in filen.")
@@ -133,7 +133,7 @@ def _load_yaml(root: Path, name: str, problems: Problems) -> Located | None:
 
 
 def _load_chapter(root: Path, path: Path, problems: Problems) -> ChapterSource | None:
-    name = relative(path, root)
+    name = shown(path, root)
     text = read_text(root, path, problems)
     if text is None:
         return None

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kfsreport.check.structure import PLACEHOLDER
-from kfsreport.errors import BuildFailed, Problems, ReportError, relative
+from kfsreport.errors import BuildFailed, Problems, ReportError, shown
 from kfsreport.load import CONTENT_DIR, FACTS_FILE, SETTINGS_FILE, inside, load_project, read_text
 from kfsreport.markdown import ParsedChapter, plain_text
 from kfsreport.newmakefile import MAKEFILE, makefile_text
@@ -91,7 +91,7 @@ def new(source: Path, target: Path, year: int | None = None) -> NewReport:
         os.replace(staging, target)
     except BuildFailed as failed:
         raise BuildFailed(
-            [ReportError("den nya rapporten blev inte giltig; det är ett fel i kfsreport.", str(target))]
+            [ReportError("den nya rapporten blev inte giltig; det är ett fel i kfsreport.", path=str(target))]
             + failed.errors
         ) from None
     finally:
@@ -115,14 +115,14 @@ def _check_target(root: Path, target: Path) -> None:
             [
                 ReportError(
                     "mappen finns redan och är inte tom; kfsreport new skriver aldrig över något.",
-                    str(target),
+                    path=str(target),
                     hint="Välj en ny mapp, till exempel ../arsrapport-2026.",
                 )
             ]
         )
     if not target.parent.is_dir():
         raise BuildFailed(
-            [ReportError("mappen som den nya rapporten ska ligga i finns inte.", str(target.parent))]
+            [ReportError("mappen som den nya rapporten ska ligga i finns inte.", path=str(target.parent))]
         )
 
 
@@ -361,7 +361,7 @@ def _hint(section: _Section, year: int) -> str:
 
 def describe(created: NewReport, cwd: Path) -> str:
     """What was made and what to do next, for the command line."""
-    where = relative(created.path, cwd) if created.path.is_relative_to(cwd) else str(created.path)
+    where = shown(created.path, cwd) if created.path.is_relative_to(cwd) else str(created.path)
     return "\n".join(
         [
             f"Skapade {where}: {created.title}, utifrån {created.from_title}.",

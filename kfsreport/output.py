@@ -1,13 +1,13 @@
-"""Stage 5, write: put the outputs in place atomically.
+"""Stage 6, write: put the outputs in place atomically.
 
 Each file is written to a temporary file beside its target and moved over it with
 `os.replace` only when all of them are complete, so an interrupted or failed build leaves
-the previous outputs exactly as they were. A lock file keeps two builds from interleaving.
+the previous outputs exactly as they were. A lock (`filelock`, in the cache folder, so the
+output folder holds only what is published) keeps two builds from interleaving.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
 import tempfile
 from collections.abc import Iterator
@@ -16,15 +16,13 @@ from pathlib import Path
 
 
 @contextmanager
-def output_lock(out_dir: Path) -> Iterator[None]:
-    """Hold an exclusive lock on `out_dir` while a build writes there."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with open(out_dir / ".kfsreport.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def output_lock(lock_file: Path) -> Iterator[None]:
+    """Hold an exclusive lock while a build writes its outputs."""
+    from filelock import FileLock
+
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(lock_file):
+        yield
 
 
 def write_outputs(files: dict[Path, bytes]) -> list[Path]:

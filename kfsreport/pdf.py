@@ -26,10 +26,6 @@ description of the PDF/UA identifier (`pdfuaid`) into the metadata (DEVELOPING.m
 PDF/UA")."""
 
 
-class RefusedURL(Exception):
-    """A URL the build will not fetch."""
-
-
 def make_fetcher(allowed: list[Path]) -> object:
     """A WeasyPrint URL fetcher limited to files under `allowed` and data: URIs."""
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
@@ -95,7 +91,7 @@ def report_refused(refused: list[str], problems: Problems) -> None:
         problems.add(
             ReportError(
                 f"PDF:en skulle hämta '{url}', som ligger utanför rapportmappen; det görs inte.",
-                "templates",
+                path="templates",
                 hint="Ta bort hänvisningen eller lägg filen i rapportmappen.",
             )
         )

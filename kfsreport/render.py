@@ -8,7 +8,7 @@ chapter file and line.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -21,13 +21,12 @@ from markupsafe import Markup, escape
 from kfsreport import __version__
 from kfsreport.charts.figures import Charts, screen_svg
 from kfsreport.directives import namespace
-from kfsreport.errors import Problems
+from kfsreport.errors import Problems, shown
 from kfsreport.expressions import Evaluator, ExpressionError
 from kfsreport.links import data_uri, resolve_image
 from kfsreport.markdown import BOX_KINDS, Heading, ParsedChapter, make_parser, plain_text
 from kfsreport.stylesheets import build_stylesheet
 from kfsreport.templates import (
-    PACKAGE_TEMPLATES,
     PageContext,
     RenderedChapter,
     TocEntry,
@@ -83,12 +82,34 @@ def render(
     formats: Sequence[str],
     problems: Problems,
     charts: Charts | None = None,
-    on_print: Callable[[str], None] | None = None,
+    cache: Path | None = None,
 ) -> Document:
-    """Render chapters once, then the page for each edition asked for; raise on problems.
+    """Render chapters once, then the page for each edition asked for; raise on problems."""
+    chapters = render_chapters(report, problems, charts, cache)
+    printed = render_edition(chapters, "print", problems) if "pdf" in formats else None
+    screen = render_edition(chapters, "screen", problems) if "html" in formats else None
+    problems.raise_if_any()
+    return Document(screen, printed)
 
-    The print edition comes first, and `on_print` receives it as soon as it is ready and
-    sound, so its layout can start while the web page is still being made."""
+
+@dataclass(frozen=True)
+class Chapters:
+    """The chapters rendered once, with what both editions' pages are made from."""
+
+    report: Report
+    env: Environment
+    charts: Charts
+    chapters: list[RenderedChapter]
+    toc: list[TocEntry]
+    logo: str | None
+    cache: Path | None
+
+
+def render_chapters(
+    report: Report, problems: Problems, charts: Charts | None = None, cache: Path | None = None
+) -> Chapters:
+    """Every chapter's Markdown and directives to HTML, and the table of contents; raise on
+    problems. `cache`: the report's cache folder, for font subsets (none: no cache)."""
     env = make_environment(report.root)
     charts = charts or Charts()
 
@@ -120,23 +141,28 @@ def render(
         if report.settings.logo
         else None
     )
-    printed = _page(env, "print", report, chapters, toc, logo, problems) if "pdf" in formats else None
-    if printed is not None and on_print is not None and not problems:
-        on_print(printed)
-    screen = _page(env, "screen", report, chapters, toc, logo, problems) if "html" in formats else None
-    if screen is not None:
-        screen = _fonts_in_charts(screen, charts, report, problems)
-    problems.raise_if_any()
-    return Document(screen, printed)
+    return Chapters(report, env, charts, chapters, toc, logo, cache)
 
 
-def _fonts_in_charts(html: str, charts: Charts, report: Report, problems: Problems) -> str:
+def render_edition(chapters: Chapters, edition: Edition, problems: Problems) -> str | None:
+    """The page of one edition (`print`: for WeasyPrint; `screen`: the web page), or None with
+    the problems recorded."""
+    report = chapters.report
+    page = _page(chapters.env, edition, report, chapters, problems)
+    if page is not None and edition == "screen":
+        page = _fonts_in_charts(page, chapters.charts, report, problems, chapters.cache)
+    return page
+
+
+def _fonts_in_charts(
+    html: str, charts: Charts, report: Report, problems: Problems, cache: Path | None
+) -> str:
     """The web page with the report font inside each chart image (see `charts.figures`)."""
     dirs = template_dirs(report.root)
     for figure in charts.figures.values():
         plain = b64(figure.svg)
         if plain in html:
-            html = html.replace(plain, b64(screen_svg(figure.svg, report.root, dirs, problems)))
+            html = html.replace(plain, b64(screen_svg(figure.svg, report.root, dirs, problems, cache)))
     return html
 
 
@@ -144,9 +170,7 @@ def _page(
     env: Environment,
     edition: Edition,
     report: Report,
-    chapters: list[RenderedChapter],
-    toc: list[TocEntry],
-    logo: str | None,
+    chapters: Chapters,
     problems: Problems,
 ) -> str | None:
     placeholder = "/*kfsreport-stylesheet*/"
@@ -154,16 +178,17 @@ def _page(
         edition=edition,
         report=report.settings,
         facts=report.facts,
-        chapters=chapters,
-        toc=toc,
+        chapters=chapters.chapters,
+        toc=chapters.toc,
         stylesheet=Markup(placeholder),
         generator=f"kfsreport {__version__}",
-        logo=logo,
+        logo=chapters.logo,
     )
     html = render_template(env, "report.html.j2", report.root, problems, page=context)
     if not html:
         return None
-    css = build_stylesheet(report.root, template_dirs(report.root), edition, html, problems)
+    dirs = template_dirs(report.root)
+    css = build_stylesheet(report.root, dirs, edition, html, problems, chapters.cache)
     if edition == "screen":
         _check_self_contained(html, problems)
     _refuse_attachments(html, problems)
@@ -213,12 +238,7 @@ def _template_location(error: TemplateError, root: Path) -> tuple[str, int | Non
         if tb.tb_frame.f_code.co_filename.endswith(".j2"):
             filename, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
         tb = tb.tb_next
-    path = Path(str(filename or "templates"))
-    if path.is_relative_to(root):
-        return path.relative_to(root).as_posix(), line
-    if path.is_relative_to(PACKAGE_TEMPLATES):
-        return f"(paketets mall) {path.relative_to(PACKAGE_TEMPLATES).as_posix()}", line
-    return path.name, line
+    return shown(Path(str(filename or "templates")), root), line
 
 
 # --- chapters -----------------------------------------------------------------------------

@@ -1,22 +1,22 @@
 """`kfsreport serve`: a live preview of the HTML edition while the secretariat writes.
 
-The build's own stages (load → validate → charts → render, HTML only) run in this process,
-with imports, font subsets and the drawn charts kept warm, whenever a file under `content/`,
-`data/` or `templates/`, or `report.yaml`, is saved (watchfiles). The page is kept in memory
+The build's own stages (`pipeline.make`: load → validate → charts → render, HTML only) run
+in this process, with imports warm and the drawn charts and font subsets in the cache
+(`cache.py`), whenever a file under `content/`, `data/` or `templates/`, or `report.yaml`,
+is saved (watchfiles). The page is kept in memory
 and served on 127.0.0.1 only; a small script in the page (added only here, never to
 `output/`) listens for server-sent events and reloads it. A broken edit shows the Swedish
 messages with file and line above the last good page; fixing it brings the page back.
 `/rapport.pdf` is laid out by a long-lived child process with WeasyPrint imported once
 (`printworker.PrintServer`) from the print edition rendered here, again in the background
 whenever the inputs change once it has been asked for, so a refresh costs WeasyPrint's
-layout and nothing more. Nothing is written to `output/`.
+layout and nothing more. Nothing is written to `output/` or anywhere in the report folder.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import logging
 import re
 import threading
@@ -30,15 +30,14 @@ from typing import Any
 
 from markupsafe import Markup
 
-from kfsreport.charts.figures import Charts, render_charts
-from kfsreport.errors import BuildFailed, Problems, ReportError
-from kfsreport.load import CONTENT_DIR, SETTINGS_FILE, load_project
+from kfsreport.cache import cache_dir
+from kfsreport.errors import Problems, ReportError
+from kfsreport.load import CONTENT_DIR, SETTINGS_FILE
 from kfsreport.output import write_outputs
 from kfsreport.pdf import report_refused
+from kfsreport.pipeline import Made, make
 from kfsreport.printworker import PrintServer
-from kfsreport.render import render
 from kfsreport.templates import template_dirs
-from kfsreport.validate import Report, validate
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +94,7 @@ class Preview:
         self.changed = threading.Condition()
         self.closed = False
         self._building = threading.Lock()
-        self._chart_cache: tuple[str, Charts] | None = None
+        self.cache = cache_dir(self.root)
         self.pdf = PdfBuilds(self.print_edition)
 
     def rebuild(self) -> bool:
@@ -121,49 +120,37 @@ class Preview:
         return True
 
     def _build(self) -> tuple[str | None, list[ReportError]]:
+        # The print edition first when the PDF is wanted, laid out while the page is made.
+        formats = ["pdf", "html"] if self.pdf.wanted else ["html"]
         try:
-            sources, problems = load_project(self.root)
-            report = validate(sources, problems)
-            charts = self._charts(report, problems)
-            if self.pdf.wanted:  # the print edition first, laid out while the page is made
-                root = report.root
-                document = render(
-                    report,
-                    ["pdf", "html"],
-                    problems,
-                    charts,
-                    on_print=lambda html: self.pdf.submit(html, root),
-                )
-            else:
-                document = render(report, ["html"], problems, charts)
-        except BuildFailed as failed:
-            return None, failed.errors
+            made = self._make(formats, on_print=lambda html: self.pdf.submit(html, self.root))
         except Exception as error:  # a bug must not stop the preview; show it instead
             log.exception("kfsreport kunde inte bygga förhandsvisningen")
             return None, [ReportError(f"internt fel i kfsreport: {error!r}.", hint="Rapportera felet.")]
-        return document.screen_html, []
+        if made.failed or made.document is None:
+            return None, made.problems.errors
+        return made.document.screen_html, []
 
     def print_edition(self) -> tuple[str | None, Path, list[ReportError]]:
         """The print edition's HTML as the build makes it, for the PDF (or the problems)."""
         with self._building:
-            try:
-                sources, problems = load_project(self.root)
-                report = validate(sources, problems)
-                document = render(report, ["pdf"], problems, self._charts(report, problems))
-            except BuildFailed as failed:
-                return None, self.root, failed.errors
-        return document.print_html, report.root, []
+            made = self._make(["pdf"])
+        if made.failed or made.document is None:
+            return None, self.root, made.problems.errors
+        return made.document.print_html, made.root, []
 
-    def _charts(self, report: Report, problems: Problems) -> Charts:
-        """The drawn charts, reused while nothing that shapes them has changed."""
-        key = _chart_key(report)
-        if self._chart_cache is not None and self._chart_cache[0] == key:
-            return self._chart_cache[1]
-        charts = render_charts(report, template_dirs(report.root), problems)
-        self._chart_cache = (key, charts)
-        with contextlib.suppress(OSError):  # the drawing cache, as build keeps it; never output/
-            write_outputs(charts.cache_entries)
-        return charts
+    def _make(self, formats: list[str], on_print: Callable[[str], None] | None = None) -> Made:
+        """The pipeline, with the drawn charts and font subsets kept in the report's cache."""
+        made = make(self.root, formats, cache=self.cache, on_print=on_print)
+        for warning in made.problems.warnings:
+            log.warning("%s", warning.labelled("varning"))
+        self._charts_to_cache(made)
+        return made
+
+    def _charts_to_cache(self, made: Made) -> None:
+        if made.charts is not None and made.charts.cache_entries:
+            with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+                write_outputs(made.charts.cache_entries)
 
     def page(self) -> bytes:
         """The page to show: the last good HTML (with the errors above it) and the reload script."""
@@ -190,20 +177,6 @@ class Preview:
             self.closed = True
             self.changed.notify_all()
         self.pdf.close()
-
-
-def _chart_key(report: Report) -> str:
-    """Everything that shapes the charts: placements, descriptions, facts, data and template files."""
-    digest = hashlib.sha256()
-    digest.update(repr(sorted(report.figure_numbers.items())).encode())
-    digest.update(repr(sorted((k, v.model_dump_json()) for k, v in report.charts.items())).encode())
-    digest.update(report.facts.model_dump_json().encode())
-    for folder in ("data", "templates"):
-        for path in sorted((report.root / folder).rglob("*")):
-            if path.is_file():
-                stat = path.stat()
-                digest.update(f"{path}:{stat.st_mtime_ns}:{stat.st_size}".encode())
-    return digest.hexdigest()
 
 
 def _error_banner(errors: list[ReportError], has_good: bool) -> str:

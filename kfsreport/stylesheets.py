@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import functools
 import hashlib
 import io
 import os
@@ -20,7 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kfsreport.errors import Problems
+from kfsreport.errors import Problems, ReportError, shown
+from kfsreport.fingerprint import file_digest
 from kfsreport.links import data_uri, has_scheme
 from kfsreport.load import inside
 
@@ -29,7 +29,6 @@ STYLESHEETS = {
     "print": ("css/base.css", "css/print.css"),
 }
 FONT_TYPES = {".ttf", ".otf", ".woff", ".woff2"}
-FONT_CACHE = ".kfsreport-cache/fonts"
 
 
 def find_template_file(dirs: list[Path], name: str) -> Path | None:
@@ -41,14 +40,11 @@ def find_template_file(dirs: list[Path], name: str) -> Path | None:
     return None
 
 
-def template_name(path: Path, dirs: list[Path]) -> str:
-    """How messages name a template file: `templates/fonts/X.ttf`, whichever folder it is in."""
-    folder = next((d for d in dirs if path.is_relative_to(d)), path.parent)
-    return f"templates/{path.relative_to(folder).as_posix()}"
-
-
-def build_stylesheet(root: Path, dirs: list[Path], edition: str, page: str, problems: Problems) -> str:
-    """Concatenate the edition's stylesheets with their url()s resolved; report bad ones."""
+def build_stylesheet(
+    root: Path, dirs: list[Path], edition: str, page: str, problems: Problems, cache: Path | None = None
+) -> str:
+    """Concatenate the edition's stylesheets with their url()s resolved; report bad ones.
+    Font subsets are kept in `cache`'s `fonts/` (the report's cache folder), if given."""
     parts = []
     for name in STYLESHEETS[edition]:
         path = find_template_file(dirs, name)
@@ -56,20 +52,16 @@ def build_stylesheet(root: Path, dirs: list[Path], edition: str, page: str, prob
             problems.fail(f"templates/{name}", None, "stilmallen saknas.")
             continue
         text = path.read_text(encoding="utf-8")
-        shown = _shown(path, root)
-        cache = root / FONT_CACHE
-        parts.append(_resolve(text, name, shown, dirs, edition, set(page + text), problems, cache))
+        fonts = cache / "fonts" if cache else None
+        parts.append(_resolve(text, name, root, path, dirs, edition, set(page + text), problems, fonts))
     return "\n".join(parts)
-
-
-def _shown(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
 
 
 def _resolve(
     text: str,
     name: str,
-    shown: str,
+    root: Path,
+    path: Path,
     dirs: list[Path],
     edition: str,
     chars: set[str],
@@ -80,6 +72,7 @@ def _resolve(
     import tinycss2
 
     rules = tinycss2.parse_stylesheet(text, skip_comments=False, skip_whitespace=False)
+    name_of_sheet = shown(path, root)
 
     def resolve(url: str, line: int) -> str:
         if url.startswith(("data:", "#")):
@@ -87,7 +80,7 @@ def _resolve(
         target = _locate(url, name, dirs)
         if target is None:
             problems.fail(
-                shown,
+                name_of_sheet,
                 line,
                 f"url({url}) pekar utanför mallmappen eller på en fil som inte finns.",
                 "Lägg filen i rapportens templates/ och skriv en relativ sökväg.",
@@ -98,10 +91,10 @@ def _resolve(
         try:
             return _data_uri(target, chars, cache_dir)
         except UnreadableFont as error:
-            error.report(problems, template_name(target, dirs))
+            problems.add(error.located(shown(target, root)))
             return ""
 
-    _rewrite(rules, resolve, shown, problems)
+    _rewrite(rules, resolve, name_of_sheet, problems)
     return str(tinycss2.serialize(rules))
 
 
@@ -179,18 +172,6 @@ subset font is the same from one build to the next and can be cached."""
 _memory: dict[str, bytes] = {}
 
 
-def file_digest(path: Path) -> bytes:
-    """SHA-256 of a file's bytes, read once for each version of the file (its size and time),
-    not once for every chart and stylesheet that uses the font."""
-    stat = path.stat()
-    return _digest(str(path), stat.st_mtime_ns, stat.st_size)
-
-
-@functools.lru_cache(maxsize=64)
-def _digest(path: str, mtime_ns: int, size: int) -> bytes:
-    return hashlib.sha256(Path(path).read_bytes()).digest()
-
-
 def subset_font(path: Path, chars: set[str], cache_dir: Path | None = None, *, base: bool = True) -> bytes:
     """The font reduced to BASE_CHARSET (unless `base` is false) plus `chars`, as WOFF2 bytes.
 
@@ -199,7 +180,7 @@ def subset_font(path: Path, chars: set[str], cache_dir: Path | None = None, *, b
     """
     unicodes = sorted((BASE_CHARSET if base else set()) | {ord(c) for c in chars})
     features = ["*"] if base else ["kern"]
-    key = hashlib.sha256(file_digest(path) + repr((unicodes, features)).encode()).hexdigest()
+    key = hashlib.sha256((file_digest(path) or b"-") + repr((unicodes, features)).encode()).hexdigest()
     if key in _memory:
         return _memory[key]
     cached = cache_dir / f"{key}.woff2" if cache_dir else None
@@ -239,16 +220,13 @@ def _subset(path: Path, unicodes: list[int], features: list[str]) -> bytes:
     return buffer.getvalue()
 
 
-class UnreadableFont(ValueError):
-    """A font file in the templates that is damaged or not a font at all."""
+class UnreadableFont(ReportError):
+    """A font file in the templates that is damaged or not a font at all (not yet located)."""
 
-    def report(self, problems: Problems, shown: str) -> None:
-        problems.fail(
-            shown,
-            None,
-            f"typsnittet {Path(str(self.args[0])).name} går inte att läsa: "
-            "filen är skadad eller inte ett typsnitt.",
-            "Lägg en hel .ttf-, .otf- eller .woff2-fil där, eller ta bort filen så används "
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"typsnittet {path.name} går inte att läsa: filen är skadad eller inte ett typsnitt.",
+            hint="Lägg en hel .ttf-, .otf- eller .woff2-fil där, eller ta bort filen så används "
             "standardtypsnittet.",
         )
 

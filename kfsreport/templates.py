@@ -17,11 +17,10 @@ from markupsafe import Markup
 
 from kfsreport import locale
 from kfsreport.directives import section_label
+from kfsreport.errors import PACKAGE_TEMPLATES
 from kfsreport.expressions import CONTENT_FILTERS
 from kfsreport.markdown import Heading
 from kfsreport.schema import STATUS_LABELS, Facts, ReportSettings
-
-PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
 
 def template_dirs(root: Path) -> list[Path]:

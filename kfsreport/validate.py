@@ -6,7 +6,6 @@ All problems in all files are collected before the stage gives up.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +21,6 @@ from kfsreport.markdown import Heading, ParsedChapter, make_parser, number_chapt
 from kfsreport.schema import Facts, FrontMatter, ReportSettings
 from kfsreport.schemacheck import check_model
 from kfsreport.yamlfile import Located
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,7 +50,7 @@ def validate(sources: Sources, problems: Problems) -> Report:
     check_references(facts_file, anchors, problems)
     for chapter in chapters:
         _check_links_and_images(chapter, sources.root, anchors, problems)
-        _warn_raw_html(chapter)
+        _warn_raw_html(chapter, problems)
     if settings is not None and settings.logo:
         _check_logo(sources, settings.logo, problems)
     charts, chart_lines, broken = (
@@ -222,17 +219,16 @@ def _check_links_and_images(
 _RAW_HTML = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9-]*)(?:\s[^<>]*)?/?\s*>")
 
 
-def _warn_raw_html(chapter: ParsedChapter) -> None:
+def _warn_raw_html(chapter: ParsedChapter, problems: Problems) -> None:
     """Raw HTML is shown as text, never run; say so, so nobody believes it took effect."""
     for token in chapter.tokens:
         for child in token.children or []:
             if child.type == "text" and (match := _RAW_HTML.search(child.content)):
-                log.warning(
-                    "%s:%s: varning: HTML-koden %s visas som text; HTML i kapitlen används inte. "
-                    "Skriv med Markdown i stället.",
+                problems.warn(
                     chapter.path,
-                    child.meta.get("line", "?"),
-                    match.group(0),
+                    child.meta.get("line"),
+                    f"HTML-koden {match.group(0)} visas som text; HTML i kapitlen används inte.",
+                    "Skriv med Markdown i stället.",
                 )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,10 @@ from kfsreport.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
+
+# The tests' caches (drawn charts, font subsets, build records) in a folder of their own, not
+# the user's cache folder; subprocesses the tests start inherit it.
+os.environ["KFSREPORT_CACHE"] = tempfile.mkdtemp(prefix="kfsreport-test-cache-")
 
 
 @pytest.fixture

@@ -1,10 +1,11 @@
 """Helpers for tests that render a report folder through the real pipeline.
 
-`project()` writes a small report folder; `html_of()` runs load → validate → render for the
-screen edition and returns the page; `print_html_of()` does the same for the print edition
-(without WeasyPrint); `chapter_of()` cuts one chapter out of a page; `errors_of()` returns the
-located messages of a run that fails. Font subsetting (about 2 s per page, and irrelevant to
-the chapter HTML) is replaced by a stub inside `html_of()` and `errors_of()` only.
+`project()` writes a small report folder; `html_of()` runs the pipeline (`pipeline.make`:
+load → validate → charts → render, no cache) for the screen edition and returns the page;
+`print_html_of()` does the same for the print edition (without WeasyPrint); `chapter_of()`
+cuts one chapter out of a page; `errors_of()` and `warnings_of()` return the located
+messages of a run. Font subsetting (about 2 s per page, and irrelevant to the chapter HTML)
+is replaced by a stub in `made_of()`, which the others use.
 """
 
 from __future__ import annotations
@@ -14,9 +15,7 @@ from pathlib import Path
 from unittest import mock
 
 from kfsreport.errors import BuildFailed
-from kfsreport.load import load_project
-from kfsreport.render import render
-from kfsreport.validate import validate
+from kfsreport.pipeline import Made, make
 
 SETTINGS = """\
 title: Testrapport 2030
@@ -50,23 +49,26 @@ def _no_subsetting(path: Path, chars: set[str], *args: object, **kwargs: object)
     return b""
 
 
+def made_of(root: Path, formats: tuple[str, ...] = ("html",)) -> Made:
+    """The pipeline run on `root` for `formats`, without a cache and without font subsetting."""
+    with mock.patch("kfsreport.stylesheets.subset_font", _no_subsetting):
+        return make(root, list(formats), cache=None)
+
+
 def html_of(root: Path) -> str:
     """The screen edition's HTML for the report in `root`; fails the test on any problem."""
-    with mock.patch("kfsreport.stylesheets.subset_font", _no_subsetting):
-        sources, problems = load_project(root)
-        report = validate(sources, problems)
-        document = render(report, ["html"], problems)
-    assert document.screen_html is not None
-    return document.screen_html
+    made = made_of(root)
+    made.problems.raise_if_any()
+    assert made.document is not None and made.document.screen_html is not None
+    return made.document.screen_html
 
 
 def print_html_of(root: Path) -> str:
     """The print edition's HTML (what WeasyPrint would be given), without building the PDF."""
-    sources, problems = load_project(root)
-    report = validate(sources, problems)
-    document = render(report, ["pdf"], problems)
-    assert document.print_html is not None
-    return document.print_html
+    made = make(root, ["pdf"], cache=None)
+    made.problems.raise_if_any()
+    assert made.document is not None and made.document.print_html is not None
+    return made.document.print_html
 
 
 def chapter_of(html: str, chapter_id: str) -> str:
@@ -79,12 +81,13 @@ def chapter_of(html: str, chapter_id: str) -> str:
 
 
 def errors_of(root: Path, formats: tuple[str, ...] = ("html",)) -> list[str]:
-    """The messages (`path:line: …`) of a load → validate → render run that must fail."""
-    with mock.patch("kfsreport.stylesheets.subset_font", _no_subsetting):
-        sources, problems = load_project(root)
-        try:
-            report = validate(sources, problems)
-            render(report, list(formats), problems)
-        except BuildFailed as failure:
-            return [str(error) for error in failure.errors]
-    raise AssertionError("the run succeeded, but it should have failed")
+    """The messages (`path:line: …`) of a pipeline run that must fail, in the order shown."""
+    made = made_of(root, formats)
+    if not made.failed:
+        raise AssertionError("the run succeeded, but it should have failed")
+    return [str(error) for error in BuildFailed(made.problems.errors).errors]
+
+
+def warnings_of(root: Path) -> list[str]:
+    """The warnings (`path:line: …`) of a pipeline run."""
+    return [str(warning) for warning in made_of(root).problems.warnings]

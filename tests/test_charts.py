@@ -18,6 +18,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from kfsreport.build import build
+from kfsreport.cache import build_record, cache_dir
 from kfsreport.charts import figures as figures_module
 from kfsreport.charts.compute import ComputeError, apply
 from kfsreport.charts.figures import Charts, render_charts
@@ -256,7 +257,7 @@ def test_pdf_tags_each_chart_as_a_figure_with_its_alternative_text(make_project)
 def test_unchanged_charts_come_from_the_cache(make_project, monkeypatch):
     root = with_charts(make_project)
     build(root, ["html"])
-    cached = sorted((root / ".kfsreport-cache/charts").glob("*.json"))
+    cached = sorted((cache_dir(root) / "charts").glob("*.json"))
     assert len(cached) == 2
 
     def refuse(*args: object) -> str:
@@ -272,7 +273,7 @@ def test_unchanged_charts_come_from_the_cache(make_project, monkeypatch):
 def test_a_build_from_a_warm_chart_cache_loads_neither_pandas_nor_altair_nor_vl_convert(make_project):
     root = with_charts(make_project)
     build(root, ["html"])
-    (root / "output/.kfsreport-build.json").unlink()  # a real build again, not the no-op
+    build_record(cache_dir(root), root / "output")[0].unlink()  # a real build again, not the no-op
     script = (
         "import sys; from pathlib import Path; from kfsreport.build import build; "
         f"build(Path({str(root)!r}), ['html']); "

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from kfsreport.cache import cache_dir
 from tests.conftest import FIXTURES
 from tests.test_charts import with_charts
 from tests.test_security import CANARY, SVG_FETCHING, outside
@@ -96,9 +97,9 @@ def test_the_worker_draws_the_charts_the_same_as_this_process(tmp_path):
 
     cached = {
         json.loads(path.read_text(encoding="utf-8"))["svg"]
-        for path in (root / ".kfsreport-cache/charts").glob("*.json")
+        for path in (cache_dir(root) / "charts").glob("*.json")
     }
-    shutil.rmtree(root / ".kfsreport-cache/charts")
+    shutil.rmtree(cache_dir(root) / "charts")
     sources, problems = load_project(root)
     report = validate(sources, problems)
     here = {figure.svg for figure in render_charts(report, template_dirs(root), problems).figures.values()}

@@ -40,6 +40,7 @@ ALLOWED_PREFIXES = (
     "/usr/share/zoneinfo",
     "/dev/urandom",
     os.path.join(tempfile.gettempdir(), "weasyprint-"),  # WeasyPrint's own scratch files
+    os.path.realpath(os.environ["KFSREPORT_CACHE"]),  # the tests' cache folder (conftest.py)
 )
 
 

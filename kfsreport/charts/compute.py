@@ -16,14 +16,14 @@ from pydantic import BaseModel
 
 from kfsreport.charts.spec import ChartSpec, ColumnType, Compute
 from kfsreport.datasets import read_dataset
-from kfsreport.errors import Problems, suggest
+from kfsreport.errors import Problems, ReportError, suggest
 from kfsreport.schema import STATUS_LABELS, Facts
 
 Origin = tuple[str, int | None]
 
 
-class ComputeError(Exception):
-    """A computation that cannot be done with these data; the message is Swedish."""
+class ComputeError(ReportError):
+    """A computation that cannot be done with these data, not yet located; in Swedish."""
 
 
 def chart_frame(

@@ -16,23 +16,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, astuple, dataclass, field
+from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kfsreport import __version__, locale
 from kfsreport.charts.spec import ChartSpec
-from kfsreport.charts.svg import CACHE_DIR, CACHE_VERSION, svg_text, to_svg, with_fonts
-from kfsreport.errors import Problems, ReportError
+from kfsreport.charts.svg import CACHE_VERSION, svg_text, to_svg, with_fonts
+from kfsreport.errors import Problems, shown
+from kfsreport.fingerprint import file_digest
 from kfsreport.load import inside
 from kfsreport.stylesheets import (
-    FONT_CACHE,
     UnreadableFont,
-    file_digest,
     find_template_file,
     subset_font,
-    template_name,
 )
 from kfsreport.validate import Report
 
@@ -73,17 +71,22 @@ class Drawer(Protocol):
 
 
 def render_charts(
-    report: Report, template_dirs: list[Path], problems: Problems, drawer: Drawer | None = None
+    report: Report,
+    template_dirs: list[Path],
+    problems: Problems,
+    drawer: Drawer | None = None,
+    cache: Path | None = None,
 ) -> Charts:
     """Compute and draw every chart the text places; raise with every problem found.
 
-    Charts not in the cache are computed here and drawn all at once, by `drawer` if given."""
+    Charts not in `cache` (the report's cache folder; none: no cache) are computed here and
+    drawn all at once, by `drawer` if given."""
     result = Charts()
     drawn: dict[str, tuple[str, DataTable]] = {}
     missing: list[tuple[str, str | None]] = []
     for chart_id in report.figure_numbers:
         key = source_key(report, report.charts[chart_id], template_dirs)
-        cached = _cached(report.root, key) if key else None
+        cached = _cached(cache / "charts" / f"{key}.json") if key and cache else None
         if cached is None:
             missing.append((chart_id, key))
         else:
@@ -93,9 +96,9 @@ def render_charts(
             drawer.warm_charts()  # vl-convert starts while pandas and Altair load here
         for (chart_id, key), svg_and_table in _draw_all(report, missing, template_dirs, problems, drawer):
             drawn[chart_id] = svg_and_table
-            if key:
+            if key and cache:
                 entry = {"svg": svg_and_table[0], "table": asdict(svg_and_table[1])}
-                result.cache_entries[report.root / CACHE_DIR / f"{key}.json"] = json.dumps(entry).encode()
+                result.cache_entries[cache / "charts" / f"{key}.json"] = json.dumps(entry).encode()
     for chart_id, number in report.figure_numbers.items():
         if chart_id in drawn:
             result.figures[chart_id] = Figure(report.charts[chart_id], number, *drawn[chart_id])
@@ -116,20 +119,21 @@ def source_key(report: Report, spec: ChartSpec, template_dirs: list[Path]) -> st
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode())
     if spec.data:
         path = inside(report.root, report.root / spec.data)
-        if path is None or not path.is_file():
+        data = file_digest(path) if path is not None else None
+        if data is None:
             return None
-        digest.update(path.read_bytes())
+        digest.update(data)
     if spec.facts:
         digest.update(report.facts.model_dump_json().encode())
     for name in FONT_FILES.values():
         font = find_template_file(template_dirs, name)
-        digest.update(file_digest(font) if font else b"-")
+        digest.update((file_digest(font) if font else None) or b"-")
     return digest.hexdigest()
 
 
-def _cached(root: Path, key: str) -> tuple[str, DataTable] | None:
+def _cached(path: Path) -> tuple[str, DataTable] | None:
     try:
-        entry = json.loads((root / CACHE_DIR / f"{key}.json").read_text(encoding="utf-8"))
+        entry = json.loads(path.read_text(encoding="utf-8"))
         return str(entry["svg"]), DataTable(**entry["table"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -160,12 +164,12 @@ def _draw_all(
             frame = chart_frame(spec, report.root, report.facts, found, origin)
             if frame is not None:
                 described.append(((chart_id, key), vega_lite(spec, frame), data_table(spec, frame)))
-        return described, [astuple(error) for error in found]
+        return described, list(found)
 
     from kfsreport.printworker import forked
 
     described, errors = (forked(describe) if drawer is not None else None) or describe()
-    problems.extend(ReportError(*error) for error in errors)
+    problems.extend(errors)
     fonts = [d / "fonts" for d in template_dirs if (d / "fonts").is_dir()]
     specs = [spec for _, spec, _ in described]
     svgs = drawer.draw(specs, fonts) if drawer is not None else [to_svg(spec, fonts) for spec in specs]
@@ -206,9 +210,11 @@ def _text(value: object, monthly: bool = False) -> str:
     return str(value)
 
 
-def screen_svg(svg: str, root: Path, template_dirs: list[Path], problems: Problems) -> str:
+def screen_svg(
+    svg: str, root: Path, template_dirs: list[Path], problems: Problems, cache: Path | None = None
+) -> str:
     """The SVG with the report font embedded, subset to the characters it draws (each subset
-    is kept in `.kfsreport-cache/fonts`, so an unchanged chart costs no font work)."""
+    is kept in the cache's `fonts/`, so an unchanged chart costs no font work)."""
     chars = set(svg_text(svg))
     faces = {}
     for weight, name in FONT_FILES.items():
@@ -216,8 +222,8 @@ def screen_svg(svg: str, root: Path, template_dirs: list[Path], problems: Proble
         if path is None:
             continue
         try:
-            faces[weight] = subset_font(path, chars, root / FONT_CACHE, base=False)
+            faces[weight] = subset_font(path, chars, cache / "fonts" if cache else None, base=False)
         except UnreadableFont as error:
-            error.report(problems, template_name(path, template_dirs))
+            problems.add(error.located(shown(path, root)))
             return svg
     return with_fonts(svg, faces)

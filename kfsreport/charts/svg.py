@@ -2,7 +2,7 @@
 
 vl-convert runs JavaScript in-process without a browser and without network access
 (`allowed_base_urls=[]`). The first conversion costs about 0.45 s, the next about 0.05 s,
-so the charts stage (figures.py) keeps each drawn chart in `.kfsreport-cache/charts/`
+so the charts stage (figures.py) keeps each drawn chart in the cache folder (`cache.py`)
 and draws it again only when its description or data changed.
 """
 
@@ -18,7 +18,6 @@ from kfsreport.load import clean_pasted
 
 FONT = "Source Sans 3"
 """The report font's family name, drawn with and embedded in every chart."""
-CACHE_DIR = ".kfsreport-cache/charts"
 _registered: set[str] = set()
 CACHE_VERSION = 4
 """Raise when the code that turns a spec into the cached SVG changes (font embedding…)."""

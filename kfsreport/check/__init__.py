@@ -1,7 +1,8 @@
 """`kfsreport check`: everything the build validates, and what a careful reader would catch.
 
-Runs the build's own stages (load → validate → charts → render, HTML only; nothing is
-written), then rules on the parsed chapters and the facts, one module per family:
+Runs the build's own stages (`pipeline.make`: load → validate → charts → render, HTML only;
+nothing is written into the report folder), then rules on the parsed chapters and the
+facts, one module per family:
 `structure` (footnotes, alternative texts, heading levels, empty sections, placeholders),
 `spelling` (Hunspell, Swedish), `readability` (LIX, long sentences), `typography` and
 `stylesheets` (WeasyPrint's warnings about the print stylesheets). Produces an `Outcome`;
@@ -14,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from kfsreport.charts.figures import render_charts
+from kfsreport.cache import cache_dir
 from kfsreport.check.findings import Finding, Findings
 from kfsreport.check.readability import MAX_WORDS, Readability, check_readability
 from kfsreport.check.spelling import check_spelling, make_speller, missing_dictionary
@@ -22,12 +23,11 @@ from kfsreport.check.structure import check_chapter, check_chart_alts, check_dir
 from kfsreport.check.stylesheets import check_print_stylesheets
 from kfsreport.check.text import TextRun, chapter_runs, yaml_runs
 from kfsreport.check.typography import check_typography
-from kfsreport.errors import BuildFailed, Problems
-from kfsreport.load import Sources, load_project
+from kfsreport.errors import Problems
+from kfsreport.load import Sources
 from kfsreport.markdown import ParsedChapter
-from kfsreport.render import render
-from kfsreport.templates import template_dirs
-from kfsreport.validate import Report, validate
+from kfsreport.pipeline import make
+from kfsreport.validate import Report
 
 FACTS_TEXT = frozenset(
     {"text", "title", "label", "addressed_to", "topic", "place", "source", "established", "decided_by"}
@@ -99,20 +99,17 @@ class Outcome:
 
 
 def check(project: Path, on_stage: Callable[[str], None] | None = None) -> Outcome:
-    """Check the report in `project` without writing anything; return every finding."""
+    """Check the report in `project` without writing into it; return every finding."""
     stage = on_stage or (lambda name: None)
     findings = Findings()
-    stage("load")
-    sources, problems = load_project(project)
-    stage("validate")
-    report: Report | None = None
-    try:
-        report = validate(sources, problems)
-    except BuildFailed as failed:
-        findings.errors_from(failed.errors)
+    root = project.resolve()
+    made = make(root, ["html"], cache=cache_dir(root), on_stage=stage)
+    findings.errors_from(made.problems.errors)
+    findings.warnings_from(made.problems.warnings)
+    sources, report = made.sources, made.report
+    assert sources is not None  # loading always gives the sources, perhaps empty
     if report is not None:
-        stage("charts")
-        _render(report, findings, stage)
+        check_print_stylesheets(report.root, findings)
         chapters = report.chapters
     else:
         chapters = _chapters_anyway(sources)
@@ -128,18 +125,6 @@ def check(project: Path, on_stage: Callable[[str], None] | None = None) -> Outco
     else:
         check_spelling(speller, (run for group in runs.values() for run in group), findings)
     return Outcome(findings.items, readability)
-
-
-def _render(report: Report, findings: Findings, stage: Callable[[str], None]) -> None:
-    """The build's charts and HTML stages: whatever they refuse is an error here too."""
-    problems = Problems()
-    try:
-        charts = render_charts(report, template_dirs(report.root), problems)
-        stage("render")
-        render(report, ["html"], problems, charts)
-    except BuildFailed as failed:
-        findings.errors_from(failed.errors)
-    check_print_stylesheets(report.root, findings)
 
 
 def _rules(
@@ -189,11 +174,7 @@ def _file_order(path: str) -> tuple[int, str]:
 
 
 def _line(finding: Finding) -> str:
-    error = finding.error
-    where = f"{error.path}:{error.line}" if error.line is not None else error.path
-    label = "varning" if finding.warning else "fel"
-    text = f"{where}: {label}: {error.message}" if where else f"{label}: {error.message}"
-    return f"{text} {error.hint}".rstrip()
+    return finding.error.labelled("varning" if finding.warning else "fel")
 
 
 def _count(n: int, one: str, many: str) -> str:

@@ -32,14 +32,18 @@ class Findings:
     items: list[Finding] = field(default_factory=list)
 
     def error(self, path: str, line: int | None, message: str, hint: str = "") -> None:
-        self._add(Finding(ReportError(message, path, line, hint=hint)))
+        self._add(Finding(ReportError(message, path=path, line=line, hint=hint)))
 
     def warning(self, path: str, line: int | None, message: str, hint: str = "") -> None:
-        self._add(Finding(ReportError(message, path, line, hint=hint), warning=True))
+        self._add(Finding(ReportError(message, path=path, line=line, hint=hint), warning=True))
 
     def errors_from(self, errors: list[ReportError]) -> None:
         for error in errors:
             self._add(Finding(error))
+
+    def warnings_from(self, warnings: list[ReportError]) -> None:
+        for warning in warnings:
+            self._add(Finding(warning, warning=True))
 
     def _add(self, finding: Finding) -> None:
         if finding not in self.items:

@@ -9,9 +9,10 @@ import re
 from pathlib import Path
 
 from kfsreport.check.findings import Findings
+from kfsreport.errors import shown
 from kfsreport.pdf import make_fetcher
 from kfsreport.stylesheets import STYLESHEETS, find_template_file
-from kfsreport.templates import PACKAGE_TEMPLATES, template_dirs
+from kfsreport.templates import template_dirs
 
 _AT = re.compile(r" at (\d+):\d+")
 
@@ -46,18 +47,12 @@ def check_print_stylesheets(root: Path, findings: Findings) -> None:
             )
         finally:
             logger.handlers, logger.propagate = saved, propagate
-        shown = _shown(path, root)
+        where = shown(path, root)
         for message in collect.messages:
             at = _AT.search(message)
             findings.warning(
-                shown,
+                where,
                 int(at.group(1)) if at else None,
                 f"WeasyPrint: {message}",
                 "Rätta regeln i stilmallen; WeasyPrint hoppar annars över den i PDF:en.",
             )
-
-
-def _shown(path: Path, root: Path) -> str:
-    if path.is_relative_to(root):
-        return path.relative_to(root).as_posix()
-    return f"(paketets mall) {path.relative_to(PACKAGE_TEMPLATES).as_posix()}"

@@ -1,0 +1,45 @@
+"""Where a report's caches and build records live: the platform's cache folder, never the report's.
+
+`platformdirs` gives the folder (`~/.cache/kfsreport` on Linux, `~/Library/Caches/kfsreport`
+on macOS, `%LOCALAPPDATA%\\kfsreport\\Cache` on Windows; `KFSREPORT_CACHE` overrides it), and
+each report folder has its own subfolder, named by a hash of the folder's full path:
+
+- `charts/`: each drawn chart (SVG and table of numbers) by a hash of what it is made from;
+- `fonts/`: font subsets for the web page;
+- `builds/`: for each output folder, the record of the last build into it (the no-op check)
+  and the lock that keeps two builds from writing there at once.
+
+So the report folder holds only what the secretariat wrote, `check` and `serve` write nothing
+into it, and an output folder holds only what is published. Deleting the cache folder only
+costs time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+ENVIRONMENT = "KFSREPORT_CACHE"
+
+
+def cache_dir(root: Path) -> Path:
+    """The cache folder of the report in `root` (not created here)."""
+    base = os.environ.get(ENVIRONMENT) or _platform_cache()
+    return Path(base) / _key(root.resolve())
+
+
+def build_record(cache: Path, out_dir: Path) -> tuple[Path, Path]:
+    """The record of the last build into `out_dir` and the lock file for writing there."""
+    name = _key(out_dir.resolve())
+    return cache / "builds" / f"{name}.json", cache / "builds" / f"{name}.lock"
+
+
+def _platform_cache() -> str:
+    import platformdirs
+
+    return platformdirs.user_cache_dir("kfsreport", appauthor=False)
+
+
+def _key(path: Path) -> str:
+    return hashlib.sha256(str(path).encode("utf-8")).hexdigest()[:24]
