@@ -27,12 +27,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    project = getattr(args, "project", None)
+    if isinstance(project, Path) and not project.is_dir():
+        print(_missing_folder(project), file=sys.stderr)
+        return 1
     try:
         _configure_logging(args)
         return int(args.run(args))
     except KeyboardInterrupt:
         print("Avbrutet. Tidigare utdata är orörda.", file=sys.stderr)
         return 130
+
+
+def _missing_folder(project: Path) -> str:
+    """The message for a --project that names no folder (a file, or nothing at all)."""
+    what = "är en fil, inte en mapp" if project.exists() else "finns inte"
+    return (
+        f"{project}: rapportmappen {what}. Ange mappen som innehåller report.yaml, "
+        "till exempel --project rapporter/2025 (utan --project används mappen du står i)."
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -271,6 +284,9 @@ def _new(args: argparse.Namespace) -> int:
     from kfsreport.errors import BuildFailed
     from kfsreport.new import describe, new
 
+    if not args.source.is_dir():
+        print(_missing_folder(args.source).replace("--project", "--from"), file=sys.stderr)
+        return 1
     try:
         created = new(args.source, args.target, args.year)
     except BuildFailed as failure:

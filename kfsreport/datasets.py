@@ -17,7 +17,7 @@ import math
 import re
 import warnings
 import zipfile
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -36,6 +36,7 @@ ColumnType = Literal["text", "number", "integer", "date"]
 Origin = tuple[str, int | None]
 Record = tuple[int, Sequence[object]]
 Bad = tuple[int, int, str, str]  # line, column index, message, hint
+Separators = tuple[str | None, str | None]  # a chart's declared decimal and thousands characters
 
 DATA_DIR = "data"
 MAX_DATA_BYTES = 20_000_000
@@ -82,8 +83,14 @@ def read_dataset(
     *,
     sheet: str | None = None,
     missing: Sequence[str] = (),
+    separators: Separators = (None, None),
+    key_lines: Mapping[str, int] | None = None,
 ) -> pd.DataFrame | None:
-    """Read a CSV or XLSX data set with the given column types; report located problems."""
+    """Read a CSV or XLSX data set with the given column types; report located problems.
+
+    `separators` is the chart's declared (decimal, thousands) characters, if any; `key_lines`
+    gives, for a column, the line of the chart key that names it (where a missing column is
+    reported)."""
     root = root.resolve()
     shown = PurePosixPath(name.replace("\\", "/")).as_posix()
     path = _locate(root, name, shown, problems, origin)
@@ -96,10 +103,10 @@ def read_dataset(
         table = _read_xlsx(data, shown, sheet, problems, origin)
     else:
         table = _read_csv(data, shown, problems)
-    indices = None if table is None else _find_columns(table, columns, problems, origin)
+    indices = None if table is None else _find_columns(table, columns, problems, origin, key_lines or {})
     if table is None or indices is None:
         return None
-    return _typed_frame(table, columns, indices, {text.strip() for text in missing}, problems)
+    return _typed_frame(table, columns, indices, {text.strip() for text in missing}, problems, separators)
 
 
 def _locate(root: Path, name: str, shown: str, problems: Problems, origin: Origin) -> Path | None:
@@ -315,7 +322,11 @@ def _table(name: str, place: str, records: list[Record], *, excel: bool, problem
 
 
 def _find_columns(
-    table: _Table, columns: dict[str, ColumnType], problems: Problems, origin: Origin
+    table: _Table,
+    columns: dict[str, ColumnType],
+    problems: Problems,
+    origin: Origin,
+    key_lines: Mapping[str, int],
 ) -> dict[str, int] | None:
     """Each declared column's position in the header; report names missing or written twice."""
     found: dict[str, int] = {}
@@ -335,7 +346,12 @@ def _find_columns(
             guess = suggest(column, headers)
             names = ", ".join(f"'{header}'" for header in headers)
             message = _with_guess(f"kolumnen '{column}' finns inte i {table.place}", guess)
-            problems.fail(*origin, message, "" if guess else f"Kolumnerna heter: {names}.")
+            problems.fail(
+                origin[0],
+                key_lines.get(column, origin[1]),
+                message,
+                hint="" if guess else f"Kolumnerna heter: {names}.",
+            )
     return found if len(found) == len(columns) else None
 
 
@@ -345,15 +361,22 @@ def _typed_frame(
     indices: dict[str, int],
     missing: set[str],
     problems: Problems,
+    separators: Separators = (None, None),
 ) -> pd.DataFrame | None:
     """Convert every declared column to its type; report each cell that cannot be converted."""
     bad = [_long_row(table, line, len(cells)) for line, cells in table.rows if _too_long(table, cells)]
     values: dict[str, list[object]] = {column: [] for column in columns}
-    for line, cells in table.rows:
-        for column, kind in columns.items():
-            index = indices[column]
-            cell = cells[index] if index < len(cells) else None
+    declared = separators != (None, None)
+    for column, kind in columns.items():
+        index = indices[column]
+        cells_of = [(line, cells[index] if index < len(cells) else None) for line, cells in table.rows]
+        decimals_shown = kind != "text" and _shows_decimals(cell for _, cell in cells_of)
+        for line, cell in cells_of:
+            if kind != "text" and not declared and not decimals_shown and _ambiguous(cell):
+                bad.append(_ambiguous_cell(table, line, index, column, str(cell).strip()))
+                continue
             try:
+                cell = _separated(cell, separators) if declared and kind != "text" else cell
                 values[column].append(_convert(cell, kind, missing))
             except ValueError:
                 bad.append(_bad_cell(table, line, index, column, kind, cell))
@@ -363,6 +386,53 @@ def _typed_frame(
     return pd.DataFrame(
         {column: pd.Series(values[column], dtype=_DTYPES[kind]) for column, kind in columns.items()}
     )
+
+
+_AMBIGUOUS = re.compile(r"[+\-\u2212]?[1-9]\d{0,2}[,.]\d{3}")
+_PLAIN_DECIMAL = re.compile(r"\d[,.](?:\d{1,2}|\d{4,})(?:\D|$)")
+
+
+def _ambiguous(cell: object) -> bool:
+    """`3,894` or `20.000`: a thousands separator or a decimal sign with three decimals?"""
+    return isinstance(cell, str) and bool(_AMBIGUOUS.fullmatch(cell.strip().removesuffix("%").strip()))
+
+
+def _shows_decimals(cells: Iterator[object]) -> bool:
+    """True when some value in the column has decimals that cannot be thousands (`6,9`)."""
+    return any(isinstance(cell, str) and _PLAIN_DECIMAL.search(cell) for cell in cells)
+
+
+def _ambiguous_cell(table: _Table, line: int, index: int, column: str, text: str) -> Bad:
+    sign, digits = text[: len(text) - len(text.lstrip("+-\u2212"))], text.lstrip("+-\u2212")
+    whole, mark, rest = digits[:-4], digits[-4], digits[-3:]
+    where = f" (cell {get_column_letter(index + 1)}{line})" if table.excel else ""
+    as_thousands = f"{sign}{whole}\u00a0{rest}"
+    as_decimal = f"{sign}{whole},{rest}"
+    message = (
+        f"kolumnen '{column}'{where} har värdet '{text}', som kan läsas på två sätt: "
+        f"{as_thousands} ({mark} skiljer tusental) eller {as_decimal} ({mark} är decimaltecken)."
+    )
+    hint = (
+        f"Skriv talet så som det ska läsas ({whole}{rest} eller {whole},{rest}), eller ange i "
+        f'diagrambeskrivningen thousands: "{mark}" om tecknet skiljer tusental, '
+        f'eller decimal: "{mark}" om det är ett decimaltecken.'
+    )
+    return (line, index, message, hint)
+
+
+def _separated(cell: object, separators: Separators) -> object:
+    """A cell written with the chart's declared separators, as this module reads numbers."""
+    if not isinstance(cell, str):
+        return cell
+    decimal, thousands = separators
+    if thousands is None:
+        thousands = {",": ".", ".": ","}.get(decimal or "")
+    if decimal is None:
+        decimal = {",": ".", ".": ","}.get(thousands or "")
+    text = cell.strip()
+    if thousands:
+        text = re.sub(f"(?<=\\d){re.escape(thousands)}(?=\\d{{3}})", "", text)
+    return text.replace(decimal, ",") if decimal else text
 
 
 def _too_long(table: _Table, cells: Sequence[object]) -> bool:

@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 from kfsreport import locale
 from kfsreport.errors import suggest
 from kfsreport.expressions import ExpressionError
+from kfsreport.invisible import INVISIBLE_HINT, has_invisible, visible
 from kfsreport.markdown import Heading
 from kfsreport.schema import Facts, KeyFigure, ReportSettings
 
@@ -98,8 +99,9 @@ def namespace(
         label = section_label(heading) if heading else figures.label(anchor)
         if label is None:
             raise ExpressionError(
-                f"ref(\"{anchor}\"): ingen rubrik eller figur har id:t '{anchor}' "
+                f"ref(\"{visible(anchor)}\"): ingen rubrik eller figur har id:t '{visible(anchor)}' "
                 f"{suggest(anchor, anchors)}".rstrip()
+                + (f". {INVISIBLE_HINT}" if has_invisible(anchor) else "")
             )
         return Markup('<a class="xref" href="#{}">{}</a>').format(anchor, label)
 

@@ -22,22 +22,38 @@ from markupsafe import Markup, escape
 
 from kfsreport import locale
 from kfsreport.errors import ReportError, suggest
+from kfsreport.invisible import INVISIBLE_HINT, TYPOGRAPHIC_QUOTES, has_invisible, visible
+
+
+class _Unusable(ValueError):
+    """A value a filter cannot use; the message is Swedish and shown to the editor."""
 
 
 def _to_date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
+    if value is None:
+        raise _Unusable("värdet är inte ifyllt i data/facts.yaml")
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ValueError(f"'{value}' är inte ett datum (ÅÅÅÅ-MM-DD)") from None
+        raise _Unusable(f"'{value}' är inte ett datum (ÅÅÅÅ-MM-DD)") from None
+
+
+def _to_number(value: Any) -> float:
+    if value is None:
+        raise _Unusable("värdet är inte ifyllt i data/facts.yaml")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise _Unusable(f"'{value}' är inte ett tal") from None
 
 
 CONTENT_FILTERS: dict[str, Callable[..., Any]] = {
     "datum": lambda value: locale.date(_to_date(value)),
-    "tal": lambda value, decimals=None: locale.number(float(value), decimals),
-    "procent": lambda value, decimals=None: locale.percent(float(value), decimals),
-    "tkr": lambda value: locale.with_unit(float(value), "tkr"),
+    "tal": lambda value, decimals=None: locale.number(_to_number(value), decimals),
+    "procent": lambda value, decimals=None: locale.percent(_to_number(value), decimals),
+    "tkr": lambda value: locale.with_unit(_to_number(value), "tkr"),
 }
 """Filters for inline values: `{{ fakta.plan.decided | datum }}` → 17 februari 2025."""
 
@@ -150,8 +166,13 @@ class Evaluator:
             ) from None
         except ExpressionError:
             raise
-        except (TypeError, ValueError, LookupError, ArithmeticError) as error:
-            raise ExpressionError(f"{{{{ {source} }}}} kan inte beräknas ({error}).") from None
+        except _Unusable as error:
+            raise ExpressionError(f"{{{{ {source} }}}} kan inte visas: {error}.") from None
+        except (TypeError, ValueError, LookupError, ArithmeticError, OverflowError):
+            raise ExpressionError(
+                f"{{{{ {source} }}}} kan inte beräknas: värdena går inte att räkna eller "
+                "formatera så (ett tal, ett datum eller en text på fel plats, eller ett värde som saknas)."
+            ) from None
         finally:
             _names.reset(token)
 
@@ -173,13 +194,34 @@ def _shown(source: str, value: Any) -> Any:
 
 
 def _syntax_message(source: str, error: TemplateSyntaxError) -> str:
+    shown = f"{{{{ {visible(source)} }}}}"
     if error.message and error.message.startswith("No filter named"):
         name = error.message.split("'")[1]
         return (
-            f"{{{{ {source} }}}}: filtret '{name}' finns inte "
+            f"{shown}: filtret '{name}' finns inte "
             f"{suggest(name, CONTENT_FILTERS) or '(filter: ' + ', '.join(CONTENT_FILTERS) + ')'}."
         )
+    if any(quote in source for quote in TYPOGRAPHIC_QUOTES):
+        return (
+            f"{shown} har typografiska citattecken (” “ ’ ‘ „), troligen inklistrade från Word. "
+            'Skriv raka citattecken: ref("id").'
+        )
+    if has_invisible(source):
+        return f"{shown} innehåller osynliga tecken (visade inom ⟨ ⟩). {INVISIBLE_HINT}"
     return (
-        f"{{{{ {source} }}}} är inte ett giltigt uttryck ({error.message}). "
+        f"{shown} är inte ett giltigt uttryck ({_syntax_reason(error.message or '')}). "
         "Skriv till exempel {{ tal.norsjo_invanare }} eller {{ plan }}."
     )
+
+
+def _syntax_reason(message: str) -> str:
+    """Jinja's English message as the Swedish reason the editor can act on."""
+    if "unexpected end" in message or "end of template" in message:
+        return "en parentes eller ett citattecken avslutas inte"
+    if "unexpected" in message and ("')'" in message or "']'" in message):
+        return "en parentes avslutas utan att ha börjat"
+    if "unexpected char" in message:
+        return "ett tecken som inte kan stå i ett uttryck"
+    if "expected token" in message or "unexpected" in message:
+        return "ordningen mellan namn, punkter, parenteser och | stämmer inte"
+    return "uttrycket kan inte läsas"

@@ -60,7 +60,7 @@ def load_project(root: Path) -> tuple[Sources, Problems]:
     has_facts = (root / FACTS_FILE).exists()
     facts = _load_yaml(root, FACTS_FILE, problems) if has_facts else None
     charts = _load_yaml(root, CHARTS_FILE, problems) if (root / CHARTS_FILE).exists() else None
-    files = sorted((root / CONTENT_DIR).glob("*.md"))
+    files = chapter_files(root, problems)
     chapters = [chapter for path in files if (chapter := _load_chapter(root, path, problems)) is not None]
     if not files:
         problems.fail(
@@ -70,6 +70,91 @@ def load_project(root: Path) -> tuple[Sources, Problems]:
         root, settings, facts, chapters, facts_unreadable=has_facts and facts is None, charts=charts
     )
     return sources, problems
+
+
+def chapter_files(root: Path, problems: Problems) -> list[Path]:
+    """The chapters in content/ in name order; files that look like chapters but are not
+    read as one (a copy, a backup, a chapter saved as .txt, a folder named x.md) are reported."""
+    folder = root / CONTENT_DIR
+    if not folder.is_dir():
+        return []
+    chapters = []
+    for path in sorted(folder.iterdir()):
+        name = shown(path, root)
+        reason = lookalike(path.name, _starts_like_a_chapter(root, path))
+        if reason is not None:
+            problems.fail(name, None, reason[0], hint=reason[1])
+        elif path.suffix == ".md" and path.is_dir():
+            problems.fail(
+                name,
+                None,
+                "är en mapp, men namnet slutar på .md som ett kapitel.",
+                hint="Byt namn på mappen (till exempel bilder) eller flytta ut den ur content/.",
+            )
+        elif path.suffix == ".md":
+            chapters.append(path)
+    return chapters
+
+
+_COPY = re.compile(r"(?i)(?: - (?:kopia|copy)(?: \(\d+\))?| ?\(\d+\)| kopia| copy)$")
+_BACKUP_SUFFIXES = (".bak", ".orig", ".tmp", ".swp", ".swo", "~", ".old", ".backup")
+_OTHER_TEXT = (".txt", ".markdown", ".mdown", ".mkd", ".text")
+_DOCUMENTS = (".docx", ".doc", ".odt", ".rtf", ".pages")
+
+
+def _starts_like_a_chapter(root: Path, path: Path) -> bool:
+    """True for a text file inside the folder that begins with front matter (`---`), as a
+    chapter does (nothing else is opened: not images, not what a link points out to)."""
+    if not path.name.lower().endswith((".txt", ".text")) or inside(root, path) is None:
+        return False
+    try:
+        with path.open("rb") as file:
+            return file.read(8).removeprefix(codecs.BOM_UTF8).lstrip(b" ").startswith(b"---")
+    except OSError:
+        return False
+
+
+def lookalike(name: str, starts_like_a_chapter: bool = False) -> tuple[str, str] | None:
+    """Why a file in content/ that looks like a chapter is not read as one, with what to do.
+    A text file (`.txt`) counts when its name holds `.md` or it begins with front matter;
+    other text files, such as an older report's content/ordlista.txt, are left alone."""
+    lower = name.lower()
+    if lower.startswith(("~$", ".~lock", ".#", "._")) or (lower.startswith("#") and lower.endswith("#")):
+        return (
+            "är en tillfällig fil som ett program (Word, LibreOffice, en editor eller macOS) har lagt här.",
+            "Stäng programmet och ta bort filen; den läses inte som kapitel.",
+        )
+    if lower.endswith(_BACKUP_SUFFIXES) and ".md" in lower:
+        return (
+            "är en säkerhetskopia av ett kapitel och läses inte.",
+            "Ta bort den eller flytta den ut ur content/.",
+        )
+    stem, dot, suffix = name.rpartition(".")
+    if dot and suffix == "md" and _COPY.search(stem):
+        return (
+            "ser ut att vara en kopia av ett kapitel och läses inte (den skulle ge varje rubrik två gånger).",
+            "Ta bort kopian eller flytta den ut ur content/; ska den vara ett eget kapitel, "
+            "ge den ett eget namn, till exempel 05-bilaga.md.",
+        )
+    if dot and suffix.lower() == "md" and suffix != "md":
+        return (
+            f"slutar på .{suffix} och läses inte; bara filer som slutar på .md (små bokstäver) är kapitel.",
+            f"Byt namn till {stem}.md.",
+        )
+    if lower.endswith(_DOCUMENTS):
+        return (
+            "är ett ordbehandlingsdokument, inte ett kapitel; bara filer som slutar på .md läses.",
+            f"Klistra in texten i en ny fil {stem}.md (ren text, UTF-8) "
+            "och flytta dokumentet ut ur content/.",
+        )
+    text_file = lower.endswith((".txt", ".text"))
+    if lower.endswith(_OTHER_TEXT) and (not text_file or ".md." in lower or starts_like_a_chapter):
+        base = name[: name.lower().find(".md")] if ".md" in lower else stem
+        return (
+            f"är inte ett kapitel: bara filer som slutar på .md läses (den här slutar på .{suffix}).",
+            f"Byt namn till {base}.md (spara som ren text i UTF-8), eller flytta filen ut ur content/.",
+        )
+    return None
 
 
 def read_text(root: Path, path: Path, problems: Problems) -> str | None:

@@ -23,6 +23,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from kfsreport.errors import Problems
+from kfsreport.leftovers import check_boxes, check_text
 
 BOX_KINDS = {"faktaruta": "Faktaruta", "citat": "Citat"}
 ALLOWED_ATTRS = ("id", "class")
@@ -90,6 +91,7 @@ def make_parser() -> MarkdownIt:
     )
     md.inline.ruler.before("text", "kfs_value", _value_inline)
     md.core.ruler.before("inline", "kfs_heading_attrs", _heading_attrs)
+    md.core.ruler.before("inline", "kfs_item_attrs", _item_attrs)
     # Every link and image reaches our own checks (render.py), which refuse with a location.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     return md
@@ -107,7 +109,7 @@ def parse_chapter(
 ) -> ParsedChapter:
     """Parse one chapter body into tokens; collect its headings and `{{ … }}` expressions."""
     env: dict[str, object] = {"docId": slug(path.rsplit("/", 1)[-1].removesuffix(".md"))}
-    tokens = md.parse(body, env)
+    tokens = md.parse(_protect_pipes(body), env)
     offset = body_line - 1
     _shift_lines(tokens, offset)
     for token in tokens:
@@ -117,6 +119,8 @@ def parse_chapter(
     chapter_tokens = ParsedChapter(path, title, numbered, tokens, [chapter])
     for token in tokens:
         _check_token(token, chapter_tokens, problems)
+    check_boxes(body, body_line, path, problems)
+    check_text(tokens, path, problems)
     chapter_tokens.headings.extend(_headings(tokens, path, problems))
     chapter_tokens.expressions.extend(_expressions(tokens))
     return chapter_tokens
@@ -303,15 +307,17 @@ def _directive_block(state: StateBlock, start: int, end: int, silent: bool) -> b
 
 
 def _value_inline(state: StateInline, silent: bool) -> bool:
-    """`{{ … }}` inside a paragraph: an inline value."""
+    """`{{ … }}` inside a paragraph: an inline value, on one line. An unclosed `{{` stays
+    text (and is reported at its own line by `leftovers`) instead of reaching a later `}}`."""
     if not state.src.startswith("{{", state.pos):
         return False
     close = state.src.find("}}", state.pos + 2)
-    if close < 0:
+    content = state.src[state.pos + 2 : close]
+    if close < 0 or "\n" in content or "{{" in content:
         return False
     if not silent:
         token = state.push("kfs_value", "", 0)
-        token.content = state.src[state.pos + 2 : close].strip()
+        token.content = content.replace("\\|", "|").strip()
     state.pos = close + 2
     return True
 
@@ -337,3 +343,40 @@ def _heading_attrs(state: StateCore) -> None:
                     f"'{part}' i rubrikens klammerparentes kan inte användas"
                     " (id skrivs med små bokstäver, siffror och bindestreck)."
                 )
+
+
+_CELL_EXPR = re.compile(r"\{\{.*?\}\}")
+
+
+def _protect_pipes(body: str) -> str:
+    """In a table row, a `|` inside `{{ … }}` is a filter, not a new cell: escape it as `\\|`
+    (the table rule then keeps the cell whole; `_value_inline` reads `\\|` back as `|`)."""
+    if "|" not in body or "{{" not in body:
+        return body
+    lines = body.split("\n")
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith("|") and "{{" in line:
+            lines[i] = _CELL_EXPR.sub(lambda m: re.sub(r"(?<!\\)\|", r"\\|", m.group(0)), line)
+    return "\n".join(lines)
+
+
+_ITEM_ATTRS = re.compile(r"\s*\{((?:\s*[#.][A-Za-z0-9_-]+)+)\s*\}\s*$")
+
+
+def _item_attrs(state: StateCore) -> None:
+    """`- punkt {.klass}`: braces at the end of a list item's first line style the item."""
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type != "inline" or i < 2 or tokens[i - 2].type != "list_item_open":
+            continue
+        first, _, rest = token.content.partition("\n")
+        match = _ITEM_ATTRS.search(first)
+        if not match:
+            continue
+        item = tokens[i - 2]
+        for part in match.group(1).split():
+            if part.startswith("#"):
+                item.attrSet("id", part[1:])
+            else:
+                item.attrJoin("class", part[1:])
+        token.content = first[: match.start()] + ("\n" + rest if rest else "")

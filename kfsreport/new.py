@@ -60,10 +60,25 @@ def new(source: Path, target: Path, year: int | None = None) -> NewReport:
     report = validate(sources, problems)
     old_year = report.settings.year
     new_year = year or old_year + 1
+    if new_year <= old_year:
+        line = sources.settings.line(("year",)) if sources.settings else None
+        raise BuildFailed(
+            [
+                ReportError(
+                    message=f"--year {new_year} kommer inte efter rapportens år {old_year}.",
+                    path=str(target),
+                    hint=f"Ange ett senare år, till exempel --year {old_year + 1}, eller utgå från "
+                    f"en annan rapport med --from (report.yaml:{line} anger {old_year}).",
+                )
+            ]
+        )
     target = target.resolve()
     _check_target(report.root, target)
     shift = year_shifter(old_year, new_year)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    # mkdtemp makes a private folder (700); the report folder gets the user's usual mode, so
+    # colleagues on a shared drive can open it as they can open the folder beside it.
+    staging.chmod(0o777 & ~_umask())
     try:
         _copy_files(report.root, staging)
         settings = _settings(_raw(sources.settings), new_year, shift)
@@ -97,6 +112,13 @@ def new(source: Path, target: Path, year: int | None = None) -> NewReport:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return NewReport(target, fresh.settings.title, report.settings.title)
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it, then setting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def year_shifter(old: int, new: int) -> Callable[[str], str]:

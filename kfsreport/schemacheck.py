@@ -7,6 +7,7 @@ from typing import Any, TypeVar, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from kfsreport.errors import Problems, suggest
+from kfsreport.invisible import INVISIBLE_HINT, has_invisible, visible
 from kfsreport.yamlfile import Located
 
 M = TypeVar("M", bound=BaseModel)
@@ -33,6 +34,8 @@ def check_part(
         return model.model_validate(data)
     except ValidationError as error:
         for item in error.errors(include_url=False):
+            if located.partial and item["type"] == "missing":
+                continue  # the key may stand on a line that could not be read (reported)
             loc = (*at, *item["loc"])
             message, hint = explain({**item, "loc": loc}, model, len(at))
             problems.fail(located.path, located.line(loc), message, hint)
@@ -75,8 +78,11 @@ def explain(item: Any, model: type[BaseModel], depth: int = 0) -> tuple[str, str
     if kind == "string_too_long":
         return f"{where} är för lång.", ""
     if kind == "string_pattern_mismatch":
+        shown = visible(str(given))
+        if has_invisible(str(given)):
+            return f"{where} ('{shown}') har osynliga tecken och kan inte vara ett id.", INVISIBLE_HINT
         return (
-            f"{where} ('{given}') kan inte användas som id.",
+            f"{where} ('{shown}') kan inte användas som id.",
             "Använd små bokstäver a–z, siffror och bindestreck, till exempel mal-1.",
         )
     if kind in ("int_parsing", "int_type", "int_from_float"):
@@ -93,7 +99,7 @@ def explain(item: Any, model: type[BaseModel], depth: int = 0) -> tuple[str, str
         return f"{where}: {reason}.", ""
     if kind in ("bool_parsing", "bool_type"):
         return f"{where} ska vara ja eller nej.", ""
-    return f"{where}: {item['msg']}.", ""
+    return f"{where} har ett värde som inte kan användas här ('{visible(str(given))}').", ""
 
 
 def _describe(loc: tuple[Any, ...]) -> str:

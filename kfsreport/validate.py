@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kfsreport.charts.spec import ChartSpec, Placements, check_charts
+from kfsreport.charts.spec import ChartSpec, Placements, check_charts, key_lines
 from kfsreport.directives import namespace
 from kfsreport.errors import Problems, suggest
 from kfsreport.expressions import Evaluator, ExpressionError
+from kfsreport.leftovers import BLOCK_DIRECTIVE
 from kfsreport.links import Refused, check_link, resolve_image
 from kfsreport.load import CHARTS_FILE, FACTS_FILE, Sources
 from kfsreport.markdown import Heading, ParsedChapter, make_parser, number_chapters, parse_chapter
@@ -37,6 +38,8 @@ class Report:
     figure_numbers: dict[str, int] = field(default_factory=dict)
     """Chart id → N in "Figur N", for the charts the text places, in order."""
     charts_path: str = CHARTS_FILE
+    column_lines: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Chart id → column → line of the key in data/charts.yaml that names the column."""
 
 
 def validate(sources: Sources, problems: Problems) -> Report:
@@ -64,7 +67,17 @@ def validate(sources: Sources, problems: Problems) -> Report:
     _check_expressions(chapters, names, problems)
     problems.raise_if_any()
     assert settings is not None and facts is not None
-    return Report(sources.root, settings, facts, chapters, anchors, charts, chart_lines, placements.numbers)
+    return Report(
+        sources.root,
+        settings,
+        facts,
+        chapters,
+        anchors,
+        charts,
+        chart_lines,
+        placements.numbers,
+        column_lines=key_lines(sources.charts) if sources.charts else {},
+    )
 
 
 def _check_ids_apart(
@@ -181,7 +194,8 @@ def _parse_chapters(sources: Sources, problems: Problems) -> list[ParsedChapter]
             continue
         front = check_model(FrontMatter, source.front, problems)
         if front is None:
-            continue
+            # Reported above; the body is still checked, so its mistakes show in the same round.
+            front = _stand_in(source.front, source.path)
         chapters.append(
             parse_chapter(
                 md,
@@ -195,6 +209,14 @@ def _parse_chapters(sources: Sources, problems: Problems) -> list[ParsedChapter]
             )
         )
     return chapters
+
+
+def _stand_in(front: Located, path: str) -> FrontMatter:
+    """Front matter to check a chapter's body by when its own has mistakes (already reported)."""
+    data = front.data if isinstance(front.data, dict) else {}
+    title = data.get("title") or data.get("titel")
+    name = path.rsplit("/", 1)[-1].removesuffix(".md")
+    return FrontMatter(title=title if isinstance(title, str) and title.strip() else name)
 
 
 def _check_links_and_images(
@@ -247,6 +269,15 @@ def _check_expressions(
     evaluator = Evaluator(names or {})
     for chapter in chapters:
         for expression in chapter.expressions:
+            if not expression.block and BLOCK_DIRECTIVE.match(expression.source):
+                problems.fail(
+                    chapter.path,
+                    expression.line,
+                    f"{{{{ {expression.source} }}}} står inne i texten, men det blir ett eget block "
+                    "(ett diagram, en lista eller en tabell) och kan inte stå mitt i en mening.",
+                    hint="Flytta det till en egen rad, med en tom rad före och efter.",
+                )
+                continue
             try:
                 if names is None:
                     evaluator.check_syntax(expression.source)

@@ -42,6 +42,9 @@ class Located:
     path: str
     lines: dict[Path_, int] = field(default_factory=dict)
     first_line: int = 1
+    partial: bool = False
+    """True when lines with YAML errors were left out to read the rest (the errors are
+    reported); a key missing from partial data may be on such a line, so is not reported."""
 
     def line(self, loc: Path_) -> int:
         """The line for `loc`, or the nearest enclosing one that is known."""
@@ -65,21 +68,44 @@ def read_yaml(text: str, path: str, problems: Problems, first_line: int = 1) -> 
             "Dela upp den eller flytta stora tabeller till en CSV-fil.",
         )
         return None
-    try:
-        node = YAML(typ="safe", pure=True).compose(text)
-    except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = first_line + (mark.line if mark else 0)
-        problems.fail(path, line, _explain(error), "Kontrollera indrag, kolon och citattecken.")
-        return None
-    except YAMLError as error:  # pragma: no cover - ruamel raises marked errors for text input
-        problems.fail(path, first_line, f"YAML-filen kan inte läsas ({error}).")
-        return None
-    located = Located(None, path, first_line=first_line)
+    lines = text.split("\n")
+    skipped: set[int] = set()
+    while True:
+        try:
+            node = YAML(typ="safe", pure=True).compose("\n".join(lines))
+            break
+        except MarkedYAMLError as error:
+            at = _error_line(error)
+            problems.fail(
+                path, first_line + at, _explain(error), hint="Kontrollera indrag, kolon och citattecken."
+            )
+            if at in skipped or len(skipped) >= MAX_RECOVERIES or at >= len(lines):
+                return None
+            # Read on past the line, as a compiler does, so one round shows every mistake.
+            skipped.add(at)
+            lines[at] = "#"
+        except YAMLError:  # pragma: no cover - ruamel raises marked errors for text input
+            problems.fail(path, first_line, "YAML-filen kan inte läsas.", hint="Spara den som UTF-8-text.")
+            return None
+    located = Located(None, path, first_line=first_line, partial=bool(skipped))
     if node is not None:
         converter = _Converter(located, problems, first_line)
         located.data = converter.convert(node, ())
     return located
+
+
+MAX_RECOVERIES = 20
+"""How many broken lines of one YAML file are skipped to read the rest."""
+
+
+def _error_line(error: MarkedYAMLError) -> int:
+    """The line (from 0) where the mistake is: where an unclosed quote or bracket opened,
+    otherwise where the parser stopped."""
+    problem = str(error.problem or "")
+    if error.context_mark is not None and "end of stream" in problem:
+        return int(error.context_mark.line)
+    mark = error.problem_mark or error.context_mark
+    return int(mark.line) if mark else 0
 
 
 def _explain(error: MarkedYAMLError) -> str:
@@ -96,7 +122,7 @@ def _explain(error: MarkedYAMLError) -> str:
         return "indraget stämmer inte med raderna ovanför."
     if "found unexpected end of stream" in problem or "found unexpected" in problem:
         return "ett citattecken eller en hakparentes har inget slut."
-    return f"YAML-filen kan inte läsas ({problem})."
+    return "raden kan inte läsas som YAML (nyckel: värde, eller - för en punkt i en lista)."
 
 
 class _Converter:

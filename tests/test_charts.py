@@ -320,7 +320,7 @@ def test_a_damaged_report_font_is_located_not_a_crash(make_project):
         (
             "    y: Utfall\n",
             "    y: Utfal\n",
-            "data/charts.yaml:2: kolumnen 'Utfal' finns inte i data/utfall.csv (menade du 'Utfall'?)",
+            "data/charts.yaml:7: kolumnen 'Utfal' finns inte i data/utfall.csv (menade du 'Utfall'?)",
         ),
         (
             "    alt: Stapeldiagram över utfallet i två kommuner.\n",

@@ -291,7 +291,8 @@ def test_an_unknown_directive_is_a_located_error(make_project):
 def test_a_syntax_error_is_a_located_error(make_project):
     root = with_chapter(make_project, "Ett {{ tal.x( }} fel.\n")
     assert errors_of(root) == [
-        "content/03-extra.md:5: {{ tal.x( }} är inte ett giltigt uttryck (unexpected 'end of template'). "
+        "content/03-extra.md:5: {{ tal.x( }} är inte ett giltigt uttryck "
+        "(en parentes eller ett citattecken avslutas inte). "
         "Skriv till exempel {{ tal.norsjo_invanare }} eller {{ plan }}."
     ]
 

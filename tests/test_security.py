@@ -193,7 +193,7 @@ CASES = [
             symlink("data/d.csv", "kanarie.md")(r, p),
             also_chart(CHART + "    data: data/d.csv\n")(r, p),
         ),
-        "data/charts.yaml:2: datafilen 'data/d.csv' ligger utanför rapportmappen och läses inte.",
+        "data/charts.yaml:9: datafilen 'data/d.csv' ligger utanför rapportmappen och läses inte.",
     ),
     Case(
         "css-url-outside",
@@ -240,7 +240,7 @@ CASES = [
     Case(
         "chart-data-url",
         also_chart(CHART + "    data: http://127.0.0.1:PORT/d.csv\n"),
-        "data/charts.yaml:2: datafilen 'http://127.0.0.1:",
+        "data/charts.yaml:9: datafilen 'http://127.0.0.1:",
     ),
     # --- 3. markup ------------------------------------------------------------------------------
     Case(

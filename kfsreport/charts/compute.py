@@ -7,7 +7,7 @@ computation (share, change, cumulative, per 1 000, count) then derives the plott
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +27,20 @@ class ComputeError(ReportError):
 
 
 def chart_frame(
-    spec: ChartSpec, root: Path, facts: Facts, problems: Problems, origin: Origin
+    spec: ChartSpec,
+    root: Path,
+    facts: Facts,
+    problems: Problems,
+    origin: Origin,
+    keys: Mapping[str, int] | None = None,
 ) -> pd.DataFrame | None:
-    """The numbers a chart plots: its data source with the computation applied."""
-    frame = _source(spec, root, facts, problems, origin)
+    """The numbers a chart plots: its data source with the computation applied. A problem
+    with a column is reported at the line of the key that names it (`keys`)."""
+    keys = keys or {}
+    frame = _source(spec, root, facts, problems, origin, keys)
     if frame is None:
         return None
-    if not _has_columns(frame, needed_columns(spec), problems, origin):
+    if not _has_columns(frame, needed_columns(spec), problems, origin, keys):
         return None
     try:
         frame = apply(spec.compute, frame) if spec.compute else frame
@@ -41,7 +48,7 @@ def chart_frame(
         problems.fail(*origin, str(error))
         return None
     plotted = [spec.x, spec.y] + ([spec.series] if spec.series else [])
-    if not _has_columns(frame, plotted, problems, origin):
+    if not _has_columns(frame, plotted, problems, origin, keys):
         return None
     if frame.empty:
         problems.fail(*origin, f"diagrammet '{spec.id}' har inga rader att visa.")
@@ -135,18 +142,32 @@ def facts_frame(facts: Facts, source: str) -> pd.DataFrame:
 
 
 def _source(
-    spec: ChartSpec, root: Path, facts: Facts, problems: Problems, origin: Origin
+    spec: ChartSpec, root: Path, facts: Facts, problems: Problems, origin: Origin, keys: Mapping[str, int]
 ) -> pd.DataFrame | None:
     if spec.facts:
         return facts_frame(facts, spec.facts)
     types = column_types(spec)
     if spec.data:
-        return read_dataset(root, spec.data, types, problems, origin, sheet=spec.sheet, missing=spec.missing)
-    return _inline(spec.values or [], types, problems, origin)
+        return read_dataset(
+            root,
+            spec.data,
+            types,
+            problems,
+            origin,
+            sheet=spec.sheet,
+            missing=spec.missing,
+            separators=(spec.decimal, spec.thousands),
+            key_lines=keys,
+        )
+    return _inline(spec.values or [], types, problems, origin, keys)
 
 
 def _inline(
-    rows: list[dict[str, str | None]], types: dict[str, ColumnType], problems: Problems, origin: Origin
+    rows: list[dict[str, str | None]],
+    types: dict[str, ColumnType],
+    problems: Problems,
+    origin: Origin,
+    keys: Mapping[str, int],
 ) -> pd.DataFrame | None:
     from kfsreport.datasets import convert_cell
 
@@ -164,17 +185,19 @@ def _inline(
         problems.fail(*origin, "values är tom.", "Skriv minst en rad.")
         return None
     known = {key for row in rows for key in row}
-    if not _has_columns(pd.DataFrame(columns=sorted(known)), list(types), problems, origin):
+    if not _has_columns(pd.DataFrame(columns=sorted(known)), list(types), problems, origin, keys):
         return None
     return pd.DataFrame(frame) if ok else None
 
 
-def _has_columns(frame: pd.DataFrame, wanted: list[str], problems: Problems, origin: Origin) -> bool:
+def _has_columns(
+    frame: pd.DataFrame, wanted: list[str], problems: Problems, origin: Origin, keys: Mapping[str, int]
+) -> bool:
     present = [str(c) for c in frame.columns]
     missing = [column for column in wanted if column not in present]
     for column in missing:
         hint = suggest(column, present) or f"Kolumner som finns: {', '.join(present)}."
-        problems.fail(*origin, f"kolumnen '{column}' finns inte.", hint)
+        problems.fail(origin[0], keys.get(column, origin[1]), f"kolumnen '{column}' finns inte.", hint=hint)
     return not missing
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kfsreport import __version__, locale
-from kfsreport.charts.spec import ChartSpec
+from kfsreport.charts.spec import SOURCE_KEY, ChartSpec
 from kfsreport.charts.svg import CACHE_VERSION, svg_text, to_svg, with_fonts
 from kfsreport.errors import Problems, shown
 from kfsreport.fingerprint import file_digest
@@ -160,8 +160,9 @@ def _draw_all(
         described = []
         for chart_id, key in missing:
             spec = report.charts[chart_id]
-            origin = (report.charts_path, report.chart_lines.get(chart_id))
-            frame = chart_frame(spec, report.root, report.facts, found, origin)
+            keys = report.column_lines.get(chart_id, {})
+            origin = (report.charts_path, keys.get(SOURCE_KEY, report.chart_lines.get(chart_id)))
+            frame = chart_frame(spec, report.root, report.facts, found, origin, keys)
             if frame is not None:
                 described.append(((chart_id, key), vega_lite(spec, frame), data_table(spec, frame)))
         return described, list(found)

@@ -6,13 +6,14 @@ description into a table of numbers and `kfsreport.charts.draw` into a Vega-Lite
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from markupsafe import Markup
 from pydantic import Field, model_validator
 
 from kfsreport.errors import Problems, suggest
 from kfsreport.expressions import ExpressionError
+from kfsreport.invisible import INVISIBLE_HINT, has_invisible, visible
 from kfsreport.schema import Flag, Identifier, Strict, Text, WholeNumber
 from kfsreport.schemacheck import check_part
 from kfsreport.yamlfile import Located
@@ -83,7 +84,7 @@ class ChartSpec(Strict):
     id: Identifier
     type: ChartType
     title: Text
-    alt: Text = Field(min_length=10)
+    alt: Annotated[str, Field(min_length=10, max_length=20_000)]
     description: Text | None = None
     source: Text
     data: Text | None = None
@@ -92,6 +93,8 @@ class ChartSpec(Strict):
     facts: FactsSource | None = None
     columns: dict[Column, ColumnType] = {}
     missing: list[str] = []
+    decimal: Literal[",", "."] | None = None
+    thousands: Literal[",", ".", " "] | None = None
     compute: Compute | None = None
     x: Column
     y: Column
@@ -117,6 +120,50 @@ class ChartSpec(Strict):
         return self
 
 
+SOURCE_KEY = "\0källa"
+"""In `key_lines`, the line of the key naming the chart's data (`data:`, `values:`, `facts:`)."""
+
+
+def key_lines(located: Located) -> dict[str, dict[str, int]]:
+    """For each chart id, the line of the key that names each column (`y: Antal` → Antal's
+    line), so a problem with a column is reported where the column is named."""
+    data = located.data if isinstance(located.data, dict) else {}
+    items = data.get("charts") if isinstance(data.get("charts"), list) else []
+    found: dict[str, dict[str, int]] = {}
+    for i, item in enumerate(items or []):
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            continue
+        lines: dict[str, int] = {}
+        for key in ("data", "values", "facts", "sheet"):
+            if key in item:
+                lines.setdefault(SOURCE_KEY, located.line(("charts", i, key)))
+        for loc, value in _column_keys(item, ("charts", i)):
+            lines.setdefault(value, located.line(loc))
+        found[item["id"]] = lines
+    return found
+
+
+Loc = tuple[str | int, ...]
+
+
+def _column_keys(item: dict[str, object], at: Loc) -> list[tuple[Loc, str]]:
+    keys: list[tuple[Loc, str]] = []
+    for key in ("y", "x", "series"):
+        if isinstance(item.get(key), str):
+            keys.append(((*at, key), str(item[key])))
+    columns = item.get("columns")
+    for name in columns if isinstance(columns, dict) else {}:
+        keys.append(((*at, "columns", name), str(name)))
+    compute = item.get("compute")
+    for step, options in compute.items() if isinstance(compute, dict) else []:
+        for key, value in options.items() if isinstance(options, dict) else []:
+            for i, column in enumerate(value if isinstance(value, list) else [value]):
+                if isinstance(column, str) and key != "mode":
+                    where = (*at, "compute", step, key) + ((i,) if isinstance(value, list) else ())
+                    keys.append((where, column))
+    return keys
+
+
 class ChartFile(Strict):
     charts: list[ChartSpec] = []
 
@@ -134,8 +181,9 @@ class Placements:
             return Markup("")
         if chart_id not in self.charts:
             raise ExpressionError(
-                f"figur(\"{chart_id}\"): inget diagram har id:t '{chart_id}' "
+                f"figur(\"{visible(chart_id)}\"): inget diagram har id:t '{visible(chart_id)}' "
                 f"{suggest(chart_id, self.charts) or '(diagrammen beskrivs i data/charts.yaml)'}"
+                + (f". {INVISIBLE_HINT}" if has_invisible(chart_id) else "")
             )
         if chart_id in self.numbers:
             raise ExpressionError(

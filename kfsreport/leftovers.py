@@ -1,0 +1,130 @@
+"""Report syntax that would otherwise be published as text: `{{`, `}}`, `{%`, `:::`, `{.klass}`.
+
+A directive or box the parser did not take (unclosed, split by a table's `|`, half a line)
+stays in the chapter as plain text and would reach the reader. Every such leftover is an
+error at its own line, and so is a `:::` box that is not closed before the next heading.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from markdown_it.token import Token
+
+from kfsreport.errors import Problems
+
+BLOCK_DIRECTIVE = re.compile(
+    r"^\s*(?:figur\s*\(|(?:plan|slutsatser|rekommendationer|riktade_uppdrag|uppfoljning"
+    r"|uppdragsbeskrivning)\s*(?:$|\|))"
+)
+"""An expression that places generated block material (a chart, a list, a table)."""
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_BOX = re.compile(r"^ {0,3}(:{3,})\s*(.*?)\s*$")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:\s|$)")
+_ATTRS = re.compile(r"\{\s*[#.][A-Za-z][^{}]*\}")
+
+
+@dataclass
+class _OpenBox:
+    line: int
+    text: str
+    section_level: int
+
+
+def check_boxes(body: str, first_line: int, path: str, problems: Problems) -> None:
+    """Every `::: ruta` is closed by a line `:::` before a heading of its section's level."""
+    open_boxes: list[_OpenBox] = []
+    fence: str | None = None
+    section_level = 7
+    for number, text in enumerate(body.split("\n"), start=first_line):
+        if fence is not None:
+            if text.strip().startswith(fence):
+                fence = None
+            continue
+        if match := _FENCE.match(text):
+            fence = match.group(1)
+            continue
+        if match := _BOX.match(text):
+            if match.group(2):
+                open_boxes.append(_OpenBox(number, text.strip(), section_level))
+            elif open_boxes:
+                open_boxes.pop()
+            else:
+                problems.fail(
+                    path,
+                    number,
+                    "raden ::: avslutar ingen ruta.",
+                    hint="Ta bort raden, eller börja rutan med till exempel ::: faktaruta.",
+                )
+        elif match := _HEADING.match(text):
+            level = len(match.group(1))
+            while open_boxes and level <= open_boxes[-1].section_level:
+                _unclosed(open_boxes.pop(), path, problems, f"före rubriken på rad {number}")
+            section_level = level
+    for box in reversed(open_boxes):
+        _unclosed(box, path, problems, "innan kapitlet tar slut")
+
+
+def _unclosed(box: _OpenBox, path: str, problems: Problems, where: str) -> None:
+    problems.fail(
+        path,
+        box.line,
+        f"rutan '{box.text}' avslutas inte {where}; resten av texten skulle hamna i rutan.",
+        hint="Skriv en rad med bara ::: där rutan ska sluta.",
+    )
+
+
+def check_text(tokens: list[Token], path: str, problems: Problems) -> None:
+    """Report `{{`, `}}`, `{%`, `:::` and `{.klass}` that are left in the text as written."""
+    for token in tokens:
+        if token.type != "inline":
+            continue
+        for child, line in _texts(token):
+            if child.content.strip().strip(":") == "":
+                continue  # a line of colons alone: reported by check_boxes
+            message = _leftover(child.content)
+            if message is not None:
+                problems.fail(path, line, message[0], hint=message[1])
+
+
+def _texts(inline: Token) -> Iterator[tuple[Token, int]]:
+    line = (inline.map[0] + 1) if inline.map else 1
+    stack = list(reversed(inline.children or []))
+    while stack:
+        child = stack.pop()
+        line = int(child.meta.get("line", line))
+        if child.type == "text":
+            yield child, line
+        stack.extend(reversed(child.children or []))
+
+
+def _leftover(text: str) -> tuple[str, str] | None:
+    if "{{" in text:
+        return (
+            "{{ har inget avslutande }} på samma rad, så uttrycket skulle synas som text.",
+            "Skriv hela uttrycket på en rad: {{ tal.norsjo_invanare }}.",
+        )
+    if "}}" in text:
+        return (
+            "}} står utan {{ före sig på samma rad.",
+            "Skriv hela uttrycket på en rad: {{ tal.norsjo_invanare }}, eller ta bort }}.",
+        )
+    if "{%" in text or "%}" in text:
+        return (
+            "{% … %} är mallkod och kan inte användas i kapitlen; den skulle synas som text.",
+            "Skriv värden med {{ … }}; villkor och upprepningar hör hemma i mallarna (templates/).",
+        )
+    if ":::" in text:
+        return (
+            "::: står inne i texten och skulle synas som text.",
+            "En ruta börjar med en egen rad ::: faktaruta och slutar med en egen rad :::.",
+        )
+    if match := _ATTRS.search(text):
+        return (
+            f"{match.group(0)} kan inte användas här och skulle synas som text.",
+            "Skriv {#id} eller {.klass} sist på en rubrikrad eller sist i en punkt i en lista.",
+        )
+    return None
