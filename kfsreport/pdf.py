@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from kfsreport import pdftags
 from kfsreport.errors import Problems, ReportError
 
 VARIANTS = {"": "pdf/ua-1", "-arkiv": "pdf/a-2a"}
@@ -71,6 +72,7 @@ def lay_out(
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
+    pdftags.install()  # before the layout: it notes which lines end in a hyphen it adds
     fetcher = make_fetcher([root, *template_dirs])
     pdfs: dict[str, bytes] | None
     try:
@@ -103,13 +105,16 @@ def write_variants(document: Any, *, archive: bool = True) -> dict[str, bytes]:
     (`archive_copy`), which takes a small fraction of a second, where a second `write_pdf`
     took as long as the first. If the caller keeps no reference to the layout, its memory is
     given back before the archive copy is made, so that step adds nothing to the peak."""
+    pdftags.install()
+    pdftags.prepare(document)
     if not archive:
-        return {"": bytes(document.write_pdf(pdf_variant=VARIANTS[""]))}
+        return {"": pdftags.repair(bytes(document.write_pdf(pdf_variant=VARIANTS[""])))}
     if document.color_profiles:  # a template's own @color-profile: let WeasyPrint do it all
         return {
-            suffix: bytes(document.write_pdf(pdf_variant=variant)) for suffix, variant in VARIANTS.items()
+            suffix: pdftags.repair(bytes(document.write_pdf(pdf_variant=variant)))
+            for suffix, variant in VARIANTS.items()
         }
-    accessible = bytes(document.write_pdf(pdf_variant=VARIANTS[""]))
+    accessible = pdftags.repair(bytes(document.write_pdf(pdf_variant=VARIANTS[""])))
     metadata = document.metadata
     del document
     return {"": accessible, "-arkiv": archive_copy(accessible, metadata)}
