@@ -139,7 +139,8 @@ def _add_check(commands: Any) -> None:
         description="Kontrollera allt som build kontrollerar och dessutom länkar, fotnoter, bilder, "
         "alternativtexter, rubriknivåer, tomma avsnitt, stavning, läsbarhet och typografi. "
         "Fel ger slutkod 1; varningar bara med --strict. Ingenting skrivs.",
-        epilog="Exempel: kfsreport check --project . --strict\n         kfsreport check --pdf",
+        epilog="Exempel: kfsreport check --project . --strict\n         kfsreport check --pdf"
+        "\n         kfsreport check --pdf --out /tmp/utkast",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _project_option(check)
@@ -151,6 +152,13 @@ def _add_check(commands: Any) -> None:
         action="store_true",
         help="granska också de byggda PDF-filerna i output/ (taggar, språk, metadata, "
         "alternativtexter, rubriker, bokmärken, typsnitt, kopierbar text)",
+    )
+    check.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="MAPP",
+        help="med --pdf: granska PDF-filerna i MAPP (som build --out skrev) i stället för output/",
     )
     _add_output_flags(check)
     check.set_defaults(run=_check)
@@ -257,16 +265,19 @@ def _check(args: argparse.Namespace) -> int:
         outcome = check(args.project, on_stage=stages)
     print(outcome.report(strict=args.strict, quiet=args.quiet), end="")
     code = outcome.exit_code(args.strict)
-    return max(code, _check_pdfs(args.project)) if args.pdf else code
+    return max(code, _check_pdfs(args.project, args.out)) if args.pdf else code
 
 
-def _check_pdfs(project: Path) -> int:
-    """`check --pdf`: run the PDF checker on every PDF the last build wrote."""
+def _check_pdfs(project: Path, out: Path | None = None) -> int:
+    """`check --pdf`: run the PDF checker on every PDF the last build wrote (to `out`)."""
     from kfsreport.pdfcheck import check_pdf
 
-    pdfs = sorted((project / "output").glob("*.pdf"))
+    folder = out if out is not None else project / "output"
+    pdfs = sorted(folder.glob("*.pdf"))
     if not pdfs:
-        print("output/: inga PDF-filer att granska. Bygg först med kfsreport build.", file=sys.stderr)
+        where = "output/" if out is None else f"{out}/"
+        hint = "kfsreport build" if out is None else f"kfsreport build --out {out}"
+        print(f"{where}: inga PDF-filer att granska. Bygg först med {hint}.", file=sys.stderr)
         return 1
     failed = 0
     for pdf in pdfs:

@@ -153,13 +153,37 @@ def archive_copy(accessible: bytes, metadata: Any) -> bytes:
                 space.srgb = pikepdf.Array([pikepdf.Name.ICCBased, stream])
             for annotation in page.get("/Annots", []):
                 annotation.F = 4
-        xmp = metadata.generate_rdf_metadata("a", 2, "A")
+        for obj in pdf.objects:  # PDF/A forbids image interpolation (ISO 19005-2, 6.2.8)
+            if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image" and "/Interpolate" in obj:
+                del obj["/Interpolate"]
+        xmp = metadata.generate_rdf_metadata("a", 2, "A").replace(b"</rdf:RDF>", PDFUA_XMP + b"</rdf:RDF>")
         packet = b"\n".join((XMP_HEADER, xmp, *metadata.xmp_metadata, XMP_FOOTER))
         pdf.Root.Metadata = pdf.make_stream(packet, Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, fix_metadata_version=False)
     return out.getvalue()
 
+
+PDFUA_XMP = b"""<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" \
+pdfuaid:part="1" />
+<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" \
+xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Part of ISO 14289 (PDF/UA) the file conforms to</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>
+"""
+"""The PDF/UA-1 identifier and, as PDF/A requires for a property outside its own schemas, the
+PDF/A extension schema that describes it (ISO 19005-2, 6.6.2.3): with both, one file can
+honestly declare PDF/A-2a and PDF/UA-1, which WeasyPrint 70 cannot write."""
 
 XMP_HEADER = b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">'
 XMP_FOOTER = b'</x:xmpmeta>\n<?xpacket end="r"?>'

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kfsreport import pdfstructure
+
 HEADING = re.compile(r"^/H([1-6])$")
 
 
@@ -54,6 +56,7 @@ def check_pdf(path: Path) -> list[str]:
         problems += _heading_order(elements)
         problems += _outline(pdf, elements)
         problems += _fonts(pdf)
+        problems += pdfstructure.check(pdf, elements)
     problems += _text(path)
     return problems
 
@@ -114,7 +117,9 @@ def _heading_order(elements: list[Any]) -> list[str]:
 def _outline(pdf: Any, elements: list[Any]) -> list[str]:
     with pdf.open_outline() as outline:
         entries = sum(1 for _ in _walk_outline(outline.root))
-    chapters_and_sections = sum(1 for e in elements if str(e.get("/S")) in ("/H2", "/H3"))
+    chapters_and_sections = sum(
+        1 for e in elements if str(e.get("/S")) in ("/H2", "/H3") and not pdfstructure.inside_heading(e)
+    )
     if entries < chapters_and_sections:
         return [f"bokmärken saknas: {entries} bokmärken för {chapters_and_sections} kapitel och avsnitt."]
     return []
@@ -144,14 +149,38 @@ def _fonts(pdf: Any) -> list[str]:
     return problems
 
 
+WORD_BREAK = re.compile(r"[^\W\d_]{2,}[-\u2010\u00ad]$")
+
+
 def _text(path: Path) -> list[str]:
-    """Copy-and-paste: no line may end in a hyphen that the extracted text keeps."""
+    """Copy-and-paste: no line may end in a hyphen that the extracted text keeps (poppler
+    reads `/ActualText`, so a hyphen the repair covers is not seen), and no word may be
+    hyphenated across a page break."""
     if shutil.which("pdftotext") is None:
         return ["pdftotext saknas (Debianpaketet poppler-utils), så texten kunde inte kontrolleras."]
     text = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
-    broken = [line for line in text.splitlines() if line.rstrip().endswith(("\u2010", "\u00ad"))]
+    problems = []
+    pages = text.split("\f")
+    broken = 0
+    for page in pages:
+        lines = page.splitlines()
+        for line, following in zip(lines, lines[1:], strict=False):
+            if WORD_BREAK.search(line.rstrip()) and following[:1].islower():
+                broken += 1
     if broken:
-        return [f"{len(broken)} rader slutar med ett avstavningstecken som följer med när texten kopieras."]
-    return []
+        problems.append(
+            f"{broken} rader slutar med ett avstavningstecken som följer med "
+            "när texten kopieras eller läses upp."
+        )
+    across = sum(
+        1
+        for page, following in zip(pages, pages[1:], strict=False)
+        if page.strip()
+        and WORD_BREAK.search(page.strip().splitlines()[-1].rstrip())
+        and following.strip()[:1].islower()
+    )
+    if across:
+        problems.append(f"{across} ord avstavas över en sidbrytning.")
+    return problems

@@ -198,7 +198,8 @@ def _label(parts: list[Any]) -> None:
     from weasyprint.formatting_structure import boxes
 
     element = parts[0].element
-    own, after = [], []
+    own: list[str] = []
+    after: list[str] = []
     seen: set[int] = set()
     for part in parts:
         for box in _descendants(part):
@@ -325,6 +326,10 @@ def _rebuild(tree: _Tree, element: Any, parent: Any) -> list[Any]:
         _definitions(tree, element)
     if role == "/TOC":
         _contents(tree, element)
+    if role == "/LI":
+        _list_item(tree, element)
+    if role == "/Table":
+        _row_headers(tree, element)
     return [element]
 
 
@@ -440,6 +445,68 @@ def _definitions(tree: _Tree, element: Any) -> None:
                     kid.P = part
 
 
+def _list_item(tree: _Tree, element: Any) -> None:
+    """An LI holds only Lbl and LBody: a paragraph or list inside `<li>` (WeasyPrint tags it
+    as a kid of the LI) goes into the item's body, after what the body already holds."""
+    pikepdf = tree.pikepdf
+
+    def part(kid: Any) -> bool:
+        return isinstance(kid, pikepdf.Dictionary) and str(kid.get("/S")) in ("/Lbl", "/LBody")
+
+    kids = list(element.K)
+    if all(part(kid) for kid in kids):
+        return
+    body = next((k for k in kids if part(k) and str(k.S) == "/LBody"), None)
+    items: list[Any] = []
+    for kid in kids:
+        if part(kid):
+            items.append(kid)
+            continue
+        if body is None:
+            body = tree.pdf.make_indirect(
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.StructElem, S=pikepdf.Name.LBody, K=pikepdf.Array(), P=element
+                )
+            )
+            if "/Pg" in element:
+                body.Pg = element.Pg
+            items.append(body)
+        body.K.append(kid)
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") not in ("/MCR", "/OBJR"):
+            kid.P = body
+    element.K = pikepdf.Array(items)
+
+
+def _row_headers(tree: _Tree, table: Any) -> None:
+    """A row header cell (TH, /Scope /Row) names the column headers above it in /Headers, as
+    data cells do, so that every header cell is referenced (WeasyPrint only maps TD)."""
+    pikepdf = tree.pikepdf
+    rows: list[Any] = []
+
+    def visit(item: Any) -> None:
+        for kid in _structs(item.K):
+            if str(kid.S) == "/TR":
+                rows.append(kid)
+            elif str(kid.S) in ("/THead", "/TBody", "/TFoot"):
+                visit(kid)
+
+    visit(table)
+    columns: dict[int, list[Any]] = {}
+    cells = [[c for c in _structs(row.K) if str(c.S) in ("/TH", "/TD")] for row in rows]
+    for row in cells:
+        for index, cell in enumerate(row):
+            if str(cell.S) == "/TH" and "/ID" in cell and str(cell.get("/KfsScope", "Column")) == "Column":
+                columns.setdefault(index, []).append(cell.ID)
+    for row in cells:
+        for index, cell in enumerate(row):
+            if str(cell.S) == "/TH" and str(cell.get("/KfsScope", "")) == "Row" and columns.get(index):
+                attributes = cell.get("/A")
+                if not isinstance(attributes, pikepdf.Dictionary):
+                    attributes = pikepdf.Dictionary(O=pikepdf.Name.Table)
+                    cell.A = attributes
+                attributes.Headers = pikepdf.Array(columns[index])
+
+
 def _contents(tree: _Tree, element: Any) -> None:
     """The contents: TOC > TOCI > Reference > Link, one Link per entry holding every
     annotation and every piece of text of the entry, and entries of a deeper level inside
@@ -454,7 +521,9 @@ def _contents(tree: _Tree, element: Any) -> None:
         link = pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Link)
         link = tree.pdf.make_indirect(link)
         reference = tree.pdf.make_indirect(
-            pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Reference, K=pikepdf.Array([link]))
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.StructElem, S=pikepdf.Name.Reference, K=pikepdf.Array([link])
+            )
         )
         link.P = reference
         _set_kids(tree, link, [*annotations, *content])
@@ -470,7 +539,9 @@ def _contents(tree: _Tree, element: Any) -> None:
             nested = _structs(owner.K)[-1] if _structs(owner.K) else None
             if nested is None or str(nested.S) != "/TOC":
                 nested = tree.pdf.make_indirect(
-                    pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.TOC, K=pikepdf.Array(), P=owner)
+                    pikepdf.Dictionary(
+                        Type=pikepdf.Name.StructElem, S=pikepdf.Name.TOC, K=pikepdf.Array(), P=owner
+                    )
                 )
                 owner.K.append(nested)
             nested.K.append(entry)
