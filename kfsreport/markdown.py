@@ -26,7 +26,8 @@ from kfsreport.errors import Problems
 from kfsreport.leftovers import check_boxes, check_text
 
 BOX_KINDS = {"faktaruta": "Faktaruta", "citat": "Citat"}
-ALLOWED_ATTRS = ("id", "class")
+ALLOWED_ATTRS = ("id", "class", "lang")
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _HEADING_ATTRS = re.compile(r"\s*\{([^{}]*)\}\s*$")
 _BLOCK_EXPR = re.compile(r"^\{\{((?:(?!\}\}|\{\{).)+)\}\}\s*$")
 RESERVED_IDS = frozenset({"innehall", "toc-rubrik"})
@@ -80,7 +81,7 @@ def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})
     md.enable("table")
     md.use(footnote_plugin)
-    md.use(attrs_plugin, allowed=ALLOWED_ATTRS)
+    md.use(attrs_plugin, allowed=ALLOWED_ATTRS, spans=True)  # [Building Women]{lang=en}
     md.use(attrs_block_plugin, allowed=ALLOWED_ATTRS)
     md.use(container_plugin, name="box", validate=lambda params, *args: bool(params.strip()))
     md.block.ruler.before(
@@ -245,11 +246,23 @@ def _check_token(token: Token, chapter: ParsedChapter, problems: Problems) -> No
 
 
 def _refuse_attrs(token: Token, path: str, line: int, problems: Problems) -> None:
-    """Report attributes the attrs plugin set aside (anything but id and class)."""
+    """Report attributes the attrs plugin set aside (anything but id, class and lang), and a
+    `lang` that is not a language tag."""
     if "insecure_attrs" in token.meta:
         names = ", ".join(sorted(token.meta["insecure_attrs"]))
         problems.fail(
-            path, line, f"attributet {names} är inte tillåtet.", "Bara {#id} och {.klass} kan användas."
+            path,
+            line,
+            f"attributet {names} är inte tillåtet.",
+            hint="Bara {#id}, {.klass} och {lang=en} kan användas.",
+        )
+    language = token.attrs.get("lang") if token.attrs else None
+    if language is not None and not LANGUAGE_TAG.match(str(language)):
+        problems.fail(
+            path,
+            line,
+            f"språkkoden '{language}' är ingen språkkod.",
+            hint="Skriv en kod som en, en-GB eller de, till exempel [Building Women]{lang=en}.",
         )
 
 

@@ -38,6 +38,7 @@ from contextlib import contextmanager
 from typing import Any
 
 HINT = re.compile(rb"\s*/KfsMCID\s+(\d+)")
+ACTUAL = re.compile(rb"/MCID\s*(\d+)\s*/ActualText\s*<([0-9a-fA-F]*)>")
 SPACE = re.compile(r"\s+")
 LEADING_FRAGMENT = re.compile(r"^\S*")
 
@@ -175,21 +176,36 @@ def _collect(box: Any, texts: list[Any], links: dict[int, list[Any]], *, leader:
 
 
 def _whole_words(texts: list[Any]) -> None:
-    """`/ActualText` for the lines on each side of a layout hyphen: the first line reads the
-    whole word, the next line reads on after it."""
-    carry = 0  # characters at the start of this box already read on the line before
-    for box, following in zip(texts, [*texts[1:], None], strict=True):
+    """`/ActualText` for the lines on each side of a layout hyphen: the line with the hyphen
+    reads the whole word, and the lines after it read on after that word (a word hyphenated
+    twice leaves a middle line that reads nothing)."""
+    skip: dict[int, int] = {}  # index of a box → characters at its start already read before
+    for index, box in enumerate(texts):
         hyphen = getattr(box, "kfs_hyphen", 0)
+        carry = skip.get(index, 0)
         if not (hyphen or carry):
             continue
+        if carry >= len(box.text) - hyphen and index in skip:
+            box.kfs_actual = ""
+            continue
         text = box.text[carry:]
-        carry = 0
         if hyphen:
             text = text[:-hyphen]
-            if following is not None:
+            follow = index + 1
+            while follow < len(texts):
+                following = texts[follow]
+                cut = getattr(following, "kfs_hyphen", 0)
+                body = following.text[: len(following.text) - cut] if cut else following.text
+                if cut and not SPACE.search(body):  # the whole line is the word's middle
+                    text += body
+                    skip[follow] = len(following.text)
+                    follow += 1
+                    continue
                 rest = LEADING_FRAGMENT.match(following.text)
-                carry = len(rest.group(0)) if rest else 0
-                text += following.text[:carry]
+                fragment = rest.group(0) if rest else ""
+                text += fragment
+                skip[follow] = len(fragment)
+                break
         box.kfs_actual = text
 
 
@@ -235,6 +251,7 @@ class _Tree:
         self.pages = [page.obj for page in pdf.pages]
         self.page_index = {page.objgen: i for i, page in enumerate(self.pages)}
         self.artifacts: dict[int, set[int]] = {}
+        self.actual: dict[tuple[int, int], str] = {}
         self.language = str(pdf.Root.get("/Lang", ""))
         self.heights = [float(page.MediaBox[3]) for page in self.pages]
 
@@ -248,6 +265,8 @@ class _Tree:
                 if content is None:
                     continue
                 data = content.read_bytes()
+                for mcid, text in ACTUAL.findall(data):
+                    self.actual[index, int(mcid)] = bytes.fromhex(text.decode()).decode("utf-16")
                 marks = {int(mcid) for mcid in HINT.findall(data)}
                 if marks:
                     found |= marks
@@ -316,6 +335,7 @@ def _rebuild(tree: _Tree, element: Any, parent: Any) -> list[Any]:
                 result += _flatten(tree, rebuilt, element)
             continue
         result += _rebuild(tree, kid, element)
+    result = _actual_text(tree, element, result)
     _set_kids(tree, element, result)
     _apply_hints(tree, element)
     element.P = parent
@@ -331,6 +351,36 @@ def _rebuild(tree: _Tree, element: Any, parent: Any) -> list[Any]:
     if role == "/Table":
         _row_headers(tree, element)
     return [element]
+
+
+def _actual_text(tree: _Tree, element: Any, kids: list[Any]) -> list[Any]:
+    """Marked content drawn with `/ActualText` (a line around a layout hyphen) gets it in the
+    tree as well, which is what screen readers read: on `element` when that content is all
+    it holds, otherwise on a Span of its own around it."""
+    pikepdf = tree.pikepdf
+    marked = [k for k in kids if isinstance(k, tuple) and k in tree.actual]
+    if not marked:
+        return kids
+    if len(kids) == 1 and "/ActualText" not in element:
+        element.ActualText = pikepdf.String(tree.actual[kids[0]])
+        return kids
+    out: list[Any] = []
+    for kid in kids:
+        if isinstance(kid, tuple) and kid in tree.actual:
+            span = tree.pdf.make_indirect(
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.StructElem,
+                    S=pikepdf.Name.Span,
+                    P=element,
+                    Pg=tree.pages[kid[0]],
+                    K=pikepdf.Array([kid[1]]),
+                    ActualText=pikepdf.String(tree.actual[kid]),
+                )
+            )
+            out.append(span)
+        else:
+            out.append(kid)
+    return out
 
 
 def _flatten(tree: _Tree, kid: Any, element: Any) -> list[Any]:

@@ -22,12 +22,18 @@ def test_chapters_are_numbered_and_sections_get_chapter_dot_section(tmp_path):
     )
     html = html_of(root)
     first = chapter_of(html, "forsta")
-    assert '<h2 class="chapter-title" id="forsta"><span class="heading-number">1</span> Första</h2>' in first
+    assert (
+        '<h2 class="chapter-title" id="forsta">'
+        '<span class="heading-number" data-pdf-text="1 ">1</span> Första</h2>' in first
+    )
     assert '<h3 id="ett"><span class="heading-number">1.1</span> Ett</h3>' in first
     assert '<h4 id="under">Under</h4>' in first
     assert '<h3 id="tva"><span class="heading-number">1.2</span> Två</h3>' in first
     second = chapter_of(html, "andra")
-    assert '<h2 class="chapter-title" id="andra"><span class="heading-number">2</span> Andra</h2>' in second
+    assert (
+        '<h2 class="chapter-title" id="andra">'
+        '<span class="heading-number" data-pdf-text="2 ">2</span> Andra</h2>' in second
+    )
     assert '<h3 id="tre"><span class="heading-number">2.1</span> Tre</h3>' in second
 
 
@@ -48,7 +54,7 @@ def test_an_unnumbered_chapter_has_no_number_and_does_not_advance_the_count(tmp_
     assert '<h3 id="lasanvisning">Läsanvisning</h3>' in about
     assert '<h2 class="chapter-title" id="mellanspel">Mellanspel</h2>' in chapter_of(html, "mellanspel")
     third = chapter_of(html, "tredje")
-    assert '<span class="heading-number">2</span> Tredje</h2>' in third
+    assert '<span class="heading-number" data-pdf-text="2 ">2</span> Tredje</h2>' in third
     assert '<h3 id="avsnitt"><span class="heading-number">2.1</span> Avsnitt</h3>' in third
     assert "heading-number" not in about
 
@@ -69,7 +75,7 @@ def test_numbering_depth_1_numbers_only_chapters(tmp_path):
         tmp_path, {"01-a.md": chapter("A", "## Ett\n")}, settings=SETTINGS + "numbering_depth: 1\n"
     )
     html = chapter_of(html_of(root), "a")
-    assert '<span class="heading-number">1</span> A</h2>' in html
+    assert '<span class="heading-number" data-pdf-text="1 ">1</span> A</h2>' in html
     assert '<h3 id="ett">Ett</h3>' in html
 
 
@@ -197,11 +203,13 @@ def test_raw_html_comes_out_as_text_never_as_a_tag(tmp_path):
     [
         (
             '[länk](https://example.se){style="color:red"}',
-            "content/01-a.md:5: attributet style är inte tillåtet. Bara {#id} och {.klass} kan användas.",
+            "content/01-a.md:5: attributet style är inte tillåtet. Bara {#id}, {.klass} "
+            "och {lang=en} kan användas.",
         ),
         (
             '[länk](#a){onclick="alert(1)"}',
-            "content/01-a.md:5: attributet onclick är inte tillåtet. Bara {#id} och {.klass} kan användas.",
+            "content/01-a.md:5: attributet onclick är inte tillåtet. Bara {#id}, {.klass} "
+            "och {lang=en} kan användas.",
         ),
         (
             "## Rubrik {style=color:red}",
@@ -216,10 +224,25 @@ def test_attributes_other_than_id_and_class_are_located_errors(tmp_path, line, m
     assert errors_of(root) == [message]
 
 
+def test_a_phrase_in_another_language_is_marked_with_lang(tmp_path):
+    root = project(tmp_path, {"01-a.md": chapter("A", "Nätverket [Building Women]{lang=en} träffas.\n")})
+    html = chapter_of(html_of(root), "a")
+    assert '<p>Nätverket <span lang="en">Building Women</span> träffas.</p>' in html
+
+
+def test_a_lang_that_is_not_a_language_tag_is_a_located_error(tmp_path):
+    root = project(tmp_path, {"01-a.md": chapter("A", "Ett [ord]{lang=engelska} här.\n")})
+    assert errors_of(root) == [
+        "content/01-a.md:5: språkkoden 'engelska' är ingen språkkod. "
+        "Skriv en kod som en, en-GB eller de, till exempel [Building Women]{lang=en}."
+    ]
+
+
 def test_a_refused_block_attribute_is_reported_at_its_own_line(tmp_path):
     root = project(tmp_path, {"01-a.md": chapter("A", '{style="color:red"}\nEtt stycke.\n')})
     assert errors_of(root) == [
-        "content/01-a.md:5: attributet style är inte tillåtet. Bara {#id} och {.klass} kan användas."
+        "content/01-a.md:5: attributet style är inte tillåtet. Bara {#id}, {.klass} "
+        "och {lang=en} kan användas."
     ]
 
 

@@ -1,0 +1,272 @@
+"""The structure repair (kfsreport/pdftags.py) and the checks that see what it repairs
+(kfsreport/pdfstructure.py): each defect WeasyPrint leaves is planted into a repaired PDF, and
+`check_pdf` must report it; the repaired demo reads chapter by chapter, in whole words."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from kfsreport.pdfcheck import check_pdf
+from tests.test_pdf import UA, raw_pdf
+
+
+def elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    found = []
+    stack = [pdf.Root.StructTreeRoot.K]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack += list(node)[::-1]
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            found.append(node)
+            if "/K" in node:
+                stack.append(node.K)
+    return found
+
+
+def of_role(pdf: pikepdf.Pdf, role: str) -> list[pikepdf.Dictionary]:
+    return [e for e in elements(pdf) if str(e.S) == role]
+
+
+def struct_text(path: Path) -> str:
+    return subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True).stdout
+
+
+# --- the repaired demo ------------------------------------------------------------------------
+
+
+def test_the_demo_has_one_sect_per_chapter_spanning_its_pages(demo):
+    with pikepdf.open(demo / UA) as pdf:
+        sects = [s for s in of_role(pdf, "/Sect") if any(str(k.get("/S")) == "/H2" for k in s.K)]
+        headings = [e for e in of_role(pdf, "/H2")]
+        assert len(sects) == len(headings) - 1  # the contents' heading is not in a chapter
+        assert len(of_role(pdf, "/Part")) == 1
+        pages = {
+            pdf.pages.index(pikepdf.Page(m.Pg))
+            for s in sects
+            for m in s.K
+            if isinstance(m, pikepdf.Dictionary) and "/Pg" in m
+        }
+        assert len(pages) > 1
+        assert not any(
+            str(k.get("/S")) == "/H2" for h in headings for k in h.K if isinstance(k, pikepdf.Dictionary)
+        )
+
+
+def test_no_hint_of_the_repair_is_left_in_the_file(demo):
+    data = (demo / UA).read_bytes()
+    with pikepdf.open(demo / UA) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary):
+                assert not any(key.startswith("/Kfs") for key in obj)
+        for page in pdf.pages:
+            assert b"Kfs" not in page.Contents.read_bytes()
+    assert data.startswith(b"%PDF-1.7")
+
+
+def test_running_heads_page_numbers_and_leaders_are_artifacts(demo):
+    with pikepdf.open(demo / UA) as pdf:
+        pagination = re.compile(rb"/Artifact\s*<<\s*/Type\s*/Pagination")
+        marked = [i for i, page in enumerate(pdf.pages) if pagination.search(page.Contents.read_bytes())]
+        assert len(marked) > len(pdf.pages) // 2
+    text = struct_text(demo / UA)
+    assert ". . ." not in text
+    # the running head repeats the report title on every page; the tree holds it twice
+    # (cover and inside page), not once per page
+    assert text.count('"Årsrapport 2025"') <= 2
+
+
+def test_the_contents_is_a_toc_with_one_readable_link_per_entry(demo):
+    with pikepdf.open(demo / UA) as pdf:
+        (toc,) = [t for t in of_role(pdf, "/TOC") if str(t.P.S) != "/TOCI"]
+        entries = of_role(pdf, "/TOCI")
+        assert len(entries) >= 15
+        nested = [t for t in of_role(pdf, "/TOC") if str(t.P.S) == "/TOCI"]
+        assert nested  # 2.1 under 2, and so on
+        labels = set()
+        for link in of_role(pdf, "/Link"):
+            for kid in link.K:
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+                    labels.add(str(kid.Obj.Contents))
+        assert any(label.startswith("Kapitel 1 Sammanfattning, sidan ") for label in labels)
+        assert any(label.startswith("Avsnitt 2.1 ") for label in labels)
+        assert not [label for label in labels if "-" in label and " " not in label]
+
+
+def test_cover_facts_are_a_list_of_labels_and_bodies(demo):
+    with pikepdf.open(demo / UA) as pdf:
+        for item in of_role(pdf, "/LI"):
+            assert str(item.P.S) == "/L"
+            assert all(
+                str(k.S) in ("/Lbl", "/LBody")
+                for k in item.K
+                if isinstance(k, pikepdf.Dictionary) and "/S" in k
+            )
+        assert not [d for d in of_role(pdf, "/Div") if str(d.P.S) == "/L"]
+
+
+def test_tables_figures_and_ids(demo):
+    with pikepdf.open(demo / UA) as pdf:
+        headers = of_role(pdf, "/TH")
+        assert headers and all("/Scope" in h.A for h in headers)
+        assert "/IDTree" in pdf.Root.StructTreeRoot
+        for figure in of_role(pdf, "/Figure"):
+            x1, y1, x2, y2 = (float(v) for v in figure.A.BBox)
+            height = float(pikepdf.Page(figure.Pg).MediaBox[3])
+            assert 0 <= x1 < x2 and 0 <= y1 < y2 <= height
+
+
+def test_english_phrases_have_their_language(demo):
+    with pikepdf.open(demo / UA) as pdf:
+        marked = [e for e in elements(pdf) if str(e.get("/Lang", "")) == "en"]
+        assert len(marked) >= 5
+        assert str(pdf.Root.Lang) == "sv"
+
+
+def test_words_are_whole_across_layout_hyphens(demo):
+    raw = subprocess.run(["pdftotext", "-raw", str(demo / UA), "-"], capture_output=True, text=True).stdout
+    assert "inkluderande" in raw
+    assert not [line for line in raw.splitlines() if line.endswith("-") and line[-2:-1].isalpha()]
+
+
+# --- each defect, planted, is reported ---------------------------------------------------------
+
+
+def plant(tmp_path: Path, demo: Path, change: Callable[[pikepdf.Pdf], None]) -> list[str]:
+    path = tmp_path / UA
+    shutil.copy(demo / UA, path)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        change(pdf)
+        pdf.save(path)
+    return check_pdf(path)
+
+
+def _detach(pdf: pikepdf.Pdf) -> None:
+    stray = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Span))
+    pdf.Root.StructTreeRoot.ParentTree.Nums[1].append(stray)
+
+
+def _nest_link(pdf: pikepdf.Pdf) -> None:
+    outer, inner = of_role(pdf, "/Link")[:2]
+    outer.K.append(inner)
+    inner.P = outer
+
+
+def _unlink(pdf: pikepdf.Pdf) -> None:
+    of_role(pdf, "/Link")[-1].S = pikepdf.Name.Span
+
+
+def _slug(pdf: pikepdf.Pdf) -> None:
+    for page in pdf.pages:
+        for annotation in page.get("/Annots", []):
+            annotation.Contents = pikepdf.String("fullmaktigeberedningen-for-kompetensforsorjning")
+
+
+def _plain_toc(pdf: pikepdf.Pdf) -> None:
+    for element in of_role(pdf, "/TOC"):
+        element.S = pikepdf.Name.L
+    for element in of_role(pdf, "/TOCI"):
+        element.S = pikepdf.Name.LI
+    for element in of_role(pdf, "/Reference"):
+        element.S = pikepdf.Name.LBody
+
+
+def _two_links(pdf: pikepdf.Pdf) -> None:
+    reference = of_role(pdf, "/Reference")[0]
+    reference.K.append(
+        pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Link, P=reference))
+    )
+
+
+def _heading_in_heading(pdf: pikepdf.Pdf) -> None:
+    heading = of_role(pdf, "/H2")[1]
+    span = [k for k in heading.K if isinstance(k, pikepdf.Dictionary)][-1]
+    span.S = pikepdf.Name.H2
+
+
+def _split_chapter(pdf: pikepdf.Pdf) -> None:
+    sect = [s for s in of_role(pdf, "/Sect") if str(s.P.S) == "/Part"][0]
+    paragraph = [k for k in sect.K if isinstance(k, pikepdf.Dictionary) and str(k.get("/S")) == "/P"][-1]
+    rest = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.StructElem, S=pikepdf.Name.Sect, P=sect.P, K=pikepdf.Array([paragraph])
+        )
+    )
+    part = sect.P
+    index = [k.objgen for k in part.K].index(sect.objgen)
+    part.K.insert(index + 1, rest)
+
+
+def _unscoped(pdf: pikepdf.Pdf) -> None:
+    for header in of_role(pdf, "/TH"):
+        del header.A["/Scope"]
+
+
+def _unreferenced(pdf: pikepdf.Pdf) -> None:
+    for header in of_role(pdf, "/TH"):
+        if "/Headers" in header.A:
+            del header.A["/Headers"]
+
+
+def _no_id_tree(pdf: pikepdf.Pdf) -> None:
+    del pdf.Root.StructTreeRoot["/IDTree"]
+
+
+def _pixels(pdf: pikepdf.Pdf) -> None:
+    for figure in of_role(pdf, "/Figure"):
+        figure.A.BBox = pikepdf.Array([100, 300, 700, 1300])
+
+
+@pytest.mark.parametrize(
+    ("change", "reported"),
+    [
+        (_detach, "finns inte i taggträdet"),
+        (_nest_link, "länktaggar (Link) ligger inuti andra länktaggar"),
+        (_unlink, "ligger inte i en länktagg"),
+        (_slug, "saknar en läsbar beskrivning"),
+        (_plain_toc, "inte som TOC med TOCI"),
+        (_two_links, "har inte precis en länk"),
+        (_heading_in_heading, "inuti en annan rubrik"),
+        (_split_chapter, "kapitel är delade"),
+        (_unscoped, "saknar /Scope"),
+        (_unreferenced, "hänvisas inte till av någon cell"),
+        (_no_id_tree, "saknar /IDTree"),
+        (_pixels, "utanför sidan"),
+    ],
+)
+def test_each_planted_defect_is_reported(tmp_path, demo, change, reported):
+    assert check_pdf(demo / UA) == []
+    problems = plant(tmp_path, demo, change)
+    assert any(reported in problem for problem in problems), problems
+
+
+def test_layout_hyphens_without_the_repair_are_reported_and_with_it_are_not(tmp_path):
+    from weasyprint import HTML
+
+    from kfsreport.pdf import write_variants
+    from kfsreport.pdftags import install
+
+    body = (
+        '<p style="width: 25mm; hyphens: auto">Kompetensförsörjningsutmaningarna arbetsmarknadspolitiken</p>'
+    )
+    raw = raw_pdf(tmp_path, body, pdf_variant="pdf/ua-1")
+    assert any("avstavningstecken" in p for p in check_pdf(raw))
+    html = f'<html lang="sv"><head><title>T</title></head><body>{body}</body></html>'
+    repaired = tmp_path / "repaired.pdf"
+    install()  # before the layout, as pdf.lay_out does
+    repaired.write_bytes(write_variants(HTML(string=html).render(), archive=False)[""])
+    assert not any("avstavningstecken" in p for p in check_pdf(repaired))
+
+
+def test_a_hyphen_across_a_page_break_is_reported(tmp_path):
+    # Two pages whose text is "…kompetens-" / "försörjning": pdftotext shows that as text.
+    body = '<p style="hyphenate-character: \'-\'">Kompetens-</p><p style="break-before: page">försörjning</p>'
+    problems = check_pdf(raw_pdf(tmp_path, body, pdf_variant="pdf/ua-1"))
+    assert "1 ord avstavas över en sidbrytning." in problems
