@@ -149,7 +149,19 @@ def _fonts(pdf: Any) -> list[str]:
     return problems
 
 
-WORD_BREAK = re.compile(r"[^\W\d_]{2,}[-\u2010\u00ad]$")
+WORD_BREAK = re.compile(r"(?:^|\s)[^\W\d_]{2,}[-\u2010\u00ad]$")
+"""A line that ends in a word cut by a hyphen (not code such as `figur("skr-`)."""
+CONTINUES = ("och ", "eller ", "samt ", "respektive ", "till ")
+"""`bygg- och fastighetsbranschen`: a first part written with its hyphen, not a cut word."""
+
+
+def _cut(line: str, following: str) -> bool:
+    following = following.lstrip()
+    return (
+        bool(WORD_BREAK.search(line.rstrip()))
+        and following[:1].islower()
+        and not following.startswith(CONTINUES)
+    )
 
 
 def _text(path: Path) -> list[str]:
@@ -167,8 +179,7 @@ def _text(path: Path) -> list[str]:
     for page in pages:
         lines = page.splitlines()
         for line, following in zip(lines, lines[1:], strict=False):
-            if WORD_BREAK.search(line.rstrip()) and following[:1].islower():
-                broken += 1
+            broken += _cut(line, following)
     if broken:
         problems.append(
             f"{broken} rader slutar med ett avstavningstecken som följer med "
@@ -177,9 +188,7 @@ def _text(path: Path) -> list[str]:
     across = sum(
         1
         for page, following in zip(pages, pages[1:], strict=False)
-        if page.strip()
-        and WORD_BREAK.search(page.strip().splitlines()[-1].rstrip())
-        and following.strip()[:1].islower()
+        if page.strip() and _cut(page.strip().splitlines()[-1], following.strip())
     )
     if across:
         problems.append(f"{across} ord avstavas över en sidbrytning.")

@@ -213,6 +213,12 @@ def _tables(root: Any, elements: list[Any]) -> list[str]:
     orphans = [e for e in headers if "/ID" in e and str(e.ID) not in referenced]
     if orphans:
         problems.append(f"{len(orphans)} rubrikceller (TH) hänvisas inte till av någon cell.")
+    known = {str(e.ID) for e in elements if "/ID" in e}
+    dangling = referenced - known
+    if dangling:
+        problems.append(
+            f"celler hänvisar till {len(dangling)} rubrikceller som inte finns i taggträdet (/Headers)."
+        )
     if any("/ID" in e for e in elements) and "/IDTree" not in root:
         problems.append("strukturelement har /ID men taggträdet saknar /IDTree (ISO 32000-1, 14.7.2).")
     return problems

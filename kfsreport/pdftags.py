@@ -252,6 +252,8 @@ class _Tree:
         self.page_index = {page.objgen: i for i, page in enumerate(self.pages)}
         self.artifacts: dict[int, set[int]] = {}
         self.actual: dict[tuple[int, int], str] = {}
+        self.late_artifacts: set[tuple[int, int]] = set()
+        self.id_alias: dict[str, str] = {}
         self.language = str(pdf.Root.get("/Lang", ""))
         self.heights = [float(page.MediaBox[3]) for page in self.pages]
 
@@ -272,6 +274,20 @@ class _Tree:
                     found |= marks
                     content.write(HINT.sub(b"", data))
             self.artifacts[index] = found
+
+    def mark_late_artifacts(self) -> None:
+        """Marked content found to be repeated (a table header on the next page): drawn as
+        an artifact instead, so nothing on the page is tagged but left out of the tree."""
+        for index, page in enumerate(self.pages):
+            mcids = {mcid for where, mcid in self.late_artifacts if where == index}
+            if not mcids:
+                continue
+            content = page.Contents
+            data = content.read_bytes()
+            for mcid in mcids:
+                pattern = rb"/\w+\s*<<\s*/MCID\s*%d(?:\s*/ActualText\s*<[0-9a-fA-F]*>)?\s*>>\s*BDC" % mcid
+                data = re.sub(pattern, b"/Artifact BMC", data)
+            content.write(data)
 
     def kids(self, element: Any) -> list[Any]:
         """An element's kids as a list: struct elements, OBJRs, and (page, mcid) pairs."""
@@ -311,6 +327,8 @@ def repair(data: bytes) -> bytes:
         for document in documents:
             _rebuild(tree, document, root)
         root.K = pikepdf.Array(documents)
+        tree.mark_late_artifacts()
+        _alias_headers(tree, documents)
         _parent_tree(tree, root, documents)
         _id_tree(tree, root, documents)
         for document in documents:
@@ -405,10 +423,39 @@ def _merge(tree: _Tree, kids: list[Any]) -> list[Any]:
             and kid.get("/KfsK") == previous.get("/KfsK")
             and kid.get("/S") == previous.get("/S")
         ):
-            _set_kids(tree, previous, tree.kids(previous) + tree.kids(kid))
+            _set_kids(tree, previous, tree.kids(previous) + _repeated_header(tree, previous, kid))
             continue
         merged.append(kid)
     return merged
+
+
+def _repeated_header(tree: _Tree, table: Any, rest: Any) -> list[Any]:
+    """The kids of a table's continuation on the next page, without the header rows that
+    WeasyPrint repeats there: the repeated copy becomes an artifact (one THead per table)."""
+    kids = tree.kids(rest)
+    if str(table.get("/S")) != "/Table":
+        return kids
+    heads = {
+        k.get("/KfsK"): k
+        for k in tree.kids(table)
+        if not isinstance(k, tuple) and str(k.get("/S")) == "/THead"
+    }
+    kept = []
+    for kid in kids:
+        if not isinstance(kid, tuple) and str(kid.get("/S")) == "/THead" and kid.get("/KfsK") in heads:
+            _, content = _gather(tree, kid)
+            tree.late_artifacts.update(content)
+            # cells on this page name the repeated header cells: let them name the first ones
+            for copy, first in zip(_header_ids(kid), _header_ids(heads[kid.get("/KfsK")]), strict=False):
+                tree.id_alias[copy] = first
+            continue
+        kept.append(kid)
+    return kept
+
+
+def _header_ids(element: Any) -> list[str]:
+    """The /IDs of the header cells below `element`, in reading order."""
+    return [str(e.ID) for e in _walk(element) if str(e.get("/S")) == "/TH" and "/ID" in e]
 
 
 def _set_kids(tree: _Tree, element: Any, kids: list[Any]) -> None:
@@ -629,6 +676,19 @@ def _walk(element: Any) -> Iterator[Any]:
     for kid in list(kids) if isinstance(kids, pikepdf.Array) else [kids]:
         if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") not in ("/MCR", "/OBJR"):
             yield from _walk(kid)
+
+
+def _alias_headers(tree: _Tree, documents: list[Any]) -> None:
+    """Cells that name a repeated header cell in /Headers name the header's first copy."""
+    pikepdf = tree.pikepdf
+    if not tree.id_alias:
+        return
+    for document in documents:
+        for element in _walk(document):
+            attributes = element.get("/A")
+            if isinstance(attributes, pikepdf.Dictionary) and "/Headers" in attributes:
+                names = [tree.id_alias.get(str(h), str(h)) for h in attributes.Headers]
+                attributes.Headers = pikepdf.Array([pikepdf.String(n) for n in names])
 
 
 def _parent_tree(tree: _Tree, root: Any, documents: list[Any]) -> None:

@@ -215,6 +215,12 @@ def _unreferenced(pdf: pikepdf.Pdf) -> None:
             del header.A["/Headers"]
 
 
+def _dangling(pdf: pikepdf.Pdf) -> None:
+    for cell in of_role(pdf, "/TD"):
+        if "/A" in cell and "/Headers" in cell.A:
+            cell.A.Headers = pikepdf.Array([pikepdf.String("finns-inte")])
+
+
 def _no_id_tree(pdf: pikepdf.Pdf) -> None:
     del pdf.Root.StructTreeRoot["/IDTree"]
 
@@ -237,6 +243,7 @@ def _pixels(pdf: pikepdf.Pdf) -> None:
         (_split_chapter, "kapitel är delade"),
         (_unscoped, "saknar /Scope"),
         (_unreferenced, "hänvisas inte till av någon cell"),
+        (_dangling, "som inte finns i taggträdet"),
         (_no_id_tree, "saknar /IDTree"),
         (_pixels, "utanför sidan"),
     ],
