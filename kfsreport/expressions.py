@@ -16,13 +16,13 @@ from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing
 from markupsafe import Markup, escape
 
 from kfsreport import locale
 from kfsreport.errors import ReportError, suggest
 from kfsreport.invisible import INVISIBLE_HINT, TYPOGRAPHIC_QUOTES, has_invisible, visible
+from kfsreport.sandbox import LimitedSandbox
 
 
 class _Unusable(ValueError):
@@ -91,26 +91,7 @@ def _names_of(owner: Any) -> list[str]:
     return [name for name in dir(owner) if not name.startswith("_")]
 
 
-MAX_TEXT = 100_000
-"""The longest text an expression may build (`"x" * 10**15` is refused, not attempted)."""
-
 _SHOWN = (str, int, float, dt.date)
-
-
-class _ContentSandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, with repetition and powers kept small."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 100:
-            raise SecurityError("för stor exponent")
-        if operator == "*":
-            for seq, times in ((left, right), (right, left)):
-                sized = isinstance(seq, (str, list, tuple)) and isinstance(times, int)
-                if sized and len(seq) * times > MAX_TEXT:
-                    raise SecurityError("för lång text")
-        return super().call_binop(context, operator, left, right)
 
 
 _names: ContextVar[tuple[str, ...]] = ContextVar("kfsreport_expression_names", default=())
@@ -124,7 +105,7 @@ class _NamedUndefined(_Undefined):
         return list(_names.get())
 
 
-_SANDBOX = _ContentSandbox(undefined=_NamedUndefined, autoescape=True)
+_SANDBOX = LimitedSandbox(undefined=_NamedUndefined, autoescape=True)
 _SANDBOX.filters.update(CONTENT_FILTERS)
 
 
@@ -148,6 +129,8 @@ class Evaluator:
             return _compile(source)
         except TemplateSyntaxError as error:
             raise ExpressionError(_syntax_message(source, error)) from None
+        except RecursionError:
+            raise ExpressionError(_TOO_DEEP.format(source=_abridged(source))) from None
 
     def evaluate(self, source: str) -> Markup:
         """The HTML for `source`: Markup from directives, escaped text from values."""
@@ -166,6 +149,8 @@ class Evaluator:
             ) from None
         except ExpressionError:
             raise
+        except RecursionError:
+            raise ExpressionError(_TOO_DEEP.format(source=_abridged(source))) from None
         except _Unusable as error:
             raise ExpressionError(f"{{{{ {source} }}}} kan inte visas: {error}.") from None
         except (TypeError, ValueError, LookupError, ArithmeticError, OverflowError):
@@ -175,6 +160,13 @@ class Evaluator:
             ) from None
         finally:
             _names.reset(token)
+
+
+_TOO_DEEP = "{{{{ {source} }}}} är för djupt nästlat (för många parenteser i varandra). Förenkla uttrycket."
+
+
+def _abridged(source: str) -> str:
+    return source if len(source) <= 60 else source[:57] + "…"
 
 
 def _shown(source: str, value: Any) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,9 +46,21 @@ class Sources:
 
 
 def load_project(root: Path) -> tuple[Sources, Problems]:
-    """Read report.yaml, data/facts.yaml and content/*.md; collect what cannot be read."""
+    """Read report.yaml, data/facts.yaml and content/*.md; collect what cannot be read.
+    A report folder with symbolic links or special files is not read at all."""
     root = root.resolve()
     problems = Problems()
+    refuse_links(root, problems)
+    if problems:
+        return Sources(root, None, None, []), problems
+    if (root / SETTINGS_FILE).is_dir():
+        problems.fail(
+            SETTINGS_FILE,
+            None,
+            "är en mapp, inte en fil.",
+            "Ta bort eller byt namn på mappen och lägg rapportens inställningar i filen report.yaml.",
+        )
+        return Sources(root, None, None, []), problems
     if not (root / SETTINGS_FILE).is_file():
         problems.fail(
             SETTINGS_FILE,
@@ -164,6 +177,11 @@ def read_text(root: Path, path: Path, problems: Problems) -> str | None:
     if resolved is None:
         problems.fail(name, None, "filen pekar ut ur rapportmappen och läses inte.", "Kopiera in filen.")
         return None
+    if not regular_file(resolved, name, problems):
+        return None
+    if resolved.stat().st_size > MAX_TEXT_BYTES:
+        problems.fail(name, None, f"filen är större än {MAX_TEXT_BYTES // 1_000_000} MB.")
+        return None
     data = resolved.read_bytes()
     if len(data) > MAX_TEXT_BYTES:
         problems.fail(name, None, f"filen är större än {MAX_TEXT_BYTES // 1_000_000} MB.")
@@ -172,6 +190,52 @@ def read_text(root: Path, path: Path, problems: Problems) -> str | None:
     if text is None:
         return None
     return clean_pasted(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+REPORT_PARTS = (SETTINGS_FILE, CONTENT_DIR, "data", "templates")
+"""What the build reads from a report folder; nothing in them may be a link or a special file."""
+MAX_ENTRIES = 20_000
+
+
+def refuse_links(root: Path, problems: Problems) -> None:
+    """Report every symbolic link and every special file (named pipe, device, socket) in the
+    report's own files and folders: links are never followed, whether they lead out of the
+    folder or not, and a named pipe would make the build wait for ever."""
+    seen = 0
+    pending = [root / part for part in REPORT_PARTS]
+    while pending:
+        path = pending.pop()
+        seen += 1
+        if seen > MAX_ENTRIES:
+            problems.fail(shown(path.parent, root), None, f"mappen har fler än {MAX_ENTRIES} filer.")
+            return
+        try:
+            mode = path.lstat().st_mode
+        except OSError:
+            continue
+        if stat.S_ISLNK(mode):
+            problems.fail(
+                shown(path, root),
+                None,
+                "filen är en symbolisk länk; länkar följs inte.",
+                "Kopiera in filen eller mappen i stället för att länka till den.",
+            )
+        elif stat.S_ISDIR(mode):
+            pending.extend(sorted(path.iterdir(), reverse=True))
+        elif not stat.S_ISREG(mode):
+            problems.fail(shown(path, root), None, _SPECIAL, _SPECIAL_HINT)
+
+
+_SPECIAL = "filen är ingen vanlig fil (en namngiven rörledning, en enhet eller en sockel) och läses inte."
+_SPECIAL_HINT = "Ta bort den ur rapportmappen."
+
+
+def regular_file(path: Path, name: str, problems: Problems) -> bool:
+    """Whether `path` is a regular file; a named pipe, device or socket is reported, never opened."""
+    if stat.S_ISREG(path.stat().st_mode):
+        return True
+    problems.fail(name, None, _SPECIAL, _SPECIAL_HINT)
+    return False
 
 
 _INVISIBLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -185,9 +249,22 @@ def clean_pasted(text: str) -> str:
 
 
 def inside(root: Path, path: Path) -> Path | None:
-    """The real path of `path` if it lies inside `root` (symlinks followed), else None."""
+    """The real path of `path` if it lies inside `root` and no part of it below `root` is a
+    symbolic link (links are never followed, wherever they point), else None."""
+    base = root.resolve()
     resolved = path.resolve()
-    return resolved if resolved.is_relative_to(root.resolve()) else None
+    if not resolved.is_relative_to(base):
+        return None
+    try:
+        parts = path.absolute().relative_to(root.absolute()).parts
+    except ValueError:
+        return None
+    step = root.absolute()
+    for part in parts:
+        step = step / part
+        if step.is_symlink():
+            return None
+    return resolved
 
 
 def _decode(data: bytes, name: str, problems: Problems) -> str | None:

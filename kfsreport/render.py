@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from jinja2 import Environment, TemplateError
+from jinja2.exceptions import SecurityError
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup, escape
@@ -25,8 +26,10 @@ from kfsreport.errors import Problems, shown
 from kfsreport.expressions import Evaluator, ExpressionError
 from kfsreport.links import data_uri, resolve_image
 from kfsreport.markdown import BOX_KINDS, Heading, ParsedChapter, make_parser, plain_text
+from kfsreport.sandbox import LimitError
 from kfsreport.stylesheets import build_stylesheet
 from kfsreport.templates import (
+    TEMPLATE_FILTERS,
     PageContext,
     RenderedChapter,
     TocEntry,
@@ -47,14 +50,74 @@ class Document:
     print_html: str | None
 
 
-def render_template(env: Environment, name: str, root: Path, problems: Problems, **context: Any) -> str:
-    """Render template `name`; a broken template is reported at its own file and line."""
+MAX_PAGE_CHARS = 100_000_000
+"""The most text one template may write; a loop that writes without end is stopped here."""
+
+
+def render_template(
+    env: Environment,
+    name: str,
+    root: Path,
+    problems: Problems,
+    max_chars: int = MAX_PAGE_CHARS,
+    **context: Any,
+) -> str:
+    """Render template `name`; a broken or forbidden template is reported at its own file and line."""
     try:
-        return env.get_template(name).render(**context)
+        template = env.get_template(name)
+        return _written(template.generate(**context), max_chars)
+    except _TooMuch as error:
+        path, _ = _template_location(TemplateError(), root, template.filename)
+        problems.fail(path, None, str(error), "Rätta slingan i mallen.")
+    except SecurityError as error:
+        path, line = _template_location(error, root)
+        problems.fail(
+            path, line, _forbidden(error), "Ta bort det ur mallen; mallar kan bara visa rapportens innehåll."
+        )
+    except RecursionError as error:
+        path, line = _template_location(error, root)
+        problems.fail(path, line, "mallen anropar sig själv utan slut.", "Rätta makrot eller inkluderingen.")
     except TemplateError as error:
         path, line = _template_location(error, root)
-        problems.fail(path, line, f"mallen kan inte användas: {error}.", "Rätta mallen eller ta bort den.")
-        return ""
+        problems.fail(path, line, _broken(error), "Rätta mallen eller ta bort den.")
+    return ""
+
+
+class _TooMuch(Exception):
+    """A template that writes more than the limit."""
+
+
+def _written(chunks: Iterator[str], max_chars: int) -> str:
+    parts, size = [], 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > max_chars:
+            raise _TooMuch(f"mallen skriver mer än {max_chars:_} tecken.".replace("_", " "))
+        parts.append(chunk)
+    return "".join(parts)
+
+
+def _broken(error: TemplateError) -> str:
+    unknown = re.match(r"No (filter|test) named '([^']+)'", error.message or "")
+    if unknown:
+        kind = "filtret" if unknown.group(1) == "filter" else "testet"
+        allowed = ", ".join(sorted(TEMPLATE_FILTERS)) if kind == "filtret" else ""
+        return f"{kind} '{unknown.group(2)}' finns inte i mallar" + (
+            f" (filter: {allowed})." if allowed else "."
+        )
+    undefined = re.match(r"'([^']+)' is undefined", error.message or "")
+    if undefined:
+        return f"'{undefined.group(1)}' finns inte i mallar."
+    return f"mallen kan inte användas: {error}."
+
+
+def _forbidden(error: SecurityError) -> str:
+    """A Swedish message for what the sandbox refused (Jinja's own messages are English)."""
+    if isinstance(error, LimitError):
+        return f"mallen bygger ett för stort värde ({error})."
+    attribute = re.search(r"attribute '([^']+)'", str(error))
+    what = f"'{attribute.group(1)}'" if attribute else "Pythons inre delar"
+    return f"mallen försöker använda {what}, som inte är tillåtet i en mall."
 
 
 class _PlacedFigures:
@@ -229,12 +292,13 @@ def _check_self_contained(html: str, problems: Problems) -> None:
             )
 
 
-def _template_location(error: TemplateError, root: Path) -> tuple[str, int | None]:
-    """The template file and line of an error: from a syntax error, or from the traceback
-    (Jinja rewrites runtime tracebacks so their frames point into the templates)."""
-    filename, line = getattr(error, "filename", None), getattr(error, "lineno", None)
-    tb = error.__traceback__
-    while tb is not None and filename is None:
+def _template_location(error: Exception, root: Path, filename: str | None = None) -> tuple[str, int | None]:
+    """The template file and line of an error: from a syntax error, or from the innermost
+    template frame of the traceback (Jinja rewrites runtime tracebacks so their frames point
+    into the templates)."""
+    filename, line = getattr(error, "filename", None) or filename, getattr(error, "lineno", None)
+    tb = error.__traceback__ if filename is None else None
+    while tb is not None:
         if tb.tb_frame.f_code.co_filename.endswith(".j2"):
             filename, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
         tb = tb.tb_next

@@ -9,9 +9,9 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup
 
@@ -19,7 +19,9 @@ from kfsreport import locale
 from kfsreport.directives import section_label
 from kfsreport.errors import PACKAGE_TEMPLATES
 from kfsreport.expressions import CONTENT_FILTERS
+from kfsreport.load import inside
 from kfsreport.markdown import Heading
+from kfsreport.sandbox import LimitedSandbox
 from kfsreport.schema import STATUS_LABELS, Facts, ReportSettings
 
 
@@ -47,15 +49,54 @@ class _MemoryBytecodeCache(BytecodeCache):
 _BYTECODE = _MemoryBytecodeCache()
 
 
-def make_environment(root: Path) -> Environment:
-    """The Jinja environment: autoescape, StrictUndefined, every filter registered here."""
-    env = Environment(
-        loader=FileSystemLoader([str(d) for d in template_dirs(root)]),
+MAX_TEMPLATE_TEXT = 5_000_000
+"""The longest text a template may build in one value (a whole chapter's HTML fits)."""
+
+TEMPLATE_FILTERS = frozenset(
+    {
+        *CONTENT_FILTERS,
+        *("status", "section_label", "number", "b64"),
+        *("abs", "capitalize", "count", "d", "default", "e", "escape", "first", "float", "int"),
+        *("join", "last", "length", "list", "lower", "map", "max", "min", "reject", "rejectattr"),
+        *("replace", "reverse", "round", "safe", "select", "selectattr", "sort", "string"),
+        *("striptags", "sum", "title", "trim", "truncate", "unique", "upper", "wordcount"),
+        *("format", "center", "indent", "wordwrap", "batch", "slice", "dictsort", "items"),
+    }
+)
+"""What a template may use: the package's own filters and Jinja's harmless ones (every one
+that can build a large value is bounded by the sandbox); not `attr`, `pprint`, `tojson`,
+`xmlattr`, `urlize`, `random` and the like."""
+
+TEMPLATE_GLOBALS = ("range", "namespace")
+
+
+class _FolderLoader(FileSystemLoader):
+    """Template files from the template folders only: a path through a symbolic link, or to
+    something other than a regular file, is never opened (load refuses such files with a
+    message; this keeps the rule where the files are read)."""
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Any]:
+        for folder in self.searchpath:
+            candidate = Path(folder) / template
+            if candidate.is_symlink() or not candidate.exists():
+                continue
+            if inside(Path(folder), candidate) is None or not candidate.is_file():
+                continue
+            return super().get_source(environment, template)
+        raise TemplateNotFound(template)
+
+
+def make_environment(root: Path, max_text: int = MAX_TEMPLATE_TEXT) -> Environment:
+    """The Jinja environment: Jinja's immutable sandbox with our limits (`sandbox`),
+    autoescape, StrictUndefined, only the filters and globals in the lists above."""
+    env = LimitedSandbox(
+        loader=_FolderLoader([str(d) for d in template_dirs(root)]),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         bytecode_cache=_BYTECODE,
+        max_text=max_text,
     )
     env.filters.update(CONTENT_FILTERS)
     env.filters.update(
@@ -64,6 +105,8 @@ def make_environment(root: Path) -> Environment:
         number=locale.number,
         b64=b64,
     )
+    env.filters = {name: f for name, f in env.filters.items() if name in TEMPLATE_FILTERS}
+    env.globals = {name: env.globals[name] for name in TEMPLATE_GLOBALS}
     return env
 
 

@@ -87,10 +87,17 @@ def read_yaml(text: str, path: str, problems: Problems, first_line: int = 1) -> 
         except YAMLError:  # pragma: no cover - ruamel raises marked errors for text input
             problems.fail(path, first_line, "YAML-filen kan inte läsas.", hint="Spara den som UTF-8-text.")
             return None
+        except RecursionError:
+            _too_deep(text, path, problems, first_line)
+            return None
     located = Located(None, path, first_line=first_line, partial=bool(skipped))
     if node is not None:
         converter = _Converter(located, problems, first_line)
-        located.data = converter.convert(node, ())
+        try:
+            located.data = converter.convert(node, ())
+        except RecursionError:
+            _too_deep(text, path, problems, first_line)
+            return None
     return located
 
 
@@ -106,6 +113,25 @@ def _error_line(error: MarkedYAMLError) -> int:
         return int(error.context_mark.line)
     mark = error.problem_mark or error.context_mark
     return int(mark.line) if mark else 0
+
+
+_DEEP = 100
+
+
+def _too_deep(text: str, path: str, problems: Problems, first_line: int) -> None:
+    """Report YAML nested too deep for the parser, at the line where brackets go deepest."""
+    depth, line = 0, 0
+    for number, row in enumerate(text.split("\n")):
+        for char in row:
+            depth += (char in "[{") - (char in "]}")
+            if depth > _DEEP and not line:
+                line = number
+    problems.fail(
+        path,
+        first_line + line,
+        "värdena ligger för djupt i varandra (för många [ eller { inuti varandra eller för många indrag).",
+        "Gör strukturen plattare.",
+    )
 
 
 def _explain(error: MarkedYAMLError) -> str:

@@ -126,7 +126,8 @@ def test_an_image_that_is_a_symlink_out_of_the_folder_is_refused(make_project, t
     os.symlink(target, root / "content/bild.png")
     add_chapter(root, "![En bild](bild.png)\n")
     assert errors_of(root) == [
-        "content/03-extra.md:5: bilden 'bild.png' ligger utanför rapportmappen och läses inte."
+        "content/bild.png: filen är en symbolisk länk; länkar följs inte. "
+        "Kopiera in filen eller mappen i stället för att länka till den."
     ]
 
 
@@ -140,8 +141,8 @@ def test_a_source_file_that_is_a_symlink_out_of_the_folder_is_not_read(make_proj
     run = cli("build", "--project", str(root), "--format", "html")
     assert run.code == 1
     assert (
-        run.err.splitlines()[0]
-        == f"{name}: filen pekar ut ur rapportmappen och läses inte. Kopiera in filen."
+        run.err.splitlines()[0] == f"{name}: filen är en symbolisk länk; länkar följs inte. "
+        "Kopiera in filen eller mappen i stället för att länka till den."
     )
 
 

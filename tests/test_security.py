@@ -175,17 +175,17 @@ CASES = [
     Case(
         "image-symlink-out",
         lambda r, p: (symlink("content/bild.png", "kanarie.png")(r, p), chapter("![Bild](bild.png)\n")(r, p)),
-        "content/09-farlig.md:5: bilden 'bild.png' ligger utanför rapportmappen och läses inte.",
+        "content/bild.png: filen är en symbolisk länk; länkar följs inte.",
     ),
     Case(
         "chapter-symlink-out",
         symlink("content/05-lank.md", "kanarie.md"),
-        "content/05-lank.md: filen pekar ut ur rapportmappen och läses inte.",
+        "content/05-lank.md: filen är en symbolisk länk; länkar följs inte.",
     ),
     Case(
         "facts-symlink-out",
         symlink("data/facts.yaml", "kanarie.md"),
-        "data/facts.yaml: filen pekar ut ur rapportmappen och läses inte.",
+        "data/facts.yaml: filen är en symbolisk länk; länkar följs inte.",
     ),
     Case(
         "data-symlink-out",
@@ -193,7 +193,7 @@ CASES = [
             symlink("data/d.csv", "kanarie.md")(r, p),
             also_chart(CHART + "    data: data/d.csv\n")(r, p),
         ),
-        "data/charts.yaml:9: datafilen 'data/d.csv' ligger utanför rapportmappen och läses inte.",
+        "data/d.csv: filen är en symbolisk länk; länkar följs inte.",
     ),
     Case(
         "css-url-outside",
@@ -371,6 +371,102 @@ CASES = [
             also_chart(CHART + "    data: data/d.csv\n")(r, p),
         ),
         "data/d.csv:2: kolumnen 'b' ska innehålla tal, men har 'tolv'.",
+    ),
+    # --- 8. templates are sandboxed like expressions ---------------------------------------
+    Case(
+        "template-runs-a-command",
+        override("partials/footer.html.j2", "{{ cycler.__init__.__globals__.os.popen('id').read() }}\n"),
+        "templates/partials/footer.html.j2:1: mallen försöker använda '__init__', som inte är tillåtet",
+        formats="html",
+    ),
+    Case(
+        "template-python-internals",
+        override("partials/footer.html.j2", "x\n{{ ''.__class__.__mro__[1].__subclasses__() }}\n"),
+        "templates/partials/footer.html.j2:2: mallen försöker använda '__class__', som inte är tillåtet",
+        formats="html",
+    ),
+    Case(
+        "template-attr-filter",
+        override("partials/footer.html.j2", "{{ ''|attr('\\x5f\\x5fclass\\x5f\\x5f') }}\n"),
+        "templates/partials/footer.html.j2:1: filtret 'attr' finns inte i mallar",
+        formats="html",
+    ),
+    Case(
+        "template-huge-format",
+        override("partials/footer.html.j2", '{{ "%02999999999d"|format(1) }}\n'),
+        "templates/partials/footer.html.j2:1: mallen bygger ett för stort värde (talet 2999999999",
+        formats="html",
+    ),
+    Case(
+        "template-doubling-loop",
+        override(
+            "partials/footer.html.j2",
+            '{% set ns = namespace(x="ab") %}{% for i in range(80) %}{% set ns.x = ns.x ~ ns.x %}'
+            "{% endfor %}{{ ns.x|length }}\n",
+        ),
+        "templates/partials/footer.html.j2:1: mallen bygger ett för stort värde (för lång text",
+        formats="html",
+    ),
+    Case(
+        "template-endless-macro",
+        override("partials/footer.html.j2", "{% macro f() %}{{ f() }}{% endmacro %}\n{{ f() }}\n"),
+        "templates/partials/footer.html.j2:1: mallen anropar sig själv utan slut.",
+        formats="html",
+    ),
+    Case(
+        "template-symlink-out",
+        symlink("templates/partials/footer.html.j2", "kanarie.md"),
+        "templates/partials/footer.html.j2: filen är en symbolisk länk; länkar följs inte.",
+    ),
+    Case(
+        "templates-folder-symlink-out",
+        symlink("templates", "."),
+        "templates: filen är en symbolisk länk; länkar följs inte.",
+    ),
+    Case(
+        "stylesheet-symlink-inside",
+        lambda r, p: (
+            write(r, "print.css", "a {}\n"),
+            symlink("templates/css/print.css", "rapport/print.css")(r, p),
+        ),
+        "templates/css/print.css: filen är en symbolisk länk; länkar följs inte.",
+    ),
+    # --- 9. bounded work ------------------------------------------------------------------------
+    Case(
+        "chapter-huge-format",
+        chapter('{{ "%02999999999d"|format(1)|length }}\n'),
+        'content/09-farlig.md:5: {{ "%02999999999d"|format(1)|length }} försöker göra något som inte',
+        formats="html",
+    ),
+    Case(
+        "chapter-huge-center",
+        chapter('{{ "x"|center(999999999) }}\n'),
+        'content/09-farlig.md:5: {{ "x"|center(999999999) }} försöker göra något som inte är tillåtet',
+        formats="html",
+    ),
+    Case(
+        "chapter-named-pipe",
+        lambda r, p: os.mkfifo(r / "content/05-fifo.md"),
+        "content/05-fifo.md: filen är ingen vanlig fil",
+        formats="html",
+    ),
+    Case(
+        "chapter-nested-parentheses",
+        chapter("{{ " + "(" * 400 + "1" + ")" * 400 + " }}\n"),
+        "content/09-farlig.md:5: {{ ((((",
+        formats="html",
+    ),
+    Case(
+        "yaml-deep-nesting",
+        replace("data/facts.yaml", "committee:\n", "djup: " + "[" * 2000 + "]" * 2000 + "\ncommittee:\n"),
+        "data/facts.yaml:1: värdena ligger för djupt i varandra",
+        formats="html",
+    ),
+    Case(
+        "report-yaml-is-a-folder",
+        lambda r, p: ((r / "report.yaml").unlink(), (r / "report.yaml").mkdir()),
+        "report.yaml: är en mapp, inte en fil.",
+        formats="html",
     ),
     Case(
         "xlsx-not-a-zip",

@@ -1,0 +1,59 @@
+"""The limits of the sandbox shared by chapter expressions and templates, with a small limit."""
+
+from __future__ import annotations
+
+import pytest
+
+from kfsreport.sandbox import LimitedSandbox, LimitError
+
+SMALL = LimitedSandbox(max_text=50)
+
+
+def run(source: str) -> str:
+    return SMALL.from_string(source).render()
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '{{ "%0999d"|format(1) }}',
+        '{{ "%.999f"|format(1) }}',
+        '{{ "%*d"|format(60, 1) }}',
+        '{{ "%0999d" % 1 }}',
+        '{{ "{:999}".format(1) }}',
+        '{{ "{:{}}".format(1, 999) }}',
+        '{{ "x"|center(999) }}',
+        '{{ "x".rjust(999) }}',
+        '{{ "x".zfill(999) }}',
+        '{{ "a\\tb".expandtabs(999) }}',
+        '{{ "a\\nb\\nc"|indent(30) }}',
+        '{{ "aaaa"|replace("a", "x" * 20) }}',
+        '{{ "aaaa".replace("a", "x" * 20) }}',
+        '{{ "x" * 51 }}',
+        '{{ ("x" * 30) ~ ("x" * 30) }}',
+        '{{ ("x" * 30) + ("x" * 30) }}',
+        '{{ range(60)|join(",") }}',
+        "{{ [1]|batch(999, 0)|list }}",
+        "{{ [1]|slice(999)|list }}",
+        '{{ "x"|wordwrap(999) }}',
+        "{{ 2 ** 1000 }}",
+    ],
+)
+def test_what_would_grow_past_the_limit_is_refused_before_it_is_built(source):
+    with pytest.raises(LimitError):
+        run(source)
+
+
+@pytest.mark.parametrize(
+    ("source", "shown"),
+    [
+        ('{{ "%03d"|format(7) }}', "007"),
+        ('{{ "{:>4}".format(7) }}', "   7"),
+        ('{{ "x"|center(5) }}', "  x  "),
+        ('{{ "a-b"|replace("-", "–") }}', "a–b"),
+        ('{{ ["a", "b"]|join(", ") }}', "a, b"),
+        ('{{ "ab" ~ "cd" }}', "abcd"),
+    ],
+)
+def test_ordinary_formatting_still_works(source, shown):
+    assert run(source) == shown
