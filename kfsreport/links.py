@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from kfsreport.errors import ReportError, suggest
+from kfsreport.images import UnsafeImage, checked_image, safe_svg
 from kfsreport.load import inside
 
 MEDIA_TYPES = {
@@ -37,8 +38,12 @@ def media_type(path: Path) -> str:
 
 
 def data_uri(path: Path) -> str:
-    """A file (already checked to be allowed) as a `data:` URI, so the page carries it inline."""
-    return f"data:{media_type(path)};base64,{base64.b64encode(path.read_bytes()).decode()}"
+    """A file (already checked to be allowed) as a `data:` URI, so the page carries it inline;
+    an SVG without scripts and references (`images.safe_svg`)."""
+    data = path.read_bytes()
+    if path.suffix.lower() == ".svg":
+        data = safe_svg(data)
+    return f"data:{media_type(path)};base64,{base64.b64encode(data).decode()}"
 
 
 def has_scheme(url: str) -> bool:
@@ -91,4 +96,10 @@ def resolve_image(root: Path, chapter_path: str, src: str) -> Path:
         )
     if path.stat().st_size > MAX_IMAGE_BYTES:
         raise Refused(f"bilden '{src}' är större än 10 MB.", "Minska bilden.")
+    try:
+        checked_image(path)
+    except UnsafeImage as error:
+        svg = path.suffix.lower() == ".svg"
+        hint = "Spara om den utan länkar och skript, eller som PNG." if svg else "Spara om den mindre."
+        raise Refused(f"bilden '{src}' {error}", hint) from None
     return path

@@ -189,6 +189,7 @@ def _fork(child: Callable[[int, int], None], *inherited: int) -> tuple[int, Bina
     if pid == 0:
         status = 1
         try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
             _die_with_parent()
             for fd in (*inherited, from_parent, to_parent):
                 os.close(fd)
@@ -353,6 +354,8 @@ def _draw(receive_fd: int, send_fd: int) -> None:
 
 
 if __name__ == "__main__":  # PrintServer's process: requests on stdin, answers on stdout
+    # Ctrl+C in the terminal reaches this process too; the preview ends it by closing stdin.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     answers = os.dup(1)
     os.dup2(2, 1)  # anything a library prints goes to stderr, never into the answers
     _work(0, answers, once=False)

@@ -24,6 +24,7 @@ from kfsreport.charts.figures import Charts, screen_svg
 from kfsreport.directives import namespace
 from kfsreport.errors import Problems, shown
 from kfsreport.expressions import Evaluator, ExpressionError
+from kfsreport.htmlcheck import unsafe_parts
 from kfsreport.links import data_uri, resolve_image
 from kfsreport.markdown import BOX_KINDS, Heading, ParsedChapter, make_parser, plain_text
 from kfsreport.sandbox import LimitError
@@ -258,13 +259,6 @@ def _page(
     return html.replace(placeholder, css, 1)
 
 
-_RESOURCE = re.compile(
-    r"<(?:img|script|iframe|frame|link|source|video|audio|track|object|embed|input)\b[^>]*?"
-    r"\s(?:src|href|data|srcset|poster)\s*=\s*[\"']?([^\"'\s>]+)",
-    re.IGNORECASE,
-)
-
-
 _ATTACHMENT = re.compile(r"<(?:link|a)\b[^>]*\brel\s*=\s*[\"']?[^\"'>]*\battachment\b", re.IGNORECASE)
 
 
@@ -280,16 +274,16 @@ def _refuse_attachments(html: str, problems: Problems) -> None:
 
 
 def _check_self_contained(html: str, problems: Problems) -> None:
-    """The intranet page must load nothing: every resource a template adds must be inline."""
-    for match in _RESOURCE.finditer(html):
-        url = match.group(1)
-        if not url.startswith(("data:", "#")):
-            problems.fail(
-                "templates",
-                None,
-                f"HTML-sidan skulle hämta '{url}'; sidan ska vara fristående och hämtar ingenting.",
-                "Ta bort hänvisningen ur mallen eller lägg in innehållet i mallen.",
-            )
+    """The intranet page must load and run nothing, whatever produced it (`htmlcheck`)."""
+    for part in unsafe_parts(html):
+        fetches = part.startswith("skulle hämta")
+        problems.fail(
+            "templates",
+            None,
+            f"HTML-sidan {part}; sidan ska vara fristående och "
+            + ("hämtar ingenting." if fetches else "får inte köra eller styra något."),
+            "Ta bort det ur mallen" + (" eller lägg in innehållet i mallen." if fetches else "."),
+        )
 
 
 def _template_location(error: Exception, root: Path, filename: str | None = None) -> tuple[str, int | None]:

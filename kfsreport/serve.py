@@ -19,6 +19,8 @@ import contextlib
 import errno
 import logging
 import re
+import secrets
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -54,7 +56,7 @@ WATCH_OPTIONS: dict[str, Any] = {
     "raise_interrupt": False,
 }
 
-RELOAD_SCRIPT = """<script>
+RELOAD_SCRIPT = """<script nonce="%(nonce)s">
 (() => {
   const shown = "%(version)s", key = "kfsreport-scroll";
   const saved = sessionStorage.getItem(key);
@@ -156,7 +158,7 @@ class Preview:
         """The page to show: the last good HTML (with the errors above it) and the reload script."""
         with self.changed:
             html, errors, version = self.html, list(self.errors), self.version
-        script = RELOAD_SCRIPT % {"version": version}
+        script = RELOAD_SCRIPT % {"version": version, "nonce": _Server.nonce}
         if html is None:
             html = (
                 '<!DOCTYPE html>\n<html lang="sv"><head><meta charset="utf-8">'
@@ -297,6 +299,8 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def do_GET(self) -> None:
+        if not self._host_allowed():
+            return
         preview = self.server.preview
         path = self.path.split("?", 1)[0]
         if path in ("/", "/index.html"):
@@ -321,14 +325,26 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
+        _send_protection(self)
         self.end_headers()
-        self.wfile.write(body)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the browser went away
+            self.wfile.write(body)
+
+    def _host_allowed(self) -> bool:
+        """Only a browser on this computer that asked for 127.0.0.1 or localhost: a page on
+        another site that points its own name at 127.0.0.1 (DNS rebinding) is turned away."""
+        if allowed_host(self.headers.get("Host"), self.server.server_address[1]):
+            return True
+        text = "Förhandsvisningen svarar bara på http://127.0.0.1 och http://localhost."
+        self._send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain; charset=utf-8", text.encode())
+        return False
 
     def _events(self, preview: Preview) -> None:
         """Server-sent events: the page's version now, then each new version as it comes."""
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-store")
+        _send_protection(self)
         self.end_headers()
         version = preview.version
         try:
@@ -347,8 +363,37 @@ class _Handler(BaseHTTPRequestHandler):
         log.debug("%s - %s", self.address_string(), format % args)
 
 
+def allowed_host(host: str | None, port: int) -> bool:
+    """Whether a request's `Host` header names the preview itself."""
+    return host in (f"{HOST}:{port}", f"localhost:{port}")
+
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; "
+    "script-src 'nonce-{nonce}'; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
+"""The page may show only what it carries (`data:`), run only the reload script (its nonce is
+new for each preview) and connect only to the preview for its reload events."""
+
+
+def _send_protection(handler: BaseHTTPRequestHandler) -> None:
+    nonce = getattr(handler.server, "nonce", "")
+    handler.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY.format(nonce=nonce))
+    handler.send_header("X-Content-Type-Options", "nosniff")
+    handler.send_header("Referrer-Policy", "no-referrer")
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    nonce = secrets.token_urlsafe(16)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that closes the connection early is no error worth a traceback."""
+        kind = sys.exc_info()[0]
+        if kind is not None and issubclass(kind, (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
 
     def __init__(self, address: tuple[str, int], preview: Preview) -> None:
         super().__init__(address, _Handler)

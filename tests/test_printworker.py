@@ -23,7 +23,7 @@ import pytest
 from kfsreport.cache import cache_dir
 from tests.conftest import FIXTURES
 from tests.test_charts import with_charts
-from tests.test_security import CANARY, SVG_FETCHING, outside
+from tests.test_security import CANARY, outside
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or (os.cpu_count() or 1) < 2, reason="no fork")
 
@@ -109,9 +109,9 @@ def test_the_worker_draws_the_charts_the_same_as_this_process(tmp_path):
 def test_a_fetch_refused_in_the_worker_is_reported_and_nothing_is_written(tmp_path):
     root = _copy("minimal", tmp_path)
     (tmp_path / "kanarie.md").write_text(CANARY, encoding="utf-8")
-    (root / "content/bild.svg").write_text(SVG_FETCHING, encoding="utf-8")
-    with (root / "content/01-inledning.md").open("a", encoding="utf-8") as chapter:
-        chapter.write("\n![Bild](bild.svg)\n")
+    back_cover = root / "templates/partials/back_cover.html.j2"  # in the print edition only
+    back_cover.parent.mkdir(parents=True)
+    back_cover.write_text('<footer><img src="file:///etc/passwd" alt=""></footer>\n', encoding="utf-8")
     outcome, opened, err = audited_build(root, tmp_path)
     assert outcome["code"] == 1
     assert err.splitlines()[0] == (

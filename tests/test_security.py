@@ -10,15 +10,18 @@ any), and that a canary text kept next to the folder never reaches an output.
 
 from __future__ import annotations
 
+import base64
 import codecs
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
 import time
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,6 +152,29 @@ SVG_FETCHING = (
     '<image xlink:href="file:///etc/passwd" width="10" height="10"/></svg>'
 )
 
+SVG_BOMB = (
+    '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+    '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>&c;&x;</text></svg>'
+)
+
+
+def huge_png(width: int, height: int) -> bytes:
+    """A PNG whose header claims `width` × `height` pixels, in a few bytes (no pixel data)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b""))
+        + chunk(b"IEND", b"")
+    )
+
+
 CASES = [
     # --- 1. reading and fetching ------------------------------------------------------------
     Case(
@@ -220,8 +246,8 @@ CASES = [
     Case(
         "svg-image-inside-svg",
         lambda r, p: (write(r, "content/bild.svg", SVG_FETCHING), chapter("![Bild](bild.svg)\n")(r, p)),
-        "templates: PDF:en skulle hämta 'file:///etc/passwd', "
-        "som ligger utanför rapportmappen; det görs inte.",
+        "content/09-farlig.md:5: bilden 'bild.svg' hänvisar till '/etc/passwd'; "
+        "en SVG-bild måste vara fristående.",
     ),
     Case(
         "link-rel-attachment",
@@ -467,6 +493,52 @@ CASES = [
         lambda r, p: ((r / "report.yaml").unlink(), (r / "report.yaml").mkdir()),
         "report.yaml: är en mapp, inte en fil.",
         formats="html",
+    ),
+    # --- 10. the finished page: nothing fetched, nothing run -------------------------------
+    *(
+        Case(f"screen-{name}", override("partials/footer.html.j2", f"<footer>{tag}</footer>\n"), message)
+        for name, tag, message in [
+            (
+                "style-attribute",
+                '<p style="background:url(http://127.0.0.1:PORT/a.png)">x</p>',
+                "templates: HTML-sidan skulle hämta 'http://127.0.0.1:",
+            ),
+            (
+                "style-import",
+                "<style>@import url(http://127.0.0.1:PORT/a.css);</style>",
+                "templates: HTML-sidan skulle hämta 'http://127.0.0.1:",
+            ),
+            (
+                "inline-svg-image",
+                '<svg><image href="http://127.0.0.1:PORT/a.png"/></svg>',
+                "templates: HTML-sidan skulle hämta 'http://127.0.0.1:",
+            ),
+            ("base", '<base href="http://127.0.0.1:PORT/">', "templates: HTML-sidan innehåller <base>"),
+            (
+                "meta-refresh",
+                '<meta http-equiv="refresh" content="0;url=http://127.0.0.1:PORT/">',
+                "templates: HTML-sidan innehåller <meta http-equiv>",
+            ),
+            ("script", "<script>alert(1)</script>", "templates: HTML-sidan innehåller <script>"),
+            (
+                "event-handler",
+                '<p onclick="alert(1)">x</p>',
+                "templates: HTML-sidan innehåller händelsen onclick=",
+            ),
+        ]
+    ),
+    Case(
+        "svg-entity-bomb",
+        lambda r, p: (write(r, "content/bild.svg", SVG_BOMB), chapter("![Bild](bild.svg)\n")(r, p)),
+        "content/09-farlig.md:5: bilden 'bild.svg' kan inte läsas säkert som SVG",
+    ),
+    Case(
+        "png-400-megapixels",
+        lambda r, p: (
+            raw_bytes("content/stor.png", huge_png(20_000, 20_000))(r, p),
+            chapter("![Stor](stor.png)\n")(r, p),
+        ),
+        "content/09-farlig.md:5: bilden 'stor.png' har fler bildpunkter än de 50 miljoner en bild får ha.",
     ),
     Case(
         "xlsx-not-a-zip",
@@ -778,3 +850,18 @@ def test_builds_are_byte_identical_at_another_time_and_place(tmp_path):
     ]
     assert [run.returncode for run in runs] == [0, 0], runs[1].stderr
     assert outputs(here) == outputs(there)
+
+
+def test_an_svg_image_is_embedded_without_its_scripts_and_handlers(make_project, capsys):
+    root = make_project("minimal")
+    (root / "content/bild.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" onload="alert(1)">'
+        '<script>alert(2)</script><rect width="5" height="5" onclick="alert(3)"/></svg>',
+        encoding="utf-8",
+    )
+    write(root, "content/09-bild.md", "---\ntitle: Bild\n---\n\n![Bild](bild.svg)\n")
+    html, _ = built(root, capsys)
+    encoded = html.split('src="data:image/svg+xml;base64,', 1)[1].split('"', 1)[0]
+    svg = base64.b64decode(encoded).decode("utf-8")
+    assert "<rect" in svg
+    assert "script" not in svg and "alert" not in svg and "onload" not in svg

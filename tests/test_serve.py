@@ -203,3 +203,62 @@ def test_a_pdf_that_cannot_be_made_says_why_and_a_dead_pdf_process_is_replaced(m
             status, _, pdf = get(port, "/rapport.pdf")
         assert status == 200 and pdf.startswith(b"%PDF-")
         events.close()
+
+
+def get_as(port: int, host: str) -> tuple[int, dict[str, str], bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=WAIT)
+    connection.putrequest("GET", "/", skip_host=True)
+    connection.putheader("Host", host)
+    connection.endheaders()
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, dict(response.getheaders()), body
+
+
+def test_only_requests_for_this_computer_are_answered(preview):
+    _, port = preview
+    assert get_as(port, f"127.0.0.1:{port}")[0] == 200
+    assert get_as(port, f"localhost:{port}")[0] == 200
+    for host in ("angripare.example", f"angripare.example:{port}", f"127.0.0.1:{port + 1}", ""):
+        status, _, body = get_as(port, host)
+        assert status == 421
+        assert b"<html" not in body and "127.0.0.1" in body.decode("utf-8")
+
+
+def test_the_page_may_run_only_the_reload_script_and_load_nothing(preview):
+    _, port = preview
+    _, headers, body = get_as(port, f"127.0.0.1:{port}")
+    policy = headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "base-uri 'none'" in policy
+    nonce = policy.split("'nonce-", 1)[1].split("'", 1)[0]
+    assert body.decode("utf-8").count("<script") == 1
+    assert f'<script nonce="{nonce}">' in body.decode("utf-8")
+
+
+def test_a_browser_that_leaves_early_is_no_error(preview, capfd):
+    _, port = preview
+    for _ in range(5):
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            client.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    assert get(port)[0] == 200  # the server still answers, and said nothing about the others
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "BrokenPipeError" not in err
+
+
+def test_ctrl_c_in_the_terminal_leaves_the_pdf_process_quiet(make_project, capfd):
+    project = make_project("minimal")
+    with PreviewServer(project, port=0) as server:
+        port = int(server.url.rstrip("/").rsplit(":", 1)[1])
+        assert get(port, "/rapport.pdf")[0] == 200  # the PDF process is up and answering
+        maker = server.preview.pdf._server
+        assert maker.pid is not None
+        os.kill(maker.pid, signal.SIGINT)  # what Ctrl+C sends to every process in the terminal
+        edit(project / "content" / "00-forord.md", "Ett förord", "Ett nytt förord")
+        events = Events(port)
+        events.reload()
+        assert get(port, "/rapport.pdf")[0] == 200
+        events.close()
+    err = capfd.readouterr().err
+    assert "KeyboardInterrupt" not in err and "Traceback" not in err
