@@ -31,9 +31,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if isinstance(project, Path) and not project.is_dir():
         print(_missing_folder(project), file=sys.stderr)
         return 1
+    from kfsreport.engine import EngineMissing
+
     try:
         _configure_logging(args)
         return int(args.run(args))
+    except EngineMissing as missing:
+        print(missing, file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("Avbrutet. Tidigare utdata är orörda.", file=sys.stderr)
         return 130

@@ -9,12 +9,14 @@ anything it should not.
 from __future__ import annotations
 
 import io
+import shutil
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from kfsreport import pdftags
+from kfsreport.engine import load_weasyprint
 from kfsreport.errors import Problems, ReportError
 
 VARIANTS = {"": "pdf/ua-1", "-arkiv": "pdf/a-2a"}
@@ -69,22 +71,37 @@ def lay_out(
 ) -> tuple[dict[str, bytes] | None, list[str]]:
     """The PDFs (None if a fetch was refused) and every URL the fetcher refused, in order.
     Without `archive`, only the accessible file (the preview's)."""
+    load_weasyprint()
     from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
     pdftags.install()  # before the layout: it notes which lines end in a hyphen it adds
     fetcher = make_fetcher([root, *template_dirs])
+    fonts = FontConfiguration()
     pdfs: dict[str, bytes] | None
     try:
         # No reference to the layout is kept here, so write_variants can let it go early.
         layout = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render
-        pdfs = write_variants(layout(), archive=archive)
+        pdfs = write_variants(layout(font_config=fonts), archive=archive)
     except FatalURLFetchingError:
         pdfs = None
+    finally:
+        _remove_font_folder(fonts)
     # WeasyPrint carries on without a resource that failed inside an SVG image, so the
     # fetcher's own list of refusals decides, not only the exception.
     refused = list(dict.fromkeys(getattr(fetcher, "refused", [])))
     return (None if refused else pdfs), refused
+
+
+def _remove_font_folder(fonts: object) -> None:
+    """WeasyPrint copies each @font-face into a `weasyprint-XXXXXXXX` folder in the system's
+    temp folder and removes it only when the configuration is garbage-collected, which a
+    worker that ends with os._exit never does: remove it as soon as the PDF is written."""
+    folder = getattr(fonts, "_folder", None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+        fonts._folder = None  # type: ignore[attr-defined]
 
 
 def report_refused(refused: list[str], problems: Problems) -> None:

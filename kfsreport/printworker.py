@@ -280,7 +280,9 @@ class PrintServer:
 def _work(receive_fd: int, send_fd: int, *, once: bool = True) -> None:
     """The worker's whole life: import WeasyPrint, then answer requests until the PDFs are sent
     (`once`), or until the requests end (the preview's PrintServer)."""
-    import weasyprint  # noqa: F401  (why the worker exists: this import runs while the parent works)
+    from kfsreport.engine import load_weasyprint
+
+    load_weasyprint()  # why the worker exists: this import runs while the parent works
 
     from kfsreport.charts.svg import to_svg
     from kfsreport.pdf import lay_out
@@ -358,4 +360,10 @@ if __name__ == "__main__":  # PrintServer's process: requests on stdin, answers 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     answers = os.dup(1)
     os.dup2(2, 1)  # anything a library prints goes to stderr, never into the answers
-    _work(0, answers, once=False)
+    from kfsreport.engine import EngineMissing
+
+    try:
+        _work(0, answers, once=False)
+    except EngineMissing as missing:
+        sys.stderr.write(f"{missing}\n")
+        sys.exit(1)

@@ -16,6 +16,7 @@ from kfsreport.directives import namespace
 from kfsreport.errors import Problems, suggest
 from kfsreport.expressions import Evaluator, ExpressionError
 from kfsreport.leftovers import BLOCK_DIRECTIVE
+from kfsreport.limits import check_limits
 from kfsreport.links import Refused, check_link, resolve_image
 from kfsreport.load import CHARTS_FILE, FACTS_FILE, Sources
 from kfsreport.markdown import Heading, ParsedChapter, make_parser, number_chapters, parse_chapter
@@ -48,6 +49,7 @@ def validate(sources: Sources, problems: Problems) -> Report:
     facts_file = sources.facts or Located({}, FACTS_FILE)
     facts = None if sources.facts_unreadable else check_model(Facts, facts_file, problems)
     chapters = _parse_chapters(sources, problems)
+    check_limits(chapters, problems)
     number_chapters(chapters, settings.numbering_depth if settings else 2, problems)
     anchors = {heading.id: heading for chapter in chapters for heading in chapter.headings}
     check_references(facts_file, anchors, problems)

@@ -489,6 +489,24 @@ CASES = [
         formats="html",
     ),
     Case(
+        "word-too-long",
+        chapter("Inledning.\n\n" + "å" * 2_000 + "\n"),
+        "content/09-farlig.md:7: ett ord är 2 000 tecken långt utan mellanslag",
+        formats="html",
+    ),
+    Case(
+        "headings-too-many",
+        chapter("".join(f"## Rubrik {i}\n\nText.\n\n" for i in range(1_001))),
+        "content/09-farlig.md:3973: rapporten har fler än 1 000 rubriker.",
+        formats="html",
+    ),
+    Case(
+        "footnotes-too-many",
+        chapter("".join(f"Text[^{i}].\n\n[^{i}]: Not {i}.\n\n" for i in range(2_001))),
+        "content/09-farlig.md:8001: rapporten har fler än 2 000 fotnoter.",
+        formats="html",
+    ),
+    Case(
         "report-yaml-is-a-folder",
         lambda r, p: ((r / "report.yaml").unlink(), (r / "report.yaml").mkdir()),
         "report.yaml: är en mapp, inte en fil.",
@@ -865,3 +883,12 @@ def test_an_svg_image_is_embedded_without_its_scripts_and_handlers(make_project,
     svg = base64.b64decode(encoded).decode("utf-8")
     assert "<rect" in svg
     assert "script" not in svg and "alert" not in svg and "onload" not in svg
+
+
+def test_a_chart_of_5001_rows_is_ordinary_data(tmp_path, capsys):
+    root = tmp_path / "rapport"
+    shutil.copytree(FIXTURES / "minimal", root)
+    write(root, "data/d.csv", "a;b\n" + "".join(f"{i};{i % 7}\n" for i in range(5_001)))
+    also_chart(CHART.replace("type: bar", "type: line") + "    data: data/d.csv\n")(root, 0)
+    html, err = built(root, capsys)
+    assert "Traceback" not in err and "<figure" in html

@@ -46,7 +46,10 @@ def vega_lite(spec: ChartSpec, frame: pd.DataFrame) -> dict[str, Any]:
         "part_of_whole": _part_of_whole,
     }[spec.type]
     chart = draw(alt, base, spec, data)
-    return dict(chart.configure(**_theme()).to_dict())
+    # Altair refuses more than 5 000 rows by default, to protect notebooks; the rows here come
+    # from the report's own data file, already bounded by its size (datasets.MAX_DATA_BYTES).
+    with alt.data_transformers.disable_max_rows():
+        return dict(chart.configure(**_theme()).to_dict())
 
 
 def value_label(spec: ChartSpec, value: Any) -> str:

@@ -28,6 +28,9 @@ class _Collect(logging.Handler):
 
 def check_print_stylesheets(root: Path, findings: Findings) -> None:
     """Parse each print stylesheet with WeasyPrint; each warning it gives is ours."""
+    from kfsreport.engine import load_weasyprint
+
+    load_weasyprint()
     from weasyprint import CSS
 
     dirs = template_dirs(root)
