@@ -114,6 +114,8 @@ def _broken(error: TemplateError) -> str:
 
 def _forbidden(error: SecurityError) -> str:
     """A Swedish message for what the sandbox refused (Jinja's own messages are English)."""
+    if isinstance(error, LimitError) and str(error).startswith("slingorna"):
+        return f"mallen arbetar för länge ({error})."
     if isinstance(error, LimitError):
         return f"mallen bygger ett för stort värde ({error})."
     attribute = re.search(r"attribute '([^']+)'", str(error))

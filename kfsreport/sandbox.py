@@ -25,6 +25,8 @@ MAX_TEXT = 100_000
 """The longest text an expression may build (`"x" * 10**15` is refused, not attempted)."""
 
 MAX_EXPONENT = 100
+MAX_ITERATIONS = 1_000_000
+"""Turns of all `{% for %}` loops together in one environment (one build's templates)."""
 
 
 class LimitError(SecurityError):
@@ -52,10 +54,17 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "%", "+"})
     code_generator_class = _LimitedConcat
 
-    def __init__(self, *args: Any, max_text: int | None = None, **kwargs: Any) -> None:
+    max_iterations = MAX_ITERATIONS
+
+    def __init__(
+        self, *args: Any, max_text: int | None = None, max_iterations: int | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if max_text is not None:
             self.max_text = max_text
+        if max_iterations is not None:
+            self.max_iterations = max_iterations
+        self.iterations = 0
         limit = self
         self.filters.update(
             format=lambda value, *a, **k: jinja_filters.do_format(limit.checked_percent(value), *a, **k),
@@ -121,6 +130,27 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
             for number in _NUMBER.findall(spec or ""):
                 self.count(int(number))
         return text
+
+    # --- loops ----------------------------------------------------------------------------
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        """The template with every `{% for %}` counting its turns (`counted`)."""
+        tree = super()._parse(source, name, filename)
+        for loop in tree.find_all(nodes.For):
+            counted = nodes.EnvironmentAttribute("counted", lineno=loop.lineno)
+            loop.iter = nodes.Call(counted, [loop.iter], [], None, None, lineno=loop.lineno)
+        return tree
+
+    def counted(self, items: Iterable[Any]) -> Iterator[Any]:
+        """`items`, while all the loops of this environment together stay under the limit:
+        loops inside loops would otherwise keep a build busy for hours."""
+        for item in items:
+            self.iterations += 1
+            if self.iterations > self.max_iterations:
+                raise LimitError(
+                    f"slingorna går mer än {self.max_iterations:_} varv sammanlagt".replace("_", " ")
+                )
+            yield item
 
     # --- hooks of Jinja's sandbox ---------------------------------------------------------
 

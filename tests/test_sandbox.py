@@ -57,3 +57,17 @@ def test_what_would_grow_past_the_limit_is_refused_before_it_is_built(source):
 )
 def test_ordinary_formatting_still_works(source, shown):
     assert run(source) == shown
+
+
+def test_loops_inside_loops_stop_at_the_limit_of_turns():
+    env = LimitedSandbox(max_iterations=100)
+    assert env.from_string("{% for i in range(5) %}{{ i }}{% endfor %}").render() == "01234"
+    with pytest.raises(LimitError, match="slingorna går mer än 100 varv"):
+        env.from_string("{% for i in range(50) %}{% for j in range(50) %}{% endfor %}{% endfor %}").render()
+
+
+def test_loop_variables_still_work_when_turns_are_counted():
+    template = (
+        "{% for x in 'abc' %}{{ loop.index }}/{{ loop.length }}{% if loop.last %}.{% endif %}{% endfor %}"
+    )
+    assert LimitedSandbox().from_string(template).render() == "1/32/33/3."

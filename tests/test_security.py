@@ -434,6 +434,15 @@ CASES = [
         formats="html",
     ),
     Case(
+        "template-loops-in-loops",
+        override(
+            "partials/footer.html.j2",
+            "x\n{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n",
+        ),
+        "templates/partials/footer.html.j2:2: mallen arbetar för länge (slingorna går mer än 1 000 000 varv",
+        formats="html",
+    ),
+    Case(
         "template-endless-macro",
         override("partials/footer.html.j2", "{% macro f() %}{{ f() }}{% endmacro %}\n{{ f() }}\n"),
         "templates/partials/footer.html.j2:1: mallen anropar sig själv utan slut.",
