@@ -198,9 +198,11 @@ MAX_ENTRIES = 20_000
 
 
 def refuse_links(root: Path, problems: Problems) -> None:
-    """Report every symbolic link and every special file (named pipe, device, socket) in the
-    report's own files and folders: links are never followed, whether they lead out of the
-    folder or not, and a named pipe would make the build wait for ever."""
+    """Report every symbolic link in the report's own files and folders, and every special
+    file (named pipe, device, socket) where everything is read (`report.yaml`, `content/`,
+    `templates/`): links are never followed, whether they lead out of the folder or not, and
+    a named pipe would make the build wait for ever. In `data/` only the files the report
+    names are opened, each checked to be a regular file first (`regular_file`)."""
     seen = 0
     pending = [root / part for part in REPORT_PARTS]
     while pending:
@@ -222,7 +224,7 @@ def refuse_links(root: Path, problems: Problems) -> None:
             )
         elif stat.S_ISDIR(mode):
             pending.extend(sorted(path.iterdir(), reverse=True))
-        elif not stat.S_ISREG(mode):
+        elif not stat.S_ISREG(mode) and not path.is_relative_to(root / "data"):
             problems.fail(shown(path, root), None, _SPECIAL, _SPECIAL_HINT)
 
 

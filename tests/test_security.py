@@ -486,6 +486,12 @@ CASES = [
         formats="html",
     ),
     Case(
+        "facts-named-pipe",
+        lambda r, p: ((r / "data/facts.yaml").unlink(), os.mkfifo(r / "data/facts.yaml")),
+        "data/facts.yaml: filen är ingen vanlig fil",
+        formats="html",
+    ),
+    Case(
         "chapter-nested-parentheses",
         chapter("{{ " + "(" * 400 + "1" + ")" * 400 + " }}\n"),
         "content/09-farlig.md:5: {{ ((((",
