@@ -561,6 +561,23 @@ CASES = [
         ]
     ),
     Case(
+        "css-svg-data-uri-fetching",
+        override(
+            "css/print.css",
+            ".a { background: url(\"data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg'>"
+            "<image href='http://127.0.0.1:PORT/a.png'/></svg>\"); }\n",
+        ),
+        "templates/css/print.css:1: SVG-bilden i url(data:…) hänvisar till '/a.png'",
+    ),
+    Case(
+        "css-svg-file-fetching",
+        lambda r, p: (
+            write(r, "templates/bild.svg", SVG_FETCHING),
+            override("css/print.css", ".a { background: url(../bild.svg); }\n")(r, p),
+        ),
+        "templates/bild.svg: SVG-bilden hänvisar till '/etc/passwd'",
+    ),
+    Case(
         "svg-entity-bomb",
         lambda r, p: (write(r, "content/bild.svg", SVG_BOMB), chapter("![Bild](bild.svg)\n")(r, p)),
         "content/09-farlig.md:5: bilden 'bild.svg' kan inte läsas säkert som SVG",
