@@ -8,7 +8,13 @@
 PYTHON   ?= python3
 VENV     := .venv
 BIN      := $(VENV)/bin
+# The program alone (make report and the everyday targets), and with the test and lint tools.
+RUN_STAMP := $(VENV)/.installed-report
 STAMP    := $(VENV)/.installed
+# uv from PyPI fills .venv/ in seconds (tools/install-python.sh); `make PIP=pip` uses pip
+# instead, as does a uv that cannot be installed.
+UV_VERSION := 0.13.8
+PIP      ?= uv
 # npm ci writes this file; it is older than package-lock.json when the pins have changed.
 NODE_STAMP := node_modules/.package-lock.json
 # libharfbuzz-subset0: without it WeasyPrint subsets fonts itself and every PDF is ~1.7× slower.
@@ -40,7 +46,7 @@ help:
 	@echo "make bench    mät byggtider och skriv bench/RESULTS.md"
 	@echo "Alla rapportmål tar PROJECT=MAPP för en annan rapportmapp."
 
-report: $(STAMP)
+report: $(RUN_STAMP)
 	$(BIN)/kfsreport build --project "$(PROJECT)"
 	@$(MAKE) --no-print-directory list-output OUTDIR="$(abspath $(PROJECT))/output"
 
@@ -52,20 +58,20 @@ list-output:
 	  awk '/-arkiv\.pdf$$/ {archive=archive $$0 "\n"; next} /\.html$$/ {html=html $$0 "\n"; next} {print} \
 	  END {printf "%s%s", archive, html}' | sed 's/^/  /'
 
-check: $(STAMP)
+check: $(RUN_STAMP)
 	$(BIN)/kfsreport check --strict --project "$(PROJECT)"
 
-check-pdf: $(STAMP)
+check-pdf: $(RUN_STAMP)
 	$(BIN)/kfsreport check --pdf --project "$(PROJECT)"
 
-serve: $(STAMP)
+serve: $(RUN_STAMP)
 	$(BIN)/kfsreport serve --project "$(PROJECT)"
 
-new: $(STAMP)
+new: $(RUN_STAMP)
 	@if [ -z "$(MAPP)" ]; then echo "Skriv vilken mapp den nya rapporten ska ligga i, till exempel: make new MAPP=../arsrapport-2026"; exit 2; fi
 	$(BIN)/kfsreport new "$(MAPP)" --from "$(PROJECT)" $(if $(AR),--year $(AR))
 
-handbok: $(STAMP)
+handbok: $(RUN_STAMP)
 	$(BIN)/kfsreport build --project handbok
 	@$(MAKE) --no-print-directory list-output OUTDIR="$(CURDIR)/handbok/output"
 
@@ -100,11 +106,14 @@ check-deb:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# Reinstalled when the pins in pyproject.toml change. The full install serves make report too.
+$(RUN_STAMP): pyproject.toml | check-deb
+	PIP=$(PIP) UV_VERSION=$(UV_VERSION) sh tools/install-python.sh $(PYTHON) $(VENV) .
+	@touch $(RUN_STAMP)
+
 $(STAMP): pyproject.toml | check-deb
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
-	@touch $(STAMP)
+	PIP=$(PIP) UV_VERSION=$(UV_VERSION) sh tools/install-python.sh $(PYTHON) $(VENV) ".[test]"
+	@touch $(STAMP) $(RUN_STAMP)
 
 # axe-core and vnu-jar for the browser tests (tests/test_browser.py), as package-lock.json pins
 # them. --ignore-scripts: vnu-jar's install script would fetch a Java of its own; Java and
