@@ -75,8 +75,12 @@ handbok: $(RUN_STAMP)
 	$(BIN)/kfsreport build --project handbok
 	@$(MAKE) --no-print-directory list-output OUTDIR="$(CURDIR)/handbok/output"
 
+# One test process per core (pytest-xdist); a test module marked xdist_group runs in one of
+# them. `make test WORKERS=0` runs everything in this process.
+WORKERS  ?= auto
+
 test: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
 
 # The demo's chapter HTML and PDF text as reviewed files (tests/test_golden.py): after an
 # intended change, write them anew and review `git diff tests/golden/` before committing.

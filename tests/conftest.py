@@ -1,7 +1,13 @@
-"""Shared fixtures: report folders copied into tmp_path and the CLI run as a user runs it."""
+"""Shared fixtures: report folders copied into tmp_path and the CLI run as a user runs it.
+
+`make test` runs the suite in parallel (pytest-xdist, one worker process per core). Anything
+costly that many tests only read, such as the built demo, is made once per test run with
+`built_once` and shared by all workers; see "Tester" in DEVELOPING.md.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
@@ -48,14 +54,31 @@ def make_project(tmp_path: Path) -> Callable[[str], Path]:
     return copy
 
 
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], object]) -> Path:
+    """The folder `name`, filled by `make(folder)` once per test run and shared by every
+    pytest-xdist worker: the first worker to ask makes it under a lock, the others wait for it
+    and reuse it. Tests must only read what is in it (copy it to change it)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above each worker's own
+    folder = base / name
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = base / f"{name}.built"
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo report built once per test run into a temporary folder."""
+    """The demo report's output folder, built once per test run (read only)."""
     from kfsreport.build import build
 
-    out = tmp_path_factory.mktemp("demo-output")
-    build(REPO, out_dir=out)
-    return out
+    return built_once(tmp_path_factory, "demo-output", lambda out: build(REPO, out_dir=out))
 
 
 @dataclass

@@ -37,6 +37,9 @@ VNU = REPO / "node_modules/vnu-jar/build/dist/vnu.jar"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 MAX_DEMO_BYTES = 1_500_000
 
+# One worker runs this whole module, so Chromium, the pages and the Java checker start once.
+pytestmark = pytest.mark.xdist_group("browser")
+
 PAGES = ["demo", *sorted(path.parent.name for path in FIXTURES.glob("*/report.yaml"))]
 """The demo report and every fixture report under tests/fixtures/ (each with a report.yaml)."""
 
@@ -65,16 +68,13 @@ class Page:
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Page]:
-    """Every page built once: the demo from the repository, each fixture from a copy."""
-    built = {}
-    for name in PAGES:
+def pages(tmp_path_factory: pytest.TempPathFactory, demo: Path) -> dict[str, Page]:
+    """Every page built once: the demo from the run's shared build, each fixture from a copy."""
+    built = {"demo": Page("demo", demo / "arsrapport-2025.html")}
+    for name in PAGES[1:]:
         out = tmp_path_factory.mktemp(f"{name}-output")
-        if name == "demo":
-            project = REPO
-        else:
-            project = tmp_path_factory.mktemp(name) / name
-            shutil.copytree(FIXTURES / name, project)
+        project = tmp_path_factory.mktemp(name) / name
+        shutil.copytree(FIXTURES / name, project)
         written = build(project, formats=["html"], out_dir=out).written
         built[name] = Page(name, next(path for path in written if path.suffix == ".html"))
     return built

@@ -47,6 +47,10 @@ PLANTED = {
 }
 
 
+# One worker runs this whole module, so the planted report is checked once.
+pytestmark = pytest.mark.xdist_group("check")
+
+
 @pytest.fixture(scope="module")
 def planted_output(tmp_path_factory):
     import shutil
