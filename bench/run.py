@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
+import setup_and_tests  # bench/, the folder of this script
+
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PARTS = ("report.yaml", "ordlista.txt", "content", "data", "templates")
@@ -390,7 +392,14 @@ def report(workloads: list[Workload], noop: float, help_s: float, view: PreviewT
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-r", "--repeats", type=int, default=3)
+    parser.add_argument(
+        "--no-setup",
+        action="store_true",
+        help="utan en ny installation och make test (bench/setup_and_tests.py); förra mätningen står kvar",
+    )
     args = parser.parse_args()
+    results = REPO / "bench/RESULTS.md"
+    earlier = results.read_text(encoding="utf-8") if results.exists() else ""
     with tempfile.TemporaryDirectory() as folder:
         scratch = Path(folder)
         workloads = [
@@ -403,7 +412,14 @@ def main() -> int:
         view = preview(workloads[0].project)
         help_s = help_time(args.repeats)
         text = report(workloads, noop, help_s, view, args.repeats)
-    (REPO / "bench/RESULTS.md").write_text(text, encoding="utf-8")
+        if args.no_setup:
+            text = setup_and_tests.keep_section(earlier, text)
+        else:
+            print("mäter en ny installation och make test …", flush=True)  # noqa: T201
+            text = setup_and_tests.replace_section(
+                text, setup_and_tests.section(setup_and_tests.measure(scratch / "ny"))
+            )
+    results.write_text(text, encoding="utf-8")
     print(text)  # noqa: T201
     return 0
 
