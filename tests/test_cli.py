@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import edit
+from kfsreport.build import build
+from tests.conftest import FIXTURES, built_once, edit
 
 
-def built(make_project, cli, name="minimal") -> tuple[Path, dict[str, bytes]]:
-    project = make_project(name)
-    run = cli("build", "--project", str(project))
-    assert run.code == 0, run.err
+@pytest.fixture(scope="session")
+def minimal_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal report with its output/, built once per test run (read only)."""
+
+    def make(folder: Path) -> None:
+        shutil.copytree(FIXTURES / "minimal", folder / "minimal")
+        build(folder / "minimal")
+
+    return built_once(tmp_path_factory, "minimal-built", make) / "minimal"
+
+
+def built(tmp_path: Path, minimal_built: Path) -> tuple[Path, dict[str, bytes]]:
+    """A copy of the built minimal report and the bytes of its outputs."""
+    project = tmp_path / "minimal"
+    shutil.copytree(minimal_built, project)
     out = project / "output"
     return project, {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
 
@@ -99,9 +112,10 @@ def test_unknown_format_is_refused(cli):
     ],
 )
 def test_broken_facts_give_a_located_swedish_message_and_keep_the_output(
-    make_project, cli, old, new, message
+    tmp_path, minimal_built, cli, old, new, message
 ):
-    project, before = built(make_project, cli)
+    project, before = built(tmp_path, minimal_built)
+    assert sorted(before) == ["testrapport-2030-arkiv.pdf", "testrapport-2030.html", "testrapport-2030.pdf"]
     edit(project / "data/facts.yaml", old, new)
     run = cli("build", "--project", str(project))
     assert run.code == 1
