@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -32,6 +33,8 @@ class Timings:
     install: float
     first_build: float
     tests: float | None
+    tests_cpu: float | None
+    """Processor time of `make test` and every process it started."""
     outcome: str
     """pytest's closing line, or why the tests were not run."""
     load: tuple[float, float]
@@ -40,6 +43,12 @@ class Timings:
     @property
     def setup(self) -> float:
         return self.install + self.first_build
+
+
+def _cpu() -> float:
+    """Processor time, user and system, of every finished child process so far."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def _run(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str]:
@@ -68,17 +77,30 @@ def measure(scratch: Path, tests: bool = True) -> Timings:
     install, _ = _run(["make", ".venv/.installed-report"], clone, env)
     first_build, _ = _run(["make", "report"], clone, env)
     suite: float | None = None
+    suite_cpu: float | None = None
     outcome = "inte körda (--no-tests)"
     if tests:
         _run(["make", "node-deps", ".venv/.installed"], clone, env)
+        cpu = _cpu()
         suite, out = _run(["make", "test"], clone, env)
+        suite_cpu = _cpu() - cpu
         closing = [line for line in out.splitlines() if re.search(r"\d+ passed", line)]
         outcome = closing[-1].strip("= ") if closing else "?"
-    return Timings(install, first_build, suite, outcome, (before, os.getloadavg()[0]))
+    return Timings(install, first_build, suite, suite_cpu, outcome, (before, os.getloadavg()[0]))
 
 
 def _verdict(value: float, limit: float) -> str:
     return "uppfyllt" if value <= limit else f"**missat** med {(value / limit - 1) * 100:.0f} %"
+
+
+def _cpu_note(t: Timings) -> str:
+    if t.tests_cpu is None:
+        return ""
+    cores = os.cpu_count() or 1
+    return (
+        f"; processortid {t.tests_cpu:.0f} s för alla dess processer, så på en maskin med "
+        f"{cores} lediga kärnor inte under {t.tests_cpu / cores:.0f} s"
+    )
 
 
 def section(t: Timings) -> str:
@@ -104,7 +126,8 @@ def section(t: Timings) -> str:
             f"`make report` i en ny klon med tomma cacher för uv, pip och kfsreport: Pythonpaketen "
             f"{t.install:.1f} s (uv, hämtade från PyPI), första bygget {t.first_build:.1f} s (tom "
             f"diagramcache, Python kompilerar modulerna första gången). `make test` med CI=true i "
-            f"samma klon: {t.outcome}. Maskinens belastning (load average, 1 min) före och efter: "
+            f"samma klon: {t.outcome}{_cpu_note(t)}. Maskinens belastning (load average, 1 min) "
+            "före och efter: "
             f"{t.load[0]:.1f} och {t.load[1]:.1f} på {os.cpu_count()} kärnor; över antalet kärnor "
             "delar mätningen processorn med andra och tiderna blir längre.",
             "",
