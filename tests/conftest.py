@@ -81,6 +81,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built_once(tmp_path_factory, "demo-output", lambda out: build(REPO, out_dir=out))
 
 
+@pytest.fixture(scope="session")
+def handbok(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The manual's (handbok/) output folder, built once per test run (read only)."""
+    from kfsreport.build import build
+
+    return built_once(tmp_path_factory, "handbok-output", lambda out: build(REPO / "handbok", out_dir=out))
+
+
 @dataclass
 class Run:
     code: int
