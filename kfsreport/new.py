@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kfsreport.check.carried import CARRIED_FILE, chart_record
 from kfsreport.check.structure import PLACEHOLDER
 from kfsreport.errors import BuildFailed, Problems, ReportError, shown
 from kfsreport.load import CONTENT_DIR, FACTS_FILE, SETTINGS_FILE, inside, load_project, read_text
@@ -99,6 +100,10 @@ def new(source: Path, target: Path, year: int | None = None) -> NewReport:
             )
             (staging / chapter.path).write_text(skeleton, encoding="utf-8")
         (staging / MAKEFILE).write_text(makefile_text(new_year), encoding="utf-8")
+        record = {"from_year": old_year, "charts": chart_record(report.root, report.charts)}
+        (staging / CARRIED_FILE).write_text(
+            json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
         fresh_sources, fresh_problems = load_project(staging)
         fresh = validate(fresh_sources, fresh_problems)
         if target.exists():

@@ -44,6 +44,7 @@ class Mistake:
     says: str
     files: dict[str, bytes] = field(default_factory=dict)
     command: str = "build-html"
+    folders: tuple[str, ...] = ()
 
 
 def _m(name: str, edits: list[Edit], where: str, says: str, **kw: object) -> Mistake:
@@ -249,6 +250,15 @@ CATALOGUE = [
         "UTF-8",
         files={"content/05-bilaga.md": "---\ntitle: Bilaga\n---\n\nÅrets möten.\n".encode("cp1252")},
     ),
+    _m("folder-named-like-a-chapter", [], "content/bilder.md:", "mapp", folders=("content/bilder.md",)),
+    _m(
+        "editor-backup",
+        [],
+        "content/03-resultat.md.bak:",
+        "säkerhetskopia",
+        files={"content/03-resultat.md.bak": b"---\ntitle: x\n---\n"},
+        command="check",
+    ),
     # --- YAML files ---------------------------------------------------------------------------
     _m(
         "tab-in-facts", [(FACTS, "  member_count: 13", "\tmember_count: 13")], f"{FACTS}:member_count", "tabb"
@@ -374,6 +384,8 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 def _plant(root: Path, mistake: Mistake) -> str:
     """Plant the mistake; return `file:line` where it must be reported."""
+    for name in mistake.folders:
+        (root / name).mkdir()
     for name, data in mistake.files.items():
         (root / name).write_bytes(data)
     for name, old, new in mistake.edits:

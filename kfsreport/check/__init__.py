@@ -5,7 +5,8 @@ nothing is written into the report folder), then rules on the parsed chapters an
 facts, one module per family:
 `structure` (footnotes, alternative texts, heading levels, empty sections, placeholders),
 `spelling` (Hunspell, Swedish), `readability` (LIX, long sentences), `typography` and
-`stylesheets` (WeasyPrint's warnings about the print stylesheets). Produces an `Outcome`;
+`stylesheets` (WeasyPrint's warnings about the print stylesheets), `carried` (what
+`kfsreport new` brought over from last year and nobody has updated). Produces an `Outcome`;
 the command prints it grouped by file.
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kfsreport.cache import cache_dir
+from kfsreport.check.carried import check_carried
 from kfsreport.check.findings import Finding, Findings
 from kfsreport.check.readability import MAX_WORDS, Readability, check_readability
 from kfsreport.check.spelling import check_spelling, make_speller, missing_dictionary
@@ -149,6 +151,7 @@ def _rules(
         check_chart_alts(sources.charts, findings)
     if report is not None:
         check_settings(report.settings, sources.settings, findings)
+        check_carried(report, sources, findings)
     check_typography((run for group in runs.values() for run in group), findings)
     return runs
 

@@ -79,8 +79,11 @@ def make_speller(root: Path, problems: Problems, folder: Path = DICTIONARY_DIR) 
 
 
 def word_list(root: Path, problems: Problems) -> list[str]:
-    """The words in `ordlista.txt`: one a line, `#` starts a comment."""
+    """The words in `ordlista.txt`: one a line, `#` starts a comment. A report made by an
+    earlier version of kfsreport keeps its list in content/, where it is still read."""
     path = root / WORD_LIST
+    if not path.is_file():
+        path = root / "content" / WORD_LIST
     if not path.is_file():
         return []
     text = read_text(root, path, problems) or ""
