@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kfsreport.cache import build_record, cache_dir
-from kfsreport.errors import BuildFailed, ReportError
+from kfsreport.errors import BuildFailed, ReportError, os_reason
 from kfsreport.fingerprint import build_record as record_of
 from kfsreport.fingerprint import inputs_digest, is_current, reads_of
 from kfsreport.output import output_lock, write_outputs
@@ -74,7 +74,7 @@ def build(
             written = write_outputs(files)
     except OSError as error:
         where = str(target)
-        message = f"kunde inte skriva utdata: {error.strerror or error}."
+        message = f"kunde inte skriva utdata: {os_reason(error)}."
         raise BuildFailed([ReportError(message, path=where)], problems.warnings) from None
     reads = reads_of(made.report)
     with contextlib.suppress(OSError):  # a cache that cannot be written only costs time

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kfsreport import __version__
+from kfsreport.argtexts import swedish
 
 if TYPE_CHECKING:
     from kfsreport.errors import ReportError
@@ -22,6 +23,7 @@ FORMATS = ("html", "pdf")
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 success, 1 problems in the report)."""
+    swedish()
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:

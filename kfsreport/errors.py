@@ -14,6 +14,7 @@ A `ReportError` pickles (it crosses into the print process and back) and compare
 from __future__ import annotations
 
 import difflib
+import errno
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,3 +168,20 @@ def shown(path: Path, root: Path) -> str:
         except ValueError:
             continue
     return path.name
+
+
+_OS_REASONS = {
+    errno.EACCES: "du har inte behörighet",
+    errno.EPERM: "du har inte behörighet",
+    errno.ENOSPC: "disken är full",
+    errno.EROFS: "platsen går bara att läsa",
+    errno.ENOENT: "mappen finns inte",
+    errno.ENOTDIR: "en del av sökvägen är en fil, inte en mapp",
+    errno.EISDIR: "det är en mapp",
+    errno.EADDRNOTAVAIL: "adressen finns inte på den här datorn",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why the system refused, in Swedish (the system's own text is English)."""
+    return _OS_REASONS.get(error.errno or 0, f"systemet vägrade (felkod {error.errno})")

@@ -33,7 +33,7 @@ from typing import Any
 from markupsafe import Markup
 
 from kfsreport.cache import cache_dir
-from kfsreport.errors import Problems, ReportError
+from kfsreport.errors import Problems, ReportError, os_reason
 from kfsreport.load import CONTENT_DIR, SETTINGS_FILE
 from kfsreport.output import write_outputs
 from kfsreport.pdf import report_refused
@@ -497,7 +497,7 @@ def serve(project: Path, port: int, announce: Callable[[str], None]) -> int:
                 port + 1,
             )
         else:
-            log.error("Förhandsvisningen kunde inte starta: %s.", error.strerror or error)
+            log.error("Förhandsvisningen kunde inte starta: %s.", os_reason(error))
         return 1
     with server:
         announce(

@@ -64,9 +64,10 @@ def validate(sources: Sources, problems: Problems) -> Report:
     _check_ids_apart(charts, chart_lines, anchors, problems)
     placements = Placements(charts, broken)
     names = None
-    if settings is not None and facts is not None:
-        names = namespace(settings, facts, anchors, lambda _: "", placements)
-    _check_expressions(chapters, names, problems)
+    if settings is not None:
+        # With invalid facts (reported), what does not read them (ref, figur) is still checked.
+        names = namespace(settings, facts or Facts(), anchors, lambda _: "", placements)
+    _check_expressions(chapters, names, problems, facts_valid=facts is not None)
     problems.raise_if_any()
     assert settings is not None and facts is not None
     return Report(
@@ -264,10 +265,14 @@ def _check_logo(sources: Sources, logo: str, problems: Problems) -> None:
         problems.fail("report.yaml", line, f"logo: {refused.message}", refused.hint)
 
 
+_READS_FACTS = re.compile(r"\b(?:fakta|tal)\b")
+
+
 def _check_expressions(
-    chapters: list[ParsedChapter], names: dict[str, Any] | None, problems: Problems
+    chapters: list[ParsedChapter], names: dict[str, Any] | None, problems: Problems, facts_valid: bool
 ) -> None:
-    """Evaluate every `{{ … }}` (only its syntax while the facts are still invalid)."""
+    """Evaluate every `{{ … }}`; one that reads the facts only for its syntax while the facts
+    are invalid (their mistakes are reported already)."""
     evaluator = Evaluator(names or {})
     for chapter in chapters:
         for expression in chapter.expressions:
@@ -281,7 +286,7 @@ def _check_expressions(
                 )
                 continue
             try:
-                if names is None:
+                if names is None or not facts_valid and _READS_FACTS.search(expression.source):
                     evaluator.check_syntax(expression.source)
                 else:
                     evaluator.evaluate(expression.source)

@@ -147,3 +147,26 @@ def test_a_missing_project_folder_is_a_message_not_a_traceback(cli, tmp_path):
             f"{tmp_path / 'finns-inte'}: rapportmappen finns inte. Ange mappen som innehåller "
             "report.yaml, till exempel --project rapporter/2025 (utan --project används mappen du står i).\n"
         )
+
+
+def test_argument_mistakes_are_told_in_swedish(cli):
+    run = cli("build", "--bogus")
+    assert run.code == 2
+    assert "kfsreport: fel: okänt argument: --bogus" in run.err
+    assert "error" not in run.err and "usage" not in run.err
+    run = cli("bygg")
+    assert "'bygg' finns inte; välj bland" in run.err
+    assert "det här saknas: MAPP" in cli("new").err
+
+
+def test_invalid_facts_do_not_hide_a_reference_to_a_missing_heading(make_project, cli):
+    demo = make_project("demo")
+    edit(demo / "data" / "facts.yaml", "decided: 2025-02-17", "decided: 2025-02-30")
+    edit(
+        demo / "content" / "00-om-rapporten.md", '{{ ref("avtalssamverkan") }}', '{{ ref("avtalsamverkan") }}'
+    )
+    run = cli("build", "--project", str(demo), "--format", "html")
+    assert run.code == 1
+    assert "data/facts.yaml:38: 'decided' under plan är inte ett giltigt datum" in run.err
+    assert 'content/00-om-rapporten.md:8: ref("avtalsamverkan"): ingen rubrik' in run.err
+    assert "tal." not in run.err  # expressions that read the invalid facts are not guessed at

@@ -159,7 +159,7 @@ def test_the_error_messages_in_the_manual_are_what_the_build_prints(
     make_project: Callable[[str], Path], cli: Callable[..., Run]
 ) -> None:
     shown = _error_lines("06-fel.md")
-    assert len(shown) == 2
+    assert len(shown) == 4
     project = make_project("demo")
     facts = project / "data" / "facts.yaml"
     edit(
@@ -171,6 +171,12 @@ def test_the_error_messages_in_the_manual_are_what_the_build_prints(
         project / "content" / "03-resultat.md",
         "kommunens {{ tal.norsjo_invanare }}",
         "kommunens {{ tal.norsjo_invanre }}",
+    )
+    edit(project / "content" / "03-resultat.md", "\n:::\n\nEn FoU-rapport", "\n\n\nEn FoU-rapport")
+    edit(
+        project / "content" / "01-sammanfattning.md",
+        '{{ ref("aldersdiskriminering") }}',
+        '{{ ref("alders\u200bdiskri\u00adminering") }}',
     )
     run = cli("build", "--project", str(project), "--format", "html")
     assert run.code == 1
