@@ -19,8 +19,9 @@ PIP      ?= uv
 NODE_STAMP := node_modules/.package-lock.json
 # libharfbuzz-subset0: without it WeasyPrint subsets fonts itself and every PDF is ~1.7× slower.
 # chromium: the HTML edition is tested in a real browser; hunspell-sv: Swedish spelling in check;
+# hunspell-en-us: check suggests [ord]{lang=en} for English words;
 # faketime: the test that a build made at another time gives the same bytes.
-DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils chromium hunspell-sv faketime
+DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils chromium hunspell-sv hunspell-en-us faketime
 # Commands the tests need, and the Debian packages that provide them when they are missing.
 DEB_COMMANDS := npm:nodejs,npm java:default-jre-headless
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

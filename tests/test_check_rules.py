@@ -120,3 +120,25 @@ def test_spelling_uses_the_word_list_and_suggests(tmp_path: Path):
 
 def test_without_the_dictionary_spelling_is_not_checked(tmp_path: Path):
     assert make_speller(tmp_path, Problems(), folder=tmp_path / "saknas") is None
+
+
+def test_an_english_word_gets_the_suggestion_to_mark_its_language(tmp_path: Path):
+    speller = make_speller(tmp_path, Problems())
+    assert speller is not None
+    findings = Findings()
+    check_spelling(speller, [run_of("Nätverket heter Builders och träffas.")], findings)
+    assert [str(f) for f in findings.items] == [
+        "content/x.md:7: 'Builders' finns inte i den svenska ordlistan men i den engelska. "
+        "Är det engelska, märk det så att det läses upp rätt: [Builders]{lang=en}. "
+        "Annars rätta stavningen eller lägg till ordet i ordlista.txt."
+    ]
+
+
+def test_a_phrase_marked_as_another_language_is_not_spelled_as_swedish(tmp_path: Path):
+    speller = make_speller(tmp_path, Problems())
+    assert speller is not None
+    (run,) = list(chapter_runs(chapter("Nätverket [Builders United]{lang=en} träffas. Stavningsfle.\n")))
+    assert run.text == "Nätverket Builders United träffas. Stavningsfle."
+    findings = Findings()
+    check_spelling(speller, [run], findings)
+    assert [str(f).split(" finns")[0] for f in findings.items] == ["content/x.md:5: 'Stavningsfle'"]

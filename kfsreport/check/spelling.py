@@ -4,7 +4,9 @@ The dictionary is Debian's `hunspell-sv` (`/usr/share/hunspell/sv_SE.dic` and `.
 system dictionary read like the package's own files; Hunspell is used through `chunspell`.
 Names and terms the dictionary does not know (Bjurholm, Lycksele, FoU-rapport) go in
 `ordlista.txt` in the report folder, one word a line. Every unknown word is a warning with
-Hunspell's suggestions.
+Hunspell's suggestions. Text marked as another language (`[Building Women]{lang=en}`) is
+not spell-checked; an unknown word that Debian's English dictionary (`hunspell-en-us`) knows
+gets the suggestion to mark it so.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from kfsreport.load import read_text
 
 DICTIONARY_DIR = Path("/usr/share/hunspell")
 LANGUAGE = "sv_SE"
+ENGLISH = "en_US"
 WORD_LIST = "ordlista.txt"
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-:'’][^\W\d_]+)*-?")
@@ -36,8 +39,9 @@ _MAX_SUGGESTIONS = 3
 class Speller:
     """Hunspell with the report's word list added; remembers every word it has judged."""
 
-    def __init__(self, hunspell: Any, extra: Iterable[str]) -> None:
+    def __init__(self, hunspell: Any, extra: Iterable[str], english: Any = None) -> None:
         self._hunspell = hunspell
+        self._english = english
         for word in extra:
             hunspell.add(word)
         self._known: dict[str, bool] = {}
@@ -55,6 +59,10 @@ class Speller:
             return self.knows(base) and suffix in ("s", "n", "en", "et", "ns", "ens", "ets", "ar", "er", "or")
         parts = word.split("-")
         return len(parts) > 1 and all(self.knows(part) for part in parts if part)
+
+    def is_english(self, word: str) -> bool:
+        """Whether the English dictionary (if installed) knows `word`."""
+        return self._english is not None and len(word) > 2 and bool(self._english.spell(word))
 
     def suggest(self, word: str) -> list[str]:
         if word not in self._suggestions:
@@ -75,7 +83,10 @@ def make_speller(root: Path, problems: Problems, folder: Path = DICTIONARY_DIR) 
         from hunspell import Hunspell  # type: ignore[import-untyped]
     except ImportError:
         return None
-    return Speller(Hunspell(LANGUAGE, hunspell_data_dir=str(folder)), word_list(root, problems))
+    english = None
+    if (folder / f"{ENGLISH}.dic").is_file() and (folder / f"{ENGLISH}.aff").is_file():
+        english = Hunspell(ENGLISH, hunspell_data_dir=str(folder))
+    return Speller(Hunspell(LANGUAGE, hunspell_data_dir=str(folder)), word_list(root, problems), english)
 
 
 def word_list(root: Path, problems: Problems) -> list[str]:
@@ -96,7 +107,16 @@ def check_spelling(speller: Speller, runs: Iterable[TextRun], findings: Findings
         text = _NOT_WORDS.sub(lambda m: " " * len(m.group()), run.text)
         for match in _WORD.finditer(text):
             word = match.group().strip(":'’")
-            if word.endswith("-") or speller.knows(word):  # "hälso- och sjukvård": a first part
+            if word.endswith("-") or run.is_foreign(match.start()) or speller.knows(word):
+                continue  # "hälso- och sjukvård": a first part; [Building Women]{lang=en}
+            if speller.is_english(word):
+                findings.warning(
+                    run.path,
+                    run.line_at(match.start()),
+                    f"'{word}' finns inte i den svenska ordlistan men i den engelska.",
+                    f"Är det engelska, märk det så att det läses upp rätt: [{word}]{{lang=en}}. "
+                    f"Annars rätta stavningen eller lägg till ordet i {WORD_LIST}.",
+                )
                 continue
             suggestions = speller.suggest(word)
             close = f" (menade du {' eller '.join(repr(s) for s in suggestions)}?)" if suggestions else ""

@@ -34,6 +34,11 @@ class TextRun:
     text: str = ""
     starts: list[int] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
+    foreign: list[tuple[int, int]] = field(default_factory=list)
+    """Offsets (start, end) of text marked as another language (`[…]{lang=en}`)."""
+
+    def is_foreign(self, offset: int) -> bool:
+        return any(start <= offset < end for start, end in self.foreign)
 
     def add(self, text: str, line: int) -> None:
         if not text:
@@ -80,9 +85,16 @@ def inline_run(path: str, inline: Token, kind: Kind) -> TextRun:
     run = TextRun(path, kind)
     default = (inline.map[0] + 1) if inline.map else 1
     in_link = False
+    foreign: list[int] = []  # where each open span in another language starts
     for child in inline.children or []:
         line = int(child.meta.get("line", default))
-        if child.type in ("link_open", "link_close"):
+        if child.type == "span_open":
+            foreign.append(len(run.text) if child.attrs.get("lang") not in (None, "sv") else -1)
+        elif child.type == "span_close" and foreign:
+            start = foreign.pop()
+            if start >= 0:
+                run.foreign.append((start, len(run.text)))
+        elif child.type in ("link_open", "link_close"):
             in_link = child.type == "link_open"
         elif child.type == "text" and not (in_link and _is_address(child.content)):
             run.add(child.content, line)
