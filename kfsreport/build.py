@@ -65,7 +65,9 @@ def build(
     files: dict[Path, bytes] = {}
     if made.document.screen_html is not None:
         files[target / f"{name}.html"] = made.document.screen_html.encode("utf-8")
-    for suffix, pdf in (made.pdfs or {}).items():
+    from kfsreport.pdf import published
+
+    for suffix, pdf in published(made.pdfs, made.report.settings.archive_copy).items():
         files[target / f"{name}{suffix}.pdf"] = pdf
     if on_stage is not None:
         on_stage("write")

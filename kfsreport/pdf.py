@@ -20,13 +20,20 @@ from kfsreport.engine import load_weasyprint
 from kfsreport.errors import Problems, ReportError
 
 VARIANTS = {"": "pdf/ua-1", "-arkiv": "pdf/a-2a"}
-"""File-name suffix → PDF variant: the accessible PDF (PDF/UA-1) and the archival one
-(PDF/A-2a, which is tagged as well). Both are written from one layout.
+"""The variants a layout is written as: the accessible PDF (PDF/UA-1), which the preview
+shows, and the one that is PDF/A-2a as well as PDF/UA-1 (`archive_copy` adds the PDF/UA
+identifier with the extension schema PDF/A requires for it, which WeasyPrint 70 cannot
+write). A build publishes the second one only (`published`)."""
 
-One file cannot honestly declare both: PDF/A only allows XMP properties from its own
-schemas or ones described by an extension schema, and WeasyPrint 70 has no way to write the
-description of the PDF/UA identifier (`pdfuaid`) into the metadata (DEVELOPING.md, "PDF/A och
-PDF/UA")."""
+
+def published(pdfs: dict[str, bytes] | None, archive_copy: bool) -> dict[str, bytes]:
+    """The PDF files a build writes, by file-name suffix: the one file that is both PDF/A-2a
+    and PDF/UA-1 as `<namn>.pdf`, and with `archive_copy` (report.yaml) the same bytes again
+    as `<namn>-arkiv.pdf`, for an archive that wants a file of its own."""
+    if not pdfs:
+        return {}
+    both = pdfs.get("-arkiv", pdfs[""])
+    return {"": both, "-arkiv": both} if archive_copy else {"": both}
 
 
 def make_fetcher(allowed: list[Path]) -> object:
@@ -127,10 +134,11 @@ def write_variants(document: Any, *, archive: bool = True) -> dict[str, bytes]:
     if not archive:
         return {"": pdftags.repair(bytes(document.write_pdf(pdf_variant=VARIANTS[""])))}
     if document.color_profiles:  # a template's own @color-profile: let WeasyPrint do it all
-        return {
+        pdfs = {
             suffix: pdftags.repair(bytes(document.write_pdf(pdf_variant=variant)))
             for suffix, variant in VARIANTS.items()
         }
+        return {**pdfs, "-arkiv": declare_ua(pdfs["-arkiv"])}
     accessible = pdftags.repair(bytes(document.write_pdf(pdf_variant=VARIANTS[""])))
     metadata = document.metadata
     del document
@@ -201,6 +209,19 @@ xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http:
 """The PDF/UA-1 identifier and, as PDF/A requires for a property outside its own schemas, the
 PDF/A extension schema that describes it (ISO 19005-2, 6.6.2.3): with both, one file can
 honestly declare PDF/A-2a and PDF/UA-1, which WeasyPrint 70 cannot write."""
+
+
+def declare_ua(data: bytes) -> bytes:
+    """A PDF/A file of WeasyPrint's with the PDF/UA-1 identifier and its extension schema."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        xmp = pdf.Root.Metadata.read_bytes().replace(b"</rdf:RDF>", PDFUA_XMP + b"</rdf:RDF>")
+        pdf.Root.Metadata = pdf.make_stream(xmp, Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, fix_metadata_version=False)
+    return out.getvalue()
+
 
 XMP_HEADER = b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">'
 XMP_FOOTER = b'</x:xmpmeta>\n<?xpacket end="r"?>'

@@ -104,6 +104,9 @@ class ReportSettings(Strict):
     keywords: list[Text] = []
     output_name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")] | None = None
     formats: list[Literal["html", "pdf"]] = ["html", "pdf"]
+    archive_copy: Flag = False
+    """Also write the PDF as `<namn>-arkiv.pdf`, for an archive that wants a file of its own;
+    the one PDF is PDF/A-2a and PDF/UA-1 either way (pdf.published)."""
     numbering_depth: WholeNumber = Field(default=2, ge=1, le=3)
     contact: Contact | None = None
     accessibility: Accessibility = Field(default_factory=Accessibility)

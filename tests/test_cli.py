@@ -46,7 +46,6 @@ def test_build_writes_html_and_pdf_and_says_where(make_project, cli):
     assert run.out.splitlines() == [
         f"Skrev {out / 'testrapport-2030.html'}",
         f"Skrev {out / 'testrapport-2030.pdf'}",
-        f"Skrev {out / 'testrapport-2030-arkiv.pdf'}",
     ]
     assert (out / "testrapport-2030.pdf").read_bytes().startswith(b"%PDF-")
 

@@ -80,7 +80,6 @@ def test_the_output_folder_holds_only_what_is_published(make_project, cli, tmp_p
     out = tmp_path / "ut"
     assert cli("build", "--project", str(root), "--out", str(out)).code == 0
     assert sorted(path.name for path in out.iterdir()) == [
-        "testrapport-2030-arkiv.pdf",
         "testrapport-2030.html",
         "testrapport-2030.pdf",
     ]

@@ -20,7 +20,6 @@ def test_new_from_the_demo_builds_and_passes_check(make_project, cli, tmp_path):
     build = cli("build", "--project", str(target))
     assert build.code == 0, build.err
     assert sorted(p.name for p in (target / "output").iterdir() if not p.name.startswith(".")) == [
-        "arsrapport-2026-arkiv.pdf",
         "arsrapport-2026.html",
         "arsrapport-2026.pdf",
     ]

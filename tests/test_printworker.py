@@ -82,7 +82,7 @@ def test_a_fresh_build_lays_out_in_the_worker_and_reads_nothing_outside(tmp_path
         ["pdftotext", str(root / "output/testrapport-2030.pdf"), "-"], capture_output=True, text=True
     ).stdout
     assert "Figur 1. Andel kvinnor" in text and "Figur 2. Utfall per kommun" in text
-    assert (root / "output/testrapport-2030-arkiv.pdf").read_bytes().startswith(b"%PDF-")
+    assert (root / "output/testrapport-2030.pdf").read_bytes().startswith(b"%PDF-")
 
 
 def test_the_worker_draws_the_charts_the_same_as_this_process(tmp_path):
