@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 from jinja2.utils import missing
 from markupsafe import Markup, escape
@@ -204,6 +204,23 @@ def _syntax_message(source: str, error: TemplateSyntaxError) -> str:
         f"{shown} är inte ett giltigt uttryck ({_syntax_reason(error.message or '')}). "
         "Skriv till exempel {{ tal.norsjo_invanare }} eller {{ plan }}."
     )
+
+
+def template_reason(error: TemplateError) -> str:
+    """Why a template (templates/*.j2) cannot be used, in Swedish rather than Jinja's English."""
+    message = str(getattr(error, "message", None) or error)
+    quoted = message.split("'")[1] if message.count("'") >= 2 else ""
+    if isinstance(error, TemplateNotFound):
+        return f"mallen '{error.name}' finns inte"
+    if isinstance(error, UndefinedError):
+        return f"'{quoted}' finns inte" if quoted else "ett namn i mallen finns inte"
+    if isinstance(error, TemplateSyntaxError):
+        if "unknown tag" in message:
+            return f"okänd mallkod {{% {quoted} %}}"
+        if "end of template" in message or "was looking for" in message:
+            return "ett {% … %}-block avslutas inte (endif, endfor …)"
+        return f"mallkoden kan inte läsas ({_syntax_reason(message)})"
+    return "mallen kunde inte köras med rapportens data"
 
 
 def _syntax_reason(message: str) -> str:

@@ -23,7 +23,7 @@ from kfsreport import __version__
 from kfsreport.charts.figures import Charts, screen_svg
 from kfsreport.directives import namespace
 from kfsreport.errors import Problems, shown
-from kfsreport.expressions import Evaluator, ExpressionError
+from kfsreport.expressions import Evaluator, ExpressionError, template_reason
 from kfsreport.htmlcheck import unsafe_parts
 from kfsreport.links import data_uri, resolve_image
 from kfsreport.markdown import BOX_KINDS, Heading, ParsedChapter, make_parser, plain_text
@@ -109,7 +109,7 @@ def _broken(error: TemplateError) -> str:
     undefined = re.match(r"'([^']+)' is undefined", error.message or "")
     if undefined:
         return f"'{undefined.group(1)}' finns inte i mallar."
-    return f"mallen kan inte användas: {error}."
+    return f"mallen kan inte användas: {template_reason(error)}."
 
 
 def _forbidden(error: SecurityError) -> str:

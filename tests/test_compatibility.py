@@ -170,3 +170,16 @@ def test_invalid_facts_do_not_hide_a_reference_to_a_missing_heading(make_project
     assert "data/facts.yaml:38: 'decided' under plan är inte ett giltigt datum" in run.err
     assert 'content/00-om-rapporten.md:8: ref("avtalsamverkan"): ingen rubrik' in run.err
     assert "tal." not in run.err  # expressions that read the invalid facts are not guessed at
+
+
+def test_a_broken_template_is_explained_in_swedish(make_project, cli):
+    demo = make_project("demo")
+    (demo / "templates" / "partials").mkdir(parents=True, exist_ok=True)
+    (demo / "templates" / "partials" / "plan.html.j2").write_text("<p>{% if x %}</p>\n", encoding="utf-8")
+    run = cli("build", "--project", str(demo), "--format", "html")
+    assert run.code == 1
+    assert (
+        "templates/partials/plan.html.j2:1: mallen kan inte användas: ett {% … %}-block avslutas inte"
+        in run.err
+    )
+    assert "unexpected" not in run.err and "Jinja" not in run.err
