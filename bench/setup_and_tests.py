@@ -32,6 +32,8 @@ EARLIER_TESTS = "150–260 s (en process)"
 class Timings:
     install: float
     first_build: float
+    setup_cpu: float
+    """Processor time of `make report` and every process it started."""
     tests: float | None
     tests_cpu: float | None
     """Processor time of `make test` and every process it started."""
@@ -74,8 +76,10 @@ def measure(scratch: Path, tests: bool = True) -> Timings:
     }
     env.pop("VIRTUAL_ENV", None)
     before = os.getloadavg()[0]
+    cpu = _cpu()
     install, _ = _run(["make", ".venv/.installed-report"], clone, env)
     first_build, _ = _run(["make", "report"], clone, env)
+    setup_cpu = _cpu() - cpu
     suite: float | None = None
     suite_cpu: float | None = None
     outcome = "inte körda (--no-tests)"
@@ -86,7 +90,7 @@ def measure(scratch: Path, tests: bool = True) -> Timings:
         suite_cpu = _cpu() - cpu
         closing = [line for line in out.splitlines() if re.search(r"\d+ passed", line)]
         outcome = closing[-1].strip("= ") if closing else "?"
-    return Timings(install, first_build, suite, suite_cpu, outcome, (before, os.getloadavg()[0]))
+    return Timings(install, first_build, setup_cpu, suite, suite_cpu, outcome, (before, os.getloadavg()[0]))
 
 
 def _verdict(value: float, limit: float) -> str:
@@ -125,7 +129,8 @@ def section(t: Timings) -> str:
             "",
             f"`make report` i en ny klon med tomma cacher för uv, pip och kfsreport: Pythonpaketen "
             f"{t.install:.1f} s (uv, hämtade från PyPI), första bygget {t.first_build:.1f} s (tom "
-            f"diagramcache, Python kompilerar modulerna första gången). `make test` med CI=true i "
+            f"diagramcache, Python kompilerar modulerna första gången); processortid {t.setup_cpu:.0f} s, "
+            f"resten är väntan på nätet eller på processorn. `make test` med CI=true i "
             f"samma klon: {t.outcome}{_cpu_note(t)}. Maskinens belastning (load average, 1 min) "
             "före och efter: "
             f"{t.load[0]:.1f} och {t.load[1]:.1f} på {os.cpu_count()} kärnor; över antalet kärnor "
