@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,8 +18,11 @@ from pathlib import Path
 
 @contextmanager
 def output_lock(lock_file: Path) -> Iterator[None]:
-    """Hold an exclusive lock while a build writes its outputs."""
-    from filelock import FileLock
+    """Hold an exclusive lock while a build writes its outputs (an OS lock where there is
+    one; filelock falls back to a lock file of its own where there is not)."""
+    with warnings.catch_warnings():  # "only soft file lock is available": that is the fallback
+        warnings.simplefilter("ignore", UserWarning)
+        from filelock import FileLock
 
     lock_file.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(lock_file):

@@ -1,4 +1,4 @@
-"""Stage 4, print: the print edition's HTML through WeasyPrint into PDF bytes.
+"""Stage 5, print: the print edition's HTML through WeasyPrint into PDF bytes.
 
 WeasyPrint fetches through `GuardedFetcher`, which serves files inside the report folder
 and the template folders and `data:` URIs, and refuses everything else (other files,

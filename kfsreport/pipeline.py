@@ -15,26 +15,34 @@ The stages, one module (or package) each, in the order they run:
 5. print     `pdf.py`            the print page through WeasyPrint into PDF/UA and PDF/A
 6. write     `output.py`         the outputs put in place atomically (build only)
 
-Stages are plain functions. What runs where is decided here: with `print_pdf`, a
-`printworker.PrintWorker` on the second core imports WeasyPrint while this process
-loads, validates and draws, and lays out the print page while this process makes the web
-page. The caches (drawn charts, font subsets) live in the cache folder given (`cache.py`),
-never in the report folder.
+Stages are plain functions with no process code. What runs where is decided here, and only
+here: with `print_pdf`, `make()` starts a print process (`printworker.PrintServer`, spawned,
+the same the preview uses) that imports WeasyPrint on the second core while this process
+loads and validates, starts vl-convert and draws the charts this process has computed,
+and lays out the print page while this process makes the web page. If it cannot start or
+fails, the failure is logged with its traceback (`--verbose`) and the work is done here;
+the outputs are the same. When WeasyPrint is already imported here (the tests), there is
+nothing to gain and no process is started. The caches (drawn charts, font subsets) live in
+the cache folder given (`cache.py`), never in the report folder.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kfsreport.errors import BuildFailed, Problems
 
+log = logging.getLogger(__name__)
+
 if TYPE_CHECKING:
-    from kfsreport.charts.figures import Charts
+    from kfsreport.charts.figures import Charts, Draw
     from kfsreport.load import Sources
-    from kfsreport.printworker import PrintWorker
+    from kfsreport.printworker import PrintServer
     from kfsreport.render import Document
     from kfsreport.validate import Report
 
@@ -74,35 +82,59 @@ def make(
     `on_print`: given the print edition's HTML as soon as it is sound (the preview's PDF)."""
     stage = on_stage or _no_progress
     made = Made(project.resolve())
-    worker = None
-    if print_pdf and (formats is None or "pdf" in formats):
-        from kfsreport.printworker import PrintWorker
-
-        worker = PrintWorker.start()  # WeasyPrint is imported there while this process works
+    printer = _start_printer() if print_pdf and (formats is None or "pdf" in formats) else None
     try:
-        _stages(made, formats, cache, worker, stage, on_print, print_pdf)
+        _stages(made, formats, cache, printer, stage, on_print, print_pdf)
     except BuildFailed as failed:
         made.problems.extend(failed.errors)
     finally:
-        if worker is not None:
-            worker.close()
+        if printer is not None:
+            printer.close()
     return made
+
+
+def _start_printer() -> PrintServer | None:
+    """The print process, importing WeasyPrint from now on; None where it would not help."""
+    import sys
+
+    from kfsreport.printworker import PrintServer
+
+    if "weasyprint" in sys.modules or (os.cpu_count() or 1) < 2:
+        return None
+    printer = PrintServer()
+    try:
+        printer.start()
+    except OSError as error:
+        log.info("PDF-processen kunde inte starta (%s); PDF:en görs i den här processen.", error)
+        return None
+    return printer
+
+
+def _draw_with(printer: PrintServer | None) -> Draw:
+    """Charts drawn by the print process (vl-convert is already warm there), or here."""
+    from kfsreport.charts.figures import draw_here
+
+    def draw(specs: list[dict[str, Any]], font_dirs: list[Path]) -> list[str]:
+        svgs = printer.draw(specs, font_dirs) if printer is not None else None
+        return svgs if svgs is not None else draw_here(specs, font_dirs)
+
+    return draw
 
 
 def _stages(
     made: Made,
     formats: Sequence[str] | None,
     cache: Path | None,
-    worker: PrintWorker | None,
+    printer: PrintServer | None,
     stage: Callable[[str], None],
     on_print: Callable[[str], None] | None,
     print_pdf: bool,
 ) -> None:
     # The heavy stages are imported here, not at the top, so that a build with nothing to do
     # and `kfsreport --help` never load pandas, Altair or WeasyPrint.
-    from kfsreport.charts.figures import render_charts
+    from kfsreport.charts.figures import render_charts, uncached
     from kfsreport.load import load_project
-    from kfsreport.pdf import write_pdf_bytes
+    from kfsreport.pdf import report_refused, write_pdf_bytes
     from kfsreport.render import Document, render_chapters, render_edition
     from kfsreport.templates import template_dirs
     from kfsreport.validate import validate
@@ -113,18 +145,22 @@ def _stages(
     stage("validate")
     report = made.report = validate(made.sources, problems)
     wanted = list(formats or report.settings.formats)
-    if worker is not None and "pdf" not in wanted:
-        worker.close()  # report.yaml asks for the web page only
-        worker = None
+    if printer is not None and "pdf" not in wanted:
+        printer.close()  # report.yaml asks for the web page only
+        printer = None
     dirs = template_dirs(report.root)
     stage("charts")
-    charts = made.charts = render_charts(report, dirs, problems, worker, cache)
+    if printer is not None and uncached(report, dirs, cache):
+        printer.warm_charts()  # vl-convert starts there while pandas and Altair load here
+    charts = made.charts = render_charts(report, dirs, problems, cache, _draw_with(printer))
     stage("render")
     chapters = render_chapters(report, problems, charts, cache)
     printed = render_edition(chapters, "print", problems) if "pdf" in wanted else None
+    sent = False
     if printed is not None and not problems:
-        if worker is not None:  # the worker lays out while the web page is made here
-            worker.send(printed, report.root, dirs)
+        if printer is not None and print_pdf:  # laid out there while the web page is made here
+            printer.send(printed, report.root, dirs)
+            sent = True
         if on_print is not None:
             on_print(printed)
     screen = render_edition(chapters, "screen", problems) if "html" in wanted else None
@@ -132,9 +168,11 @@ def _stages(
     made.document = Document(screen, printed)
     if printed is not None and print_pdf:
         stage("pdf")
-        if worker is not None:
-            made.pdfs = worker.receive(problems)
-        else:
+        answer = printer.receive() if printer is not None and sent else None
+        if answer is not None:
+            made.pdfs, refused = answer
+            report_refused(refused, problems)
+        else:  # no print process, or it failed (logged): the same work here
             made.pdfs = write_pdf_bytes(printed, report.root, dirs, problems)
         problems.raise_if_any()
 

@@ -1,231 +1,60 @@
-"""The second core's share of a build: WeasyPrint, vl-convert and the layout of the PDF.
+"""The print process: WeasyPrint (and vl-convert) in a spawned `python -m kfsreport.printworker`.
 
 Before WeasyPrint can lay out a page, `import weasyprint` costs 0.4–0.7 s, and before
 vl-convert draws its first chart it spends 0.35 s starting its JavaScript engine: together as
-long as all the rest of a build before the PDF. `PrintWorker.start()` forks a child that
-imports WeasyPrint at once, then serves this process's requests in order:
+long as all the rest of a build before the PDF. So the pipeline (`pipeline.make`) starts a
+`PrintServer` first thing, and the process imports WeasyPrint on the second core while the
+build loads, validates and computes; it is the same process the preview keeps for its PDF.
+Requests go in order through its stdin, answers come back through its stdout (pickled):
 
-- `warm_charts()`: a chart must be drawn, so the worker forks a drawer that starts vl-convert
-  now, while the charts' numbers are computed (by `forked()`, in a child of this process);
-- `draw()`: Vega-Lite specs in, SVGs out; the drawer then ends, and with it vl-convert's memory;
-- `send()` / `receive()`: the print HTML in, as soon as it is rendered (this process makes the
-  web page meanwhile); each PDF out, laid out and written exactly as `pdf.write_pdf_bytes`
-  does it here, with the URLs its fetcher refused, which are reported as problems here.
+- `warm_charts()`: a chart must be drawn, so the process starts vl-convert now;
+- `draw()`: Vega-Lite specs in, SVGs out;
+- `send()` / `receive()`: the print HTML in, as soon as it is rendered (the build makes the
+  web page meanwhile); each PDF out, laid out and written exactly as `pdf.lay_out` does it
+  in the build's own process, with the URLs its fetcher refused.
 
-So during the layout, when a build needs the most memory, neither process holds pandas,
-Altair or vl-convert. Every forked helper ends with the process that forked it.
-
-Only a fresh build starts a worker: when WeasyPrint is already in this process (the preview,
-the tests) there is nothing to gain. If the worker cannot be started, dies or answers with
-nothing usable, the work is done in this process instead, so the outcome never depends on
-the worker, only the time does. `PrintServer` is the preview's long-lived variant.
+The process is spawned, never forked, so it works wherever Python runs and whatever threads
+the caller has. It ends when its stdin closes (the build is done or has stopped, or the
+preview closes) or is stopped at once by `close()`. If it cannot be started, dies or fails,
+the failure is logged with its traceback (shown with `--verbose`) and the caller does the
+work itself: the outcome never depends on the process, only the time does.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
+import logging
 import os
 import pickle
 import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+import time
+import traceback
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO
 
-from kfsreport.errors import Problems
+log = logging.getLogger(__name__)
 
 Spec = dict[str, Any]
-T = TypeVar("T")
-
-
-class PrintWorker:
-    """A forked child with WeasyPrint imported, serving requests until it has sent the PDFs."""
-
-    def __init__(self, pid: int, send: BinaryIO, receive: BinaryIO) -> None:
-        self.pid = pid
-        self._send = send
-        self._receive = receive
-        self._alive = True
-        self._finished = False
-        self._sending: threading.Thread | None = None
-        self._sent: tuple[str, Path, list[Path]] | None = None
-
-    @classmethod
-    def start(cls) -> PrintWorker | None:
-        """Fork the worker, or None where it would not help (one core, no fork, WeasyPrint
-        already imported) or the fork fails."""
-        if "weasyprint" in sys.modules or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
-            return None
-        child = _fork(_work)
-        return cls(*child) if child is not None else None
-
-    # --- charts ---------------------------------------------------------------------------------
-
-    def warm_charts(self) -> None:
-        """A chart will be drawn: the worker starts vl-convert while this process computes."""
-        self._post(("warm",))
-
-    def draw(self, specs: list[Spec], font_dirs: list[Path]) -> list[str]:
-        """The SVG of each Vega-Lite spec, drawn by the worker (or here if it fails)."""
-        from kfsreport.charts.svg import to_svg
-
-        svgs = self._ask(("draw", specs, [str(d) for d in font_dirs]))
-        if isinstance(svgs, list) and len(svgs) == len(specs) and all(isinstance(s, str) for s in svgs):
-            return svgs
-        return [to_svg(spec, font_dirs) for spec in specs]
-
-    # --- the PDF --------------------------------------------------------------------------------
-
-    def send(self, html: str, root: Path, template_dirs: list[Path]) -> None:
-        """Hand over the print HTML and return at once; the worker starts laying it out."""
-        self._sent = (html, root, template_dirs)
-        message = ("print", html, str(root), [str(d) for d in template_dirs])
-        # A large page fills the pipe while the worker may still be busy, so it is written
-        # from a thread, and this process goes on to make the web page.
-        self._sending = threading.Thread(target=self._post, args=(message,), daemon=True)
-        self._sending.start()
-
-    def receive(self, problems: Problems) -> dict[str, bytes] | None:
-        """Each PDF variant by file-name suffix, from the worker (or laid out here if it
-        failed); None, with the problems recorded, if the layout would fetch what it must not."""
-        from kfsreport.pdf import report_refused, write_pdf_bytes
-
-        if self._sent is None:
-            raise RuntimeError("receive() before send()")
-        if self._sending is not None:
-            self._sending.join()
-        answer = self._read()
-        self._finished = answer is not None
-        self.close()
-        if not (isinstance(answer, tuple) and len(answer) == 2 and isinstance(answer[1], list)):
-            return write_pdf_bytes(*self._sent, problems)  # as if there never was a worker
-        pdfs, refused = answer
-        report_refused(refused, problems)
-        return pdfs if isinstance(pdfs, dict) else None
-
-    def close(self) -> None:
-        """End the worker: after its last answer it ends by itself; before (the build stopped
-        on a problem, or was interrupted), it is stopped at once rather than waited for."""
-        if not self._alive:
-            return
-        self._alive = False
-        if not self._finished:
-            with contextlib.suppress(OSError):
-                os.kill(self.pid, signal.SIGKILL)
-        if self._sending is not None:
-            self._sending.join()
-        for stream in (self._send, self._receive):
-            with contextlib.suppress(OSError):
-                stream.close()
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(self.pid, 0)
-
-    # --- the pipe -------------------------------------------------------------------------------
-
-    def _post(self, message: tuple[Any, ...]) -> bool:
-        try:
-            pickle.dump(message, self._send, protocol=pickle.HIGHEST_PROTOCOL)
-            self._send.flush()
-            return True
-        except (OSError, ValueError):  # the worker is gone; the caller's fallback does the work
-            return False
-
-    def _read(self) -> Any:
-        try:
-            return pickle.load(self._receive)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
-            return None
-
-    def _ask(self, message: tuple[Any, ...]) -> Any:
-        return self._read() if self._alive and self._post(message) else None
-
-
-def forked(work: Callable[[], T]) -> T | None:
-    """`work()` run in a forked copy of this process and its result sent back, so that what
-    the work loads (pandas, Altair) is never held here; None if that cannot be done or the
-    work failed there, and the caller then does the work itself."""
-    if not hasattr(os, "fork"):
-        return None
-
-    def answer(_requests: int, answers: int) -> None:
-        with os.fdopen(answers, "wb") as send:
-            pickle.dump(work(), send, protocol=pickle.HIGHEST_PROTOCOL)
-
-    child = _fork(answer)
-    if child is None:
-        return None
-    pid, send, receive = child
-    send.close()  # the work needs nothing more from here
-    try:
-        result: T | None = pickle.load(receive)
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
-        result = None
-    finally:
-        receive.close()
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
-    return result
-
-
-def _fork(child: Callable[[int, int], None], *inherited: int) -> tuple[int, BinaryIO, BinaryIO] | None:
-    """Fork a child that runs `child(requests_fd, answers_fd)` and then ends, whatever happens,
-    and that ends too when this process does. Returns its pid and this side of the pipe
-    (send, receive), or None if the fork fails. `inherited`: descriptors of this process
-    the child must close, so that only its own pipe connects it."""
-    to_child, from_parent = os.pipe()
-    to_parent, from_child = os.pipe()
-    for stream in (sys.stdout, sys.stderr):  # nothing buffered may be printed twice
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
-    try:
-        pid = os.fork()
-    except OSError:
-        for fd in (to_child, from_parent, to_parent, from_child):
-            os.close(fd)
-        return None
-    if pid == 0:
-        status = 1
-        try:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
-            _die_with_parent()
-            for fd in (*inherited, from_parent, to_parent):
-                os.close(fd)
-            child(to_child, from_child)
-            status = 0
-        finally:  # never return into the parent's code
-            os._exit(status)
-    os.close(to_child)
-    os.close(from_child)
-    return pid, os.fdopen(from_parent, "wb"), os.fdopen(to_parent, "rb")
-
-
-def _die_with_parent() -> None:
-    """In a forked child: end when the process that forked it ends (Linux), so a build that is
-    killed leaves nothing laying out a PDF nobody will write."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() == 1:  # the parent ended before that took effect
-        os._exit(1)
-
-
-PR_SET_PDEATHSIG = 1
-"""prctl(2): the signal a process gets when its parent ends."""
+PrintAnswer = tuple[dict[str, bytes] | None, list[str]]
+"""Each PDF variant by file-name suffix (None if a fetch was refused), and the URLs refused."""
 
 
 class PrintServer:
-    """The preview's PDF maker: a long-lived `python -m kfsreport.printworker` with WeasyPrint
-    imported once, so each refresh of `/rapport.pdf` costs the layout, not the import too.
+    """A spawned Python with WeasyPrint imported, answering requests one at a time.
 
-    A separate process, not a thread, because a layout holds the interpreter for seconds and
-    the preview must go on answering; spawned, not forked, because the preview has threads.
-    Only the accessible PDF is made. If the process dies, the next request starts a new one."""
+    Thread-safe: the preview asks from its PDF thread; a request waits for the one before."""
+
+    command = [sys.executable, "-m", "kfsreport.printworker"]
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._stopping = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
+        self._sending: threading.Thread | None = None
+        self._sent = False
 
     @property
     def pid(self) -> int | None:
@@ -238,132 +67,168 @@ class PrintServer:
         with self._lock:
             self._running()
 
-    def lay_out(self, html: str, root: Path, template_dirs: list[Path]) -> tuple[bytes | None, list[str]]:
-        """The PDF/UA file and the URLs refused; raises OSError if the process failed."""
+    # --- charts ---------------------------------------------------------------------------------
+
+    def warm_charts(self) -> None:
+        """A chart will be drawn: the process starts vl-convert while the caller computes."""
         with self._lock:
-            process = self._running()
-            assert process.stdin is not None and process.stdout is not None
-            try:
-                message = ("print", html, str(root), [str(d) for d in template_dirs], False)
-                pickle.dump(message, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-                process.stdin.flush()
-                pdfs, refused = pickle.load(process.stdout)
-            except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError) as error:
-                self._stop()
-                raise OSError(f"PDF-processen avslutades oväntat ({error or type(error).__name__})") from None
-        return (pdfs or {}).get(""), refused
+            self._post(("warm",))
+
+    def draw(self, specs: list[Spec], font_dirs: list[Path]) -> list[str] | None:
+        """The SVG of each Vega-Lite spec, or None if the process failed (logged)."""
+        with self._lock:
+            svgs = self._answer(self._post(("draw", specs, [str(d) for d in font_dirs])), "diagrammen")
+        if isinstance(svgs, list) and len(svgs) == len(specs) and all(isinstance(s, str) for s in svgs):
+            return svgs
+        return None
+
+    # --- the PDF --------------------------------------------------------------------------------
+
+    def send(self, html: str, root: Path, template_dirs: list[Path], *, archive: bool = True) -> None:
+        """Hand over the print HTML and return at once; the process starts laying it out."""
+        message = ("print", html, str(root), [str(d) for d in template_dirs], archive)
+        self._lock.acquire()  # held until receive(): nobody else may ask in between
+        self._sent = True
+        # A large page fills the pipe while the process may still be busy, so it is written
+        # from a thread, and the caller goes on to make the web page.
+        self._sending = threading.Thread(target=self._post, args=(message,), daemon=True)
+        self._sending.start()
+
+    def receive(self) -> PrintAnswer | None:
+        """The answer to `send()`, or None if the process failed (logged)."""
+        if not self._sent:
+            raise RuntimeError("receive() before send()")
+        try:
+            posted = True
+            if self._sending is not None:
+                self._sending.join()
+                self._sending = None
+            answer = self._answer(posted, "PDF:en")
+        finally:
+            self._sent = False
+            self._lock.release()
+        if isinstance(answer, tuple) and len(answer) == 2 and isinstance(answer[1], list):
+            pdfs, refused = answer
+            return (pdfs if isinstance(pdfs, dict) else None), [str(url) for url in refused]
+        return None
+
+    def lay_out(
+        self, html: str, root: Path, template_dirs: list[Path], *, archive: bool = True
+    ) -> PrintAnswer:
+        """`send()` and `receive()` in one; raises OSError if the process failed."""
+        self.send(html, root, template_dirs, archive=archive)
+        answer = self.receive()
+        if answer is None:
+            raise OSError("PDF-processen avslutades oväntat")
+        return answer
 
     def close(self) -> None:
-        with self._lock:
-            self._stop()
+        """End the process at once (a layout in progress is not waited for; whoever waits
+        for its answer gets None)."""
+        self._stop()
+
+    # --- the pipe -------------------------------------------------------------------------------
 
     def _running(self) -> subprocess.Popen[bytes]:
         if self._process is not None and self._process.poll() is not None:
             self._stop()  # it died (killed, out of memory): a new one takes its place
         if self._process is None:
-            command = [sys.executable, "-m", "kfsreport.printworker"]
-            self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            self._process = subprocess.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         return self._process
 
+    def _post(self, message: tuple[Any, ...]) -> bool:
+        try:
+            process = self._running()
+            assert process.stdin is not None
+            pickle.dump(message, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            process.stdin.flush()
+            return True
+        except (OSError, ValueError) as error:
+            log.info("PDF-processen kunde inte ta emot arbetet (%s); det görs i den här processen.", error)
+            return False
+
+    def _answer(self, posted: bool, what: str) -> Any:
+        """The process's answer, or None with the failure logged and the process stopped."""
+        if not posted or self._process is None or self._process.stdout is None:
+            return None
+        try:
+            kind, value = pickle.load(self._process.stdout)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError) as error:
+            log.info("PDF-processen avslutades oväntat (%r); %s görs i den här processen.", error, what)
+            self._stop()
+            return None
+        if kind == "failed":
+            log.info("PDF-processen misslyckades med %s; det görs i den här processen.\n%s", what, value)
+            return None
+        return value
+
     def _stop(self) -> None:
-        if self._process is not None:
-            with contextlib.suppress(OSError):
-                self._process.kill()
-            self._process.wait()
-            for stream in (self._process.stdin, self._process.stdout):
-                if stream is not None:
-                    with contextlib.suppress(OSError):
-                        stream.close()
-            self._process = None
+        with self._stopping:
+            process, self._process = self._process, None
+        if process is None:
+            return
+        with contextlib.suppress(OSError):
+            process.kill()
+        process.wait()
+        for stream in (process.stdin, process.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
 
 
-def _work(receive_fd: int, send_fd: int, *, once: bool = True) -> None:
-    """The worker's whole life: import WeasyPrint, then answer requests until the PDFs are sent
-    (`once`), or until the requests end (the preview's PrintServer)."""
+def serve(receive: BinaryIO, send: BinaryIO) -> None:
+    """The process's whole life: import WeasyPrint, then answer requests until stdin ends.
+    A request that fails is answered with its traceback, and the process goes on."""
     from kfsreport.engine import load_weasyprint
 
-    load_weasyprint()  # why the worker exists: this import runs while the parent works
+    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
+    load_weasyprint()  # why the process exists: this import runs while the build works
 
-    from kfsreport.charts.svg import to_svg
-    from kfsreport.pdf import lay_out
-
-    drawer: _ChartDrawer | None = None
-    with os.fdopen(receive_fd, "rb") as receive, os.fdopen(send_fd, "wb") as send:
-        while True:
-            try:
-                kind, *arguments = pickle.load(receive)
-            except EOFError:  # the build stopped before the PDF, or the preview closed
-                return
-            if kind == "warm":
-                drawer = drawer or _ChartDrawer.start((receive_fd, send_fd))
-                continue
-            if kind == "draw":
-                specs, font_dirs = arguments
-                answer: Any = drawer.draw(specs, font_dirs) if drawer else None
-                drawer = None
-                if answer is None:  # no drawer, or it failed: draw here
-                    answer = [to_svg(spec, [Path(d) for d in font_dirs]) for spec in specs]
-            else:
-                html, root, template_dirs, *archive = arguments
-                dirs = [Path(d) for d in template_dirs]
-                answer = lay_out(html, Path(root), dirs, archive=archive[0] if archive else True)
+    while True:
+        try:
+            kind, *arguments = pickle.load(receive)
+        except EOFError:  # the build is done or stopped, or the preview closed
+            return
+        try:
+            answer: Any = ("ok", _do(kind, arguments))
+        except Exception:
+            answer = ("failed", traceback.format_exc())
+        if kind != "warm":
             pickle.dump(answer, send, protocol=pickle.HIGHEST_PROTOCOL)
             send.flush()
-            if kind == "print" and once:
-                return
 
 
-class _ChartDrawer:
-    """vl-convert in a child of the worker, which ends once the charts are drawn.
-
-    vl-convert's JavaScript engine takes some 85 MB that would otherwise stay in the worker
-    while it lays out the PDF, the moment a build needs the most memory."""
-
-    def __init__(self, pid: int, send: BinaryIO, receive: BinaryIO) -> None:
-        self.pid, self._send, self._receive = pid, send, receive
-
-    @classmethod
-    def start(cls, worker_fds: tuple[int, int]) -> _ChartDrawer | None:
-        child = _fork(_draw, *worker_fds)  # only its own pipe to the worker
-        return cls(*child) if child is not None else None
-
-    def draw(self, specs: list[Spec], font_dirs: list[str]) -> list[str] | None:
-        """The SVGs, or None if the child failed; the child ends either way."""
-        try:
-            pickle.dump((specs, font_dirs), self._send, protocol=pickle.HIGHEST_PROTOCOL)
-            self._send.close()
-            svgs = pickle.load(self._receive)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
-            svgs = None
-        finally:
-            with contextlib.suppress(OSError):
-                self._send.close()
-                self._receive.close()
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(self.pid, 0)
-        return svgs if isinstance(svgs, list) else None
+def _end_with_parent(parent: int) -> None:
+    """End this process as soon as the one that started it has ended (killed, say), even in
+    the middle of a layout nobody will read. Where the parent's end cannot be seen this way
+    (Windows), the process ends at its next request, when stdin is closed."""
+    while os.getppid() == parent:
+        time.sleep(0.1)
+    os._exit(1)
 
 
-def _draw(receive_fd: int, send_fd: int) -> None:
-    """The chart drawer's life: start vl-convert at once, draw one batch of charts, end."""
+def _do(kind: str, arguments: list[Any]) -> Any:
     from kfsreport.charts.svg import to_svg, warm_up
+    from kfsreport.pdf import lay_out
 
-    warm_up()
-    with os.fdopen(receive_fd, "rb") as receive, os.fdopen(send_fd, "wb") as send:
-        specs, font_dirs = pickle.load(receive)
-        svgs = [to_svg(spec, [Path(d) for d in font_dirs]) for spec in specs]
-        pickle.dump(svgs, send, protocol=pickle.HIGHEST_PROTOCOL)
+    if kind == "warm":
+        return warm_up()
+    if kind == "draw":
+        specs, font_dirs = arguments
+        return [to_svg(spec, [Path(d) for d in font_dirs]) for spec in specs]
+    html, root, template_dirs, archive = arguments
+    return lay_out(html, Path(root), [Path(d) for d in template_dirs], archive=archive)
 
 
-if __name__ == "__main__":  # PrintServer's process: requests on stdin, answers on stdout
-    # Ctrl+C in the terminal reaches this process too; the preview ends it by closing stdin.
+if __name__ == "__main__":  # requests on stdin, answers on stdout
+    # Ctrl+C in the terminal reaches this process too; the build or preview ends it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    answers = os.dup(1)
+    answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything a library prints goes to stderr, never into the answers
     from kfsreport.engine import EngineMissing
 
     try:
-        _work(0, answers, once=False)
+        serve(sys.stdin.buffer, answers)
     except EngineMissing as missing:
         sys.stderr.write(f"{missing}\n")
         sys.exit(1)

@@ -1,8 +1,10 @@
-"""Stage 3, render: chapters to HTML, then the page templates for the screen and print editions.
+"""Stage 4, render: chapters to HTML, then the page templates for the screen and print editions.
 
 Reads the validated Report and produces HTML strings; nothing is written here. Every link,
 image and expression is checked as it is rendered, and every problem is reported with the
-chapter file and line.
+chapter file and line. `render_chapters` renders the chapters once and `render_edition`
+makes one edition's page from them, so the pipeline can hand the print page to the print
+process before it makes the web page; `render` does both for callers that want it all.
 """
 
 from __future__ import annotations

@@ -279,13 +279,14 @@ class PdfBuilds:
             pending = (made, root)
         html, root = pending
         try:
-            pdf, refused = self._server.lay_out(html, root, template_dirs(root))
+            pdfs, refused = self._server.lay_out(html, root, template_dirs(root), archive=False)
         except OSError as error:  # e.g. the preview is closing; the next request starts anew
             return None, f"PDF:en kunde inte byggas: {error}."
         if refused:
             problems = Problems()
             report_refused(refused, problems)
             return None, "\n".join(map(str, problems))
+        pdf = (pdfs or {}).get("")
         return pdf, None if pdf is not None else "PDF:en kunde inte byggas."
 
     def close(self) -> None:

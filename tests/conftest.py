@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 # Imported here so that builds in the test process lay out their PDFs in this process, where
-# monkeypatches and the security tests' audit hook see everything they do (a build forks a
-# PrintWorker only while WeasyPrint is not yet loaded). tests/test_printworker.py runs builds
-# in fresh processes to cover the worker.
+# monkeypatches and the security tests' audit hook see everything they do (a build starts a
+# print process only while WeasyPrint is not yet loaded). tests/test_printworker.py runs
+# builds in fresh processes, as `kfsreport build` runs, to cover the print process.
 import weasyprint  # noqa: F401
 
 from kfsreport.cli import main

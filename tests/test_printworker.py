@@ -1,7 +1,9 @@
-"""The print worker: a fresh build hands WeasyPrint and vl-convert to a forked child.
+"""The print process: a fresh build hands WeasyPrint and vl-convert to a spawned Python.
 
 Each test runs in a fresh Python process, as `kfsreport build` does: this test process has
-WeasyPrint loaded already (tests/conftest.py), where no worker is ever started.
+WeasyPrint loaded already (tests/conftest.py), where no print process is ever started.
+Files opened are seen through an audit hook that `sitecustomize.py` installs in every
+Python process the build starts, the print process included.
 """
 
 from __future__ import annotations
@@ -25,24 +27,33 @@ from tests.conftest import FIXTURES
 from tests.test_charts import with_charts
 from tests.test_security import CANARY, outside
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or (os.cpu_count() or 1) < 2, reason="no fork")
+pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: no print process")
+
+AUDIT_HOOK = """
+import json, os, sys
+if os.environ.get("KFSREPORT_AUDIT_LOG"):
+    _log = open(os.environ["KFSREPORT_AUDIT_LOG"], "a", buffering=1)
+    def _hook(event, args):
+        if event == "open" and isinstance(args[0], (str, bytes)):
+            _log.write(json.dumps([os.getpid(), os.fsdecode(args[0])]) + "\\n")
+    sys.addaudithook(_hook)
+"""
 
 
-def run_python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+def run_python(code: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code), *args], capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", textwrap.dedent(code), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
     )
 
 
-# A build in a fresh process with an audit hook that every process of the build inherits
-# (the worker and its archive writer are forks): each file it opens, with the opening pid.
+# A build in a fresh process; with the audit hook above in every process it starts: each
+# file opened, with the opening pid.
 AUDITED_BUILD = """
     import json, os, sys
-    log = open(sys.argv[2], "a", buffering=1)
-    def hook(event, args):
-        if event == "open" and isinstance(args[0], (str, bytes)):
-            log.write(json.dumps([os.getpid(), os.fsdecode(args[0])]) + "\\n")
-    sys.addaudithook(hook)
     from kfsreport.cli import main
     code = main(["build", "--project", sys.argv[1]])
     heavy = sorted(m for m in ("weasyprint", "pandas", "altair", "vl_convert") if m in sys.modules)
@@ -54,27 +65,32 @@ AUDITED_BUILD = """
 # before its audit starts): WeasyPrint's MIME table, `tempfile` probing the temporary folder
 # with a file of its own, /dev/null for a subprocess of ctypes, the import system's own hook.
 LIBRARY_HOUSEKEEPING = re.compile(
-    rf"^(/etc/mime\.types|/dev/null|{re.escape(tempfile.gettempdir())}(/(tmp)?[a-z0-9_]{{8}})?|__editable__\..*)$"
+    rf"^(/etc/mime\.types|/dev/null|{re.escape(tempfile.gettempdir())}(/(tmp)?[a-z0-9_]{{8}})?|__editable__\..*"
+    r"|.*/hooks(/__pycache__)?(/sitecustomize\..*)?)$"
 )
 
 
 def audited_build(root: Path, tmp_path: Path) -> tuple[dict[str, object], list[tuple[int, str]], str]:
     log = tmp_path / "opened.jsonl"
-    run = run_python(AUDITED_BUILD, str(root), str(log))
+    log.unlink(missing_ok=True)
+    hooks = tmp_path / "hooks"
+    hooks.mkdir(exist_ok=True)
+    (hooks / "sitecustomize.py").write_text(AUDIT_HOOK, encoding="utf-8")
+    path = os.pathsep.join(p for p in (str(hooks), os.environ.get("PYTHONPATH", "")) if p)
+    run = run_python(AUDITED_BUILD, str(root), env={"KFSREPORT_AUDIT_LOG": str(log), "PYTHONPATH": path})
     assert run.stdout, run.stderr
     opened = [tuple(json.loads(line)) for line in log.read_text(encoding="utf-8").splitlines()]
     return json.loads(run.stdout.splitlines()[-1]), opened, run.stderr  # type: ignore[return-value]
 
 
-def test_a_fresh_build_lays_out_in_the_worker_and_reads_nothing_outside(tmp_path):
+def test_a_fresh_build_lays_out_in_the_print_process_and_reads_nothing_outside(tmp_path):
     root = with_charts(lambda name: _copy(name, tmp_path))
     outcome, opened, err = audited_build(root, tmp_path)
     assert outcome["code"] == 0, err
-    assert outcome["loaded"] == []  # the build process itself never loaded any of them
-    computed = [pid for pid, path in opened if path.endswith("data/utfall.csv")]
-    assert any(pid != outcome["pid"] for pid in computed)  # the numbers were computed in a child
-    by_worker = [path for pid, path in opened if pid != outcome["pid"]]
-    assert any(path.endswith("SourceSans3-Regular.ttf") for path in by_worker)  # the layout
+    assert outcome["loaded"] == ["altair", "pandas"]  # WeasyPrint and vl-convert: elsewhere
+    by_printer = [path for pid, path in opened if pid != outcome["pid"]]
+    assert any("vl_convert" in path for path in by_printer)  # the charts drawn there
+    assert any(path.endswith("SourceSans3-Regular.ttf") for path in by_printer)  # the layout
     assert [
         path for path in outside([path for _, path in opened], root) if not LIBRARY_HOUSEKEEPING.match(path)
     ] == []
@@ -85,7 +101,7 @@ def test_a_fresh_build_lays_out_in_the_worker_and_reads_nothing_outside(tmp_path
     assert (root / "output/testrapport-2030.pdf").read_bytes().startswith(b"%PDF-")
 
 
-def test_the_worker_draws_the_charts_the_same_as_this_process(tmp_path):
+def test_the_print_process_draws_the_charts_the_same_as_this_process(tmp_path):
     root = with_charts(lambda name: _copy(name, tmp_path))
     outcome, opened, err = audited_build(root, tmp_path)
     assert outcome["code"] == 0, err
@@ -106,7 +122,7 @@ def test_the_worker_draws_the_charts_the_same_as_this_process(tmp_path):
     assert cached == here and len(here) == 2
 
 
-def test_a_fetch_refused_in_the_worker_is_reported_and_nothing_is_written(tmp_path):
+def test_a_fetch_refused_in_the_print_process_is_reported_and_nothing_is_written(tmp_path):
     root = _copy("minimal", tmp_path)
     (tmp_path / "kanarie.md").write_text(CANARY, encoding="utf-8")
     back_cover = root / "templates/partials/back_cover.html.j2"  # in the print edition only
@@ -122,31 +138,87 @@ def test_a_fetch_refused_in_the_worker_is_reported_and_nothing_is_written(tmp_pa
     assert not (root / "output").exists()
 
 
-def test_a_killed_worker_is_replaced_by_this_process(tmp_path):
+def test_a_killed_print_process_is_replaced(tmp_path):
     code = """
         import os, signal, sys, time
         from pathlib import Path
-        from kfsreport.errors import Problems
-        from kfsreport.printworker import PrintWorker
+        from kfsreport.printworker import PrintServer
         from kfsreport.templates import template_dirs
         root = Path(sys.argv[1])
-        worker = PrintWorker.start()
-        os.kill(worker.pid, signal.SIGKILL)
-        time.sleep(0.2)
+        printer = PrintServer()
+        printer.start()
+        first = printer.pid
+        os.kill(first, signal.SIGKILL)
+        os.waitpid(first, 0)
         fonts = [d / "fonts" for d in template_dirs(root)]
-        svg, = worker.draw([{"mark": "bar", "data": {"values": [{"a": 1}]},
-                             "encoding": {"x": {"field": "a", "type": "quantitative"}}}], fonts)
+        svg, = printer.draw([{"mark": "bar", "data": {"values": [{"a": 1}]},
+                              "encoding": {"x": {"field": "a", "type": "quantitative"}}}], fonts)
         html = "<!DOCTYPE html><html lang=sv><title>T</title><p>Hej världen</p></html>"
-        worker.send(html, root, template_dirs(root))
-        pdfs = worker.receive(problems := Problems())
+        pdfs, refused = printer.lay_out(html, root, template_dirs(root))
         print(svg.startswith("<svg"), sorted(pdfs), all(p.startswith(b"%PDF-") for p in pdfs.values()))
-        print(len(problems.errors))
+        print(refused, printer.pid not in (None, first))
+        printer.close()
     """
     run = run_python(code, str(_copy("minimal", tmp_path)))
-    assert run.stdout.splitlines() == ["True ['', '-arkiv'] True", "0"], run.stderr
+    assert run.stdout.splitlines() == ["True ['', '-arkiv'] True", "[] True"], run.stderr
 
 
-def test_a_build_that_stops_on_a_problem_leaves_no_worker_behind(tmp_path):
+def test_a_failure_in_the_print_process_is_logged_with_its_traceback(caplog):
+    import logging
+
+    from kfsreport.printworker import PrintServer
+
+    printer = PrintServer()
+    try:
+        with caplog.at_level(logging.INFO, logger="kfsreport"):
+            assert printer.draw([{"mark": "ingen-sadan-typ"}], []) is None
+        assert "PDF-processen misslyckades med diagrammen" in caplog.text
+        assert "Traceback (most recent call last)" in caplog.text
+        assert printer.pid is not None  # it goes on serving
+    finally:
+        printer.close()
+
+
+# A build in a fresh process whose print process cannot start (the command exits at once),
+# or where os.fork, fcntl and prctl do not exist; each prints its output folder's files.
+BUILD_WITHOUT = """
+    import os, sys
+    what = sys.argv[3]
+    if what == "no-printer":
+        from kfsreport.printworker import PrintServer
+        PrintServer.command = [sys.executable, "-c", "import sys; sys.exit(3)"]
+    if what == "no-posix":
+        import ctypes
+        for name in ("fork", "forkpty", "register_at_fork"):
+            if hasattr(os, name):
+                delattr(os, name)
+        sys.modules["fcntl"] = None  # import fcntl raises ImportError, as on Windows
+        class NoPrctl:
+            def __getattr__(self, name):
+                raise AttributeError(name)
+        ctypes.CDLL = lambda *args, **kwargs: NoPrctl()
+    from kfsreport.cli import main
+    code = main(["-v", "build", "--project", sys.argv[1], "--out", sys.argv[2]])
+    print(code, "fcntl" in sys.modules and sys.modules["fcntl"] is not None)
+"""
+
+
+def test_the_same_bytes_without_a_print_process_and_without_fork_fcntl_or_prctl(tmp_path):
+    root = with_charts(lambda name: _copy(name, tmp_path))
+    outputs = {}
+    for what in ("normal", "no-printer", "no-posix"):
+        out = tmp_path / f"ut-{what}"
+        run = run_python(BUILD_WITHOUT, str(root), str(out), what)
+        assert run.stdout.splitlines()[-1].split()[0] == "0", run.stderr
+        assert run.stdout.splitlines()[-1].endswith("False" if what == "no-posix" else "True")
+        if what == "no-printer":
+            assert "PDF-processen avslutades oväntat" in run.stderr  # logged with --verbose
+        outputs[what] = {path.name: path.read_bytes() for path in out.iterdir()}
+    assert len(outputs["normal"]) == 2  # the web page and the PDF
+    assert outputs["no-printer"] == outputs["normal"] == outputs["no-posix"]
+
+
+def test_a_build_that_stops_on_a_problem_leaves_no_process_behind(tmp_path):
     root = _copy("minimal", tmp_path)
     (root / "report.yaml").write_text(
         (root / "report.yaml").read_text(encoding="utf-8").replace("year:", "yaer:"), encoding="utf-8"
@@ -173,18 +245,7 @@ def _copy(name: str, tmp_path: Path) -> Path:
     return root
 
 
-def test_forked_work_sends_its_result_back_or_none_when_it_fails():
-    from kfsreport.printworker import forked
-
-    assert forked(lambda: {"svar": [1, "två"]}) == {"svar": [1, "två"]}
-    child_pid = forked(os.getpid)
-    assert child_pid is not None and child_pid != os.getpid()
-    assert forked(lambda: 1 / 0) is None
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # every child has been waited for
-
-
-def test_a_problem_found_while_computing_in_the_child_is_reported_with_its_place(tmp_path):
+def test_a_problem_found_while_computing_is_reported_with_its_place(tmp_path):
     root = with_charts(lambda name: _copy(name, tmp_path))
     (root / "data/utfall.csv").write_text("Kommun,Utfall\nNorsjö,1417\nLycksele,tolv\n", encoding="utf-8")
     outcome, _, err = audited_build(root, tmp_path)
@@ -195,8 +256,8 @@ def test_a_problem_found_while_computing_in_the_child_is_reported_with_its_place
     assert not (root / "output").exists()
 
 
-def test_a_killed_build_takes_its_worker_with_it(make_project):
-    root = make_project("demo")  # long enough that the worker is still laying out when killed
+def test_a_killed_build_takes_its_print_process_with_it(make_project):
+    root = make_project("demo")  # long enough that the layout is still under way when killed
     build = subprocess.Popen(
         [sys.executable, "-m", "kfsreport", "build", "--project", str(root)],
         stdout=subprocess.DEVNULL,
@@ -210,7 +271,7 @@ def test_a_killed_build_takes_its_worker_with_it(make_project):
                 int(pid) for pid in Path(f"/proc/{build.pid}/task/{build.pid}/children").read_text().split()
             ]
         time.sleep(0.01)
-    assert children, "the build started no worker"
+    assert children, "the build started no print process"
     time.sleep(1.2)  # WeasyPrint imported, the layout under way
     assert _alive(children[0])
     build.kill()

@@ -4,7 +4,8 @@ Reads the validated Report (chart descriptions, facts, data files) and produces 
 `Figure` per chart placed in the text, numbered "Figur N" in the order of placement.
 A chart whose description, data and drawing code are unchanged comes from the cache whole
 (SVG and table of numbers), without loading pandas or Altair; new ones are returned as cache
-entries for the write stage to store.
+entries for the write stage to store. Drawing is a function given by the caller (the
+pipeline draws in its print process when it has one), by default `draw_here`.
 
 A figure's SVG names the report font but does not carry it: WeasyPrint draws chart text with
 the fonts of the print stylesheet, so the print edition (and the PDF's critical path) needs no
@@ -16,10 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from kfsreport import __version__, locale
 from kfsreport.charts.spec import SOURCE_KEY, ChartSpec
@@ -62,39 +64,31 @@ class Charts:
     cache_entries: dict[Path, bytes] = field(default_factory=dict)
 
 
-class Drawer(Protocol):
-    """Draws charts elsewhere (the build's `PrintWorker`, on the second core)."""
+Draw = Callable[[list[dict[str, Any]], list[Path]], list[str]]
+"""Vega-Lite specs and font folders in, one SVG per spec out."""
 
-    def warm_charts(self) -> None: ...
 
-    def draw(self, specs: list[dict[str, Any]], font_dirs: list[Path]) -> list[str]: ...
+def draw_here(specs: list[dict[str, Any]], font_dirs: list[Path]) -> list[str]:
+    """Draw with vl-convert in this process."""
+    return [to_svg(spec, font_dirs) for spec in specs]
 
 
 def render_charts(
     report: Report,
     template_dirs: list[Path],
     problems: Problems,
-    drawer: Drawer | None = None,
     cache: Path | None = None,
+    draw: Draw = draw_here,
 ) -> Charts:
     """Compute and draw every chart the text places; raise with every problem found.
 
     Charts not in `cache` (the report's cache folder; none: no cache) are computed here and
-    drawn all at once, by `drawer` if given."""
+    drawn all at once by `draw`."""
     result = Charts()
     drawn: dict[str, tuple[str, DataTable]] = {}
-    missing: list[tuple[str, str | None]] = []
-    for chart_id in report.figure_numbers:
-        key = source_key(report, report.charts[chart_id], template_dirs)
-        cached = _cached(cache / "charts" / f"{key}.json") if key and cache else None
-        if cached is None:
-            missing.append((chart_id, key))
-        else:
-            drawn[chart_id] = cached
+    missing = _missing(report, template_dirs, cache, drawn)
     if missing:
-        if drawer is not None:
-            drawer.warm_charts()  # vl-convert starts while pandas and Altair load here
-        for (chart_id, key), svg_and_table in _draw_all(report, missing, template_dirs, problems, drawer):
+        for (chart_id, key), svg_and_table in _draw_all(report, missing, template_dirs, problems, draw):
             drawn[chart_id] = svg_and_table
             if key and cache:
                 entry = {"svg": svg_and_table[0], "table": asdict(svg_and_table[1])}
@@ -104,6 +98,26 @@ def render_charts(
             result.figures[chart_id] = Figure(report.charts[chart_id], number, *drawn[chart_id])
     problems.raise_if_any()
     return result
+
+
+def uncached(report: Report, template_dirs: list[Path], cache: Path | None) -> bool:
+    """True if some chart the text places must be drawn (it is not in `cache`)."""
+    return bool(_missing(report, template_dirs, cache, {}))
+
+
+def _missing(
+    report: Report, template_dirs: list[Path], cache: Path | None, found: dict[str, tuple[str, DataTable]]
+) -> list[tuple[str, str | None]]:
+    """The placed charts not in `cache`, with their keys; those in it are put in `found`."""
+    missing: list[tuple[str, str | None]] = []
+    for chart_id in report.figure_numbers:
+        key = source_key(report, report.charts[chart_id], template_dirs)
+        cached = _cached(cache / "charts" / f"{key}.json") if key and cache else None
+        if cached is None:
+            missing.append((chart_id, key))
+        else:
+            found[chart_id] = cached
+    return missing
 
 
 def source_key(report: Report, spec: ChartSpec, template_dirs: list[Path]) -> str | None:
@@ -144,36 +158,23 @@ def _draw_all(
     missing: list[tuple[str, str | None]],
     template_dirs: list[Path],
     problems: Problems,
-    drawer: Drawer | None,
+    draw: Draw,
 ) -> list[tuple[tuple[str, str | None], tuple[str, DataTable]]]:
     """Read the data, compute with pandas and describe with Altair, then draw every
-    description with vl-convert at once (`drawer`, if given, draws).
+    description at once with `draw`."""
+    from kfsreport.charts.compute import chart_frame
+    from kfsreport.charts.draw import vega_lite
 
-    With a drawer (a fresh build), the computing runs in a forked child that ends once done,
-    so pandas and Altair (some 90 MB) are not held by this process through the PDF's layout."""
-
-    def describe() -> tuple[list[tuple[tuple[str, str | None], dict[str, Any], DataTable]], list[Any]]:
-        from kfsreport.charts.compute import chart_frame
-        from kfsreport.charts.draw import vega_lite
-
-        found = Problems()
-        described = []
-        for chart_id, key in missing:
-            spec = report.charts[chart_id]
-            keys = report.column_lines.get(chart_id, {})
-            origin = (report.charts_path, keys.get(SOURCE_KEY, report.chart_lines.get(chart_id)))
-            frame = chart_frame(spec, report.root, report.facts, found, origin, keys)
-            if frame is not None:
-                described.append(((chart_id, key), vega_lite(spec, frame), data_table(spec, frame)))
-        return described, list(found)
-
-    from kfsreport.printworker import forked
-
-    described, errors = (forked(describe) if drawer is not None else None) or describe()
-    problems.extend(errors)
+    described = []
+    for chart_id, key in missing:
+        spec = report.charts[chart_id]
+        keys = report.column_lines.get(chart_id, {})
+        origin = (report.charts_path, keys.get(SOURCE_KEY, report.chart_lines.get(chart_id)))
+        frame = chart_frame(spec, report.root, report.facts, problems, origin, keys)
+        if frame is not None:
+            described.append(((chart_id, key), vega_lite(spec, frame), data_table(spec, frame)))
     fonts = [d / "fonts" for d in template_dirs if (d / "fonts").is_dir()]
-    specs = [spec for _, spec, _ in described]
-    svgs = drawer.draw(specs, fonts) if drawer is not None else [to_svg(spec, fonts) for spec in specs]
+    svgs = draw([spec for _, spec, _ in described], fonts) if described else []
     return [(ident, (svg, table)) for (ident, _, table), svg in zip(described, svgs, strict=True)]
 
 
