@@ -59,6 +59,7 @@ DIRECTIVES = {
     "plan": "partials/plan.html.j2",
     "slutsatser": "partials/conclusions.html.j2",
     "rekommendationer": "partials/recommendations.html.j2",
+    "rekommendationer_i_korthet": "partials/recommendations_brief.html.j2",
     "uppfoljning": "partials/follow_up.html.j2",
     "uppdragsbeskrivning": "partials/standing_assignment.html.j2",
 }

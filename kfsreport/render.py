@@ -40,6 +40,7 @@ from kfsreport.templates import (
     make_environment,
     template_dirs,
 )
+from kfsreport.theme import theme_css
 from kfsreport.validate import Report
 
 Edition = Literal["screen", "print"]
@@ -256,11 +257,12 @@ def _page(
     if not html:
         return None
     dirs = template_dirs(report.root)
-    css = build_stylesheet(report.root, dirs, edition, html, problems, chapters.cache)
+    duplex = report.settings.print == "duplex"
+    css = build_stylesheet(report.root, dirs, edition, html, problems, chapters.cache, duplex)
     if edition == "screen":
         _check_self_contained(html, problems)
     _refuse_attachments(html, problems)
-    return html.replace(placeholder, css, 1)
+    return html.replace(placeholder, css + theme_css(report.settings.theme), 1)
 
 
 _ATTACHMENT = re.compile(r"<(?:link|a)\b[^>]*\brel\s*=\s*[\"']?[^\"'>]*\battachment\b", re.IGNORECASE)

@@ -65,6 +65,24 @@ class Contact(Strict):
     email: Text | None = None
     phone: Text | None = None
     address: Text | None = None
+    web: Text | None = None
+    """The organisation's or committee's web address, printed on the back cover."""
+
+
+Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
+
+
+class Theme(Strict):
+    """Colours for both editions and the charts; `theme.check_theme` checks their contrast."""
+
+    primary: Colour = "#0b5563"
+    """Headings, links, numbers and the charts' first colour: at least 4.5:1 on white."""
+    accent: Colour = "#f2c14e"
+    """Bands and rules beside the dark field, and the web page's focus colour."""
+    dark: Colour | None = None
+    """The cover's and web header's field; by default the primary colour darkened."""
+    chart_colours: list[Colour] = []
+    """The charts' colours in order; by default the primary colour and four fixed ones."""
 
 
 class Accessibility(Strict):
@@ -114,7 +132,10 @@ class ReportSettings(Strict):
     """The date the committee adopted the report (shown on the PDF's inside page)."""
     adopted_by: Text | None = None
     logo: Text | None = None
-    """An image in the report folder for the cover, e.g. `templates/logo.svg`; none by default."""
+    """An image in the report folder for the cover and the web page's header, e.g. `templates/logo.svg`."""
+    theme: Theme = Field(default_factory=Theme)
+    print: Literal["simplex", "duplex"] = "simplex"
+    """`duplex`: the PDF is laid out for two-sided printing (mirrored pages, chapters on the right)."""
 
     @field_validator("formats")
     @classmethod
@@ -183,6 +204,8 @@ class Conclusion(Strict):
 class Recommendation(Strict):
     id: Identifier
     text: Text
+    title: Text | None = None
+    """A short title, shown above the text and alone in `{{ rekommendationer_i_korthet }}`."""
     addressed_to: Text | None = None
 
 

@@ -30,6 +30,8 @@ STYLESHEETS = {
     "screen": ("css/base.css", "css/screen.css"),
     "print": ("css/base.css", "css/print.css"),
 }
+DUPLEX = "css/duplex.css"
+"""Added to the print stylesheets when report.yaml says `print: duplex`."""
 FONT_TYPES = {".ttf", ".otf", ".woff", ".woff2"}
 
 
@@ -43,12 +45,20 @@ def find_template_file(dirs: list[Path], name: str) -> Path | None:
 
 
 def build_stylesheet(
-    root: Path, dirs: list[Path], edition: str, page: str, problems: Problems, cache: Path | None = None
+    root: Path,
+    dirs: list[Path],
+    edition: str,
+    page: str,
+    problems: Problems,
+    cache: Path | None = None,
+    duplex: bool = False,
 ) -> str:
     """Concatenate the edition's stylesheets with their url()s resolved; report bad ones.
-    Font subsets are kept in `cache`'s `fonts/` (the report's cache folder), if given."""
+    Font subsets are kept in `cache`'s `fonts/` (the report's cache folder), if given; with
+    `duplex`, the print edition adds css/duplex.css."""
     parts = []
-    for name in STYLESHEETS[edition]:
+    names = STYLESHEETS[edition] + ((DUPLEX,) if duplex and edition == "print" else ())
+    for name in names:
         path = find_template_file(dirs, name)
         if path is None:
             problems.fail(f"templates/{name}", None, "stilmallen saknas.")

@@ -22,6 +22,7 @@ from kfsreport.load import CHARTS_FILE, FACTS_FILE, Sources
 from kfsreport.markdown import Heading, ParsedChapter, make_parser, number_chapters, parse_chapter
 from kfsreport.schema import Facts, FrontMatter, ReportSettings
 from kfsreport.schemacheck import check_model
+from kfsreport.theme import check_theme
 from kfsreport.yamlfile import Located
 
 
@@ -58,6 +59,8 @@ def validate(sources: Sources, problems: Problems) -> Report:
         _warn_raw_html(chapter, problems)
     if settings is not None and settings.logo:
         _check_logo(sources, settings.logo, problems)
+    if settings is not None:
+        check_theme(settings.theme, sources.settings, problems)
     charts, chart_lines, broken = (
         check_charts(sources.charts, problems) if sources.charts else ({}, {}, set())
     )

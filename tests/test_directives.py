@@ -87,17 +87,42 @@ def test_slutsatser_are_numbered_with_their_title_in_bold(make_project):
     ) in html
 
 
-def test_rekommendationer_list_the_recommendations_and_whom_they_address(make_project):
+def test_rekommendationer_number_the_recommendations_with_title_and_addressee(make_project):
     root = make_project("minimal")
     html = chapter_of(html_of(root), "resultat")
-    assert '<ul class="recommendations">\n<li id="rek-1">Fler praktikplatser.</li>\n</ul>\n' in html
+    assert (
+        '<ol class="recommendations">\n<li id="rek-1"><p class="recommendation-head">'
+        '<span class="recommendation-number">R1</span></p>\n'
+        '<p class="recommendation-text">Fler praktikplatser.</p>\n</li>\n</ol>\n'
+    ) in html
     edit(
         root / "data/facts.yaml",
         "    text: Fler praktikplatser.\n",
-        "    text: Fler praktikplatser.\n    addressed_to: regionstyrelsen\n",
+        "    text: Fler praktikplatser.\n    title: Praktik\n    addressed_to: regionstyrelsen\n",
+    )
+    html = html_of(root)
+    assert (
+        '<span class="recommendation-number">R1</span> <strong class="recommendation-title">Praktik</strong>'
+        in html
+    )
+    assert '<p class="addressed-to"><span class="addressed-to-label">Till:</span> regionstyrelsen</p>' in html
+
+
+def test_rekommendationer_i_korthet_repeat_them_briefly_with_links(make_project):
+    root = make_project("minimal")
+    edit(
+        root / "content/02-resultat.md",
+        "{{ rekommendationer }}",
+        "{{ rekommendationer_i_korthet }}\n\n{{ rekommendationer }}",
+    )
+    edit(
+        root / "data/facts.yaml",
+        "    text: Fler praktikplatser.\n",
+        "    text: Fler praktikplatser.\n    title: Praktik\n    addressed_to: regionstyrelsen\n",
     )
     assert (
-        '<li id="rek-1">Fler praktikplatser. <span class="addressed-to">(till regionstyrelsen)</span></li>'
+        '<li><a class="xref recommendation-number" href="#rek-1">R1</a> Praktik '
+        '<span class="addressed-to">(till regionstyrelsen)</span></li>'
     ) in html_of(root)
 
 

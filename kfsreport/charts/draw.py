@@ -20,12 +20,12 @@ FONT_STACK = f"'{FONT}', sans-serif"
 """Quoted: an unquoted family name ending in a digit is not valid CSS, and browsers ignore it."""
 PALETTE = ["#0b5563", "#c0560f", "#5b6b7b", "#7b3f98", "#2e7d32"]
 INK = "#1c2329"
-WIDTH = 560
+WIDTH = 420
 LABEL = "_etikett"
 
 
-def vega_lite(spec: ChartSpec, frame: pd.DataFrame) -> dict[str, Any]:
-    """The Vega-Lite spec (a dict) for `spec` drawn from `frame`."""
+def vega_lite(spec: ChartSpec, frame: pd.DataFrame, colours: list[str] | None = None) -> dict[str, Any]:
+    """The Vega-Lite spec (a dict) for `spec` drawn from `frame` in `colours` (the theme's palette)."""
     import altair as alt
 
     data = frame.copy()
@@ -45,11 +45,12 @@ def vega_lite(spec: ChartSpec, frame: pd.DataFrame) -> dict[str, Any]:
         "line": _line,
         "part_of_whole": _part_of_whole,
     }[spec.type]
-    chart = draw(alt, base, spec, data)
+    palette = colours or PALETTE
+    chart = draw(alt, base, spec, data, palette)
     # Altair refuses more than 5 000 rows by default, to protect notebooks; the rows here come
     # from the report's own data file, already bounded by its size (datasets.MAX_DATA_BYTES).
     with alt.data_transformers.disable_max_rows():
-        return dict(chart.configure(**_theme()).to_dict())
+        return dict(chart.configure(**_theme(palette)).to_dict())
 
 
 def value_label(spec: ChartSpec, value: Any) -> str:
@@ -66,12 +67,15 @@ def axis_format(spec: ChartSpec) -> dict[str, Any]:
     axis: dict[str, Any] = {"format": f"{'+' if spec.signed else ''},.{decimals}f"}
     if decimals == 0:
         axis["tickMinStep"] = 1  # no repeated labels such as 0 1 1 2 for small counts
+    label = "(datum.value == 0 ? '0' : datum.label)" if spec.signed else "datum.label"
     if spec.unit:
-        axis["labelExpr"] = f"datum.label + '\u00a0{spec.unit}'"
+        axis["labelExpr"] = f"{label} + '\u00a0{spec.unit}'"
+    elif spec.signed:
+        axis["labelExpr"] = label
     return axis
 
 
-def _theme() -> dict[str, Any]:
+def _theme(palette: list[str]) -> dict[str, Any]:
     text = {"labelFont": FONT_STACK, "titleFont": FONT_STACK, "labelColor": INK, "titleColor": INK}
     return {
         "font": FONT_STACK,
@@ -87,7 +91,7 @@ def _theme() -> dict[str, Any]:
             "tickColor": "#7c8a90",
         },
         "legend": {**text, "labelFontSize": 12, "titleFontSize": 12, "orient": "top", "title": None},
-        "range": {"category": PALETTE},
+        "range": {"category": palette},
         "bar": {"stroke": "white", "strokeWidth": 1.5},
         "text": {"font": FONT_STACK, "fontSize": 12, "color": INK},
     }
@@ -101,12 +105,42 @@ def _horizontal(spec: ChartSpec) -> bool:
     return spec.orientation != "vertical"
 
 
-def _value(alt: Any, spec: ChartSpec, **extra: Any) -> Any:
-    return (
-        alt.X(f"{spec.y}:Q", title=spec.y_title, axis=alt.Axis(**axis_format(spec)), **extra)
-        if _horizontal(spec)
-        else alt.Y(f"{spec.y}:Q", title=spec.y_title, axis=alt.Axis(**axis_format(spec)), **extra)
-    )
+def value_ticks(spec: ChartSpec, data: pd.DataFrame) -> list[float]:
+    """The value axis's labelled ticks: at most six, always including zero, from the
+    smallest to a tick past the largest bar (the stacked total for a stacked chart), so no
+    bar ends on or beyond the last label and no label is dropped for overlapping."""
+    import math
+
+    values = data[spec.y].fillna(0)
+    if spec.type == "stacked_bar":
+        high = float(values.clip(lower=0).groupby(data[spec.x]).sum().max())
+        low = float(values.clip(upper=0).groupby(data[spec.x]).sum().min())
+    else:
+        high, low = float(values.max()), float(values.min())
+    high, low = max(high, 0.0), min(low, 0.0)
+    span = (high - low) or 1.0
+    magnitude = 10 ** math.floor(math.log10(span / 4))
+    whole = spec.decimals == 0 or (spec.decimals is None and bool((values % 1 == 0).all()))
+    for m in (1, 2, 2.5, 5, 10, 20):
+        step = max(m * magnitude, 1.0) if whole else m * magnitude
+        if whole and step % 1:
+            continue
+        first = math.floor(low / step) * step
+        if low < 0 and first == low:
+            first -= step
+        last = math.floor(high / step + 1) * step if high > 0 else 0.0
+        if (last - first) / step <= 4.01:
+            break
+    count = round((last - first) / step)
+    return [round(first + i * step, 10) for i in range(count + 1)]
+
+
+def _value(alt: Any, spec: ChartSpec, data: pd.DataFrame, **extra: Any) -> Any:
+    ticks = value_ticks(spec, data)
+    scale = alt.Scale(domain=[ticks[0], ticks[-1]], nice=False, zero=True)
+    axis = alt.Axis(values=ticks, labelOverlap=False, **axis_format(spec))
+    channel = alt.X if _horizontal(spec) else alt.Y
+    return channel(f"{spec.y}:Q", title=spec.y_title, axis=axis, scale=scale, **extra)
 
 
 def _wrap(text: str, width: int = 24) -> str:
@@ -123,7 +157,9 @@ def _category(alt: Any, spec: ChartSpec) -> Any:
     lines = {"labelExpr": "split(datum.label, '\\n')", "labelLimit": 0}
     axis = alt.Axis(ticks=False, domain=False, labelLineHeight=14, **lines)
     if _horizontal(spec):  # the labels say what the categories are; a rotated title only gets in the way
-        return alt.Y(f"{spec.x}:N", title=None, sort=_sort(spec), axis=axis)
+        # Room above the first and below the last bar for a label of several lines.
+        scale = alt.Scale(paddingOuter=0.45)
+        return alt.Y(f"{spec.x}:N", title=None, sort=_sort(spec), axis=axis, scale=scale)
     return alt.X(f"{spec.x}:N", title=spec.x_title, sort=_sort(spec), axis=alt.Axis(labelAngle=0, **lines))
 
 
@@ -134,8 +170,8 @@ def _size(spec: ChartSpec, rows: int, lines: int = 1) -> dict[str, int]:
     return {"width": WIDTH - 60, "height": 260}
 
 
-def _bar(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame) -> Any:
-    bars = base.mark_bar(color=PALETTE[0]).encode(_category(alt, spec), _value(alt, spec))
+def _bar(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list[str]) -> Any:
+    bars = base.mark_bar(color=palette[0]).encode(_category(alt, spec), _value(alt, spec, data))
     layers = [bars]
     if spec.labels:
         if _horizontal(spec):
@@ -155,14 +191,14 @@ def _bar(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame) -> Any:
     return alt.layer(*layers).properties(**_size(spec, len(data), _lines(data[spec.x])))
 
 
-def _grouped(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame) -> Any:
+def _grouped(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list[str]) -> Any:
     series = alt.Color(f"{spec.series}:N", sort=None, legend=alt.Legend(orient="top"))
     offset = (
         alt.YOffset(f"{spec.series}:N", sort=None)
         if _horizontal(spec)
         else alt.XOffset(f"{spec.series}:N", sort=None)
     )
-    bars = base.mark_bar().encode(_category(alt, spec), _value(alt, spec), series, offset)
+    bars = base.mark_bar().encode(_category(alt, spec), _value(alt, spec, data), series, offset)
     layers = [bars]
     if spec.labels:
         if _horizontal(spec):
@@ -179,11 +215,13 @@ def _grouped(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame) -> Any:
     return alt.layer(*layers).properties(**size)
 
 
-def _stacked(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame) -> Any:
+def _stacked(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list[str]) -> Any:
     series = alt.Color(f"{spec.series}:N", sort=None, legend=alt.Legend(orient="top"))
     order = alt.Order("_ordning:Q")
     ordered = base.transform_window(_ordning="row_number()")
-    bars = ordered.mark_bar().encode(_category(alt, spec), _value(alt, spec, stack="zero"), series, order)
+    bars = ordered.mark_bar().encode(
+        _category(alt, spec), _value(alt, spec, data, stack="zero"), series, order
+    )
     layers = [bars]
     if spec.labels:
         position = (
@@ -200,7 +238,7 @@ def _stacked(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame) -> Any:
     return alt.layer(*layers).properties(**_size(spec, len(categories), _lines(categories)))
 
 
-def _line(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame) -> Any:
+def _line(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list[str]) -> Any:
     temporal = spec.columns.get(spec.x) == "date"
     if temporal:  # monthly ticks named the Swedish way: "jan 2025"
         axis = alt.Axis(labelAngle=0, format="%b %Y", tickCount={"interval": "month", "step": 1})
@@ -215,7 +253,7 @@ def _line(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame) -> Any:
             alt.Shape(f"{spec.series}:N", legend=None),
         ]
     line = base.mark_line(point={"size": 60, "filled": True}, strokeWidth=2.5).encode(*encodings)
-    layers = [line if spec.series else line.encode(color=alt.value(PALETTE[0]))]
+    layers = [line if spec.series else line.encode(color=alt.value(palette[0]))]
     if spec.series:
         last = base.transform_window(
             _sista="rank()", sort=[alt.SortField(spec.x, order="descending")], groupby=[spec.series]
@@ -228,7 +266,7 @@ def _line(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame) -> Any:
     return alt.layer(*layers).properties(width=WIDTH - 160, height=260)
 
 
-def _part_of_whole(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame) -> Any:
+def _part_of_whole(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list[str]) -> Any:
     total = float(data[spec.y].sum()) or 1.0
     data = data.assign(_start=data[spec.y].cumsum().shift(fill_value=0) / total * 100)
     data["_text"] = [f"{name} {label}" for name, label in zip(data[spec.x], data[LABEL], strict=True)]

@@ -127,6 +127,7 @@ def source_key(report: Report, spec: ChartSpec, template_dirs: list[Path]) -> st
         __version__,
         [version(name) for name in ("vl-convert-python", "altair", "pandas")],
         spec.model_dump(mode="json"),
+        report.settings.theme.model_dump(mode="json"),
         locale.d3_number_locale(),
         locale.d3_time_locale(),
     ]
@@ -164,6 +165,7 @@ def _draw_all(
     description at once with `draw`."""
     from kfsreport.charts.compute import chart_frame
     from kfsreport.charts.draw import vega_lite
+    from kfsreport.theme import palette
 
     described = []
     for chart_id, key in missing:
@@ -172,7 +174,13 @@ def _draw_all(
         origin = (report.charts_path, keys.get(SOURCE_KEY, report.chart_lines.get(chart_id)))
         frame = chart_frame(spec, report.root, report.facts, problems, origin, keys)
         if frame is not None:
-            described.append(((chart_id, key), vega_lite(spec, frame), data_table(spec, frame)))
+            described.append(
+                (
+                    (chart_id, key),
+                    vega_lite(spec, frame, palette(report.settings.theme)),
+                    data_table(spec, frame),
+                )
+            )
     fonts = [d / "fonts" for d in template_dirs if (d / "fonts").is_dir()]
     svgs = draw([spec for _, spec, _ in described], fonts) if described else []
     return [(ident, (svg, table)) for (ident, _, table), svg in zip(described, svgs, strict=True)]
