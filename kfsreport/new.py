@@ -30,7 +30,7 @@ from kfsreport.markdown import ParsedChapter, plain_text
 from kfsreport.newmakefile import MAKEFILE, makefile_text
 from kfsreport.validate import validate
 
-COPIED = {"templates", "data", CONTENT_DIR, "ordlista.txt"}
+COPIED = {"templates", "data", CONTENT_DIR, "ordlista.txt", "avstavning.txt"}
 """What is copied from the source report (chapters and facts are rewritten, not copied)."""
 
 SHIFTED_SETTINGS = ("title", "subtitle", "subject", "keywords", "output_name")

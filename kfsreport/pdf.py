@@ -8,6 +8,7 @@ anything it should not.
 
 from __future__ import annotations
 
+import functools
 import io
 import shutil
 from importlib.resources import files
@@ -90,7 +91,8 @@ def lay_out(
     try:
         # No reference to the layout is kept here, so write_variants can let it go early.
         layout = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render
-        pdfs = write_variants(layout(font_config=fonts), archive=archive)
+        again = functools.partial(_without_page_turn_hyphens, html, root, fetcher, fonts)
+        pdfs = write_variants(again(layout(font_config=fonts)), archive=archive)
     except FatalURLFetchingError:
         pdfs = None
     finally:
@@ -109,6 +111,21 @@ def _remove_font_folder(fonts: object) -> None:
     if folder is not None:
         shutil.rmtree(folder, ignore_errors=True)
         fonts._folder = None  # type: ignore[attr-defined]
+
+
+def _without_page_turn_hyphens(html: str, root: Path, fetcher: object, fonts: object, document: Any) -> Any:
+    """The layout again, if a word was split across a page turn, with those words kept whole
+    (`hyphenation.page_turn_words`); one more layout only, and only when needed."""
+    from weasyprint import HTML
+
+    from kfsreport.hyphenation import page_turn_words, protect_words
+
+    words = page_turn_words(document)
+    if not words:
+        return document
+    del document
+    again = HTML(string=protect_words(html, words), base_url=root.as_uri() + "/", url_fetcher=fetcher)
+    return again.render(font_config=fonts)
 
 
 def report_refused(refused: list[str], problems: Problems) -> None:

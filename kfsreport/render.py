@@ -27,6 +27,7 @@ from kfsreport.directives import namespace
 from kfsreport.errors import Problems, shown
 from kfsreport.expressions import Evaluator, ExpressionError, template_reason
 from kfsreport.htmlcheck import unsafe_parts
+from kfsreport.hyphenation import mark_breaks, read_word_list
 from kfsreport.links import data_uri, resolve_image
 from kfsreport.markdown import BOX_KINDS, Heading, ParsedChapter, make_parser, plain_text
 from kfsreport.sandbox import LimitError
@@ -256,6 +257,8 @@ def _page(
     html = render_template(env, "report.html.j2", report.root, problems, page=context)
     if not html:
         return None
+    if edition == "print":
+        html = mark_breaks(html, read_word_list(report.root))
     dirs = template_dirs(report.root)
     duplex = report.settings.print == "duplex"
     css = build_stylesheet(report.root, dirs, edition, html, problems, chapters.cache, duplex)

@@ -21,6 +21,7 @@ FONT_STACK = f"'{FONT}', sans-serif"
 PALETTE = ["#0b5563", "#c0560f", "#5b6b7b", "#7b3f98", "#2e7d32"]
 INK = "#1c2329"
 WIDTH = 420
+"""Every chart's full width in px: the print edition's text column (112 mm) at 0,75 pt a px."""
 LABEL = "_etikett"
 
 
@@ -47,6 +48,10 @@ def vega_lite(spec: ChartSpec, frame: pd.DataFrame, colours: list[str] | None = 
     }[spec.type]
     palette = colours or PALETTE
     chart = draw(alt, base, spec, data, palette)
+    # The whole chart, labels included, is WIDTH px wide, so that in print (1 px = 0,75 pt)
+    # it fits the 112 mm text column at its drawn size and its 12 px text prints at 9 pt.
+    fit = alt.AutoSizeParams(type="fit-x", contains="padding")
+    chart = chart.properties(width=WIDTH, autosize=fit)
     # Altair refuses more than 5 000 rows by default, to protect notebooks; the rows here come
     # from the report's own data file, already bounded by its size (datasets.MAX_DATA_BYTES).
     with alt.data_transformers.disable_max_rows():

@@ -1,0 +1,152 @@
+"""Where the PDF may break a word at a line end, decided before WeasyPrint lays it out.
+
+The print stylesheet hyphenates lightly (words of 10 letters or more, 4 on each side). This
+module keeps the breaks a typographer refuses out of the print edition's HTML:
+
+- names and other words that start with a capital (Västerbotten, Building, Sverige), words
+  with digits, and the last two words of every paragraph and list item (no stub alone on a
+  paragraph's last line) are wrapped in `<span class="no-hyphens">` (`hyphens: manual`);
+- compounds listed in the report folder's `avstavning.txt`, one a line with `-` at each
+  joint (`äldre-omsorgen`), break only at their joints: every occurrence gets soft hyphens
+  there and is wrapped likewise.
+
+Only text between tags changes; headings (already `hyphens: manual`), the head, styles and
+attribute values are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+WORD_LIST = "avstavning.txt"
+_TAG = re.compile(r"(<[^>]*>)")
+_SKIP = {"head", "style", "script", "title", "h1", "h2", "h3", "h4", "h5", "h6", "svg", "figcaption"}
+_BLOCK_END = re.compile(r"</(p|li|dd|td|th)\s*>", re.IGNORECASE)
+_CAPITALISED = re.compile(r"\b([A-ZÅÄÖÉÜ][\w\u00ad-]*\w|\w*\d\w*)\b")
+_LAST_WORDS = re.compile(r"(\S+\s+\S+|\S+)(\s*)$")
+SOFT = "\u00ad"
+NO_HYPHENS = '<span class="no-hyphens">{}</span>'
+
+
+def read_word_list(root: Path) -> dict[str, str]:
+    """`avstavning.txt` as whole word (lower case) → the word with soft hyphens at its joints."""
+    path = root / WORD_LIST
+    if not path.is_file():
+        return {}
+    words = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word = line.split("#", 1)[0].strip()
+        if "-" in word and " " not in word:
+            words[word.replace("-", "").lower()] = word.replace("-", SOFT)
+    return words
+
+
+def mark_breaks(html: str, words: dict[str, str]) -> str:
+    """The print HTML with names, paragraph ends and listed compounds marked (see above)."""
+    compounds = (
+        re.compile(
+            r"\b(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b", re.IGNORECASE
+        )
+        if words
+        else None
+    )
+    parts = _TAG.split(html)
+    skipping: list[str] = []
+    last_text: int | None = None
+    for index, part in enumerate(parts):
+        if index % 2:  # a tag
+            name = re.match(r"</?\s*([a-zA-Z0-9]+)", part)
+            tag = name.group(1).lower() if name else ""
+            if tag in _SKIP and not part.endswith("/>"):
+                if part.startswith("</"):
+                    if skipping and skipping[-1] == tag:
+                        skipping.pop()
+                else:
+                    skipping.append(tag)
+            if _BLOCK_END.fullmatch(part) and last_text is not None and not skipping:
+                parts[last_text] = _protect_end(parts[last_text])
+                last_text = None
+            elif re.match(r"<(p|li|dd|td|th)\b", part, re.IGNORECASE):
+                last_text = None
+            continue
+        if skipping or not part.strip():
+            continue
+        parts[index] = _mark(part, compounds, words)
+        last_text = index
+    return _finish("".join(parts))
+
+
+def _mark(text: str, compounds: re.Pattern[str] | None, words: dict[str, str]) -> str:
+    if compounds is not None:
+        text = compounds.sub(
+            lambda m: "\x00" + _with_case(m.group(0), words[m.group(0).lower()]) + "\x01", text
+        )
+    # Capitalised words and words with digits, outside the compounds already marked.
+    pieces = re.split(r"(\x00[^\x01]*\x01)", text)
+    for i in range(0, len(pieces), 2):
+        pieces[i] = _CAPITALISED.sub(lambda m: "\x00" + m.group(0) + "\x01", pieces[i])
+    return "".join(pieces)
+
+
+def _with_case(found: str, listed: str) -> str:
+    """The listed soft-hyphenated word in the case the text has it."""
+    letters = iter(found)
+    return "".join(c if c == SOFT else next(letters) for c in listed)
+
+
+def _protect_end(text: str) -> str:
+    """Mark the last two words of a paragraph (unless a mark already covers them)."""
+    match = _LAST_WORDS.search(text)
+    if not match or "\x01" in match.group(1) or "\x00" in match.group(1):
+        return text
+    return text[: match.start()] + "\x00" + match.group(1) + "\x01" + match.group(2)
+
+
+def _finish(html: str) -> str:
+    """Turn the marks left by `mark_breaks` into spans."""
+    return html.replace("\x00", '<span class="no-hyphens">').replace("\x01", "</span>")
+
+
+def page_turn_words(document: Any) -> set[str]:
+    """The words a laid-out WeasyPrint `document` splits across a page turn: the last line of
+    a page ending in a hyphen, joined with the first word of the next page."""
+    from weasyprint.formatting_structure import boxes
+
+    def texts(page: Any) -> list[str]:
+        flow = [child for child in page._page_box.children if not isinstance(child, boxes.MarginBox)]
+        return [
+            box.text
+            for child in flow
+            for box in ([child] if isinstance(child, boxes.TextBox) else child.descendants())
+            if isinstance(box, boxes.TextBox) and box.text.strip()
+        ]
+
+    found = set()
+    pages = [texts(page) for page in document.pages]
+    for page, following in zip(pages, pages[1:], strict=False):
+        if not page or not following:
+            continue
+        end = page[-1].rstrip()
+        if re.search(r"\w-$", end):
+            head = end[:-1].split()[-1] if end[:-1].split() else ""
+            tail = following[0].split()[0] if following[0].split() else ""
+            word = re.sub(r"\W", "", head + tail.replace(SOFT, ""))
+            if len(word) > 3:
+                found.add(word)
+    return found
+
+
+def protect_words(html: str, words: set[str]) -> str:
+    """Wrap every occurrence of `words` in the text (not in tags) so it is never hyphenated;
+    a listed compound's soft hyphens go, so it does not break at its joint either."""
+    pattern = re.compile(
+        r"(?<![\w\u00ad])("
+        + "|".join((SOFT + "?").join(map(re.escape, word)) for word in sorted(words, key=len, reverse=True))
+        + r")(?![\w\u00ad])"
+    )
+    parts = _TAG.split(html)
+    for index in range(0, len(parts), 2):
+        parts[index] = pattern.sub(lambda m: NO_HYPHENS.format(m.group(0).replace(SOFT, "")), parts[index])
+    return "".join(parts)
