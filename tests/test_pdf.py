@@ -88,18 +88,21 @@ def test_cover_and_inside_page_carry_no_running_header_or_page_number(demo):
     assert "Innehåll" in pages[2]
 
 
-def test_running_header_names_the_report_and_the_chapter(demo):
+def test_running_header_names_the_chapter(demo):
     pages = pages_text(demo / UA)
-    later = next(page for page in pages if "3.2 Ett förlängt arbetsliv" in page and "3 Resultat" in page)
-    assert later.lstrip().startswith("Årsrapport 2025")
+    later = next(page for page in pages if "3.2 Ett förlängt arbetsliv" in page and "Innehåll" not in page)
+    assert later.lstrip().startswith("3 Resultat")
 
 
-def test_the_plan_table_is_not_split_across_pages(demo):
-    pages = pages_text(demo / UA)
-    holding = [i for i, page in enumerate(pages) if "Verksamhetsplanens mål och aktiviteter" in page]
-    assert len(holding) == 1
-    page = re.sub(r"\s+", " ", pages[holding[0]])
-    assert page.count("Genomförd") == 8
+def test_the_plan_table_breaks_between_rows_with_its_header_repeated(demo):
+    pages = [re.sub(r"\s+", " ", page) for page in pages_text(demo / UA)]
+    holding = [i for i, page in enumerate(pages) if "Genomförd ," in page]
+    assert holding == list(range(holding[0], holding[-1] + 1)), "the table's pages follow each other"
+    assert sum(pages[i].count("Genomförd ,") for i in holding) == 8
+    for i in holding:
+        assert "Mål" in pages[i] and "Aktiviteter" in pages[i], (
+            f"page {i + 1} has the table without its header"
+        )
 
 
 def test_figures_keep_their_caption_and_source_on_one_page(demo):
@@ -115,6 +118,8 @@ def test_copied_text_gives_whole_swedish_words(demo):
     body = unescape(re.sub(r"<[^>]+>", "", html.split("</style>", 1)[1]))
     settings = (REPO / "report.yaml").read_text(encoding="utf-8")  # the cover and inside page
     words = {w.lower() for w in re.findall(WORD, body + settings)}
+    # A word with a hyphen of its own (IT-utrustning) may end a line at that hyphen.
+    words |= {w.replace("-", "").lower() for w in re.findall(WORD + "-" + WORD, body)}
     extracted = _across_pages(demo / UA, 3)
     halves = sorted({w for w in re.findall(WORD, extracted) if w.lower() not in words})
     assert halves == []
