@@ -87,12 +87,13 @@ def inputs_digest(root: Path, formats: Sequence[str] | None, out_dir: Path, read
 
 def reads_of(report: Report) -> list[str]:
     """Every file (relative to the report folder) a build of `report` reads."""
+    from kfsreport.hyphenation import WORD_LIST
     from kfsreport.links import Refused, resolve_image
     from kfsreport.load import CHARTS_FILE, FACTS_FILE, SETTINGS_FILE
     from kfsreport.templates import template_dirs
 
     root = report.root
-    names = {SETTINGS_FILE, FACTS_FILE, CHARTS_FILE, "ordlista.txt"}
+    names = {SETTINGS_FILE, FACTS_FILE, CHARTS_FILE, "ordlista.txt", WORD_LIST}
     names.update(chapter.path for chapter in report.chapters)
     names.update(spec.data for spec in report.charts.values() if spec.data)
     images = [("report.yaml", report.settings.logo)] if report.settings.logo else []
