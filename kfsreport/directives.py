@@ -60,6 +60,10 @@ DIRECTIVES = {
     "slutsatser": "partials/conclusions.html.j2",
     "rekommendationer": "partials/recommendations.html.j2",
     "rekommendationer_i_korthet": "partials/recommendations_brief.html.j2",
+    "ledamoter": "partials/members.html.j2",
+    "underskrift": "partials/signature.html.j2",
+    "kallor": "partials/sources.html.j2",
+    "aret_i_siffror": "partials/year_in_numbers.html.j2",
     "uppfoljning": "partials/follow_up.html.j2",
     "uppdragsbeskrivning": "partials/standing_assignment.html.j2",
 }

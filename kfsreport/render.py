@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 
 from kfsreport import __version__
 from kfsreport.charts.figures import Charts, screen_svg
-from kfsreport.directives import namespace
+from kfsreport.directives import FigureValue, namespace
 from kfsreport.errors import Problems, shown
 from kfsreport.expressions import Evaluator, ExpressionError, template_reason
 from kfsreport.htmlcheck import unsafe_parts
@@ -175,6 +175,13 @@ class Chapters:
     cache: Path | None
 
 
+def sources_of(report: Report) -> list[str]:
+    """Every source the placed figures and the key figures name, once each, alphabetically."""
+    named = [report.charts[chart_id].source for chart_id in report.figure_numbers]
+    named += [figure.source for figure in report.facts.figures.values() if figure.source]
+    return sorted(set(named), key=str.casefold)
+
+
 def render_chapters(
     report: Report, problems: Problems, charts: Charts | None = None, cache: Path | None = None
 ) -> Chapters:
@@ -192,6 +199,8 @@ def render_chapters(
             facts=report.facts,
             report=report.settings,
             anchors=report.anchors,
+            sources=sources_of(report),
+            tal={key: FigureValue(figure) for key, figure in report.facts.figures.items()},
         )
 
     figures = _PlacedFigures(env, charts, report.root, problems)

@@ -236,6 +236,8 @@ class Economy(Strict):
 
 class KeyFigure(Strict):
     value: Number
+    label: Text | None = None
+    """What the number is, for the `{{ aret_i_siffror }}` panel (only figures with a label)."""
     unit: Text | None = None
     decimals: WholeNumber | None = Field(default=None, ge=0, le=4)
     signed: Flag = False

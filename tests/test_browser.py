@@ -246,3 +246,22 @@ def test_footnotes_link_to_the_note_and_back_to_the_text(pages, browser):
         page.click(f"[id='{note}'] a.footnote-backref >> nth=0")
         back = page.evaluate("() => document.querySelector(':target').id")
     assert (note, back) == ("fn-ett-langre-arbetsliv-1", "fnref-ett-langre-arbetsliv-1")
+
+
+@needs_chromium
+def test_on_a_phone_the_contents_are_folded_and_the_text_starts_near_the_top(pages, browser):
+    with browser.page(pages["demo"].url, width=375) as page:
+        folded = page.evaluate(
+            """() => ({list: document.querySelector('.toc-list').checkVisibility(),
+                       text: document.querySelector('.report-body h2').getBoundingClientRect().top})"""
+        )
+        page.click(".toc-details > summary")
+        opened = page.evaluate("() => document.querySelector('.toc-list').checkVisibility()")
+    assert folded == {"list": False, "text": folded["text"]} and folded["text"] < 700
+    assert opened
+    with browser.page(pages["demo"].url, width=1280) as page:
+        wide = page.evaluate(
+            """() => ({list: document.querySelector('.toc-list').checkVisibility(),
+                       summary: document.querySelector('.toc-details > summary').checkVisibility()})"""
+        )
+    assert wide == {"list": True, "summary": False}

@@ -420,3 +420,24 @@ def test_a_line_chart_has_swedish_months_and_names_each_line(make_project):
     assert labels[:3] == ["jan 2025", "feb 2025", "mars 2025"], "monthly ticks, Swedish month names"
     assert ">Norsjö<" in figure.svg and ">Lycksele<" in figure.svg, "each line is labelled, not only coloured"
     assert figure.table.rows[0] == ["januari 2025", "Norsjö", f"6,9{NBSP}%"]
+
+
+def test_key_number_shows_one_value_big_with_its_name(make_project):
+    charts = CHARTS.replace("type: part_of_whole", "type: key_number")
+    root = with_charts(make_project, charts)
+    svg = charts_of(root).figures["andel"].svg
+    assert f">6,9{NBSP}%</text>" in svg and 'font-size="44px"' in svg
+    assert ">Kvinnor</text>" in svg and ">Män</text>" not in svg
+
+
+def test_the_value_axis_labels_zero_and_ends_past_the_largest_bar():
+    import pandas as pd
+
+    from kfsreport.charts.draw import value_ticks
+    from kfsreport.charts.spec import ChartSpec
+
+    spec = ChartSpec(id="a", type="bar", title="T", alt="Stapeldiagram.", source="S", values=[], x="x", y="y")
+    frame = pd.DataFrame({"x": ["a", "b", "c"], "y": [60.0, -8.0, 32.0]})
+    ticks = value_ticks(spec, frame)
+    assert 0 in ticks and ticks[-1] > 60 and ticks[0] < -8 and len(ticks) <= 6
+    assert value_ticks(spec, pd.DataFrame({"x": ["a"], "y": [3.0]})) == [0, 1, 2, 3, 4]

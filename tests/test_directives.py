@@ -391,3 +391,30 @@ def test_content_cannot_change_the_facts(make_project):
 def test_a_huge_value_is_a_located_error(make_project):
     root = with_chapter(make_project, '{{ "x" * 10**15 }}\n')
     assert [error.split(": ")[0] for error in errors_of(root)] == ["content/03-extra.md:5"]
+
+
+def test_council_elements_members_signature_sources_and_the_year_in_numbers(make_project):
+    root = make_project("minimal")
+    edit(
+        root / "data/facts.yaml",
+        "recommendations:\n",
+        "members:\n  - name: Anna Ek\n    party: S\n    role: ordförande\n  - name: Per Ås\n    party: M\n"
+        "recommendations:\n",
+    )
+    edit(
+        root / "data/facts.yaml",
+        "    unit: invånare\n",
+        "    unit: invånare\n    label: Invånare i kommunen\n    source: SCB\n",
+    )
+    edit(
+        root / "content/00-forord.md",
+        "Ett förord utan nummer.\n",
+        "Ett förord utan nummer.\n\n{{ underskrift }}\n\n{{ ledamoter }}\n\n"
+        "{{ aret_i_siffror }}\n\n{{ kallor }}\n",
+    )
+    html = html_of(root)
+    assert '<p class="signature-name">Anna Ek (S)</p>' in html
+    assert '<p class="signature-role">Ordförande, Testberedningen</p>' in html
+    assert '<tr><th scope="row">Per Ås</th><td>M</td><td>ledamot</td></tr>' in html
+    assert "<dt>Invånare i kommunen</dt><dd>3\u00a0894\u00a0invånare</dd>" in html
+    assert '<ul class="sources">\n<li>SCB</li>\n</ul>' in html

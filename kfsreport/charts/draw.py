@@ -45,6 +45,7 @@ def vega_lite(spec: ChartSpec, frame: pd.DataFrame, colours: list[str] | None = 
         "stacked_bar": _stacked,
         "line": _line,
         "part_of_whole": _part_of_whole,
+        "key_number": _key_number,
     }[spec.type]
     palette = colours or PALETTE
     chart = draw(alt, base, spec, data, palette)
@@ -293,3 +294,14 @@ def _part_of_whole(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, pal
     ]
     bar = bars.properties(width=WIDTH - 40, height=40)
     return alt.layer(bar, *labels).resolve_scale(x="independent").properties(width=WIDTH - 40, height=40)
+
+
+def _key_number(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list[str]) -> Any:
+    """One share or amount as a big number with its name below (the first row's value)."""
+    first = data.head(1)
+    one = alt.Chart(first)
+    number = one.mark_text(
+        align="left", baseline="alphabetic", x=0, y=44, fontSize=44, fontWeight=700
+    ).encode(text=f"{LABEL}:N", color=alt.value(palette[0]))
+    name = one.mark_text(align="left", baseline="top", x=0, y=56, fontSize=14).encode(text=f"{spec.x}:N")
+    return alt.layer(number, name).properties(height=76)

@@ -18,7 +18,7 @@ from kfsreport.schema import Flag, Identifier, Strict, Text, WholeNumber
 from kfsreport.schemacheck import check_part
 from kfsreport.yamlfile import Located
 
-ChartType = Literal["bar", "grouped_bar", "stacked_bar", "line", "part_of_whole"]
+ChartType = Literal["bar", "grouped_bar", "stacked_bar", "line", "part_of_whole", "key_number"]
 ColumnType = Literal["text", "number", "integer", "date"]
 FactsSource = Literal[
     "plan.activities", "plan.goals", "assignments", "conclusions", "recommendations", "meetings", "members"
