@@ -331,7 +331,7 @@ def test_a_damaged_report_font_is_located_not_a_crash(make_project):
             "    type: bar\n",
             "    type: paj\n",
             "data/charts.yaml:3: 'type' under charts → post 1 har värdet 'paj', som inte är tillåtet. "
-            "Välj ett av: 'bar', 'grouped_bar', 'stacked_bar', 'line', 'part_of_whole'.",
+            "Välj ett av: 'bar', 'grouped_bar', 'stacked_bar', 'line', 'part_of_whole', 'key_number'.",
         ),
         (
             "    unit: tkr\n",
