@@ -26,7 +26,7 @@ DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-uti
 DEB_COMMANDS := npm:nodejs,npm java:default-jre-headless
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: report check check-pdf serve new handbok test golden lint bench check-deb node-deps clean help
+.PHONY: report check check-pdf serve new handbok test golden visual lint bench check-deb node-deps clean help
 
 # The report folder the everyday targets work on: `make check PROJECT=../arsrapport-2026`.
 PROJECT  ?= .
@@ -43,6 +43,7 @@ help:
 	@echo "make handbok  bygg handboken till handbok/output/"
 	@echo "make test     kör alla tester"
 	@echo "make golden   skriv om tests/golden/ efter en avsedd ändring (granska diffen)"
+	@echo "make visual   skriv om sidbilderna i tests/visual/ efter en avsedd ändring av layouten"
 	@echo "make lint     ruff och mypy"
 	@echo "make bench    mät byggtider och skriv bench/RESULTS.md"
 	@echo "Alla rapportmål tar PROJECT=MAPP för en annan rapportmapp."
@@ -87,6 +88,9 @@ test: $(STAMP) $(NODE_STAMP)
 # intended change, write them anew and review `git diff tests/golden/` before committing.
 golden: $(STAMP)
 	KFSREPORT_GOLDEN=update $(BIN)/python -m pytest -q tests/test_golden.py
+
+visual: $(STAMP)
+	KFSREPORT_UPDATE_VISUAL=1 $(BIN)/python -m pytest -q tests/test_visual.py -k reference
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -129,8 +129,9 @@ def page_turn_words(document: Any) -> set[str]:
         if not page or not following:
             continue
         end = page[-1].rstrip()
-        if re.search(r"\w-$", end):
-            head = end[:-1].split()[-1] if end[:-1].split() else ""
+        if re.search(r"\w(?:\u00ad-?|-)$", end):  # an automatic break, or one at a soft hyphen
+            words = end.rstrip("-\u00ad").split()
+            head = words[-1] if words else ""
             tail = following[0].split()[0] if following[0].split() else ""
             word = re.sub(r"\W", "", head + tail.replace(SOFT, ""))
             if len(word) > 3:

@@ -20,8 +20,12 @@ FONT_STACK = f"'{FONT}', sans-serif"
 """Quoted: an unquoted family name ending in a digit is not valid CSS, and browsers ignore it."""
 PALETTE = ["#0b5563", "#c0560f", "#5b6b7b", "#7b3f98", "#2e7d32"]
 INK = "#1c2329"
-WIDTH = 420
-"""Every chart's full width in px: the print edition's text column (112 mm) at 0,75 pt a px."""
+WIDTH = 340
+"""Every chart's full width in px, labels included: narrow enough for a 375 px phone to show it
+at full size, so its 14 px text stays 14 px; print.css prints it at a fixed width where 14 px
+is 9 pt."""
+TEXT = 14
+"""Chart text in px."""
 LABEL = "_etikett"
 
 
@@ -49,8 +53,7 @@ def vega_lite(spec: ChartSpec, frame: pd.DataFrame, colours: list[str] | None = 
     }[spec.type]
     palette = colours or PALETTE
     chart = draw(alt, base, spec, data, palette)
-    # The whole chart, labels included, is WIDTH px wide, so that in print (1 px = 0,75 pt)
-    # it fits the 112 mm text column at its drawn size and its 12 px text prints at 9 pt.
+    # The whole chart, labels included, is WIDTH px wide (see WIDTH).
     fit = alt.AutoSizeParams(type="fit-x", contains="padding")
     chart = chart.properties(width=WIDTH, autosize=fit)
     # Altair refuses more than 5 000 rows by default, to protect notebooks; the rows here come
@@ -68,13 +71,14 @@ def value_label(spec: ChartSpec, value: Any) -> str:
 
 
 def axis_format(spec: ChartSpec) -> dict[str, Any]:
-    """d3 number format (with the Swedish locale) and the unit added to every axis label."""
+    """d3 number format (with the Swedish locale), and the unit added to every axis label
+    unless the axis has a title (which then names it)."""
     decimals = spec.decimals or 0
     axis: dict[str, Any] = {"format": f"{'+' if spec.signed else ''},.{decimals}f"}
     if decimals == 0:
         axis["tickMinStep"] = 1  # no repeated labels such as 0 1 1 2 for small counts
     label = "(datum.value == 0 ? '0' : datum.label)" if spec.signed else "datum.label"
-    if spec.unit:
+    if spec.unit and not spec.y_title:  # with a title, the title names the unit (narrow labels)
         axis["labelExpr"] = f"{label} + '\u00a0{spec.unit}'"
     elif spec.signed:
         axis["labelExpr"] = label
@@ -89,17 +93,26 @@ def _theme(palette: list[str]) -> dict[str, Any]:
         "view": {"stroke": None},
         "axis": {
             **text,
-            "labelFontSize": 12,
-            "titleFontSize": 12,
+            "labelFontSize": TEXT,
+            "titleFontSize": TEXT,
             "titleFontWeight": 600,
             "gridColor": "#d5dde0",
             "domainColor": "#7c8a90",
             "tickColor": "#7c8a90",
+            "labelOverlap": False,  # the value axis has few ticks (value_ticks); show every one
         },
-        "legend": {**text, "labelFontSize": 12, "titleFontSize": 12, "orient": "top", "title": None},
+        "legend": {
+            **text,
+            "labelFontSize": TEXT,
+            "titleFontSize": TEXT,
+            "labelLimit": 0,
+            "orient": "top",
+            "direction": "vertical",
+            "title": None,
+        },
         "range": {"category": palette},
         "bar": {"stroke": "white", "strokeWidth": 1.5},
-        "text": {"font": FONT_STACK, "fontSize": 12, "color": INK},
+        "text": {"font": FONT_STACK, "fontSize": TEXT, "color": INK},
     }
 
 
@@ -112,7 +125,8 @@ def _horizontal(spec: ChartSpec) -> bool:
 
 
 def value_ticks(spec: ChartSpec, data: pd.DataFrame) -> list[float]:
-    """The value axis's labelled ticks: at most six, always including zero, from the
+    """The value axis's labelled ticks: at most four or five across a narrow horizontal axis
+    (six up a vertical one), always including zero, from the
     smallest to a tick past the largest bar (the stacked total for a stacked chart), so no
     bar ends on or beyond the last label and no label is dropped for overlapping."""
     import math
@@ -125,9 +139,11 @@ def value_ticks(spec: ChartSpec, data: pd.DataFrame) -> list[float]:
         high, low = float(values.max()), float(values.min())
     high, low = max(high, 0.0), min(low, 0.0)
     span = (high - low) or 1.0
-    magnitude = 10 ** math.floor(math.log10(span / 4))
+    narrow = _horizontal(spec) and spec.type != "line"  # a value axis about 160 px wide
+    most = (3 if spec.unit and not spec.y_title else 4) if narrow else 5
+    magnitude = 10 ** math.floor(math.log10(span / most))
     whole = spec.decimals == 0 or (spec.decimals is None and bool((values % 1 == 0).all()))
-    for m in (1, 2, 2.5, 5, 10, 20):
+    for m in (1, 2, 2.5, 5, 10, 20, 25, 50):
         step = max(m * magnitude, 1.0) if whole else m * magnitude
         if whole and step % 1:
             continue
@@ -135,21 +151,27 @@ def value_ticks(spec: ChartSpec, data: pd.DataFrame) -> list[float]:
         if low < 0 and first == low:
             first -= step
         last = math.floor(high / step + 1) * step if high > 0 else 0.0
-        if (last - first) / step <= 4.01:
+        if (last - first) / step <= most + 0.01:
             break
     count = round((last - first) / step)
     return [round(first + i * step, 10) for i in range(count + 1)]
 
 
+def _axis(alt: Any, spec: ChartSpec, data: pd.DataFrame) -> Any:
+    """The value axis, the same for every layer (layers' axes are merged, and a layer without
+    these settings would bring back Vega's dropping of every other label)."""
+    return alt.Axis(values=value_ticks(spec, data), labelOverlap=False, **axis_format(spec))
+
+
 def _value(alt: Any, spec: ChartSpec, data: pd.DataFrame, **extra: Any) -> Any:
     ticks = value_ticks(spec, data)
     scale = alt.Scale(domain=[ticks[0], ticks[-1]], nice=False, zero=True)
-    axis = alt.Axis(values=ticks, labelOverlap=False, **axis_format(spec))
+    axis = _axis(alt, spec, data)
     channel = alt.X if _horizontal(spec) else alt.Y
     return channel(f"{spec.y}:Q", title=spec.y_title, axis=axis, scale=scale, **extra)
 
 
-def _wrap(text: str, width: int = 24) -> str:
+def _wrap(text: str, width: int = 18) -> str:
     """Break a long category name into lines (vl-convert cannot measure the report font,
     so it would otherwise cut the label short)."""
     return "\n".join(textwrap.wrap(text, width)) or text
@@ -161,7 +183,7 @@ def _lines(categories: Any) -> int:
 
 def _category(alt: Any, spec: ChartSpec) -> Any:
     lines = {"labelExpr": "split(datum.label, '\\n')", "labelLimit": 0}
-    axis = alt.Axis(ticks=False, domain=False, labelLineHeight=14, **lines)
+    axis = alt.Axis(ticks=False, domain=False, labelLineHeight=TEXT + 3, **lines)
     if _horizontal(spec):  # the labels say what the categories are; a rotated title only gets in the way
         # Room above the first and below the last bar for a label of several lines.
         scale = alt.Scale(paddingOuter=0.45)
@@ -172,7 +194,7 @@ def _category(alt: Any, spec: ChartSpec) -> Any:
 def _size(spec: ChartSpec, rows: int, lines: int = 1) -> dict[str, int]:
     """Room for each bar, and for every line of a wrapped category name."""
     if _horizontal(spec):
-        return {"width": WIDTH - 200, "height": max(60, rows * 30 + lines * 14)}
+        return {"width": WIDTH - 150, "height": max(60, rows * 32 + lines * (TEXT + 3))}
     return {"width": WIDTH - 60, "height": 260}
 
 
@@ -185,13 +207,13 @@ def _bar(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list
             labelled = base.transform_calculate(_at=f"max(datum['{spec.y}'], 0)")
             layers.append(
                 labelled.mark_text(align="left", dx=5).encode(
-                    _category(alt, spec), alt.X("_at:Q"), text=f"{LABEL}:N"
+                    _category(alt, spec), alt.X("_at:Q", axis=_axis(alt, spec, data)), text=f"{LABEL}:N"
                 )
             )
         else:
             layers.append(
                 base.mark_text(baseline="bottom", dy=-4).encode(
-                    _category(alt, spec), alt.Y(f"{spec.y}:Q"), text=f"{LABEL}:N"
+                    _category(alt, spec), alt.Y(f"{spec.y}:Q", axis=_axis(alt, spec, data)), text=f"{LABEL}:N"
                 )
             )
     return alt.layer(*layers).properties(**_size(spec, len(data), _lines(data[spec.x])))
@@ -209,11 +231,17 @@ def _grouped(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: 
     if spec.labels:
         if _horizontal(spec):
             text = base.mark_text(align="left", dx=5).encode(
-                _category(alt, spec), alt.X(f"{spec.y}:Q"), offset, text=f"{LABEL}:N"
+                _category(alt, spec),
+                alt.X(f"{spec.y}:Q", axis=_axis(alt, spec, data)),
+                offset,
+                text=f"{LABEL}:N",
             )
         else:
             text = base.mark_text(baseline="bottom", dy=-3).encode(
-                _category(alt, spec), alt.Y(f"{spec.y}:Q"), offset, text=f"{LABEL}:N"
+                _category(alt, spec),
+                alt.Y(f"{spec.y}:Q", axis=_axis(alt, spec, data)),
+                offset,
+                text=f"{LABEL}:N",
             )
         layers.append(text)
     groups = data[spec.series].nunique()
@@ -231,9 +259,9 @@ def _stacked(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: 
     layers = [bars]
     if spec.labels:
         position = (
-            alt.X(f"{spec.y}:Q", stack="zero", bandPosition=0.5)
+            alt.X(f"{spec.y}:Q", stack="zero", bandPosition=0.5, axis=_axis(alt, spec, data))
             if _horizontal(spec)
-            else alt.Y(f"{spec.y}:Q", stack="zero")
+            else alt.Y(f"{spec.y}:Q", stack="zero", axis=_axis(alt, spec, data))
         )
         layers.append(
             ordered.transform_filter(f"datum['{spec.y}'] > 0")
@@ -286,7 +314,7 @@ def _part_of_whole(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, pal
         align="left", baseline="bottom", y=-4, fontWeight=600
     )
     below = whole.transform_filter("datum._rad == 'under'").mark_text(
-        align="left", baseline="top", y=44, fontWeight=600
+        align="left", baseline="top", y=46, fontWeight=600
     )
     labels = [
         mark.encode(alt.X("_start:Q", scale=alt.Scale(domain=[0, 100]), axis=None), text="_text:N")
@@ -301,7 +329,9 @@ def _key_number(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palett
     first = data.head(1)
     one = alt.Chart(first)
     number = one.mark_text(
-        align="left", baseline="alphabetic", x=0, y=44, fontSize=44, fontWeight=700
+        align="left", baseline="alphabetic", x=0, y=46, fontSize=46, fontWeight=700
     ).encode(text=f"{LABEL}:N", color=alt.value(palette[0]))
-    name = one.mark_text(align="left", baseline="top", x=0, y=56, fontSize=14).encode(text=f"{spec.x}:N")
-    return alt.layer(number, name).properties(height=76)
+    name = one.mark_text(align="left", baseline="top", x=0, y=58, fontSize=TEXT + 2).encode(
+        text=f"{spec.x}:N"
+    )
+    return alt.layer(number, name).properties(height=80)
