@@ -10,7 +10,8 @@ module keeps the breaks a typographer refuses out of the print edition's HTML:
   joint (`äldre-omsorgen`), break only at their joints: every occurrence gets soft hyphens
   there and is wrapped likewise.
 
-Only text between tags changes; headings (already `hyphens: manual`), the head, styles and
+Only text between tags changes; headings (already `hyphens: manual`), links (one link must stay
+one annotation in the PDF), the head, styles and
 attribute values are left alone.
 """
 
@@ -22,7 +23,7 @@ from typing import Any
 
 WORD_LIST = "avstavning.txt"
 _TAG = re.compile(r"(<[^>]*>)")
-_SKIP = {"head", "style", "script", "title", "h1", "h2", "h3", "h4", "h5", "h6", "svg", "figcaption"}
+_SKIP = {"head", "style", "script", "title", "h1", "h2", "h3", "h4", "h5", "h6", "svg", "figcaption", "a"}
 _BLOCK_END = re.compile(r"</(p|li|dd|td|th)\s*>", re.IGNORECASE)
 _CAPITALISED = re.compile(r"\b([A-ZÅÄÖÉÜ][\w\u00ad-]*\w|\w*\d\w*)\b")
 _LAST_WORDS = re.compile(r"(\S+\s+\S+|\S+)(\s*)$")
@@ -148,6 +149,13 @@ def protect_words(html: str, words: set[str]) -> str:
         + r")(?![\w\u00ad])"
     )
     parts = _TAG.split(html)
-    for index in range(0, len(parts), 2):
-        parts[index] = pattern.sub(lambda m: NO_HYPHENS.format(m.group(0).replace(SOFT, "")), parts[index])
+    in_link = False  # a link's text stays one piece (one annotation in the PDF)
+    for index, part in enumerate(parts):
+        if index % 2:
+            if re.match(r"<a\b", part, re.IGNORECASE):
+                in_link = True
+            elif re.match(r"</a\s*>", part, re.IGNORECASE):
+                in_link = False
+        elif not in_link:
+            parts[index] = pattern.sub(lambda m: NO_HYPHENS.format(m.group(0).replace(SOFT, "")), part)
     return "".join(parts)

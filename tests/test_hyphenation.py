@@ -55,3 +55,10 @@ def test_the_print_edition_uses_the_report_folders_word_list(tmp_path: Path) -> 
     )
     (root / "avstavning.txt").write_text("äldre-omsorgen\n", encoding="utf-8")
     assert f"äldre{SOFT}omsorgen" in print_html_of(root)
+
+
+def test_link_text_is_left_whole() -> None:
+    html = '<p>se <a class="xref" href="#a">avsnitt 3.1, Västerbotten</a> och tillgodoses</p>'
+    assert '<a class="xref" href="#a">avsnitt 3.1, Västerbotten</a>' in mark_breaks(html, {})
+    protected = protect_words('<p><a href="#a">tillgodoses</a> tillgodoses</p>', {"tillgodoses"})
+    assert protected == '<p><a href="#a">tillgodoses</a> <span class="no-hyphens">tillgodoses</span></p>'
