@@ -92,7 +92,6 @@ def _mark(text: str, compounds: re.Pattern[str] | None, words: dict[str, str]) -
     return "".join(pieces)
 
 
-
 def _protect_end(text: str) -> str:
     """Mark the last two words of a paragraph (unless a mark already covers them)."""
     match = _LAST_WORDS.search(text)
