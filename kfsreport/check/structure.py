@@ -108,9 +108,12 @@ def _footnotes(chapter: ParsedChapter, source: ChapterSource | None, findings: F
                     )
     if source is None:
         return
+    in_code = {  # a footnote shown in a code example is no footnote
+        line for t in chapter.tokens if t.type in ("fence", "code_block") and t.map for line in range(*t.map)
+    }
     for offset, text in enumerate(source.body.split("\n")):
         match = _FOOTNOTE_DEF.match(text)
-        if match and match.group(1) not in used:
+        if match and match.group(1) not in used and offset not in in_code:
             findings.warning(
                 chapter.path,
                 source.body_line + offset,
