@@ -180,10 +180,9 @@ def test_help_is_all_swedish_with_an_example_for_every_command(cli):
 
 def test_argument_errors_are_swedish_with_the_usage_line(cli):
     expected = {
-        (
-            "buil",
-        ): "kfsreport: fel: KOMMANDO: 'buil' finns inte; välj bland 'build', 'serve', 'check', 'new'",
-        ("build", "--bogus"): "kfsreport: fel: okänt argument: --bogus (kfsreport --help visar vad som finns)",
+        ("buil",): "kfsreport: fel: KOMMANDO: 'buil' finns inte; välj bland 'build', 'serve', 'check', 'new'",
+        ("build", "--bogus"): "kfsreport: fel: okänt argument: --bogus"
+        " (kfsreport --help visar vad som finns)",
         ("new",): "kfsreport new: fel: det här saknas: MAPP",
         ("serve", "--port"): "kfsreport serve: fel: --port: behöver ett värde",
         (
