@@ -23,6 +23,7 @@ committee: Testberedningen
 organisation: Region Test
 kind: interim
 year: 2030
+period: {from: 2030-01-01, to: 2030-08-31}
 date: 2030-08-20
 """
 

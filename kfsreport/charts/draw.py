@@ -22,6 +22,7 @@ PALETTE = ["#0b5563", "#c0560f", "#5b6b7b", "#7b3f98", "#2e7d32"]
 INK = "#1c2329"
 WIDTH = 560
 LABEL = "_etikett"
+STACK_ORDER = "_ordning"
 
 
 def vega_lite(spec: ChartSpec, frame: pd.DataFrame) -> dict[str, Any]:
@@ -37,6 +38,10 @@ def vega_lite(spec: ChartSpec, frame: pd.DataFrame) -> dict[str, Any]:
     for column in data.columns:
         if pd.api.types.is_datetime64_any_dtype(data[column]):
             data[column] = data[column].dt.strftime("%Y-%m-%d")
+    if spec.type == "stacked_bar" and spec.series:
+        # One stable stacking order, the series' first appearance, whatever order the rows have.
+        first = {name: i for i, name in enumerate(pd.unique(data[spec.series]))}
+        data[STACK_ORDER] = [first[name] for name in data[spec.series]]
     base = alt.Chart(data)
     draw = {
         "bar": _bar,
@@ -181,8 +186,8 @@ def _grouped(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame) -> Any:
 
 def _stacked(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame) -> Any:
     series = alt.Color(f"{spec.series}:N", sort=None, legend=alt.Legend(orient="top"))
-    order = alt.Order("_ordning:Q")
-    ordered = base.transform_window(_ordning="row_number()")
+    order = alt.Order(f"{STACK_ORDER}:Q")
+    ordered = base
     bars = ordered.mark_bar().encode(_category(alt, spec), _value(alt, spec, stack="zero"), series, order)
     layers = [bars]
     if spec.labels:

@@ -33,6 +33,9 @@ _DIRECTIVE_DATA = {
     "uppfoljning": ("follow_up", "rekommendationer att följa upp"),
     "plan": ("plan → goals", "mål i planen"),
     "uppdragsbeskrivning": ("standing_assignment", "bestående uppdrag"),
+    "ekonomi": ("economy", "belopp i ekonomin"),
+    "atgardsplan": ("action_plan", "åtgärder i en åtgärdsplan"),
+    "fokusomraden": ("plan → focus_areas", "fokusområden"),
 }
 
 
@@ -54,6 +57,9 @@ def check_directives(chapter: ParsedChapter, facts: Facts, findings: Findings) -
         "uppfoljning": bool(facts.follow_up),
         "plan": bool(facts.plan.goals),
         "uppdragsbeskrivning": facts.standing_assignment is not None,
+        "ekonomi": facts.economy is not None and facts.economy.has_numbers,
+        "atgardsplan": facts.action_plan is not None,
+        "fokusomraden": bool(facts.plan.focus_areas),
     }
     for token in chapter.tokens:
         name = token.content.strip() if token.type == "kfs_directive" else ""
