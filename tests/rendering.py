@@ -23,8 +23,8 @@ committee: Testberedningen
 organisation: Region Test
 kind: interim
 year: 2030
-period: {from: 2030-01-01, to: 2030-08-31}
 date: 2030-08-20
+period: {from: 2030-01-01, to: 2030-08-31}
 """
 
 

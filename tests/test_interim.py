@@ -72,7 +72,7 @@ def test_annual_report_has_no_period(make_project):
     root = make_project("minimal")
     edit(root / "report.yaml", "kind: interim", "kind: annual")
     assert errors_of(root) == [
-        "report.yaml:6: period används bara i en delårsrapport; en årsrapport gäller hela året. "
+        "report.yaml:8: period används bara i en delårsrapport; en årsrapport gäller hela året. "
         "Ta bort period, eller skriv kind: interim."
     ]
 

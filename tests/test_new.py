@@ -59,10 +59,10 @@ def test_settings_get_the_new_year_and_lose_the_date_and_registration_number(mak
         "organisation: Region Test",
         "kind: interim",
         "year: 2031",
+        "date: 2031-01-01",
         "period:",
         "  from: 2031-01-01",
         "  to: 2031-08-31",
-        "date: 2031-01-01",
     ]
 
 
