@@ -132,7 +132,7 @@ class Words(Strict):
     priority: Text = "Prioritet"
     high_priority: Text = PRIORITY_LABELS["high"]
     normal_priority: Text = PRIORITY_LABELS["normal"]
-    high_priority_symbol: Text = "★"
+    high_priority_symbol: Text = "◆"
     action: Text = "Åtgärd"
     responsible: Text = "Ansvar"
     period: Text = "Tid"

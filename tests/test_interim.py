@@ -219,13 +219,13 @@ action_plan:
 def test_atgardsplan_marks_the_highest_priority_with_words_and_a_symbol(make_project):
     html = chapter_of(html_of(with_chapter(make_project, "{{ atgardsplan }}\n", ACTION_PLAN)), "extra")
     assert (
-        '<p class="priority-legend"><span class="priority-symbol" aria-hidden="true">★</span> '
+        '<p class="priority-legend"><span class="priority-symbol" aria-hidden="true">◆</span> '
         "Högst prioriterad: 1 av planens 3 åtgärder" in html
     )
     assert "<caption>Ledarskap (2 åtgärder, 1 högst prioriterad)</caption>" in html
     assert "<caption>Arbetstider (1 åtgärd, ingen högst prioriterad)</caption>" in html
     assert (
-        '<td class="priority"><span class="priority-symbol" aria-hidden="true">★</span> '
+        '<td class="priority"><span class="priority-symbol" aria-hidden="true">◆</span> '
         "Högst prioriterad</td>" in html
     )
     assert '<th scope="col">Ansvar</th>' in html and "<td>HR</td>" in html
