@@ -161,8 +161,8 @@ def test_appendix_is_titled_bilaga_and_listed_with_its_sections(make_project):
     html = html_of(root)
     section = chapter_of(html, "bilaga-a")
     assert (
-        '<h2 class="chapter-title" id="bilaga-a"><span class="heading-number" data-pdf-text="Bilaga 1 ">Bilaga 1</span> Extra</h2>'
-        in section
+        '<h2 class="chapter-title" id="bilaga-a"><span class="heading-number" '
+        'data-pdf-text="Bilaga 1 ">Bilaga 1</span> Extra</h2>' in section
     )
     assert '<a class="xref" href="#bilaga-a">bilaga 1</a>' in section
     assert '<a class="xref" href="#del-ett">avsnittet ”Första delen” i bilaga 1</a>' in section
