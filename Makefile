@@ -35,7 +35,7 @@ MAPP     ?=
 AR       ?=
 
 help:
-	@echo "make report   bygg rapporten till output/ (installerar det som behövs)"
+	@echo "make report   bygg rapporten till output/ (installerar det som behövs); i den här mappen även exemplen i exempel/"
 	@echo "make check    granska rapporten inför utskick (check --strict)"
 	@echo "make check-pdf  granska de byggda PDF-filerna i output/"
 	@echo "make serve    förhandsvisa rapporten på http://127.0.0.1:8000/"
@@ -48,9 +48,16 @@ help:
 	@echo "make bench    mät byggtider och skriv bench/RESULTS.md"
 	@echo "Alla rapportmål tar PROJECT=MAPP för en annan rapportmapp."
 
+# The example reports in exempel/ (the interim report per August 2024), built with the demo.
+EXAMPLES := exempel/delarsrapport-2024
+
 report: $(RUN_STAMP)
 	$(BIN)/kfsreport build --project "$(PROJECT)"
+	@if [ "$(PROJECT)" = "." ]; then for example in $(EXAMPLES); do \
+	  $(BIN)/kfsreport build --project $$example || exit 1; done; fi
 	@$(MAKE) --no-print-directory list-output OUTDIR="$(abspath $(PROJECT))/output"
+	@if [ "$(PROJECT)" = "." ]; then for example in $(EXAMPLES); do \
+	  $(MAKE) --no-print-directory list-output OUTDIR="$(CURDIR)/$$example/output"; done; fi
 
 # The PDF for the council first, then the archive copy, then the web page.
 list-output:
@@ -134,4 +141,4 @@ $(NODE_STAMP): package.json package-lock.json | check-deb
 	@touch $(NODE_STAMP)
 
 clean:
-	rm -rf output handbok/output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf output handbok/output $(EXAMPLES:%=%/output) .pytest_cache .mypy_cache .ruff_cache

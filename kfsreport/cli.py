@@ -57,21 +57,29 @@ def _missing_folder(project: Path) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         prog="kfsreport",
         description="Bygg beredningens rapport (PDF och HTML) från Markdown och YAML.",
-        epilog="Exempel: kfsreport build --project rapporter/2025 · kfsreport serve · "
-        "kfsreport check --strict · kfsreport new ../arsrapport-2026 --year 2026",
+        epilog="Exempel:\n"
+        "  kfsreport build --project .               bygg rapporten i den här mappen\n"
+        "  kfsreport serve                           förhandsvisa medan du skriver\n"
+        "  kfsreport check --strict                  granska innan rapporten skickas\n"
+        "  kfsreport new ../arsrapport-2026          börja nästa års rapport\n"
+        "Varje kommando har egen hjälp: kfsreport build --help",
     )
-    parser.add_argument("--version", action="version", version=f"kfsreport {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"kfsreport {__version__}", help="visa versionen och avsluta"
+    )
     _add_output_flags(parser, default=False)
     commands = parser.add_subparsers(dest="command", title="kommandon", metavar="KOMMANDO")
     build = commands.add_parser(
         "build",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         help="bygg rapporten till output/",
         description="Läs in, kontrollera och bygg rapporten. Inget skrivs om något är fel; "
         "tidigare utdata ligger då kvar orörda.",
-        epilog="Exempel: kfsreport build --project . --format pdf --out /tmp/utkast",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Exempel:\n  kfsreport build --project .\n"
+        "  kfsreport build --project . --format pdf --out /tmp/utkast",
     )
     _project_option(build)
     build.add_argument(
@@ -120,12 +128,12 @@ def _project_option(parser: argparse.ArgumentParser) -> None:
 def _add_serve(commands: Any) -> None:
     serve = commands.add_parser(
         "serve",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         help="förhandsvisa rapporten i webbläsaren medan du skriver",
         description="Bygg HTML-sidan och visa den på http://127.0.0.1:PORT/. När du sparar en fil "
         "byggs sidan om och laddas om av sig själv. Ett fel visas på sidan med fil och rad; den "
         "senaste fungerande versionen finns kvar. PDF:en finns på /rapport.pdf. Inget skrivs i output/.",
-        epilog="Exempel: kfsreport serve --project . --port 8000   (avsluta med Ctrl+C)",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Exempel:\n  kfsreport serve --project . --port 8000   (avsluta med Ctrl+C)",
     )
     _project_option(serve)
     serve.add_argument(
@@ -142,13 +150,13 @@ def _add_serve(commands: Any) -> None:
 def _add_check(commands: Any) -> None:
     check = commands.add_parser(
         "check",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         help="granska rapporten utan att bygga den",
         description="Kontrollera allt som build kontrollerar och dessutom länkar, fotnoter, bilder, "
         "alternativtexter, rubriknivåer, tomma avsnitt, stavning, läsbarhet och typografi. "
         "Fel ger slutkod 1; varningar bara med --strict. Ingenting skrivs.",
-        epilog="Exempel: kfsreport check --project . --strict\n         kfsreport check --pdf"
-        "\n         kfsreport check --pdf --out /tmp/utkast",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Exempel:\n  kfsreport check --project . --strict\n  kfsreport check --pdf\n"
+        "  kfsreport check --pdf --out /tmp/utkast",
     )
     _project_option(check)
     check.add_argument(
@@ -174,12 +182,12 @@ def _add_check(commands: Any) -> None:
 def _add_new(commands: Any) -> None:
     new = commands.add_parser(
         "new",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         help="börja nästa års rapport utifrån den här",
         description="Skapa en ny rapportmapp utifrån en befintlig: inställningar med det nya året, "
         "mallar och data följer med, förra årets rekommendationer blir punkter att följa upp och "
         "kapitlen behåller sina rubriker med en kort ledtext om vad som ska stå där.",
-        epilog="Exempel: kfsreport new ../arsrapport-2026 --year 2026 --from .",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Exempel:\n  kfsreport new ../arsrapport-2026 --year 2026 --from .",
     )
     new.add_argument(
         "target", type=Path, metavar="MAPP", help="den nya mappen (får inte finnas eller vara tom)"

@@ -45,12 +45,19 @@ class FigureValue:
 
 
 class Directive:
-    """Generated material placed by name, such as `{{ plan }}`: renders a partial template."""
+    """Generated material placed by name, such as `{{ plan }}`: renders a partial template.
 
-    def __init__(self, render: Callable[[], str]) -> None:
+    `needs` says what the facts lack for it (a Swedish sentence), or None when all is there."""
+
+    def __init__(self, name: str, render: Callable[[], str], needs: Callable[[], str | None]) -> None:
+        self._name = name
         self._render = render
+        self._needs = needs
 
     def __html__(self) -> str:
+        lacking = self._needs()
+        if lacking:
+            raise ExpressionError(f"{{{{ {self._name} }}}}: {lacking}")
         return self._render()
 
 
@@ -66,11 +73,40 @@ DIRECTIVES = {
     "aret_i_siffror": "partials/year_in_numbers.html.j2",
     "uppfoljning": "partials/follow_up.html.j2",
     "uppdragsbeskrivning": "partials/standing_assignment.html.j2",
+    "ekonomi": "partials/economy.html.j2",
+    "atgardsplan": "partials/action_plan.html.j2",
+    "fokusomraden": "partials/focus_areas.html.j2",
 }
 
 
+def missing_facts(name: str, facts: Facts, settings: ReportSettings) -> str | None:
+    """What directive `name` needs from the facts and does not get, as a sentence with advice.
+
+    Nothing filled in at all (a new year's report) is not an error: the directive shows
+    nothing and `check` warns. Half filled in is an error, at the directive's line."""
+    economy = facts.economy
+    if name != "ekonomi" or economy is None or not economy.has_numbers:
+        return None
+    if economy.budget is None or economy.outcome is None:
+        return (
+            "ekonomin saknar budget eller utfall. Fyll i economy → budget och outcome "
+            "i data/facts.yaml (och budget_period i en delårsrapport)."
+        )
+    if settings.kind == "interim" and economy.budget_period is None:
+        return (
+            "delårsrapportens utfall kan inte jämföras med budgeten utan periodens budget. "
+            "Fyll i economy → budget_period i data/facts.yaml."
+        )
+    return None
+
+
 def section_label(heading: Heading) -> str:
-    """How the text names a heading: `kapitel 3`, `avsnitt 3.1`, `avsnitt 3.3, ”Building Women”`."""
+    """How the text names a heading: `kapitel 3`, `avsnitt 3.1`, `avsnitt 3.3, ”Building Women”`,
+    `bilaga 1`, `avsnittet ”Ledarskap” i bilaga 1`."""
+    if heading.appendix is not None:
+        if heading.level == 1:
+            return f"bilaga {heading.appendix}"
+        return f"avsnittet ”{heading.title}” i bilaga {heading.appendix}"
     if heading.number and heading.level == 1:
         return f"kapitel {heading.number}"
     if heading.number:
@@ -110,10 +146,10 @@ def namespace(
             )
         return Markup('<a class="xref" href="#{}">{}</a>').format(anchor, label)
 
-    def directive(template: str) -> Directive:
-        return Directive(lambda: render_partial(template))
+    def directive(name: str, template: str) -> Directive:
+        return Directive(name, lambda: render_partial(template), lambda: missing_facts(name, facts, settings))
 
-    names: dict[str, Any] = {name: directive(template) for name, template in DIRECTIVES.items()}
+    names: dict[str, Any] = {name: directive(name, template) for name, template in DIRECTIVES.items()}
     names.update(
         rapport=settings,
         fakta=facts,

@@ -52,7 +52,9 @@ def _to_number(value: Any) -> float:
 CONTENT_FILTERS: dict[str, Callable[..., Any]] = {
     "datum": lambda value: locale.date(_to_date(value)),
     "tal": lambda value, decimals=None: locale.number(_to_number(value), decimals),
-    "procent": lambda value, decimals=None: locale.percent(_to_number(value), decimals),
+    "procent": lambda value, decimals=None: locale.percent(
+        _to_number(value), decimals if decimals is not None else (0 if _to_number(value).is_integer() else 1)
+    ),
     "tkr": lambda value: locale.with_unit(_to_number(value), "tkr"),
 }
 """Filters for inline values: `{{ fakta.plan.decided | datum }}` → 17 februari 2025."""

@@ -47,6 +47,8 @@ class Heading:
     number: str | None = None
     within: str | None = None
     """For an unnumbered heading, the number of the section it stands in."""
+    appendix: int | None = None
+    """N for a heading in "Bilaga N" (the appendix's title and its sections)."""
     depth: int = 0
     """The heading's level in the page outline (1 = chapter), never more than one below
     the heading before it, so `###` straight under a chapter title does not skip a level."""
@@ -70,10 +72,20 @@ class ParsedChapter:
     headings: list[Heading]
     expressions: list[Expression] = field(default_factory=list)
     number: int | None = None
+    is_appendix: bool = False
+    appendix: int | None = None
+    """N in "Bilaga N" once numbered (appendices are numbered on their own, after the chapters)."""
 
     @property
     def id(self) -> str:
         return self.headings[0].id
+
+    @property
+    def label(self) -> str | None:
+        """What stands before the title: `3` for chapter 3, `Bilaga 1` for appendix 1."""
+        if self.appendix is not None:
+            return f"Bilaga {self.appendix}"
+        return None if self.number is None else str(self.number)
 
 
 def make_parser() -> MarkdownIt:
@@ -129,7 +141,7 @@ def parse_chapter(
 
 def number_chapters(chapters: list[ParsedChapter], depth: int, problems: Problems) -> None:
     """Number chapters 1, 2 … and sections 2.1 … (down to `depth`); make every id unique."""
-    count = 0
+    count = appendices = 0
     seen: dict[str, Heading] = {
         ident: Heading(0, "", ident, 0, "templates/report.html.j2") for ident in RESERVED_IDS
     }
@@ -137,12 +149,20 @@ def number_chapters(chapters: list[ParsedChapter], depth: int, problems: Problem
         counters = [0, 0, 0, 0, 0, 0]
         current: str | None = None
         open_levels: list[int] = []
-        if chapter.numbered:
+        if chapter.is_appendix:
+            appendices += 1
+            chapter.appendix = appendices
+            for heading in chapter.headings:
+                heading.appendix = appendices
+                heading.number = f"Bilaga {appendices}" if heading.level == 1 else None
+        elif chapter.numbered:
             count += 1
             chapter.number = count
         for heading in chapter.headings:
             parent_missing = heading.level > 2 and counters[heading.level - 2] == 0
-            if chapter.numbered and heading.level <= depth and not parent_missing:
+            if chapter.is_appendix:
+                pass
+            elif chapter.numbered and heading.level <= depth and not parent_missing:
                 counters[heading.level - 1] += 1
                 counters[heading.level :] = [0] * (len(counters) - heading.level)
                 counters[0] = count

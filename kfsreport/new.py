@@ -44,6 +44,9 @@ DIRECTIVE_NOTES = {
     "uppfoljning": "Listan nedan hämtas ur `follow_up` i `data/facts.yaml`; skriv under `outcome` hur "
     "varje rekommendation har följts upp.",
     "uppdragsbeskrivning": "Uppdraget nedan hämtas ur `standing_assignment` i `data/facts.yaml`.",
+    "ekonomi": "Tabellen nedan räknas fram ur `economy` i `data/facts.yaml`; fyll i årets belopp.",
+    "atgardsplan": "Tabellerna nedan hämtas ur `action_plan` i `data/facts.yaml`.",
+    "fokusomraden": "Tabellen nedan hämtas ur `plan` → `focus_areas` i `data/facts.yaml`.",
     "figur": "Diagrammet nedan ritas ur `data/charts.yaml`; byt siffrorna i `data/` mot årets.",
 }
 
@@ -184,6 +187,8 @@ def _settings(raw: dict[str, Any], year: int, shift: Callable[[str], str]) -> st
         settings[key] = _shift_all(value, shift) if key in SHIFTED_SETTINGS else value
     settings["year"] = str(year)
     settings["date"] = f"{year}-01-01"
+    if isinstance(settings.get("period"), dict):  # an interim report: the same months next year
+        settings["period"] = {key: shift(str(value)) for key, value in settings["period"].items()}
     header = [
         f"# Inställningar för {settings.get('title', 'rapporten')}, skapade med kfsreport new.",
         "# Alla nycklar förklaras i handboken till kfsreport (kapitlet Uppdatera fakta och inställningar).",
@@ -205,10 +210,17 @@ def _facts(raw: dict[str, Any], old_title: str, title: str, year: int) -> str:
     plan = dict(raw.get("plan") or {})
     plan.pop("decided", None)
     plan["activities"] = [
-        {**{k: v for k, v in activity.items() if k != "reported_in"}, "status": "planned"}
+        {**{k: v for k, v in activity.items() if k not in ("reported_in", "progress")}, "status": "planned"}
         for activity in plan.get("activities") or []
         if isinstance(activity, dict)
     ]
+    plan["goals"] = [  # last year's progress is last year's: each goal starts without it
+        {k: v for k, v in goal.items() if k not in ("status", "progress")}
+        for goal in plan.get("goals") or []
+        if isinstance(goal, dict)
+    ]
+    if not plan["goals"]:
+        del plan["goals"]
     economy = raw.get("economy")
     sections: list[tuple[str, Any, str]] = [
         ("committee", raw.get("committee"), "Beredningen (oförändrad från förra året)."),
@@ -237,7 +249,13 @@ def _facts(raw: dict[str, Any], old_title: str, title: str, year: int) -> str:
         (
             "economy",
             {"unit": economy.get("unit", "tkr")} if isinstance(economy, dict) else None,
-            "Ekonomin: fyll i budget, outcome och forecast för året.",
+            "Ekonomin för det nya året börjar tom: fyll i budget och outcome (och i en "
+            "delårsrapport budget_period och forecast); avvikelserna räknas fram.",
+        ),
+        (
+            "action_plan",
+            raw.get("action_plan"),
+            "Åtgärdsplanen gäller flera år och följer med oförändrad; ändra den om planen har reviderats.",
         ),
         (
             "figures",

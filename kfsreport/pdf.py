@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from kfsreport import pdftags
+from kfsreport import pdfstreams, pdftags
 from kfsreport.engine import load_weasyprint
 from kfsreport.errors import Problems, ReportError
 
@@ -201,9 +201,7 @@ def archive_copy(accessible: bytes, metadata: Any) -> bytes:
         xmp = metadata.generate_rdf_metadata("a", 2, "A").replace(b"</rdf:RDF>", PDFUA_XMP + b"</rdf:RDF>")
         packet = b"\n".join((XMP_HEADER, xmp, *metadata.xmp_metadata, XMP_FOOTER))
         pdf.Root.Metadata = pdf.make_stream(packet, Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, fix_metadata_version=False)
-    return out.getvalue()
+        return pdfstreams.save(pdf)
 
 
 PDFUA_XMP = b"""<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" \
@@ -235,9 +233,7 @@ def declare_ua(data: bytes) -> bytes:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         xmp = pdf.Root.Metadata.read_bytes().replace(b"</rdf:RDF>", PDFUA_XMP + b"</rdf:RDF>")
         pdf.Root.Metadata = pdf.make_stream(xmp, Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, fix_metadata_version=False)
-    return out.getvalue()
+        return pdfstreams.save(pdf)
 
 
 XMP_HEADER = b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">'

@@ -334,9 +334,9 @@ def repair(data: bytes) -> bytes:
         for document in documents:
             for element in _walk(document):
                 _strip_hints(element)
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, fix_metadata_version=False)
-    return out.getvalue()
+        from kfsreport import pdfstreams
+
+        return pdfstreams.save(pdf)
 
 
 def _rebuild(tree: _Tree, element: Any, parent: Any) -> list[Any]:

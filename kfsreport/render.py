@@ -212,7 +212,7 @@ def render_chapters(
         TocEntry.of(heading)
         for chapter in report.chapters
         for heading in chapter.headings
-        if heading.level == 1 or heading.number
+        if heading.level == 1 or heading.number or (heading.appendix is not None and heading.level == 2)
     ]
     problems.raise_if_any()
     logo = (
@@ -342,7 +342,9 @@ def _render_chapter(
     state = _ChapterState(chapter, report, evaluator, problems, iter(chapter.headings[1:]))
     env = {"docId": chapter.id, "kfs": state}
     html = md.renderer.render(chapter.tokens, md.options, env)
-    return RenderedChapter(chapter.id, chapter.number, chapter.title, Markup(html), chapter.path)
+    return RenderedChapter(
+        chapter.id, chapter.number, chapter.title, Markup(html), chapter.path, chapter.label, chapter.appendix
+    )
 
 
 def _renderer() -> MarkdownIt:

@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from kfsreport import locale
+
 _YES = {"ja", "yes", "true", "on", "sant"}
 _NO = {"nej", "no", "false", "off", "falskt"}
 
@@ -108,6 +110,52 @@ class Accessibility(Strict):
         return self.conformance or ("partial" if self.known_issues else "full")
 
 
+class Period(Strict):
+    """The months an interim report covers: `period: {from: 2024-01-01, to: 2024-08-31}`."""
+
+    start: dt.date = Field(alias="from")
+    end: dt.date = Field(alias="to")
+
+
+STATUS_LABELS: dict[str, str] = {
+    "planned": "Planerad",
+    "ongoing": "Pågår",
+    "done": "Genomförd",
+    "cancelled": "Inställd",
+}
+
+PRIORITY_LABELS: dict[str, str] = {"high": "Högst prioriterad", "normal": "Prioriterad"}
+
+
+class StatusWords(Strict):
+    planned: Text = STATUS_LABELS["planned"]
+    ongoing: Text = STATUS_LABELS["ongoing"]
+    done: Text = STATUS_LABELS["done"]
+    cancelled: Text = STATUS_LABELS["cancelled"]
+
+
+class Words(Strict):
+    """Every word the templates print about the plan, so another committee can use its own."""
+
+    plan_caption: Text = "Verksamhetsplanens mål och aktiviteter"
+    decided: Text = "fastställd"
+    goal: Text = "Mål"
+    activities: Text = "Aktiviteter"
+    see: Text = "se"
+    progress: Text = "Läget"
+    standing_assignment: Text = "Det bestående uppdraget"
+    focus_areas: Text = "Fokusområden"
+    directions: Text = "Inriktningar"
+    status: StatusWords = Field(default_factory=StatusWords)
+    priority: Text = "Prioritet"
+    high_priority: Text = PRIORITY_LABELS["high"]
+    normal_priority: Text = PRIORITY_LABELS["normal"]
+    high_priority_symbol: Text = "◆"
+    action: Text = "Åtgärd"
+    responsible: Text = "Ansvar"
+    period: Text = "Tid"
+
+
 class ReportSettings(Strict):
     title: Text
     subtitle: Text | None = None
@@ -136,6 +184,28 @@ class ReportSettings(Strict):
     theme: Theme = Field(default_factory=Theme)
     print: Literal["simplex", "duplex"] = "simplex"
     """`duplex`: the PDF is laid out for two-sided printing (mirrored pages, chapters on the right)."""
+    period: Period | None = None
+    """The period an interim report covers (required for `kind: interim`)."""
+    words: Words = Field(default_factory=Words)
+    """The words the plan's templates print (Mål, Aktiviteter, status names …)."""
+
+    @property
+    def kind_label(self) -> str:
+        """`Delårsrapport per augusti 2024` or `Årsrapport 2025`: what the report is."""
+        if self.kind == "interim" and self.period is not None:
+            return f"Delårsrapport per {locale.month(self.period.end)}"
+        return f"{'Delårsrapport' if self.kind == 'interim' else 'Årsrapport'} {self.year}"
+
+    @property
+    def period_text(self) -> str:
+        """`1 januari–31 augusti 2024` for an interim report, `2025` for an annual one."""
+        if self.period is None:
+            return str(self.year)
+        start, end = self.period.start, self.period.end
+        first = locale.date(start)
+        if start.year == end.year:
+            first = first.rsplit(" ", 1)[0]
+        return f"{first}–{locale.date(end)}"
 
     @field_validator("formats")
     @classmethod
@@ -163,22 +233,22 @@ class Assignment(Strict):
     text: Text
 
 
+Status = Literal["planned", "ongoing", "done", "cancelled"]
+Priority = Literal["high", "normal"]
+STANDING = "standing"
+"""`assignment: standing`: a goal that comes from the standing assignment."""
+
+
 class Goal(Strict):
     id: Identifier
-    assignment: Identifier
+    assignment: Identifier | None = None
+    """The assignment's id, `standing` for the standing assignment, or none."""
     text: Text
     label: Text | None = None
     """A short name for the goal in charts and tables, e.g. `Avtalssamverkan`."""
-
-
-Status = Literal["planned", "ongoing", "done", "cancelled"]
-
-STATUS_LABELS: dict[str, str] = {
-    "planned": "Planerad",
-    "ongoing": "Pågår",
-    "done": "Genomförd",
-    "cancelled": "Inställd",
-}
+    status: Status | None = None
+    progress: Text | None = None
+    """How far the work on the goal has come (an interim report's progress per goal)."""
 
 
 class Activity(Strict):
@@ -187,12 +257,44 @@ class Activity(Strict):
     text: Text
     status: Status
     reported_in: Identifier | None = None
+    priority: Priority | None = None
+    progress: Text | None = None
+
+
+class FocusArea(Strict):
+    """A plan organised as focus areas, each with its directions (inriktningar)."""
+
+    id: Identifier
+    title: Text
+    text: Text | None = None
+    directions: list[Text] = []
 
 
 class Plan(Strict):
     decided: dt.date | None = None
     goals: list[Goal] = []
     activities: list[Activity] = []
+    focus_areas: list[FocusArea] = []
+
+
+class Action(Strict):
+    text: Text
+    priority: Priority = "normal"
+    responsible: Text | None = None
+    period: Text | None = None
+
+
+class ActionGroup(Strict):
+    title: Text
+    actions: list[Action] = Field(min_length=1)
+
+
+class ActionPlan(Strict):
+    """An action plan (åtgärdsplan): actions grouped under headings, each with a priority."""
+
+    title: Text | None = None
+    period: Text | None = None
+    groups: list[ActionGroup] = Field(min_length=1)
 
 
 class Conclusion(Strict):
@@ -228,10 +330,49 @@ class Meeting(Strict):
 
 
 class Economy(Strict):
+    """The year's money: the deviations are computed from these, never written."""
+
     unit: Literal["tkr", "kr", "mnkr"] = "tkr"
     budget: Number | None = None
+    """The budget for the whole year."""
+    budget_period: Number | None = None
+    """An interim report's budget for its period (e.g. January–August)."""
     outcome: Number | None = None
+    """The outcome for the report's period (the whole year in an annual report)."""
     forecast: Number | None = None
+    """An interim report's forecast for the whole year."""
+    forecast_basis: Text | None = None
+    """What the forecast builds on, one sentence."""
+
+    @property
+    def has_numbers(self) -> bool:
+        """Whether any amount is filled in (a new year's economy has none yet)."""
+        return any(v is not None for v in (self.budget, self.budget_period, self.outcome, self.forecast))
+
+    @property
+    def budget_for_outcome(self) -> float | None:
+        """The budget the outcome is measured against: the period's, else the year's."""
+        return self.budget_period if self.budget_period is not None else self.budget
+
+    @property
+    def surplus(self) -> float | None:
+        """Budget minus outcome: positive is a surplus, negative a deficit (computed, never typed)."""
+        budget = self.budget_for_outcome
+        return None if budget is None or self.outcome is None else round(budget - self.outcome, 6)
+
+    @property
+    def forecast_surplus(self) -> float | None:
+        """The year's budget minus the forecast for the year."""
+        if self.budget is None or self.forecast is None:
+            return None
+        return round(self.budget - self.forecast, 6)
+
+    @property
+    def used_share(self) -> float | None:
+        """The outcome as per cent of the year's budget."""
+        if not self.budget or self.outcome is None:
+            return None
+        return self.outcome / self.budget * 100
 
 
 class KeyFigure(Strict):
@@ -255,6 +396,7 @@ class Facts(Strict):
     members: list[Member] = []
     meetings: list[Meeting] = []
     economy: Economy | None = None
+    action_plan: ActionPlan | None = None
     figures: dict[Identifier, KeyFigure] = {}
 
 
@@ -265,3 +407,5 @@ class FrontMatter(Strict):
     title: Text
     numbered: Flag = True
     id: Identifier | None = None
+    appendix: Flag = False
+    """An appendix: titled "Bilaga 1", "Bilaga 2" … after the chapters."""

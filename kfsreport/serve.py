@@ -10,7 +10,9 @@ messages with file and line above the last good page; fixing it brings the page 
 `/rapport.pdf` is laid out by a long-lived child process with WeasyPrint imported once
 (`printworker.PrintServer`) from the print edition rendered here, again in the background
 whenever the inputs change once it has been asked for, so a refresh costs WeasyPrint's
-layout and nothing more. Nothing is written to `output/` or anywhere in the report folder.
+layout and nothing more. The PDF is never an old one: a request waits while the files are
+being rebuilt, gets the errors while they are broken, and the page shows the PDF's state
+(server-sent `pdf` events). Nothing is written to `output/` or anywhere in the report folder.
 """
 
 from __future__ import annotations
@@ -72,9 +74,25 @@ RELOAD_SCRIPT = """<script nonce="%(nonce)s">
       location.reload();
     }
   });
+  events.addEventListener("pdf", (event) => {
+    const status = document.getElementById("kfsreport-pdf");
+    if (status) status.innerHTML = event.data;
+  });
 })();
 </script>
 """
+PDF_STATUS_STYLE = (
+    "position:fixed;right:1rem;bottom:1rem;z-index:1000;margin:0;padding:.4rem .8rem;"
+    "background:#fff;color:#1a1a1a;border:2px solid #0b5563;border-radius:4px;"
+    "font:15px/1.4 system-ui,sans-serif"
+)
+PDF_STATES = {
+    "idle": '<a href="/rapport.pdf">Öppna PDF:en</a> (den görs när du öppnar den)',
+    "building": "PDF:en görs om …",
+    "ready": '<a href="/rapport.pdf">PDF:en är klar</a> och stämmer med filerna',
+    "error": "Ingen ny PDF förrän felen är rättade",
+}
+"""What the page's PDF status says; sent to the page as server-sent `pdf` events."""
 
 # Fixed, not sticky: the report's body is a CSS grid, and a sticky banner would become one of its
 # narrow cells instead of spanning the window.
@@ -97,13 +115,21 @@ class Preview:
         self.closed = False
         self._building = threading.Lock()
         self.cache = cache_dir(self.root)
-        self.pdf = PdfBuilds(self.print_edition)
+        self.pdf = PdfBuilds(self.print_edition, on_state=self._pdf_state_changed)
+        self.pdf_state = "idle"
 
     def rebuild(self) -> bool:
         """Build the HTML edition in memory; on a problem keep the last good page."""
         with self._building:
             started = time.perf_counter()
+            shown_before = [str(error) for error in self.errors]
+            self.pdf.expect()
             html, errors = self._build()
+            if errors:  # told before the page reloads, so the terminal and the page agree
+                self.pdf.broken(errors)
+                _announce_errors(errors, shown_before)
+            elif shown_before:
+                log.warning("Felen är rättade; förhandsvisningen visar den nya versionen.")
             with self.changed:
                 self.version += 1
                 self.errors = errors
@@ -111,9 +137,6 @@ class Preview:
                     self.html = html
                 self.changed.notify_all()
         if errors:
-            for error in errors:
-                log.error("%s", error)
-            log.error("Förhandsvisningen visar felen ovan; rätta dem och spara igen.")
             return False
         seconds = f"{time.perf_counter() - started:.2f}".replace(".", ",")
         log.info("Sidan byggdes%s på %s s.", " om" if self.version > 1 else "", seconds)
@@ -166,19 +189,36 @@ class Preview:
             )
         if errors:
             html = _after_body_open(html, _error_banner(errors, has_good=self.html is not None))
-        return _before_body_close(html, script).encode("utf-8")
+        status = Markup('<p id="kfsreport-pdf" role="status" style="{}">{}</p>').format(
+            PDF_STATUS_STYLE, Markup(PDF_STATES[self.pdf_state])
+        )
+        return _before_body_close(html, str(status) + script).encode("utf-8")
 
-    def wait_for_change(self, seen: int, timeout: float) -> int:
-        """Block until the version differs from `seen` (or `timeout`); return the version."""
+    def wait_for_change(self, seen: int, timeout: float, pdf_seen: str = "") -> tuple[int, str]:
+        """Block until the version or the PDF's state changes (or `timeout`); return both."""
         with self.changed:
-            self.changed.wait_for(lambda: self.version != seen or self.closed, timeout)
-            return self.version
+            self.changed.wait_for(
+                lambda: self.version != seen or self.pdf_state != pdf_seen or self.closed, timeout
+            )
+            return self.version, self.pdf_state
+
+    def _pdf_state_changed(self, state: str) -> None:
+        with self.changed:
+            self.pdf_state = state
+            self.changed.notify_all()
 
     def close(self) -> None:
         with self.changed:
             self.closed = True
             self.changed.notify_all()
         self.pdf.close()
+
+
+def _announce_errors(errors: list[ReportError], shown_before: list[str]) -> None:
+    """Each error once on the terminal: a save that leaves the same errors prints nothing."""
+    for error in errors:
+        if str(error) not in shown_before:
+            log.error("%s", error)
 
 
 def _error_banner(errors: list[ReportError], has_good: bool) -> str:
@@ -212,32 +252,87 @@ class PdfBuilds:
     """The PDF, laid out by a warm `PrintServer`: from each print edition the preview's
     rebuild hands over once the PDF has been asked for, or else from `make_html`."""
 
-    def __init__(self, make_html: Callable[[], tuple[str | None, Path, list[ReportError]]]) -> None:
+    def __init__(
+        self,
+        make_html: Callable[[], tuple[str | None, Path, list[ReportError]]],
+        on_state: Callable[[str], None] = lambda state: None,
+    ) -> None:
         self.make_html = make_html
+        self.on_state = on_state
         self.pdf: bytes | None = None
         self.error: str | None = None
         self.wanted = False
         self.stale = True
+        self.fresh = False
+        """Whether `pdf` was made from the files as they are now."""
+        self.awaiting = False
+        """A rebuild of the page is under way and its print edition will follow."""
+        self.is_broken = False
+        """The last rebuild found errors in the files."""
+        self.generation = 0
+        """Counts changes of the files; a PDF is fresh if none happened while it was laid out."""
         self.running = False
         self.done = threading.Condition()
         self._pending: tuple[str, Path] | None = None
         self._server = PrintServer()
         self._closed = False
 
+    def expect(self) -> None:
+        """The files changed and the page is being rebuilt: the PDF is out of date until the
+        print edition that comes with the rebuild is laid out, and a request waits for it."""
+        with self.done:
+            self.awaiting = True
+            self.is_broken = False
+            self.fresh = False
+            self.generation += 1
+        self._tell()
+
+    def broken(self, errors: list[ReportError]) -> None:
+        """The rebuild found errors: no PDF matches the files until they are fixed."""
+        with self.done:
+            self.awaiting = False
+            self.is_broken = True
+            self.fresh = False
+            self.stale = False
+            self.error = "\n".join(map(str, errors))
+            self.done.notify_all()
+        self._tell()
+
     def submit(self, html: str, root: Path) -> None:
         """A new print edition from the preview's rebuild: lay it out now."""
         with self.done:
             self._pending = (html, root)
             self.stale = True
+            self.awaiting = False
             self._start()
+        self._tell()
 
     def inputs_changed(self) -> None:
         """The inputs changed and no print edition came with them."""
         with self.done:
             self._pending = None
             self.stale = True
+            self.awaiting = False
             if self.wanted:
                 self._start()
+            self.done.notify_all()
+        self._tell()
+
+    def state(self) -> str:
+        """idle (never asked for), building, ready or error: what the page tells the reader."""
+        with self.done:
+            if not self.wanted:
+                return "idle"
+            if self.awaiting:
+                return "building"
+            if self.is_broken:
+                return "error"
+            if self.running or self.stale:
+                return "building"
+            return "ready" if self.fresh else "error"
+
+    def _tell(self) -> None:
+        self.on_state(self.state())
 
     def get(self, timeout: float = PDF_WAIT) -> tuple[bytes | None, str | None]:
         """The current PDF (waiting for a build in progress) and the last build's error, if any."""
@@ -245,8 +340,10 @@ class PdfBuilds:
             self.wanted = True
             if self.stale:
                 self._start()
-            self.done.wait_for(lambda: not self.running or self._closed, timeout)
-            return self.pdf, self.error
+        self._tell()
+        with self.done:
+            self.done.wait_for(lambda: not (self.running or self.awaiting) or self._closed, timeout)
+            return (self.pdf if self.fresh else None), self.error
 
     def _start(self) -> None:
         if not self.running and not self._closed:
@@ -258,18 +355,21 @@ class PdfBuilds:
             with self.done:
                 self.stale = False
                 pending, self._pending = self._pending, None
+                generation = self.generation
                 if self._closed:
                     break
             pdf, error = self._build_once(pending)
             with self.done:
                 if pdf is not None:
                     self.pdf = pdf
+                self.fresh = pdf is not None and generation == self.generation
                 self.error = error
                 if not self.stale or self._closed:
                     break
         with self.done:
             self.running = False
             self.done.notify_all()
+        self._tell()
 
     def _build_once(self, pending: tuple[str, Path] | None) -> tuple[bytes | None, str | None]:
         if pending is None:
@@ -298,6 +398,12 @@ class PdfBuilds:
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
+    head_only = False
+
+    def do_HEAD(self) -> None:
+        """The same status and headers as GET, without the body."""
+        self.head_only = True
+        self.do_GET()
 
     def do_GET(self) -> None:
         if not self._host_allowed():
@@ -329,7 +435,8 @@ class _Handler(BaseHTTPRequestHandler):
         _send_protection(self)
         self.end_headers()
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the browser went away
-            self.wfile.write(body)
+            if not self.head_only:
+                self.wfile.write(body)
 
     def _host_allowed(self) -> bool:
         """Only a browser on this computer that asked for 127.0.0.1 or localhost: a page on
@@ -347,15 +454,19 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         _send_protection(self)
         self.end_headers()
-        version = preview.version
+        if self.head_only:
+            return
+        version, pdf = preview.version, preview.pdf_state
         try:
             self.wfile.write(f"retry: 500\nevent: reload\ndata: {version}\n\n".encode())
+            self.wfile.write(_pdf_event(pdf))
             self.wfile.flush()
             while not preview.closed and not self.server.closing:
-                now = preview.wait_for_change(version, KEEPALIVE)
-                message = f"event: reload\ndata: {now}\n\n" if now != version else ": vänta\n\n"
-                version = now
-                self.wfile.write(message.encode())
+                now, pdf_now = preview.wait_for_change(version, KEEPALIVE, pdf)
+                message = f"event: reload\ndata: {now}\n\n".encode() if now != version else b""
+                message += _pdf_event(pdf_now) if pdf_now != pdf else b""
+                version, pdf = now, pdf_now
+                self.wfile.write(message or ": vänta\n\n".encode())
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             return
@@ -383,6 +494,10 @@ def _send_protection(handler: BaseHTTPRequestHandler) -> None:
     handler.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY.format(nonce=nonce))
     handler.send_header("X-Content-Type-Options", "nosniff")
     handler.send_header("Referrer-Policy", "no-referrer")
+
+
+def _pdf_event(state: str) -> bytes:
+    return f"event: pdf\ndata: {PDF_STATES[state]}\n\n".encode()
 
 
 class _Server(ThreadingHTTPServer):

@@ -136,6 +136,9 @@ class RenderedChapter:
     title: str
     html: Markup
     path: str
+    label: str | None = None
+    """`3` for chapter 3, `Bilaga 1` for the first appendix, None when unnumbered."""
+    appendix: int | None = None
 
 
 @dataclass(frozen=True)

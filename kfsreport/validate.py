@@ -15,12 +15,13 @@ from kfsreport.charts.spec import ChartSpec, Placements, check_charts, key_lines
 from kfsreport.directives import namespace
 from kfsreport.errors import Problems, suggest
 from kfsreport.expressions import Evaluator, ExpressionError
+from kfsreport.factcheck import check_facts, check_settings
 from kfsreport.leftovers import BLOCK_DIRECTIVE
 from kfsreport.limits import check_limits
 from kfsreport.links import Refused, check_link, resolve_image
 from kfsreport.load import CHARTS_FILE, FACTS_FILE, Sources
 from kfsreport.markdown import Heading, ParsedChapter, make_parser, number_chapters, parse_chapter
-from kfsreport.schema import Facts, FrontMatter, ReportSettings
+from kfsreport.schema import STANDING, Facts, FrontMatter, ReportSettings
 from kfsreport.schemacheck import check_model
 from kfsreport.theme import check_theme
 from kfsreport.yamlfile import Located
@@ -37,7 +38,7 @@ class Report:
     anchors: dict[str, Heading]
     charts: dict[str, ChartSpec] = field(default_factory=dict)
     chart_lines: dict[str, int] = field(default_factory=dict)
-    figure_numbers: dict[str, int] = field(default_factory=dict)
+    figure_numbers: dict[str, int | str] = field(default_factory=dict)
     """Chart id → N in "Figur N", for the charts the text places, in order."""
     charts_path: str = CHARTS_FILE
     column_lines: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -47,8 +48,12 @@ class Report:
 def validate(sources: Sources, problems: Problems) -> Report:
     """Check settings, facts and chapters; return the Report or raise with every problem."""
     settings = check_model(ReportSettings, sources.settings, problems) if sources.settings else None
+    if settings is not None:
+        check_settings(settings, sources.settings, problems)
     facts_file = sources.facts or Located({}, FACTS_FILE)
     facts = None if sources.facts_unreadable else check_model(Facts, facts_file, problems)
+    if facts is not None:
+        check_facts(facts, settings, facts_file, problems)
     chapters = _parse_chapters(sources, problems)
     check_limits(chapters, problems)
     number_chapters(chapters, settings.numbering_depth if settings else 2, problems)
@@ -70,7 +75,7 @@ def validate(sources: Sources, problems: Problems) -> Report:
     if settings is not None:
         # With invalid facts (reported), what does not read them (ref, figur) is still checked.
         names = namespace(settings, facts or Facts(), anchors, lambda _: "", placements)
-    _check_expressions(chapters, names, problems, facts_valid=facts is not None)
+    _check_expressions(chapters, names, placements, problems, facts_valid=facts is not None)
     problems.raise_if_any()
     assert settings is not None and facts is not None
     return Report(
@@ -118,10 +123,10 @@ def check_references(located: Located, anchors: dict[str, Heading], problems: Pr
             ("plan", "goals", i),
             goal,
             "assignment",
-            assignments,
+            [*assignments, STANDING],
             problems,
             "målet '{id}' hänvisar till uppdraget '{ref}', som inte finns.",
-            "Lägg till uppdraget under assignments.",
+            "Lägg till uppdraget under assignments (eller skriv standing för det bestående uppdraget).",
         )
     for i, activity in _items(plan.get("activities")):
         _refers(
@@ -202,18 +207,18 @@ def _parse_chapters(sources: Sources, problems: Problems) -> list[ParsedChapter]
         if front is None:
             # Reported above; the body is still checked, so its mistakes show in the same round.
             front = _stand_in(source.front, source.path)
-        chapters.append(
-            parse_chapter(
-                md,
-                source.path,
-                front.title,
-                front.numbered,
-                front.id,
-                source.body,
-                source.body_line,
-                problems,
-            )
+        chapter = parse_chapter(
+            md,
+            source.path,
+            front.title,
+            front.numbered,
+            front.id,
+            source.body,
+            source.body_line,
+            problems,
         )
+        chapter.is_appendix = front.appendix
+        chapters.append(chapter)
     return chapters
 
 
@@ -272,12 +277,17 @@ _READS_FACTS = re.compile(r"\b(?:fakta|tal)\b")
 
 
 def _check_expressions(
-    chapters: list[ParsedChapter], names: dict[str, Any] | None, problems: Problems, facts_valid: bool
+    chapters: list[ParsedChapter],
+    names: dict[str, Any] | None,
+    placements: Placements,
+    problems: Problems,
+    facts_valid: bool,
 ) -> None:
     """Evaluate every `{{ … }}`; one that reads the facts only for its syntax while the facts
     are invalid (their mistakes are reported already)."""
     evaluator = Evaluator(names or {})
     for chapter in chapters:
+        placements.appendix = chapter.appendix
         for expression in chapter.expressions:
             if not expression.block and BLOCK_DIRECTIVE.match(expression.source):
                 problems.fail(

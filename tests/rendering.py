@@ -24,6 +24,7 @@ organisation: Region Test
 kind: interim
 year: 2030
 date: 2030-08-20
+period: {from: 2030-01-01, to: 2030-08-31}
 """
 
 

@@ -151,7 +151,52 @@ def test_python_dash_m_and_help_carry_examples():
         result = subprocess.run(
             [sys.executable, "-m", "kfsreport", *args], capture_output=True, text=True, check=True
         )
-        assert "Exempel: kfsreport" in result.stdout
+        assert "Exempel:\n  kfsreport" in result.stdout
+
+
+ENGLISH = (
+    "usage",
+    "options",
+    "positional arguments",
+    "show this",
+    "error",
+    "invalid",
+    "required",
+    "expected",
+)
+
+
+def test_help_is_all_swedish_with_an_example_for_every_command(cli):
+    for args in (["--help"], *([command, "--help"] for command in ("build", "serve", "check", "new"))):
+        run = cli(*args)
+        assert run.code == 0
+        assert run.out.startswith(f"användning: {' '.join(['kfsreport', *args[:-1]])} [-h]")
+        assert "\nflaggor:\n  -h, --help" in run.out and "visa den här hjälpen och avsluta" in run.out
+        assert f"Exempel:\n  kfsreport {args[0] if len(args) > 1 else 'build'}" in run.out
+        assert [word for word in ENGLISH if word in run.out.lower()] == []
+    assert "MAPP" in cli("new", "--help").out.split("flaggor:")[0]  # the positional, under "argument:"
+    assert "\nargument:\n  MAPP" in cli("new", "--help").out
+
+
+def test_argument_errors_are_swedish_with_the_usage_line(cli):
+    expected = {
+        ("buil",): "kfsreport: fel: KOMMANDO: 'buil' finns inte; välj bland 'build', 'serve', 'check', 'new'",
+        ("build", "--bogus"): "kfsreport: fel: okänt argument: --bogus"
+        " (kfsreport --help visar vad som finns)",
+        ("new",): "kfsreport new: fel: det här saknas: MAPP",
+        ("serve", "--port"): "kfsreport serve: fel: --port: behöver ett värde",
+        (
+            "build",
+            "-q",
+            "-v",
+        ): "kfsreport build: fel: -v/--verbose: kan inte användas tillsammans med -q/--quiet",
+    }
+    for args, message in expected.items():
+        run = cli(*args)
+        assert run.code == 2
+        assert run.err.startswith("användning: kfsreport")
+        assert run.err.splitlines()[-1] == message
+        assert [word for word in ENGLISH if word in run.err.lower()] == []
 
 
 def test_entry_point_prints_no_traceback_on_bad_input(make_project):

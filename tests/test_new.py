@@ -60,6 +60,9 @@ def test_settings_get_the_new_year_and_lose_the_date_and_registration_number(mak
         "kind: interim",
         "year: 2031",
         "date: 2031-01-01",
+        "period:",
+        "  from: 2031-01-01",
+        "  to: 2031-08-31",
     ]
 
 
@@ -150,7 +153,7 @@ def test_the_yaml_writer_round_trips_through_the_loader():
 def test_the_year_must_be_a_year(cli, tmp_path: Path):
     run = cli("new", str(tmp_path / "ny"), "--year", "nästa")
     assert run.code == 2
-    assert "fel: --year: 'nästa' är inget år; skriv till exempel 2026" in run.err
+    assert "kfsreport new: fel: --year: 'nästa' är inget år; skriv till exempel 2026" in run.err
 
 
 def test_the_new_folder_has_a_makefile_that_runs_this_kfsreport(make_project, cli, tmp_path):

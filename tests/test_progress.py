@@ -65,5 +65,5 @@ def test_stages_record_in_order_and_summarise_in_swedish():
 def test_every_command_has_help_with_an_example(cli, command):
     run = cli(command, "--help")
     assert run.code == 0
-    assert f"Exempel: kfsreport {command} " in run.out
+    assert f"Exempel:\n  kfsreport {command} " in run.out
     assert "--quiet" in run.out and "--verbose" in run.out

@@ -169,5 +169,5 @@ def test_a_misspelt_accessibility_key_is_a_located_error(tmp_path):
     settings = SETTINGS + "accessibility:\n  known_issue: [x]\n"
     errors = errors_of(project(tmp_path, CHAPTERS, settings=settings))
     assert len(errors) == 1
-    assert errors[0].startswith("report.yaml:8: ")
+    assert errors[0].startswith("report.yaml:9: ")
     assert "known_issue" in errors[0] and "known_issues" in errors[0]

@@ -11,6 +11,7 @@ import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,14 +31,22 @@ class Events:
         assert self.response.getheader("Content-Type") == "text/event-stream; charset=utf-8"
         self.version = self.next()
 
-    def next(self) -> str:
-        """The data of the next `reload` event."""
+    def next(self, kind: str = "reload") -> str:
+        """The data of the next event of `kind` (`reload`, or `pdf` for the PDF's state)."""
         deadline = time.monotonic() + WAIT
+        event = ""
         while time.monotonic() < deadline:
             line = self.response.fp.readline().decode("utf-8").rstrip("\n")
-            if line.startswith("data: "):
+            if line.startswith("event: "):
+                event = line.removeprefix("event: ")
+            elif line.startswith("data: ") and event == kind:
                 return line.removeprefix("data: ")
-        raise AssertionError("no reload event")
+        raise AssertionError(f"no {kind} event")
+
+    def pdf_state(self, text: str) -> None:
+        """Wait until the page is told the PDF's state `text` (a part of what it shows)."""
+        while text not in self.next("pdf"):
+            pass
 
     def reload(self) -> str:
         """Wait for a version other than the one the page shows."""
@@ -262,3 +271,83 @@ def test_ctrl_c_in_the_terminal_leaves_the_pdf_process_quiet(make_project, capfd
         events.close()
     err = capfd.readouterr().err
     assert "KeyboardInterrupt" not in err and "Traceback" not in err
+
+
+def pdf_text(pdf: bytes) -> str:
+    import subprocess
+
+    done = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+    return done.stdout.decode("utf-8")
+
+
+def test_the_pdf_is_never_an_old_one_while_it_is_made_again_or_the_files_are_broken(make_project):
+    import threading
+
+    project = make_project("minimal")
+    with PreviewServer(project, port=0) as server:
+        port = int(server.url.rstrip("/").rsplit(":", 1)[1])
+        assert 'id="kfsreport-pdf"' in page(port) and "Öppna PDF:en" in page(port)
+        events = Events(port)
+        assert get(port, "/rapport.pdf")[0] == 200
+        events.pdf_state("PDF:en är klar")
+        assert "PDF:en är klar" in page(port)
+        # Hold the next rebuild right after it has begun, as a slow one would be held.
+        begun, go_on = threading.Event(), threading.Event()
+        build = server.preview._build
+
+        def held() -> Any:
+            begun.set()
+            go_on.wait(WAIT)
+            return build()
+
+        server.preview._build = held  # type: ignore[method-assign]
+        edit(project / "content" / "00-forord.md", "Ett förord utan nummer.", "Ett nyskrivet förord.")
+        assert begun.wait(WAIT)
+        events.pdf_state("PDF:en görs om")
+        fetched: list[tuple[int, str, bytes]] = []
+        request = threading.Thread(target=lambda: fetched.append(get(port, "/rapport.pdf")))
+        request.start()
+        request.join(1.0)  # a request during the rebuild waits for the new PDF
+        go_on.set()
+        request.join(WAIT)
+        status, _, pdf = fetched[0]
+        assert status == 200 and "Ett nyskrivet förord." in pdf_text(pdf)
+        server.preview._build = build  # type: ignore[method-assign]
+        edit(project / "data" / "facts.yaml", "      goal: mal-b\n", "      goal: mal-c\n")
+        events.pdf_state("Ingen ny PDF förrän felen är rättade")
+        status, kind, body = get(port, "/rapport.pdf")
+        assert (status, kind) == (503, "text/plain; charset=utf-8")
+        assert "mal-c" in body.decode("utf-8")
+        events.close()
+
+
+def test_the_terminal_says_once_when_an_error_appears_and_when_it_is_fixed(preview, caplog):
+    project, port = preview
+    events = Events(port)
+    facts = project / "data" / "facts.yaml"
+    with caplog.at_level("WARNING", logger="kfsreport"):
+        edit(facts, "      goal: mal-b\n", "      goal: mal-c\n")
+        events.reload()
+        edit(project / "content" / "00-forord.md", "Ett förord", "Ett annat förord")  # still broken
+        events.reload()
+        edit(facts, "      goal: mal-c\n", "      goal: mal-b\n")
+        events.reload()
+    lines = [record.getMessage() for record in caplog.records]
+    assert lines == [
+        "data/facts.yaml:28: aktiviteten 'akt-2' hänvisar till målet 'mal-c', som inte finns."
+        " (menade du 'mal-b'?)",
+        "Felen är rättade; förhandsvisningen visar den nya versionen.",
+    ]
+    events.close()
+
+
+def test_head_requests_get_the_headers_of_a_get(preview):
+    _, port = preview
+    for path, kind in (("/", "text/html; charset=utf-8"), ("/rapport.pdf", "application/pdf")):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        connection.request("HEAD", path)
+        response = connection.getresponse()
+        assert (response.status, response.getheader("Content-Type")) == (200, kind)
+        assert int(response.getheader("Content-Length") or 0) > 0
+        assert response.read() == b""
+        connection.close()

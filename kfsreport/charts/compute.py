@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from kfsreport.charts.spec import ChartSpec, ColumnType, Compute
 from kfsreport.datasets import read_dataset
 from kfsreport.errors import Problems, ReportError, suggest
-from kfsreport.schema import STATUS_LABELS, Facts
+from kfsreport.schema import PRIORITY_LABELS, STATUS_LABELS, Facts
 
 Origin = tuple[str, int | None]
 
@@ -127,6 +127,22 @@ def facts_frame(facts: Facts, source: str) -> pd.DataFrame:
             }
             for a in facts.plan.activities
         )
+    elif source == "economy":
+        rows = _economy_rows(facts)
+    elif source == "action_plan":
+        rows = (
+            {
+                "group": group.title,
+                "text": action.text,
+                "priority": action.priority,
+                "priority_label": PRIORITY_LABELS[action.priority],
+                "responsible": action.responsible or "",
+                "period": action.period or "",
+                "count": 1,
+            }
+            for group in (facts.action_plan.groups if facts.action_plan else [])
+            for action in group.actions
+        )
     else:
         lists: dict[str, Sequence[BaseModel]] = {
             "plan.goals": facts.plan.goals,
@@ -139,6 +155,20 @@ def facts_frame(facts: Facts, source: str) -> pd.DataFrame:
         items = lists[source]
         rows = ({**item.model_dump(mode="json"), "count": 1} for item in items)
     return pd.DataFrame(list(rows))
+
+
+def _economy_rows(facts: Facts) -> list[dict[str, Any]]:
+    """The economy as rows `post`, `belopp`: budget, the period's budget, outcome, forecast."""
+    economy = facts.economy
+    if economy is None:
+        return []
+    posts = [
+        ("Budget för året", economy.budget),
+        ("Budget för perioden", economy.budget_period),
+        ("Utfall", economy.outcome),
+        ("Prognos för året", economy.forecast),
+    ]
+    return [{"post": post, "belopp": value, "count": 1} for post, value in posts if value is not None]
 
 
 def _source(

@@ -27,6 +27,7 @@ is 9 pt."""
 TEXT = 14
 """Chart text in px."""
 LABEL = "_etikett"
+STACK_ORDER = "_ordning"
 
 
 def vega_lite(spec: ChartSpec, frame: pd.DataFrame, colours: list[str] | None = None) -> dict[str, Any]:
@@ -42,6 +43,10 @@ def vega_lite(spec: ChartSpec, frame: pd.DataFrame, colours: list[str] | None = 
     for column in data.columns:
         if pd.api.types.is_datetime64_any_dtype(data[column]):
             data[column] = data[column].dt.strftime("%Y-%m-%d")
+    if spec.type == "stacked_bar" and spec.series:
+        # One stable stacking order, the series' first appearance, whatever order the rows have.
+        first = {name: i for i, name in enumerate(pd.unique(data[spec.series]))}
+        data[STACK_ORDER] = [first[name] for name in data[spec.series]]
     base = alt.Chart(data)
     draw = {
         "bar": _bar,
@@ -251,8 +256,8 @@ def _grouped(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: 
 
 def _stacked(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list[str]) -> Any:
     series = alt.Color(f"{spec.series}:N", sort=None, legend=alt.Legend(orient="top"))
-    order = alt.Order("_ordning:Q")
-    ordered = base.transform_window(_ordning="row_number()")
+    order = alt.Order(f"{STACK_ORDER}:Q")
+    ordered = base
     bars = ordered.mark_bar().encode(
         _category(alt, spec), _value(alt, spec, data, stack="zero"), series, order
     )

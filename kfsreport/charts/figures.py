@@ -53,7 +53,7 @@ class DataTable:
 @dataclass(frozen=True)
 class Figure:
     spec: ChartSpec
-    number: int
+    number: int | str
     svg: str
     table: DataTable
 

@@ -21,7 +21,15 @@ from kfsreport.yamlfile import Located
 ChartType = Literal["bar", "grouped_bar", "stacked_bar", "line", "part_of_whole", "key_number"]
 ColumnType = Literal["text", "number", "integer", "date"]
 FactsSource = Literal[
-    "plan.activities", "plan.goals", "assignments", "conclusions", "recommendations", "meetings", "members"
+    "plan.activities",
+    "plan.goals",
+    "assignments",
+    "conclusions",
+    "recommendations",
+    "meetings",
+    "members",
+    "economy",
+    "action_plan",
 ]
 Column = Text
 
@@ -174,7 +182,10 @@ class Placements:
     def __init__(self, charts: dict[str, ChartSpec], broken: set[str] | None = None) -> None:
         self.charts = charts
         self.broken = broken or set()
-        self.numbers: dict[str, int] = {}
+        self.numbers: dict[str, int | str] = {}
+        self.appendix: int | None = None
+        """N while the text of "Bilaga N" is placed: its figures are numbered BN.1, BN.2 …"""
+        self._in_appendix: dict[int, int] = {}
 
     def place(self, chart_id: str) -> Markup:
         if chart_id in self.broken:  # already reported in data/charts.yaml
@@ -189,7 +200,11 @@ class Placements:
             raise ExpressionError(
                 f'figur("{chart_id}") står redan på ett annat ställe; en figur visas en gång.'
             )
-        self.numbers[chart_id] = len(self.numbers) + 1
+        if self.appendix is None:
+            self.numbers[chart_id] = sum(isinstance(n, int) for n in self.numbers.values()) + 1
+        else:
+            count = self._in_appendix[self.appendix] = self._in_appendix.get(self.appendix, 0) + 1
+            self.numbers[chart_id] = f"B{self.appendix}.{count}"
         return Markup("")
 
     def label(self, chart_id: str) -> str | None:

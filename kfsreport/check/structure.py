@@ -37,6 +37,9 @@ _DIRECTIVE_DATA = {
     "uppfoljning": ("follow_up", "rekommendationer att följa upp"),
     "plan": ("plan → goals", "mål i planen"),
     "uppdragsbeskrivning": ("standing_assignment", "bestående uppdrag"),
+    "ekonomi": ("economy", "belopp i ekonomin"),
+    "atgardsplan": ("action_plan", "åtgärder i en åtgärdsplan"),
+    "fokusomraden": ("plan → focus_areas", "fokusområden"),
 }
 
 
@@ -62,6 +65,9 @@ def check_directives(chapter: ParsedChapter, facts: Facts, findings: Findings) -
         "uppfoljning": bool(facts.follow_up),
         "plan": bool(facts.plan.goals),
         "uppdragsbeskrivning": facts.standing_assignment is not None,
+        "ekonomi": facts.economy is not None and facts.economy.has_numbers,
+        "atgardsplan": facts.action_plan is not None,
+        "fokusomraden": bool(facts.plan.focus_areas),
     }
     for token in chapter.tokens:
         name = token.content.strip() if token.type == "kfs_directive" else ""
@@ -116,9 +122,12 @@ def _footnotes(chapter: ParsedChapter, source: ChapterSource | None, findings: F
                     )
     if source is None:
         return
+    in_code = {  # a footnote shown in a code example is no footnote
+        line for t in chapter.tokens if t.type in ("fence", "code_block") and t.map for line in range(*t.map)
+    }
     for offset, text in enumerate(source.body.split("\n")):
         match = _FOOTNOTE_DEF.match(text)
-        if match and match.group(1) not in used:
+        if match and match.group(1) not in used and offset not in in_code:
             findings.warning(
                 chapter.path,
                 source.body_line + offset,

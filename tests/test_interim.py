@@ -1,0 +1,376 @@
+"""Issue 15: the interim report's period, the economy, appendices, the action plan, the words
+of the plan and goals outside the riktade uppdrag."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kfsreport.locale import MINUS
+from tests.conftest import edit
+from tests.rendering import chapter_of, errors_of, html_of, print_html_of
+
+NBSP = "\u00a0"
+
+ECONOMY = """
+economy:
+  unit: tkr
+  budget: 2653
+  budget_period: 1547
+  outcome: 1417
+  forecast: 2600
+  forecast_basis: Prognosen bygger på att hösten blir som våren.
+"""
+
+
+def with_chapter(make_project, body: str, facts: str = "", front: str = "") -> Path:
+    root = make_project("minimal")
+    (root / "content/03-extra.md").write_text(f"---\ntitle: Extra\n{front}---\n\n" + body, encoding="utf-8")
+    if facts:
+        with (root / "data/facts.yaml").open("a", encoding="utf-8") as file:
+            file.write(facts)
+    return root
+
+
+# --- the period ------------------------------------------------------------------------------
+
+
+def test_interim_report_shows_its_period_on_cover_header_and_metadata(make_project):
+    root = make_project("minimal")
+    printed = print_html_of(root)
+    assert '<p class="cover-period">Delårsrapport per augusti 2030</p>' in printed
+    assert "<dt>Period</dt><dd>1 januari–31 augusti 2030</dd>" in printed
+    screen = html_of(root)
+    assert '<p class="subtitle period">Delårsrapport per augusti 2030</p>' in screen
+    assert '<meta name="dcterms.temporal" content="start=2030-01-01; end=2030-08-31">' in screen
+
+
+def test_running_head_takes_the_period_label():
+    css = (Path(__file__).parent.parent / "kfsreport/templates/css/print.css").read_text(encoding="utf-8")
+    assert (
+        ".cover-period {" in css and "string-set: report-title content(text)" in css.split(".cover-period")[1]
+    )
+
+
+def test_interim_report_without_period_is_a_located_error(make_project):
+    root = make_project("minimal")
+    edit(root / "report.yaml", "period: {from: 2030-01-01, to: 2030-08-31}\n", "")
+    assert errors_of(root) == [
+        "report.yaml:4: en delårsrapport (kind: interim) behöver perioden den gäller. "
+        "Lägg till till exempel period: {from: 2024-01-01, to: 2024-08-31}."
+    ]
+
+
+def test_period_backwards_or_outside_the_year_is_refused(make_project):
+    root = make_project("minimal")
+    edit(root / "report.yaml", "{from: 2030-01-01, to: 2030-08-31}", "{from: 2030-09-01, to: 2029-08-31}")
+    errors = errors_of(root)
+    assert any("periodens slut (2029-08-31) ligger före dess början" in e for e in errors)
+    assert any("perioden (2029-08-31) ligger inte i rapportens år 2030" in e for e in errors)
+
+
+def test_annual_report_has_no_period(make_project):
+    root = make_project("minimal")
+    edit(root / "report.yaml", "kind: interim", "kind: annual")
+    assert errors_of(root) == [
+        "report.yaml:8: period används bara i en delårsrapport; en årsrapport gäller hela året. "
+        "Ta bort period, eller skriv kind: interim."
+    ]
+
+
+# --- the economy -------------------------------------------------------------------------------
+
+
+def test_ekonomi_is_a_table_with_computed_deviations(make_project):
+    html = chapter_of(html_of(with_chapter(make_project, "{{ ekonomi }}\n", ECONOMY)), "extra")
+    assert "<caption>Ekonomi 1 januari–31 augusti 2030, belopp i tkr</caption>" in html
+    assert '<th scope="col">Post</th><th scope="col">tkr</th>' in html
+    assert f'<th scope="row">Budget för 2030</th><td>2{NBSP}653</td>' in html
+    assert f'<th scope="row">Utfall för perioden</th><td>1{NBSP}417</td>' in html
+    assert '<th scope="row">Avvikelse mot periodens budget (överskott)</th><td>+130</td>' in html
+    assert '<th scope="row">Avvikelse mot årets budget enligt prognosen (överskott)</th><td>+53</td>' in html
+    assert '<p class="economy-note">Prognosen bygger på att hösten blir som våren.</p>' in html
+
+
+def test_a_deficit_has_a_real_minus_sign(make_project):
+    facts = ECONOMY.replace("outcome: 1417", "outcome: 1600")
+    html = chapter_of(html_of(with_chapter(make_project, "{{ ekonomi }}\n", facts)), "extra")
+    assert f'<th scope="row">Avvikelse mot periodens budget (underskott)</th><td>{MINUS}53</td>' in html
+
+
+def test_annual_report_compares_the_year(make_project):
+    root = with_chapter(
+        make_project,
+        "Överskottet är {{ fakta.economy.surplus | tkr }}.\n\n{{ ekonomi }}\n",
+        "economy:\n  budget: 2653\n  outcome: 2600,5\n",
+    )
+    edit(root / "report.yaml", "period: {from: 2030-01-01, to: 2030-08-31}\n", "")
+    edit(root / "report.yaml", "kind: interim", "kind: annual")
+    html = chapter_of(html_of(root), "extra")
+    assert f"Överskottet är 52,5{NBSP}tkr." in html
+    assert "<caption>Ekonomi 2030, belopp i tkr</caption>" in html
+    assert f'<th scope="row">Utfall för 2030</th><td>2{NBSP}600,5</td>' in html
+    assert "Budget för perioden" not in html
+
+
+def test_ekonomi_without_the_numbers_is_an_error_at_the_directive(make_project):
+    root = with_chapter(make_project, "{{ ekonomi }}\n", "economy:\n  budget: 2653\n")
+    [error] = errors_of(root)
+    assert error.startswith("content/03-extra.md:5: {{ ekonomi }}: ekonomin saknar budget eller utfall.")
+
+
+def test_interim_ekonomi_needs_the_periods_budget(make_project):
+    root = with_chapter(make_project, "{{ ekonomi }}\n", "economy:\n  budget: 2653\n  outcome: 1417\n")
+    [error] = errors_of(root)
+    assert "utan periodens budget" in error and error.startswith("content/03-extra.md:5:")
+
+
+def test_inconsistent_economy_is_located(make_project):
+    facts = "economy:\n  budget: 1000\n  budget_period: 1547\n  forecast_basis: Ingenting.\n"
+    root = with_chapter(make_project, "Text.\n", facts)
+    errors = errors_of(root)
+    assert any(
+        e.startswith("data/facts.yaml:")
+        and "budgeten för perioden (1547) är större än hela årets budget" in e
+        for e in errors
+    )
+    assert any("prognosen (forecast) saknas" in e for e in errors)
+
+
+def test_procent_rounds_a_computed_share(make_project):
+    html = chapter_of(
+        html_of(with_chapter(make_project, "Andel {{ fakta.economy.used_share | procent }}.\n", ECONOMY)),
+        "extra",
+    )
+    assert f"Andel 53,4{NBSP}%." in html
+
+
+# --- appendices ----------------------------------------------------------------------------------
+
+
+APPENDIX = """\
+Se {{ ref("bilaga-a") }} och {{ ref("del-ett") }}.
+
+## Första delen {#del-ett}
+
+Text.
+"""
+
+
+def test_appendix_is_titled_bilaga_and_listed_with_its_sections(make_project):
+    root = with_chapter(make_project, APPENDIX, front="appendix: ja\nid: bilaga-a\n")
+    html = html_of(root)
+    section = chapter_of(html, "bilaga-a")
+    assert (
+        '<h2 class="chapter-title" id="bilaga-a"><span class="heading-number" '
+        'data-pdf-text="Bilaga 1 ">Bilaga 1</span> Extra</h2>' in section
+    )
+    assert '<a class="xref" href="#bilaga-a">bilaga 1</a>' in section
+    assert '<a class="xref" href="#del-ett">avsnittet ”Första delen” i bilaga 1</a>' in section
+    printed = print_html_of(root)
+    toc = printed[printed.index('<nav class="toc"') : printed.index("</nav>")]
+    assert '<span class="toc-number">Bilaga 1</span> <span class="toc-title">Extra</span>' in toc
+    assert 'href="#del-ett"' in toc
+
+
+def test_figures_in_an_appendix_are_numbered_on_their_own(make_project):
+    root = with_chapter(make_project, '{{ figur("andel") }}\n', front="appendix: ja\n")
+    (root / "data/charts.yaml").write_text(
+        "charts:\n"
+        "  - id: andel\n"
+        "    type: bar\n"
+        "    title: Andel\n"
+        "    values:\n"
+        "      - {Grupp: A, Andel: '1'}\n"
+        "      - {Grupp: B, Andel: '2'}\n"
+        "    x: Grupp\n"
+        "    y: Andel\n"
+        "    source: Testet\n"
+        "    alt: Stapeldiagram med två staplar.\n",
+        encoding="utf-8",
+    )
+    from kfsreport.errors import Problems
+    from kfsreport.load import load_project
+    from kfsreport.validate import validate
+
+    sources, problems = load_project(root)
+    report = validate(sources, Problems())
+    assert report.figure_numbers == {"andel": "B1.1"}
+
+
+# --- the action plan -------------------------------------------------------------------------------
+
+ACTION_PLAN = """
+action_plan:
+  title: Åtgärdsplan
+  groups:
+    - title: Ledarskap
+      actions:
+        - text: Stärka cheferna.
+          priority: high
+        - text: Mäta engagemanget.
+    - title: Arbetstider
+      actions:
+        - text: Se över schemana.
+          responsible: HR
+          period: 2025–2026
+"""
+
+
+def test_atgardsplan_marks_the_highest_priority_with_words_and_a_symbol(make_project):
+    html = chapter_of(html_of(with_chapter(make_project, "{{ atgardsplan }}\n", ACTION_PLAN)), "extra")
+    assert (
+        '<p class="priority-legend"><span class="priority-symbol" aria-hidden="true">◆</span> '
+        "Högst prioriterad: 1 av planens 3 åtgärder" in html
+    )
+    assert "<caption>Ledarskap (2 åtgärder, 1 högst prioriterad)</caption>" in html
+    assert "<caption>Arbetstider (1 åtgärd, ingen högst prioriterad)</caption>" in html
+    assert (
+        '<td class="priority"><span class="priority-symbol" aria-hidden="true">◆</span> '
+        "Högst prioriterad</td>" in html
+    )
+    assert '<th scope="col">Ansvar</th>' in html and "<td>HR</td>" in html
+
+
+def test_action_plan_is_counted_by_a_chart_from_the_facts(make_project):
+    from kfsreport.charts.compute import facts_frame
+    from kfsreport.errors import Problems
+    from kfsreport.load import load_project
+    from kfsreport.validate import validate
+
+    root = with_chapter(make_project, "Text.\n", ACTION_PLAN)
+    report = validate(load_project(root)[0], Problems())
+    frame = facts_frame(report.facts, "action_plan")
+    assert list(frame["group"]) == ["Ledarskap", "Ledarskap", "Arbetstider"]
+    assert list(frame["priority_label"]) == ["Högst prioriterad", "Prioriterad", "Prioriterad"]
+
+
+def test_directives_without_their_facts_show_nothing_and_check_warns(make_project, cli):
+    body = "{{ atgardsplan }}\n\n{{ ekonomi }}\n\n{{ fokusomraden }}\n"
+    root = with_chapter(make_project, body, "economy:\n  unit: tkr\n")
+    html = chapter_of(html_of(root), "extra")
+    assert "<table" not in html
+    run = cli("check", "--project", str(root))
+    assert "{{ atgardsplan }} visar ingenting" in run.out
+    assert "{{ ekonomi }} visar ingenting" in run.out
+    assert "{{ fokusomraden }} visar ingenting" in run.out
+
+
+def test_new_starts_the_economy_empty_and_carries_the_action_plan(make_project, cli, tmp_path):
+    source = with_chapter(make_project, "{{ ekonomi }}\n\n{{ atgardsplan }}\n", ECONOMY + ACTION_PLAN)
+    edit(
+        source / "data/facts.yaml",
+        "      text: Goda exempel på samverkan.\n",
+        "      text: Goda exempel på samverkan.\n      status: done\n      progress: Klart.\n",
+    )
+    assert cli("new", str(tmp_path / "ny"), "--from", str(source)).code == 0
+    from kfsreport.load import load_project
+
+    sources, problems = load_project(tmp_path / "ny")
+    facts = sources.facts.data
+    assert facts["economy"] == {"unit": "tkr"}
+    assert facts["action_plan"]["groups"][0]["actions"][0] == {"text": "Stärka cheferna.", "priority": "high"}
+    assert facts["plan"]["goals"][0] == {
+        "id": "mal-a",
+        "assignment": "uppdrag-a",
+        "text": "Goda exempel på samverkan.",
+    }
+    assert "period:\n  from: 2031-01-01\n  to: 2031-08-31\n" in (tmp_path / "ny/report.yaml").read_text(
+        encoding="utf-8"
+    )
+    assert cli("build", "--project", str(tmp_path / "ny"), "--format", "html").code == 0
+
+
+# --- other committees -------------------------------------------------------------------------------
+
+
+def test_goals_may_belong_to_the_standing_assignment_or_none(make_project):
+    root = make_project("minimal")
+    edit(root / "data/facts.yaml", "      assignment: uppdrag-b\n", "      assignment: standing\n")
+    edit(root / "data/facts.yaml", "      assignment: uppdrag-a\n", "")
+    html_of(root)
+
+
+def test_standing_goal_without_standing_assignment_is_an_error(make_project):
+    root = make_project("minimal")
+    edit(root / "data/facts.yaml", "      assignment: uppdrag-b\n", "      assignment: standing\n")
+    edit(
+        root / "data/facts.yaml",
+        "standing_assignment:\n  text: Beredningen beskriver läget i länet.\n"
+        "  decided_by: regionfullmäktige 2029-01-01, § 1\n",
+        "",
+    )
+    errors = errors_of(root)
+    assert any("hör till det bestående uppdraget, men standing_assignment saknas" in e for e in errors)
+
+
+def test_goal_progress_is_shown_in_the_plan(make_project):
+    root = make_project("minimal")
+    edit(
+        root / "data/facts.yaml",
+        "      text: Goda exempel på samverkan.\n",
+        "      text: Goda exempel på samverkan.\n"
+        "      status: ongoing\n      progress: Två besök är gjorda.\n",
+    )
+    html = html_of(root)
+    assert '<th scope="col">Läget</th>' in html
+    assert '<td class="goal-progress">Två besök är gjorda.</td>' in html
+
+
+def test_every_word_of_the_plan_comes_from_report_yaml(make_project):
+    root = make_project("minimal")
+    with (root / "report.yaml").open("a", encoding="utf-8") as file:
+        file.write(
+            "words:\n  goal: Målsättning\n  activities: Insatser\n  see: läs\n"
+            "  plan_caption: Planen\n  status:\n    done: Klar\n"
+        )
+    html = html_of(root)
+    assert '<th scope="col">Målsättning</th><th scope="col">Insatser</th>' in html
+    assert "<caption>Planen, fastställd 17 februari 2030</caption>" in html
+    assert '<span class="status status-done">Klar</span>' in html
+    assert ">läs avsnitt" in html and ">se avsnitt" not in html
+
+
+def test_focus_areas_with_directions(make_project):
+    root = with_chapter(make_project, "{{ fokusomraden }}\n")
+    edit(
+        root / "data/facts.yaml",
+        "plan:\n  decided: 2030-02-17\n",
+        "plan:\n  decided: 2030-02-17\n  focus_areas:\n    - id: larande\n      title: Lärande hela livet\n"
+        "      directions:\n        - Vägledning för vuxna.\n        - Flexibla utbildningar.\n",
+    )
+    html = chapter_of(html_of(root), "extra")
+    assert "<caption>Fokusområden, fastställd 17 februari 2030</caption>" in html
+    assert '<th scope="col">Fokusområden</th><th scope="col">Inriktningar</th>' in html
+    assert "<li>Vägledning för vuxna.</li>" in html
+
+
+# --- stacked bars -----------------------------------------------------------------------------------
+
+
+def test_stacked_bars_stack_in_one_order_whatever_the_row_order():
+    import pandas as pd
+
+    from kfsreport.charts.draw import STACK_ORDER, vega_lite
+    from kfsreport.charts.spec import ChartSpec
+
+    spec = ChartSpec.model_validate(
+        {
+            "id": "s",
+            "type": "stacked_bar",
+            "title": "T",
+            "values": [{"K": "k", "S": "s", "V": "1"}],
+            "x": "K",
+            "y": "V",
+            "series": "S",
+            "source": "Test",
+            "alt": "Staplat diagram i test.",
+        }
+    )
+    frame = pd.DataFrame(
+        {"K": ["k1", "k1", "k2", "k2"], "S": ["ett", "två", "två", "ett"], "V": [1.0, 2.0, 3.0, 4.0]}
+    )
+    chart = vega_lite(spec, frame)
+    values = next(iter(chart["datasets"].values()))
+    order = {(row["K"], row["S"]): row[STACK_ORDER] for row in values}
+    assert order[("k1", "ett")] == order[("k2", "ett")] == 0
+    assert order[("k1", "två")] == order[("k2", "två")] == 1
