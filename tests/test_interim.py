@@ -3,6 +3,7 @@ of the plan and goals outside the riktade uppdrag."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from kfsreport.locale import MINUS
@@ -36,7 +37,8 @@ def with_chapter(make_project, body: str, facts: str = "", front: str = "") -> P
 
 def test_interim_report_shows_its_period_on_cover_header_and_metadata(make_project):
     root = make_project("minimal")
-    printed = print_html_of(root)
+    # The print edition keeps words with digits whole (hyphenation.py); read past those spans.
+    printed = re.sub(r'<span class="no-hyphens">(.*?)</span>', r"\1", print_html_of(root))
     assert '<p class="cover-period">Delårsrapport per augusti 2030</p>' in printed
     assert "<dt>Period</dt><dd>1 januari–31 augusti 2030</dd>" in printed
     screen = html_of(root)
