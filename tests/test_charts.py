@@ -420,3 +420,12 @@ def test_a_line_chart_has_swedish_months_and_names_each_line(make_project):
     assert labels[:3] == ["jan 2025", "feb 2025", "mars 2025"], "monthly ticks, Swedish month names"
     assert ">Norsjö<" in figure.svg and ">Lycksele<" in figure.svg, "each line is labelled, not only coloured"
     assert figure.table.rows[0] == ["januari 2025", "Norsjö", f"6,9{NBSP}%"]
+
+
+def test_a_computation_that_cannot_be_done_is_reported_at_its_compute_line(make_project):
+    charts = CHARTS.replace(
+        "    unit: tkr\n", "    unit: tkr\n    compute:\n      share: {column: Utfall, name: Andel}\n"
+    ).replace("    y: Utfall\n", "    y: Andel\n")
+    root = with_charts(make_project, charts)
+    (root / "data/utfall.csv").write_text("Kommun,Utfall\nNorsjö,0\nLycksele,0\n", encoding="utf-8")
+    assert errors_of(root)[0] == ("data/charts.yaml:9: andelen kan inte räknas ut: summan av 'Utfall' är 0.")
