@@ -441,3 +441,12 @@ def test_the_value_axis_labels_zero_and_ends_past_the_largest_bar():
     ticks = value_ticks(spec, frame)
     assert 0 in ticks and ticks[-1] > 60 and ticks[0] < -8 and len(ticks) <= 5
     assert value_ticks(spec, pd.DataFrame({"x": ["a"], "y": [3.0]})) == [0, 1, 2, 3, 4]
+
+
+def test_a_computation_that_cannot_be_done_is_reported_at_its_compute_line(make_project):
+    charts = CHARTS.replace(
+        "    unit: tkr\n", "    unit: tkr\n    compute:\n      share: {column: Utfall, name: Andel}\n"
+    ).replace("    y: Utfall\n", "    y: Andel\n")
+    root = with_charts(make_project, charts)
+    (root / "data/utfall.csv").write_text("Kommun,Utfall\nNorsjö,0\nLycksele,0\n", encoding="utf-8")
+    assert errors_of(root)[0] == ("data/charts.yaml:9: andelen kan inte räknas ut: summan av 'Utfall' är 0.")

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel
 
-from kfsreport.charts.spec import ChartSpec, ColumnType, Compute
+from kfsreport.charts.spec import COMPUTE_KEY, ChartSpec, ColumnType, Compute
 from kfsreport.datasets import read_dataset
 from kfsreport.errors import Problems, ReportError, suggest
 from kfsreport.schema import PRIORITY_LABELS, STATUS_LABELS, Facts
@@ -44,8 +44,8 @@ def chart_frame(
         return None
     try:
         frame = apply(spec.compute, frame) if spec.compute else frame
-    except ComputeError as error:
-        problems.fail(*origin, str(error))
+    except ComputeError as error:  # reported at the chart's `compute:` line
+        problems.fail(origin[0], keys.get(COMPUTE_KEY, origin[1]), error.message, hint=error.hint)
         return None
     plotted = [spec.x, spec.y] + ([spec.series] if spec.series else [])
     if not _has_columns(frame, plotted, problems, origin, keys):

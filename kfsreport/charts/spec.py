@@ -130,6 +130,8 @@ class ChartSpec(Strict):
 
 SOURCE_KEY = "\0källa"
 """In `key_lines`, the line of the key naming the chart's data (`data:`, `values:`, `facts:`)."""
+COMPUTE_KEY = "\0beräkning"
+"""In `key_lines`, the line of the chart's `compute:` key."""
 
 
 def key_lines(located: Located) -> dict[str, dict[str, int]]:
@@ -145,6 +147,8 @@ def key_lines(located: Located) -> dict[str, dict[str, int]]:
         for key in ("data", "values", "facts", "sheet"):
             if key in item:
                 lines.setdefault(SOURCE_KEY, located.line(("charts", i, key)))
+        if "compute" in item:
+            lines[COMPUTE_KEY] = located.line(("charts", i, "compute"))
         for loc, value in _column_keys(item, ("charts", i)):
             lines.setdefault(value, located.line(loc))
         found[item["id"]] = lines
