@@ -170,6 +170,8 @@ def copy_demo(target: Path, copies: int) -> Path:
     for k in range(2, copies + 1):
         for chapter in chapters[1:]:  # the unnumbered opening text once is enough
             text = chapter.read_text(encoding="utf-8")
+            if re.search(r"^appendix: *(true|ja|yes)\b", text, flags=re.M):
+                continue  # an appendix closes the report once
             text = re.sub(r"\{#([a-z0-9-]+)\}", rf"{{#\1-k{k}}}", text)
             text = re.sub(r"^title: (.*)$", rf"title: \1 (del {k})", text, count=1, flags=re.M)
             text = re.sub(r"^\{\{ figur\(.*\) \}\}$", "", text, flags=re.M)  # a figure is placed once
