@@ -181,7 +181,7 @@ def copy_demo(target: Path, copies: int) -> Path:
 
 def measure(workload: Workload, repeats: int, scratch: Path) -> None:
     out = scratch / f"{workload.name}-ut"
-    from kfsreport.cache import build_record, cache_dir
+    from kfsreport.write.cache import build_record, cache_dir
 
     cache = cache_dir(workload.project)
     record = build_record(cache, out)[0]

@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from kfsreport.serve import PreviewServer
+from kfsreport.commands.serve import PreviewServer
 
 REPO = Path(__file__).resolve().parent.parent
 PARTS = ("report.yaml", "ordlista.txt", "content", "data", "templates")
@@ -74,8 +74,8 @@ def _weasyprint_alone(server: PreviewServer, repeats: int) -> float:
     """Median time of WeasyPrint laying out and writing the same print HTML, import excluded."""
     from weasyprint import HTML
 
-    from kfsreport.pdf import make_fetcher
-    from kfsreport.templates import template_dirs
+    from kfsreport.printing.pdf import make_fetcher
+    from kfsreport.render.templates import template_dirs
 
     html, root, _ = server.preview.print_edition()
     times = []

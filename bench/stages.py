@@ -31,12 +31,12 @@ def main(argv: list[str]) -> int:
 
     import weasyprint  # noqa: F401  (the imports a build pays for, all at once)
 
-    from kfsreport.build import output_name
-    from kfsreport.cache import cache_dir
-    from kfsreport.output import write_outputs
-    from kfsreport.pdf import make_fetcher, write_variants
+    from kfsreport.commands.build import output_name
     from kfsreport.pipeline import make
-    from kfsreport.templates import template_dirs
+    from kfsreport.printing.pdf import make_fetcher, write_variants
+    from kfsreport.render.templates import template_dirs
+    from kfsreport.write.cache import cache_dir
+    from kfsreport.write.output import write_outputs
 
     timings["imports"] = time.perf_counter() - started
     current = ""

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kfsreport import __version__
-from kfsreport.argtexts import swedish
+from kfsreport.commands.argtexts import swedish
 
 if TYPE_CHECKING:
     from kfsreport.errors import ReportError
@@ -33,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if isinstance(project, Path) and not project.is_dir():
         print(_missing_folder(project), file=sys.stderr)
         return 1
-    from kfsreport.engine import EngineMissing
+    from kfsreport.printing.engine import EngineMissing
 
     try:
         _configure_logging(args)
@@ -230,9 +230,9 @@ def _formats(value: str) -> list[str]:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from kfsreport.build import build
+    from kfsreport.commands.build import build
+    from kfsreport.commands.progress import Stages
     from kfsreport.errors import BuildFailed
-    from kfsreport.progress import Stages
 
     try:
         with Stages() as stages:
@@ -263,7 +263,7 @@ def _print_warnings(warnings: Sequence[ReportError]) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from kfsreport.serve import serve
+    from kfsreport.commands.serve import serve
 
     return serve(args.project, args.port, announce=_silent if args.quiet else print)
 
@@ -273,8 +273,8 @@ def _silent(text: str) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from kfsreport.check import check
-    from kfsreport.progress import Stages
+    from kfsreport.commands.check import check
+    from kfsreport.commands.progress import Stages
 
     with Stages() as stages:
         outcome = check(args.project, on_stage=stages)
@@ -285,7 +285,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _check_pdfs(project: Path, out: Path | None = None) -> int:
     """`check --pdf`: run the PDF checker on every PDF the last build wrote (to `out`)."""
-    from kfsreport.pdfcheck import check_pdf
+    from kfsreport.commands.check.pdfcheck import check_pdf
 
     folder = out if out is not None else project / "output"
     pdfs = sorted(folder.glob("*.pdf"))
@@ -307,8 +307,8 @@ def _check_pdfs(project: Path, out: Path | None = None) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
+    from kfsreport.commands.new import describe, new
     from kfsreport.errors import BuildFailed
-    from kfsreport.new import describe, new
 
     if not args.source.is_dir():
         print(_missing_folder(args.source).replace("--project", "--from"), file=sys.stderr)

@@ -41,10 +41,10 @@ log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from kfsreport.charts.figures import Charts, Draw
-    from kfsreport.load import Sources
-    from kfsreport.printworker import PrintServer
-    from kfsreport.render import Document
-    from kfsreport.validate import Report
+    from kfsreport.load.folder import Sources
+    from kfsreport.printing.printworker import PrintServer
+    from kfsreport.render.pages import Document
+    from kfsreport.validate.report import Report
 
 
 @dataclass
@@ -97,7 +97,7 @@ def _start_printer() -> PrintServer | None:
     """The print process, importing WeasyPrint from now on; None where it would not help."""
     import sys
 
-    from kfsreport.printworker import PrintServer
+    from kfsreport.printing.printworker import PrintServer
 
     if "weasyprint" in sys.modules or (os.cpu_count() or 1) < 2:
         return None
@@ -133,11 +133,11 @@ def _stages(
     # The heavy stages are imported here, not at the top, so that a build with nothing to do
     # and `kfsreport --help` never load pandas, Altair or WeasyPrint.
     from kfsreport.charts.figures import render_charts, uncached
-    from kfsreport.load import load_project
-    from kfsreport.pdf import report_refused, write_pdf_bytes
-    from kfsreport.render import Document, render_chapters, render_edition
-    from kfsreport.templates import template_dirs
-    from kfsreport.validate import validate
+    from kfsreport.load.folder import load_project
+    from kfsreport.printing.pdf import report_refused, write_pdf_bytes
+    from kfsreport.render.pages import Document, render_chapters, render_edition
+    from kfsreport.render.templates import template_dirs
+    from kfsreport.validate.report import validate
 
     stage("load")
     made.sources, made.problems = load_project(made.root)

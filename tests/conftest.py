@@ -76,7 +76,7 @@ def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callab
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo report's output folder, built once per test run (read only)."""
-    from kfsreport.build import build
+    from kfsreport.commands.build import build
 
     return built_once(tmp_path_factory, "demo-output", lambda out: build(REPO, out_dir=out))
 
@@ -84,7 +84,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def handbok(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The manual's (handbok/) output folder, built once per test run (read only)."""
-    from kfsreport.build import build
+    from kfsreport.commands.build import build
 
     return built_once(tmp_path_factory, "handbok-output", lambda out: build(REPO / "handbok", out_dir=out))
 

@@ -52,7 +52,7 @@ def _no_subsetting(path: Path, chars: set[str], *args: object, **kwargs: object)
 
 def made_of(root: Path, formats: tuple[str, ...] = ("html",)) -> Made:
     """The pipeline run on `root` for `formats`, without a cache and without font subsetting."""
-    with mock.patch("kfsreport.stylesheets.subset_font", _no_subsetting):
+    with mock.patch("kfsreport.render.stylesheets.subset_font", _no_subsetting):
         return make(root, list(formats), cache=None)
 
 

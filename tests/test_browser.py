@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from kfsreport.build import build
+from kfsreport.commands.build import build
 from tests.browser import Browser, open_browser
 from tests.conftest import FIXTURES, REPO
 

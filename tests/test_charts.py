@@ -17,18 +17,18 @@ import pikepdf
 import pytest
 from fontTools.ttLib import TTFont
 
-from kfsreport.build import build
-from kfsreport.cache import build_record, cache_dir
 from kfsreport.charts import figures as figures_module
 from kfsreport.charts.compute import ComputeError, apply
 from kfsreport.charts.figures import Charts, render_charts
 from kfsreport.charts.spec import Compute
 from kfsreport.charts.svg import svg_text
+from kfsreport.commands.build import build
 from kfsreport.errors import BuildFailed, Problems
-from kfsreport.load import load_project
-from kfsreport.render import render
-from kfsreport.templates import template_dirs
-from kfsreport.validate import validate
+from kfsreport.load.folder import load_project
+from kfsreport.render.pages import render
+from kfsreport.render.templates import template_dirs
+from kfsreport.validate.report import validate
+from kfsreport.write.cache import build_record, cache_dir
 
 NBSP = "\u00a0"
 
@@ -275,7 +275,7 @@ def test_a_build_from_a_warm_chart_cache_loads_neither_pandas_nor_altair_nor_vl_
     build(root, ["html"])
     build_record(cache_dir(root), root / "output")[0].unlink()  # a real build again, not the no-op
     script = (
-        "import sys; from pathlib import Path; from kfsreport.build import build; "
+        "import sys; from pathlib import Path; from kfsreport.commands.build import build; "
         f"build(Path({str(root)!r}), ['html']); "
         "print(sorted(m for m in ('pandas', 'altair', 'vl_convert', 'weasyprint') if m in sys.modules))"
     )

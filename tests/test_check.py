@@ -59,7 +59,7 @@ def planted_output(tmp_path_factory):
 
     project = tmp_path_factory.mktemp("planted") / "check-planted"
     shutil.copytree(FIXTURES / "check-planted", project)
-    from kfsreport.check import check
+    from kfsreport.commands.check import check
 
     outcome = check(project)
     return outcome, outcome.report()

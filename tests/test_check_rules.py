@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from kfsreport.check.findings import Findings
-from kfsreport.check.readability import check_readability
-from kfsreport.check.spelling import check_spelling, make_speller
-from kfsreport.check.text import TextRun, chapter_runs
-from kfsreport.check.typography import check_typography
+from kfsreport.commands.check.findings import Findings
+from kfsreport.commands.check.readability import check_readability
+from kfsreport.commands.check.spelling import check_spelling, make_speller
+from kfsreport.commands.check.text import TextRun, chapter_runs
+from kfsreport.commands.check.typography import check_typography
 from kfsreport.errors import Problems
-from kfsreport.markdown import make_parser, parse_chapter
+from kfsreport.render.markdown import make_parser, parse_chapter
 
 
 def run_of(text: str) -> TextRun:

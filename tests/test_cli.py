@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kfsreport.build import build
+from kfsreport.commands.build import build
 from tests.conftest import FIXTURES, built_once, edit
 
 

@@ -7,9 +7,9 @@ import os
 import shutil
 from pathlib import Path
 
-from kfsreport.datasets import read_dataset
 from kfsreport.errors import Problems
-from kfsreport.yamlfile import read_yaml
+from kfsreport.load.datasets import read_dataset
+from kfsreport.load.yamlfile import read_yaml
 from tests.conftest import FIXTURES, edit
 
 CHAPTER = "content/02-beredningen.md"

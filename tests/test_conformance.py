@@ -36,7 +36,7 @@ def test_the_demo_is_also_pdf_a_2a(demo):
 
 @pytest.mark.parametrize("root", REPORTS, ids=lambda p: p.relative_to(REPO).as_posix())
 def test_every_report_in_the_repository_passes(root, tmp_path, request):
-    from kfsreport.build import build
+    from kfsreport.commands.build import build
 
     if root == REPO / "handbok":
         out = request.getfixturevalue("handbok")  # built once per run, for tests/test_handbok.py too

@@ -17,9 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from kfsreport import datasets
-from kfsreport.datasets import convert_cell, read_dataset
 from kfsreport.errors import Problems
+from kfsreport.load import datasets
+from kfsreport.load.datasets import convert_cell, read_dataset
 
 ORIGIN = ("data/charts.yaml", 7)
 WHERE = "data/charts.yaml:7"

@@ -26,7 +26,7 @@ def test_importing_weasyprint_runs_no_program():
         started = []
         sys.addaudithook(lambda event, args: started.append(args[0]) if event in (
             "subprocess.Popen", "os.posix_spawn", "os.exec", "os.system") else None)
-        from kfsreport.engine import load_weasyprint
+        from kfsreport.printing.engine import load_weasyprint
         weasyprint = load_weasyprint()
         assert weasyprint.HTML is not None
         print(started)
@@ -46,7 +46,7 @@ def test_a_missing_library_is_named_in_swedish():
                 raise OSError(f"cannot load library '{name}': no such file")
             return real(self, name, flags)
         cffi.FFI.dlopen = dlopen
-        from kfsreport.engine import EngineMissing, load_weasyprint
+        from kfsreport.printing.engine import EngineMissing, load_weasyprint
         try:
             load_weasyprint()
         except EngineMissing as error:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kfsreport.build import build
+from kfsreport.commands.build import build
 
 REPO = Path(__file__).parent.parent
 INTERIM = REPO / "exempel" / "delarsrapport-2024"

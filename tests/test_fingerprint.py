@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from kfsreport import fingerprint
+from kfsreport.write import fingerprint
 from tests.conftest import edit
 
 
@@ -44,7 +44,7 @@ def test_any_change_builds_again(make_project, cli):
 
 
 def test_a_symlink_out_of_the_folder_is_not_read_for_the_digest(make_project, tmp_path):
-    from kfsreport.fingerprint import inputs_digest
+    from kfsreport.write.fingerprint import inputs_digest
 
     root = make_project("minimal")
     secret = tmp_path / "hemlig.txt"

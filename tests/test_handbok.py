@@ -23,9 +23,9 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from kfsreport.build import build
 from kfsreport.cli import _parser
-from kfsreport.newmakefile import makefile_text
+from kfsreport.commands.build import build
+from kfsreport.commands.newmakefile import makefile_text
 from tests.conftest import REPO, Run, edit
 
 HANDBOK = REPO / "handbok"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kfsreport.hyphenation import SOFT, mark_breaks, protect_words, read_word_list
+from kfsreport.render.hyphenation import SOFT, mark_breaks, protect_words, read_word_list
 from tests.rendering import chapter, print_html_of, project
 
 WORDS = {"äldreomsorgen": f"äldre{SOFT}omsorgen"}

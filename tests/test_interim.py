@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kfsreport.locale import MINUS
+from kfsreport.render.locale import MINUS
 from tests.conftest import edit
 from tests.rendering import chapter_of, errors_of, html_of, print_html_of
 
@@ -191,8 +191,8 @@ def test_figures_in_an_appendix_are_numbered_on_their_own(make_project):
         encoding="utf-8",
     )
     from kfsreport.errors import Problems
-    from kfsreport.load import load_project
-    from kfsreport.validate import validate
+    from kfsreport.load.folder import load_project
+    from kfsreport.validate.report import validate
 
     sources, problems = load_project(root)
     report = validate(sources, Problems())
@@ -236,8 +236,8 @@ def test_atgardsplan_marks_the_highest_priority_with_words_and_a_symbol(make_pro
 def test_action_plan_is_counted_by_a_chart_from_the_facts(make_project):
     from kfsreport.charts.compute import facts_frame
     from kfsreport.errors import Problems
-    from kfsreport.load import load_project
-    from kfsreport.validate import validate
+    from kfsreport.load.folder import load_project
+    from kfsreport.validate.report import validate
 
     root = with_chapter(make_project, "Text.\n", ACTION_PLAN)
     report = validate(load_project(root)[0], Problems())
@@ -265,7 +265,7 @@ def test_new_starts_the_economy_empty_and_carries_the_action_plan(make_project, 
         "      text: Goda exempel på samverkan.\n      status: done\n      progress: Klart.\n",
     )
     assert cli("new", str(tmp_path / "ny"), "--from", str(source)).code == 0
-    from kfsreport.load import load_project
+    from kfsreport.load.folder import load_project
 
     sources, problems = load_project(tmp_path / "ny")
     facts = sources.facts.data

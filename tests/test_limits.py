@@ -1,10 +1,10 @@
-"""The size limits of `kfsreport.limits`, with small limits so the tests stay fast."""
+"""The size limits of `kfsreport.validate.limits`, with small limits so the tests stay fast."""
 
 from __future__ import annotations
 
 from kfsreport.errors import Problems
-from kfsreport.limits import check_limits
-from kfsreport.markdown import make_parser, parse_chapter
+from kfsreport.render.markdown import make_parser, parse_chapter
+from kfsreport.validate.limits import check_limits
 
 
 def errors(body: str, **limits: int) -> list[str]:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kfsreport import locale
+from kfsreport.render import locale
 
 NBSP = "\u00a0"
 MINUS = "\u2212"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kfsreport.commands.new import emit, year_shifter
 from kfsreport.errors import Problems
-from kfsreport.load import load_project
-from kfsreport.new import emit, year_shifter
-from kfsreport.yamlfile import read_yaml
+from kfsreport.load.folder import load_project
+from kfsreport.load.yamlfile import read_yaml
 from tests.conftest import edit
 
 

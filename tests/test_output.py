@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kfsreport import output
-from kfsreport.build import build
+from kfsreport.commands.build import build
+from kfsreport.write import output
 from tests.conftest import edit
 
 

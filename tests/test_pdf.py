@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pikepdf
 
-from kfsreport.pdfcheck import check_pdf
+from kfsreport.commands.check.pdfcheck import check_pdf
 from tests.conftest import REPO
 from tests.test_demo import HEADINGS
 
@@ -263,12 +263,12 @@ def test_the_archive_file_is_what_weasyprint_itself_writes_for_pdf_a_2a(make_pro
     from weasyprint import HTML
 
     from kfsreport.errors import Problems
-    from kfsreport.load import load_project
-    from kfsreport.pdf import PDFUA_XMP, make_fetcher, write_variants
-    from kfsreport.pdftags import repair
-    from kfsreport.render import render
-    from kfsreport.templates import template_dirs
-    from kfsreport.validate import validate
+    from kfsreport.load.folder import load_project
+    from kfsreport.printing.pdf import PDFUA_XMP, make_fetcher, write_variants
+    from kfsreport.printing.pdftags import repair
+    from kfsreport.render.pages import render
+    from kfsreport.render.templates import template_dirs
+    from kfsreport.validate.report import validate
 
     root = make_project("minimal")
     sources, problems = load_project(root)
@@ -276,7 +276,7 @@ def test_the_archive_file_is_what_weasyprint_itself_writes_for_pdf_a_2a(make_pro
     fetcher = make_fetcher([root, *template_dirs(root)])
     layout = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render()
     ours = write_variants(layout)["-arkiv"]
-    # Both go through the structure repair (kfsreport.pdftags), which runs on every PDF we write.
+    # Both go through the structure repair (kfsreport.printing.pdftags), which runs on every PDF we write.
     theirs = repair(bytes(layout.write_pdf(pdf_variant="pdf/a-2a")))
     with pikepdf.open(io.BytesIO(ours)) as mine, pikepdf.open(io.BytesIO(theirs)) as weasy:
         # Ours also declares PDF/UA-1, with the extension schema PDF/A requires for that.

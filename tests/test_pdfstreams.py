@@ -6,7 +6,7 @@ import zlib
 
 import pikepdf
 
-from kfsreport import pdfstreams
+from kfsreport.printing import pdfstreams
 
 
 def _ending_in_cr() -> bytes:

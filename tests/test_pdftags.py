@@ -1,5 +1,5 @@
-"""The structure repair (kfsreport/pdftags.py) and the checks that see what it repairs
-(kfsreport/pdfstructure.py): each defect WeasyPrint leaves is planted into a repaired PDF, and
+"""The structure repair (kfsreport/printing/pdftags.py) and the checks that see what it repairs
+(kfsreport/commands/check/pdfstructure.py): each defect WeasyPrint leaves is planted into a repaired PDF, and
 `check_pdf` must report it; the repaired demo reads chapter by chapter, in whole words."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from kfsreport.pdfcheck import check_pdf
+from kfsreport.commands.check.pdfcheck import check_pdf
 from tests.test_pdf import UA, raw_pdf
 
 
@@ -257,8 +257,8 @@ def test_each_planted_defect_is_reported(tmp_path, demo, change, reported):
 def test_layout_hyphens_without_the_repair_are_reported_and_with_it_are_not(tmp_path):
     from weasyprint import HTML
 
-    from kfsreport.pdf import write_variants
-    from kfsreport.pdftags import install
+    from kfsreport.printing.pdf import write_variants
+    from kfsreport.printing.pdftags import install
 
     body = (
         '<p style="width: 25mm; hyphens: auto">Kompetensförsörjningsutmaningarna arbetsmarknadspolitiken</p>'

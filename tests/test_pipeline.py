@@ -8,9 +8,9 @@ from pathlib import Path
 
 from kfsreport.charts.compute import ComputeError
 from kfsreport.errors import PACKAGE_TEMPLATES, BuildFailed, Problems, ReportError, shown
-from kfsreport.expressions import ExpressionError
-from kfsreport.links import Refused
-from kfsreport.stylesheets import UnreadableFont
+from kfsreport.render.expressions import ExpressionError
+from kfsreport.render.stylesheets import UnreadableFont
+from kfsreport.validate.links import Refused
 from tests.conftest import edit
 from tests.rendering import chapter, project, warnings_of
 
@@ -56,13 +56,13 @@ def test_the_pipeline_collects_warnings(tmp_path):
 
 
 def test_an_existing_file_as_out_is_reported_before_the_layout(make_project, cli, tmp_path, monkeypatch):
-    import kfsreport.pdf
+    import kfsreport.printing.pdf
 
     def no_layout(*args: object, **kwargs: object) -> None:
         raise AssertionError("the PDF should not be laid out")
 
-    monkeypatch.setattr(kfsreport.pdf, "lay_out", no_layout)
-    monkeypatch.setattr(kfsreport.pdf, "write_pdf_bytes", no_layout)
+    monkeypatch.setattr(kfsreport.printing.pdf, "lay_out", no_layout)
+    monkeypatch.setattr(kfsreport.printing.pdf, "write_pdf_bytes", no_layout)
     root = make_project("minimal")
     target = tmp_path / "fil.txt"
     target.write_text("x", encoding="utf-8")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from kfsreport.cache import cache_dir
+from kfsreport.write.cache import cache_dir
 from tests.conftest import FIXTURES
 from tests.test_charts import with_charts
 from tests.test_security import CANARY, outside
@@ -107,9 +107,9 @@ def test_the_print_process_draws_the_charts_the_same_as_this_process(tmp_path):
     assert outcome["code"] == 0, err
     assert any(pid != outcome["pid"] and "vl_convert" in path for pid, path in opened)
     from kfsreport.charts.figures import render_charts
-    from kfsreport.load import load_project
-    from kfsreport.templates import template_dirs
-    from kfsreport.validate import validate
+    from kfsreport.load.folder import load_project
+    from kfsreport.render.templates import template_dirs
+    from kfsreport.validate.report import validate
 
     cached = {
         json.loads(path.read_text(encoding="utf-8"))["svg"]
@@ -142,8 +142,8 @@ def test_a_killed_print_process_is_replaced(tmp_path):
     code = """
         import os, signal, sys, time
         from pathlib import Path
-        from kfsreport.printworker import PrintServer
-        from kfsreport.templates import template_dirs
+        from kfsreport.printing.printworker import PrintServer
+        from kfsreport.render.templates import template_dirs
         root = Path(sys.argv[1])
         printer = PrintServer()
         printer.start()
@@ -166,7 +166,7 @@ def test_a_killed_print_process_is_replaced(tmp_path):
 def test_a_failure_in_the_print_process_is_logged_with_its_traceback(caplog):
     import logging
 
-    from kfsreport.printworker import PrintServer
+    from kfsreport.printing.printworker import PrintServer
 
     printer = PrintServer()
     try:
@@ -185,7 +185,7 @@ BUILD_WITHOUT = """
     import os, sys
     what = sys.argv[3]
     if what == "no-printer":
-        from kfsreport.printworker import PrintServer
+        from kfsreport.printing.printworker import PrintServer
         PrintServer.command = [sys.executable, "-c", "import sys; sys.exit(3)"]
     if what == "no-posix":
         import ctypes

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kfsreport.progress import Stages, summary
+from kfsreport.commands.progress import Stages, summary
 
 
 def test_verbose_prints_each_stage_and_its_time(make_project, cli):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kfsreport.sandbox import LimitedSandbox, LimitError
+from kfsreport.render.sandbox import LimitedSandbox, LimitError
 
 SMALL = LimitedSandbox(max_text=50)
 

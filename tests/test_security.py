@@ -803,7 +803,7 @@ def _quoted(value: str) -> str:
 
 def _html_build(root: Path) -> None:
     """Build the HTML in-process: our own located error, or success, nothing else."""
-    from kfsreport.build import build
+    from kfsreport.commands.build import build
     from kfsreport.errors import BuildFailed
 
     try:

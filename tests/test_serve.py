@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from kfsreport.serve import PreviewServer
+from kfsreport.commands.serve import PreviewServer
 from tests.conftest import edit
 
 WAIT = 30.0

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kfsreport.schema import Theme
-from kfsreport.theme import contrast, mix, palette, theme_css
+from kfsreport.load.schema import Theme
+from kfsreport.render.theme import contrast, mix, palette, theme_css
 from tests.conftest import Run, edit
 
 
@@ -34,7 +34,7 @@ def other_region(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fictional Region Fjällmark's report, built once."""
     import shutil
 
-    from kfsreport.build import build
+    from kfsreport.commands.build import build
 
     root = tmp_path_factory.mktemp("region") / "annan-region"
     shutil.copytree(Path(__file__).parent / "fixtures" / "annan-region", root)

@@ -83,7 +83,7 @@ def test_every_page_of_the_demo_matches_its_reviewed_reference(demo_pdf: Path) -
 
 
 def test_every_page_of_another_regions_report_matches_its_reviewed_reference(tmp_path: Path) -> None:
-    from kfsreport.build import build
+    from kfsreport.commands.build import build
 
     root = tmp_path / "annan-region"
     shutil.copytree(REPO / "tests/fixtures/annan-region", root)

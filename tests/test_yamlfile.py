@@ -1,7 +1,7 @@
 """YAML is read with lines kept and without type surprises or tricks."""
 
 from kfsreport.errors import Problems
-from kfsreport.yamlfile import MAX_BYTES, read_yaml
+from kfsreport.load.yamlfile import MAX_BYTES, read_yaml
 
 
 def read(text: str):

@@ -1,6 +1,6 @@
 """From a chart description to its table of numbers: read the data, then compute with pandas.
 
-The data come from a file in `data/` (read by `kfsreport.datasets`), from `values:` written
+The data come from a file in `data/` (read by `kfsreport.load.datasets`), from `values:` written
 in the description, or from the facts themselves (`facts: plan.activities`). One optional
 computation (share, change, cumulative, per 1 000, count) then derives the plotted column.
 """
@@ -15,9 +15,9 @@ import pandas as pd
 from pydantic import BaseModel
 
 from kfsreport.charts.spec import COMPUTE_KEY, ChartSpec, ColumnType, Compute
-from kfsreport.datasets import read_dataset
 from kfsreport.errors import Problems, ReportError, suggest
-from kfsreport.schema import PRIORITY_LABELS, STATUS_LABELS, Facts
+from kfsreport.load.datasets import read_dataset
+from kfsreport.load.schema import PRIORITY_LABELS, STATUS_LABELS, Facts
 
 Origin = tuple[str, int | None]
 
@@ -199,7 +199,7 @@ def _inline(
     origin: Origin,
     keys: Mapping[str, int],
 ) -> pd.DataFrame | None:
-    from kfsreport.datasets import convert_cell
+    from kfsreport.load.datasets import convert_cell
 
     frame: dict[str, list[Any]] = {column: [] for column in types}
     ok = True

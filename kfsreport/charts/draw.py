@@ -12,9 +12,9 @@ from typing import Any
 
 import pandas as pd
 
-from kfsreport import locale
 from kfsreport.charts.spec import ChartSpec
 from kfsreport.charts.svg import FONT
+from kfsreport.render import locale
 
 FONT_STACK = f"'{FONT}', sans-serif"
 """Quoted: an unquoted family name ending in a digit is not valid CSS, and browsers ignore it."""

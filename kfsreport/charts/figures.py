@@ -23,18 +23,19 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kfsreport import __version__, locale
+from kfsreport import __version__
 from kfsreport.charts.spec import SOURCE_KEY, ChartSpec
 from kfsreport.charts.svg import CACHE_VERSION, svg_text, to_svg, with_fonts
 from kfsreport.errors import Problems, shown
-from kfsreport.fingerprint import file_digest
-from kfsreport.load import inside
-from kfsreport.stylesheets import (
+from kfsreport.load.folder import inside
+from kfsreport.render import locale
+from kfsreport.render.stylesheets import (
     UnreadableFont,
     find_template_file,
     subset_font,
 )
-from kfsreport.validate import Report
+from kfsreport.validate.report import Report
+from kfsreport.write.fingerprint import file_digest
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -165,7 +166,7 @@ def _draw_all(
     description at once with `draw`."""
     from kfsreport.charts.compute import chart_frame
     from kfsreport.charts.draw import vega_lite
-    from kfsreport.theme import palette
+    from kfsreport.render.theme import palette
 
     described = []
     for chart_id, key in missing:

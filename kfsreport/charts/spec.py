@@ -12,11 +12,11 @@ from markupsafe import Markup
 from pydantic import Field, model_validator
 
 from kfsreport.errors import Problems, suggest
-from kfsreport.expressions import ExpressionError
-from kfsreport.invisible import INVISIBLE_HINT, has_invisible, visible
-from kfsreport.schema import Flag, Identifier, Strict, Text, WholeNumber
-from kfsreport.schemacheck import check_part
-from kfsreport.yamlfile import Located
+from kfsreport.load.invisible import INVISIBLE_HINT, has_invisible, visible
+from kfsreport.load.schema import Flag, Identifier, Strict, Text, WholeNumber
+from kfsreport.load.yamlfile import Located
+from kfsreport.render.expressions import ExpressionError
+from kfsreport.validate.schemacheck import check_part
 
 ChartType = Literal["bar", "grouped_bar", "stacked_bar", "line", "part_of_whole", "key_number"]
 ColumnType = Literal["text", "number", "integer", "date"]

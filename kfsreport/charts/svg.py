@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from kfsreport import locale
-from kfsreport.load import clean_pasted
+from kfsreport.load.folder import clean_pasted
+from kfsreport.render import locale
 
 FONT = "Source Sans 3"
 """The report font's family name, drawn with and embedded in every chart."""

@@ -1,0 +1,1 @@
+"""The commands (`build`, `check`, `serve`, `new`): thin users of `kfsreport.pipeline`."""

@@ -1,0 +1,193 @@
+"""`kfsreport check`: everything the build validates, and what a careful reader would catch.
+
+Runs the build's own stages (`pipeline.make`: load → validate → charts → render, HTML only;
+nothing is written into the report folder), then rules on the parsed chapters and the
+facts, one module per family:
+`structure` (footnotes, alternative texts, heading levels, empty sections, placeholders),
+`spelling` (Hunspell, Swedish), `readability` (LIX, long sentences), `typography` and
+`stylesheets` (WeasyPrint's warnings about the print stylesheets), `carried` (what
+`kfsreport new` brought over from last year and nobody has updated). Produces an `Outcome`;
+the command prints it grouped by file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kfsreport.commands.check.carried import check_carried
+from kfsreport.commands.check.findings import Finding, Findings
+from kfsreport.commands.check.readability import MAX_WORDS, Readability, check_readability
+from kfsreport.commands.check.spelling import check_spelling, make_speller, missing_dictionary
+from kfsreport.commands.check.structure import (
+    check_chapter,
+    check_chart_alts,
+    check_directives,
+    check_settings,
+)
+from kfsreport.commands.check.stylesheets import check_print_stylesheets
+from kfsreport.commands.check.text import TextRun, chapter_runs, yaml_runs
+from kfsreport.commands.check.typography import check_typography
+from kfsreport.errors import Problems
+from kfsreport.load.folder import Sources
+from kfsreport.pipeline import make
+from kfsreport.render.markdown import ParsedChapter
+from kfsreport.validate.report import Report
+from kfsreport.write.cache import cache_dir
+
+FACTS_TEXT = frozenset(
+    {"text", "title", "label", "addressed_to", "topic", "place", "source", "established", "decided_by"}
+)
+CHARTS_TEXT = frozenset({"title", "alt", "description", "source", "x_title", "y_title"})
+SETTINGS_TEXT = frozenset(
+    {"title", "subtitle", "subject", "keywords", "committee", "organisation", "adopted_by"}
+    | {"known_issues", "response_time", "manual_testing"}  # the accessibility statement's prose
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What check found, and the plain-language figures of each chapter."""
+
+    findings: list[Finding]
+    readability: list[Readability]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [finding for finding in self.findings if not finding.warning]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.warning]
+
+    def exit_code(self, strict: bool) -> int:
+        return 1 if self.errors or (strict and self.warnings) else 0
+
+    def report(self, strict: bool = False, quiet: bool = False) -> str:
+        """The findings grouped by file, `path:line: fel|varning: message. Fix.`, and a summary."""
+        shown = [f for f in self.findings if not f.warning or strict or not quiet]
+        lines: list[str] = []
+        for path, group in _by_file(shown):
+            errors = sum(1 for f in group if not f.warning)
+            counts = ", ".join(p for p in (_count(errors, "fel", "fel"), _warnings(len(group) - errors)) if p)
+            lines += [*([""] if lines else []), f"{path or '(rapporten)'}: {counts}"]
+            lines += [_line(f) for f in group]
+        if not quiet:
+            lines += ["", *self._readability_lines(), "", self._summary(strict)]
+        elif self.exit_code(strict):
+            lines += ["", self._summary(strict)]
+        return "\n".join(lines).lstrip("\n") + "\n" if lines else ""
+
+    def _readability_lines(self) -> list[str]:
+        if not self.readability:
+            return []
+        width = max(len(r.path) for r in self.readability)
+        rows = [
+            f"  {r.path:<{width}}  LIX {r.lix:>2} ({r.level}), {r.words} ord i {r.sentences} meningar"
+            if r.words
+            else f"  {r.path:<{width}}  ingen löptext"
+            for r in self.readability
+        ]
+        return [f"Läsbarhet per kapitel (LIX; meningar över {MAX_WORDS} ord visas som varningar):", *rows]
+
+    def _summary(self, strict: bool) -> str:
+        errors, warnings = len(self.errors), len(self.warnings)
+        if not errors and not warnings:
+            return "Inga fel och inga varningar. Bygg rapporten med kfsreport build."
+        found = " och ".join(p for p in (_count(errors, "fel", "fel"), _warnings(warnings)) if p)
+        if errors:
+            return f"{found}. Rätta felen (fil och rad står först på raden) och kör kfsreport check igen."
+        if strict:
+            return f"{found}; med --strict räknas varningar som fel. Rätta dem och kör kontrollen igen."
+        return (
+            f"Inga fel, {found}. Se över varningarna innan rapporten skickas (--strict räknar dem som fel)."
+        )
+
+
+def check(project: Path, on_stage: Callable[[str], None] | None = None) -> Outcome:
+    """Check the report in `project` without writing into it; return every finding."""
+    stage = on_stage or (lambda name: None)
+    findings = Findings()
+    root = project.resolve()
+    made = make(root, ["html"], cache=cache_dir(root), on_stage=stage)
+    findings.errors_from(made.problems.errors)
+    findings.warnings_from(made.problems.warnings)
+    sources, report = made.sources, made.report
+    assert sources is not None  # loading always gives the sources, perhaps empty
+    if report is not None:
+        check_print_stylesheets(report.root, findings)
+        chapters = report.chapters
+    else:
+        chapters = _chapters_anyway(sources)
+    stage("rules")
+    runs = _rules(sources, report, chapters, findings)
+    readability = [
+        check_readability(chapter.path, chapter.title, runs[chapter.path], findings) for chapter in chapters
+    ]
+    stage("spelling")
+    speller = make_speller(sources.root, Problems())
+    if speller is None:
+        missing_dictionary(findings)
+    else:
+        check_spelling(speller, (run for group in runs.values() for run in group), findings)
+    return Outcome(findings.items, readability)
+
+
+def _rules(
+    sources: Sources, report: Report | None, chapters: list[ParsedChapter], findings: Findings
+) -> dict[str, list[TextRun]]:
+    """Structure and typography for every file; returns each file's prose for the rest."""
+    by_path = {source.path: source for source in sources.chapters}
+    runs: dict[str, list[TextRun]] = {}
+    for chapter in chapters:
+        check_chapter(chapter, by_path.get(chapter.path), findings)
+        if report is not None:
+            check_directives(chapter, report.facts, findings)
+        runs[chapter.path] = list(chapter_runs(chapter))
+    for located, keys in (
+        (sources.settings, SETTINGS_TEXT),
+        (sources.facts, FACTS_TEXT),
+        (sources.charts, CHARTS_TEXT),
+    ):
+        if located is not None:
+            runs[located.path] = list(yaml_runs(located, keys))
+    if sources.charts is not None:
+        check_chart_alts(sources.charts, findings)
+    if report is not None:
+        check_settings(report.settings, sources.settings, findings)
+        check_carried(report, sources, findings)
+    check_typography((run for group in runs.values() for run in group), findings)
+    return runs
+
+
+def _chapters_anyway(sources: Sources) -> list[ParsedChapter]:
+    """The chapters as the build parses them, when validation stopped on a problem elsewhere,
+    so one run still shows every finding."""
+    from kfsreport.validate.report import _parse_chapters
+
+    return _parse_chapters(sources, Problems())
+
+
+def _by_file(findings: list[Finding]) -> Iterator[tuple[str, list[Finding]]]:
+    order: dict[str, list[Finding]] = {}
+    for finding in sorted(findings, key=lambda f: (_file_order(f.path), f.error.line or 0)):
+        order.setdefault(finding.path, []).append(finding)
+    yield from order.items()
+
+
+def _file_order(path: str) -> tuple[int, str]:
+    first = {"report.yaml": 0, "ordlista.txt": 1, "data/facts.yaml": 2, "data/charts.yaml": 3}
+    return (first.get(path, 4 if path.startswith("content/") else 5), path)
+
+
+def _line(finding: Finding) -> str:
+    return finding.error.labelled("varning" if finding.warning else "fel")
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}" if n else ""
+
+
+def _warnings(n: int) -> str:
+    return _count(n, "varning", "varningar")

@@ -1,0 +1,195 @@
+"""Check a built PDF the way an accessibility or archive reviewer would (pikepdf, poppler).
+
+`check_pdf()` returns the problems it finds as Swedish sentences; an empty list means the
+file keeps its promises: tagged structure, language, title shown in the window, the XMP
+identifier it claims (PDF/UA-1 or PDF/A-2a), alternative text on every figure, headings in
+order, every font embedded, a bookmark for every chapter and section, and text that copies
+out as whole words.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kfsreport.commands.check import pdfstructure
+
+HEADING = re.compile(r"^/H([1-6])$")
+
+
+@dataclass(frozen=True)
+class Promise:
+    """What a file claims to be, read from its name: `-arkiv.pdf` is PDF/A-2a."""
+
+    xmp: dict[str, str]
+
+    @classmethod
+    def of(cls, path: Path) -> Promise:
+        if path.stem.endswith("-arkiv"):
+            return cls({"pdfaid:part": "2", "pdfaid:conformance": "A"})
+        return cls({"pdfuaid:part": "1"})
+
+
+def check_pdf(path: Path) -> list[str]:
+    """Every way the PDF at `path` falls short of an accessible, archivable report."""
+    import pikepdf
+
+    problems: list[str] = []
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root
+        if "/StructTreeRoot" not in root:
+            problems.append("PDF:en saknar taggstruktur (StructTreeRoot).")
+        if not _flag(root, "/MarkInfo", "/Marked"):
+            problems.append("PDF:en är inte markerad som taggad (MarkInfo /Marked).")
+        if not str(root.get("/Lang", "")).strip():
+            problems.append("PDF:en anger inget språk (/Lang).")
+        if not _flag(root, "/ViewerPreferences", "/DisplayDocTitle"):
+            problems.append("fönstret visar inte dokumentets titel (DisplayDocTitle).")
+        problems += _metadata(pdf, Promise.of(path))
+        elements = list(_structure(root.get("/StructTreeRoot")))
+        problems += _figures(elements)
+        problems += _heading_order(elements)
+        problems += _outline(pdf, elements)
+        problems += _fonts(pdf)
+        problems += pdfstructure.check(pdf, elements)
+    problems += _text(path)
+    return problems
+
+
+def _flag(root: Any, dictionary: str, key: str) -> bool:
+    entries = root.get(dictionary)
+    return entries is not None and bool(entries.get(key, False))
+
+
+def _metadata(pdf: Any, promise: Promise) -> list[str]:
+    problems = []
+    meta = pdf.open_metadata()
+    for key, wanted in promise.xmp.items():
+        if str(meta.get(key, "")) != wanted:
+            problems.append(f"XMP-metadata: {key} är '{meta.get(key, '')}', men filen lovar '{wanted}'.")
+    if not str(pdf.docinfo.get("/Title", "")).strip():
+        problems.append("PDF:en saknar titel i metadata.")
+    return problems
+
+
+def _structure(node: Any, depth: int = 0) -> Iterator[Any]:
+    """The structure elements in reading order (depth first)."""
+    import pikepdf
+
+    if depth > 200 or node is None:
+        return
+    if isinstance(node, pikepdf.Dictionary) and "/S" in node:
+        yield node
+    kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None
+    if isinstance(kids, pikepdf.Array):
+        for kid in kids:
+            yield from _structure(kid, depth + 1)
+    elif isinstance(kids, pikepdf.Dictionary):
+        yield from _structure(kids, depth + 1)
+
+
+def _figures(elements: list[Any]) -> list[str]:
+    missing = [e for e in elements if str(e.get("/S")) == "/Figure" and not str(e.get("/Alt", "")).strip()]
+    return [f"{len(missing)} figur(er) saknar alternativtext (/Alt)."] if missing else []
+
+
+def _heading_order(elements: list[Any]) -> list[str]:
+    problems = []
+    previous = 0
+    for element in elements:
+        match = HEADING.match(str(element.get("/S")))
+        if not match:
+            continue
+        level = int(match.group(1))
+        if previous and level > previous + 1:
+            problems.append(f"rubriknivå H{level} följer direkt på H{previous} (en nivå hoppas över).")
+        previous = level
+    if not previous:
+        problems.append("PDF:en har inga rubriktaggar.")
+    return problems
+
+
+def _outline(pdf: Any, elements: list[Any]) -> list[str]:
+    with pdf.open_outline() as outline:
+        entries = sum(1 for _ in _walk_outline(outline.root))
+    chapters_and_sections = sum(
+        1 for e in elements if str(e.get("/S")) in ("/H2", "/H3") and not pdfstructure.inside_heading(e)
+    )
+    if entries < chapters_and_sections:
+        return [f"bokmärken saknas: {entries} bokmärken för {chapters_and_sections} kapitel och avsnitt."]
+    return []
+
+
+def _walk_outline(items: Any) -> Iterator[Any]:
+    for item in items:
+        yield item
+        yield from _walk_outline(item.children)
+
+
+def _fonts(pdf: Any) -> list[str]:
+    problems = []
+    seen: set[str] = set()
+    for page in pdf.pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for font in fonts.values():
+            name = str(font.get("/BaseFont", "?"))
+            if name in seen:
+                continue
+            seen.add(name)
+            descendants = font.get("/DescendantFonts")
+            described = descendants[0] if descendants is not None else font
+            descriptor = described.get("/FontDescriptor", {})
+            if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+                problems.append(f"typsnittet {name} är inte inbäddat.")
+    return problems
+
+
+WORD_BREAK = re.compile(r"(?:^|\s)[^\W\d_]{2,}[-\u2010\u00ad]$")
+"""A line that ends in a word cut by a hyphen (not code such as `figur("skr-`)."""
+CONTINUES = ("och ", "eller ", "samt ", "respektive ", "till ")
+"""`bygg- och fastighetsbranschen`: a first part written with its hyphen, not a cut word."""
+
+
+def _cut(line: str, following: str) -> bool:
+    following = following.lstrip()
+    return (
+        bool(WORD_BREAK.search(line.rstrip()))
+        and following[:1].islower()
+        and not following.startswith(CONTINUES)
+    )
+
+
+def _text(path: Path) -> list[str]:
+    """Copy-and-paste: no line may end in a hyphen that the extracted text keeps (poppler
+    reads `/ActualText`, so a hyphen the repair covers is not seen), and no word may be
+    hyphenated across a page break."""
+    if shutil.which("pdftotext") is None:
+        return ["pdftotext saknas (Debianpaketet poppler-utils), så texten kunde inte kontrolleras."]
+    text = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    problems = []
+    pages = text.split("\f")
+    broken = 0
+    for page in pages:
+        lines = page.splitlines()
+        for line, following in zip(lines, lines[1:], strict=False):
+            broken += _cut(line, following)
+    if broken:
+        problems.append(
+            f"{broken} rader slutar med ett avstavningstecken som följer med "
+            "när texten kopieras eller läses upp."
+        )
+    across = sum(
+        1
+        for page, following in zip(pages, pages[1:], strict=False)
+        if page.strip() and _cut(page.strip().splitlines()[-1], following.strip())
+    )
+    if across:
+        problems.append(f"{across} ord avstavas över en sidbrytning.")
+    return problems

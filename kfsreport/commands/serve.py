@@ -1,0 +1,632 @@
+"""`kfsreport serve`: a live preview of the HTML edition while the secretariat writes.
+
+The build's own stages (`pipeline.make`: load → validate → charts → render, HTML only) run
+in this process, with imports warm and the drawn charts and font subsets in the cache
+(`cache.py`), whenever a file under `content/`, `data/` or `templates/`, or `report.yaml`,
+is saved (watchfiles). The page is kept in memory
+and served on 127.0.0.1 only; a small script in the page (added only here, never to
+`output/`) listens for server-sent events and reloads it. A broken edit shows the Swedish
+messages with file and line above the last good page; fixing it brings the page back.
+`/rapport.pdf` is laid out by a long-lived child process with WeasyPrint imported once
+(`printworker.PrintServer`) from the print edition rendered here, again in the background
+whenever the inputs change once it has been asked for, so a refresh costs WeasyPrint's
+layout and nothing more. The PDF is never an old one: a request waits while the files are
+being rebuilt, gets the errors while they are broken, and the page shows the PDF's state
+(server-sent `pdf` events). Nothing is written to `output/` or anywhere in the report folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import logging
+import re
+import secrets
+import sys
+import threading
+import time
+from collections.abc import Callable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from markupsafe import Markup
+
+from kfsreport.errors import Problems, ReportError, os_reason
+from kfsreport.load.folder import CONTENT_DIR, SETTINGS_FILE
+from kfsreport.pipeline import Made, make
+from kfsreport.printing.pdf import report_refused
+from kfsreport.printing.printworker import PrintServer
+from kfsreport.render.templates import template_dirs
+from kfsreport.write.cache import cache_dir
+from kfsreport.write.output import write_outputs
+
+log = logging.getLogger(__name__)
+
+HOST = "127.0.0.1"
+WATCHED_DIRS = (CONTENT_DIR, "data", "templates")
+PDF_PATH = "/rapport.pdf"
+PDF_WAIT = 600.0
+"""Seconds a request for the PDF waits for the build in progress."""
+KEEPALIVE = 15.0
+WATCH_OPTIONS: dict[str, Any] = {
+    "step": 30,  # ms of quiet after a change before rebuilding: an editor's save is one change
+    "rust_timeout": 300,
+    "yield_on_timeout": True,  # an empty yield tells that the watcher runs
+    "raise_interrupt": False,
+}
+
+RELOAD_SCRIPT = """<script nonce="%(nonce)s">
+(() => {
+  const shown = "%(version)s", key = "kfsreport-scroll";
+  const saved = sessionStorage.getItem(key);
+  if (saved !== null) {
+    sessionStorage.removeItem(key);
+    window.addEventListener("load", () => window.scrollTo(0, Number(saved)));
+  }
+  const events = new EventSource("/events");
+  events.addEventListener("reload", (event) => {
+    if (event.data !== shown) {
+      sessionStorage.setItem(key, String(window.scrollY));
+      events.close();
+      location.reload();
+    }
+  });
+  events.addEventListener("pdf", (event) => {
+    const status = document.getElementById("kfsreport-pdf");
+    if (status) status.innerHTML = event.data;
+  });
+})();
+</script>
+"""
+PDF_STATUS_STYLE = (
+    "position:fixed;right:1rem;bottom:1rem;z-index:1000;margin:0;padding:.4rem .8rem;"
+    "background:#fff;color:#1a1a1a;border:2px solid #0b5563;border-radius:4px;"
+    "font:15px/1.4 system-ui,sans-serif"
+)
+PDF_STATES = {
+    "idle": '<a href="/rapport.pdf">Öppna PDF:en</a> (den görs när du öppnar den)',
+    "building": "PDF:en görs om …",
+    "ready": '<a href="/rapport.pdf">PDF:en är klar</a> och stämmer med filerna',
+    "error": "Ingen ny PDF förrän felen är rättade",
+}
+"""What the page's PDF status says; sent to the page as server-sent `pdf` events."""
+
+# Fixed, not sticky: the report's body is a CSS grid, and a sticky banner would become one of its
+# narrow cells instead of spanning the window.
+ERROR_STYLE = (
+    "position:fixed;top:0;left:0;right:0;max-height:50vh;overflow:auto;box-sizing:border-box;"
+    "z-index:1000;margin:0;padding:1rem 1.25rem;background:#fff4f4;"
+    "color:#1a1a1a;border-bottom:4px solid #b3261e;font:16px/1.45 system-ui,sans-serif"
+)
+
+
+class Preview:
+    """The preview's state: the last good page, the current errors, the version, the PDF."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.version = 0
+        self.html: str | None = None
+        self.errors: list[ReportError] = []
+        self.changed = threading.Condition()
+        self.closed = False
+        self._building = threading.Lock()
+        self.cache = cache_dir(self.root)
+        self.pdf = PdfBuilds(self.print_edition, on_state=self._pdf_state_changed)
+        self.pdf_state = "idle"
+
+    def rebuild(self) -> bool:
+        """Build the HTML edition in memory; on a problem keep the last good page."""
+        with self._building:
+            started = time.perf_counter()
+            shown_before = [str(error) for error in self.errors]
+            self.pdf.expect()
+            html, errors = self._build()
+            if errors:  # told before the page reloads, so the terminal and the page agree
+                self.pdf.broken(errors)
+                _announce_errors(errors, shown_before)
+            elif shown_before:
+                log.warning("Felen är rättade; förhandsvisningen visar den nya versionen.")
+            with self.changed:
+                self.version += 1
+                self.errors = errors
+                if html is not None:
+                    self.html = html
+                self.changed.notify_all()
+        if errors:
+            return False
+        seconds = f"{time.perf_counter() - started:.2f}".replace(".", ",")
+        log.info("Sidan byggdes%s på %s s.", " om" if self.version > 1 else "", seconds)
+        if not self.pdf.wanted:
+            self.pdf.inputs_changed()
+        return True
+
+    def _build(self) -> tuple[str | None, list[ReportError]]:
+        # The print edition first when the PDF is wanted, laid out while the page is made.
+        formats = ["pdf", "html"] if self.pdf.wanted else ["html"]
+        try:
+            made = self._make(formats, on_print=lambda html: self.pdf.submit(html, self.root))
+        except Exception as error:  # a bug must not stop the preview; show it instead
+            log.exception("kfsreport kunde inte bygga förhandsvisningen")
+            return None, [ReportError(f"internt fel i kfsreport: {error!r}.", hint="Rapportera felet.")]
+        if made.failed or made.document is None:
+            return None, made.problems.errors
+        return made.document.screen_html, []
+
+    def print_edition(self) -> tuple[str | None, Path, list[ReportError]]:
+        """The print edition's HTML as the build makes it, for the PDF (or the problems)."""
+        with self._building:
+            made = self._make(["pdf"])
+        if made.failed or made.document is None:
+            return None, self.root, made.problems.errors
+        return made.document.print_html, made.root, []
+
+    def _make(self, formats: list[str], on_print: Callable[[str], None] | None = None) -> Made:
+        """The pipeline, with the drawn charts and font subsets kept in the report's cache."""
+        made = make(self.root, formats, cache=self.cache, on_print=on_print)
+        for warning in made.problems.warnings:
+            log.warning("%s", warning.labelled("varning"))
+        self._charts_to_cache(made)
+        return made
+
+    def _charts_to_cache(self, made: Made) -> None:
+        if made.charts is not None and made.charts.cache_entries:
+            with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+                write_outputs(made.charts.cache_entries)
+
+    def page(self) -> bytes:
+        """The page to show: the last good HTML (with the errors above it) and the reload script."""
+        with self.changed:
+            html, errors, version = self.html, list(self.errors), self.version
+        script = RELOAD_SCRIPT % {"version": version, "nonce": _Server.nonce}
+        if html is None:
+            html = (
+                '<!DOCTYPE html>\n<html lang="sv"><head><meta charset="utf-8">'
+                "<title>Förhandsvisning</title></head><body></body></html>"
+            )
+        if errors:
+            html = _after_body_open(html, _error_banner(errors, has_good=self.html is not None))
+        status = Markup('<p id="kfsreport-pdf" role="status" style="{}">{}</p>').format(
+            PDF_STATUS_STYLE, Markup(PDF_STATES[self.pdf_state])
+        )
+        return _before_body_close(html, str(status) + script).encode("utf-8")
+
+    def wait_for_change(self, seen: int, timeout: float, pdf_seen: str = "") -> tuple[int, str]:
+        """Block until the version or the PDF's state changes (or `timeout`); return both."""
+        with self.changed:
+            self.changed.wait_for(
+                lambda: self.version != seen or self.pdf_state != pdf_seen or self.closed, timeout
+            )
+            return self.version, self.pdf_state
+
+    def _pdf_state_changed(self, state: str) -> None:
+        with self.changed:
+            self.pdf_state = state
+            self.changed.notify_all()
+
+    def close(self) -> None:
+        with self.changed:
+            self.closed = True
+            self.changed.notify_all()
+        self.pdf.close()
+
+
+def _announce_errors(errors: list[ReportError], shown_before: list[str]) -> None:
+    """Each error once on the terminal: a save that leaves the same errors prints nothing."""
+    for error in errors:
+        if str(error) not in shown_before:
+            log.error("%s", error)
+
+
+def _error_banner(errors: list[ReportError], has_good: bool) -> str:
+    items = Markup("").join(Markup("<li><code>{}</code></li>").format(str(error)) for error in errors)
+    below = (
+        "Under visas den senaste versionen som fungerade."
+        if has_good
+        else "Rapporten har inte kunnat byggas ännu."
+    )
+    return str(
+        Markup(
+            '<div id="kfsreport-fel" role="alert" style="{}"><p style="margin:0 0 .5rem">'
+            "<strong>Förhandsvisningen kunde inte byggas om.</strong> Rätta {} nedan och spara "
+            "filen; sidan laddas om av sig själv. {}</p>"
+            '<ul style="margin:0;padding-left:1.25rem">{}</ul></div>'
+        ).format(ERROR_STYLE, "felet" if len(errors) == 1 else f"de {len(errors)} felen", below, items)
+    )
+
+
+def _after_body_open(html: str, insert: str) -> str:
+    match = re.search(r"<body\b[^>]*>", html)
+    return html[: match.end()] + insert + html[match.end() :] if match else insert + html
+
+
+def _before_body_close(html: str, insert: str) -> str:
+    at = html.rfind("</body>")
+    return html[:at] + insert + html[at:] if at >= 0 else html + insert
+
+
+class PdfBuilds:
+    """The PDF, laid out by a warm `PrintServer`: from each print edition the preview's
+    rebuild hands over once the PDF has been asked for, or else from `make_html`."""
+
+    def __init__(
+        self,
+        make_html: Callable[[], tuple[str | None, Path, list[ReportError]]],
+        on_state: Callable[[str], None] = lambda state: None,
+    ) -> None:
+        self.make_html = make_html
+        self.on_state = on_state
+        self.pdf: bytes | None = None
+        self.error: str | None = None
+        self.wanted = False
+        self.stale = True
+        self.fresh = False
+        """Whether `pdf` was made from the files as they are now."""
+        self.awaiting = False
+        """A rebuild of the page is under way and its print edition will follow."""
+        self.is_broken = False
+        """The last rebuild found errors in the files."""
+        self.generation = 0
+        """Counts changes of the files; a PDF is fresh if none happened while it was laid out."""
+        self.running = False
+        self.done = threading.Condition()
+        self._pending: tuple[str, Path] | None = None
+        self._server = PrintServer()
+        self._closed = False
+
+    def expect(self) -> None:
+        """The files changed and the page is being rebuilt: the PDF is out of date until the
+        print edition that comes with the rebuild is laid out, and a request waits for it."""
+        with self.done:
+            self.awaiting = True
+            self.is_broken = False
+            self.fresh = False
+            self.generation += 1
+        self._tell()
+
+    def broken(self, errors: list[ReportError]) -> None:
+        """The rebuild found errors: no PDF matches the files until they are fixed."""
+        with self.done:
+            self.awaiting = False
+            self.is_broken = True
+            self.fresh = False
+            self.stale = False
+            self.error = "\n".join(map(str, errors))
+            self.done.notify_all()
+        self._tell()
+
+    def submit(self, html: str, root: Path) -> None:
+        """A new print edition from the preview's rebuild: lay it out now."""
+        with self.done:
+            self._pending = (html, root)
+            self.stale = True
+            self.awaiting = False
+            self._start()
+        self._tell()
+
+    def inputs_changed(self) -> None:
+        """The inputs changed and no print edition came with them."""
+        with self.done:
+            self._pending = None
+            self.stale = True
+            self.awaiting = False
+            if self.wanted:
+                self._start()
+            self.done.notify_all()
+        self._tell()
+
+    def state(self) -> str:
+        """idle (never asked for), building, ready or error: what the page tells the reader."""
+        with self.done:
+            if not self.wanted:
+                return "idle"
+            if self.awaiting:
+                return "building"
+            if self.is_broken:
+                return "error"
+            if self.running or self.stale:
+                return "building"
+            return "ready" if self.fresh else "error"
+
+    def _tell(self) -> None:
+        self.on_state(self.state())
+
+    def get(self, timeout: float = PDF_WAIT) -> tuple[bytes | None, str | None]:
+        """The current PDF (waiting for a build in progress) and the last build's error, if any."""
+        with self.done:
+            self.wanted = True
+            if self.stale:
+                self._start()
+        self._tell()
+        with self.done:
+            self.done.wait_for(lambda: not (self.running or self.awaiting) or self._closed, timeout)
+            return (self.pdf if self.fresh else None), self.error
+
+    def _start(self) -> None:
+        if not self.running and not self._closed:
+            self.running = True
+            threading.Thread(target=self._run, name="kfsreport-pdf", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            with self.done:
+                self.stale = False
+                pending, self._pending = self._pending, None
+                generation = self.generation
+                if self._closed:
+                    break
+            pdf, error = self._build_once(pending)
+            with self.done:
+                if pdf is not None:
+                    self.pdf = pdf
+                self.fresh = pdf is not None and generation == self.generation
+                self.error = error
+                if not self.stale or self._closed:
+                    break
+        with self.done:
+            self.running = False
+            self.done.notify_all()
+        self._tell()
+
+    def _build_once(self, pending: tuple[str, Path] | None) -> tuple[bytes | None, str | None]:
+        if pending is None:
+            made, root, errors = self.make_html()
+            if made is None:
+                return None, "\n".join(map(str, errors)) or "PDF:en kunde inte byggas."
+            pending = (made, root)
+        html, root = pending
+        try:
+            pdfs, refused = self._server.lay_out(html, root, template_dirs(root), archive=False)
+        except OSError as error:  # e.g. the preview is closing; the next request starts anew
+            return None, f"PDF:en kunde inte byggas: {error}."
+        if refused:
+            problems = Problems()
+            report_refused(refused, problems)
+            return None, "\n".join(map(str, problems))
+        pdf = (pdfs or {}).get("")
+        return pdf, None if pdf is not None else "PDF:en kunde inte byggas."
+
+    def close(self) -> None:
+        with self.done:
+            self._closed = True
+            self.done.notify_all()
+        self._server.close()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    head_only = False
+
+    def do_HEAD(self) -> None:
+        """The same status and headers as GET, without the body."""
+        self.head_only = True
+        self.do_GET()
+
+    def do_GET(self) -> None:
+        if not self._host_allowed():
+            return
+        preview = self.server.preview
+        path = self.path.split("?", 1)[0]
+        if path in ("/", "/index.html"):
+            self._send(HTTPStatus.OK, "text/html; charset=utf-8", preview.page())
+        elif path == "/events":
+            self._events(preview)
+        elif path == PDF_PATH:
+            pdf, error = preview.pdf.get()
+            if pdf is not None:
+                self._send(HTTPStatus.OK, "application/pdf", pdf)
+            else:
+                text = (
+                    f"PDF:en kunde inte byggas:\n\n{error or 'okänt fel'}\n\nRätta felet och ladda om sidan."
+                )
+                self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", text.encode())
+        else:
+            text = f"Sidan finns inte. Förhandsvisningen finns på / och PDF:en på {PDF_PATH}."
+            self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", text.encode())
+
+    def _send(self, status: HTTPStatus, kind: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        _send_protection(self)
+        self.end_headers()
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the browser went away
+            if not self.head_only:
+                self.wfile.write(body)
+
+    def _host_allowed(self) -> bool:
+        """Only a browser on this computer that asked for 127.0.0.1 or localhost: a page on
+        another site that points its own name at 127.0.0.1 (DNS rebinding) is turned away."""
+        if allowed_host(self.headers.get("Host"), self.server.server_address[1]):
+            return True
+        text = "Förhandsvisningen svarar bara på http://127.0.0.1 och http://localhost."
+        self._send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain; charset=utf-8", text.encode())
+        return False
+
+    def _events(self, preview: Preview) -> None:
+        """Server-sent events: the page's version now, then each new version as it comes."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        _send_protection(self)
+        self.end_headers()
+        if self.head_only:
+            return
+        version, pdf = preview.version, preview.pdf_state
+        try:
+            self.wfile.write(f"retry: 500\nevent: reload\ndata: {version}\n\n".encode())
+            self.wfile.write(_pdf_event(pdf))
+            self.wfile.flush()
+            while not preview.closed and not self.server.closing:
+                now, pdf_now = preview.wait_for_change(version, KEEPALIVE, pdf)
+                message = f"event: reload\ndata: {now}\n\n".encode() if now != version else b""
+                message += _pdf_event(pdf_now) if pdf_now != pdf else b""
+                version, pdf = now, pdf_now
+                self.wfile.write(message or ": vänta\n\n".encode())
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s - %s", self.address_string(), format % args)
+
+
+def allowed_host(host: str | None, port: int) -> bool:
+    """Whether a request's `Host` header names the preview itself."""
+    return host in (f"{HOST}:{port}", f"localhost:{port}")
+
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; "
+    "script-src 'nonce-{nonce}'; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
+"""The page may show only what it carries (`data:`), run only the reload script (its nonce is
+new for each preview) and connect only to the preview for its reload events."""
+
+
+def _send_protection(handler: BaseHTTPRequestHandler) -> None:
+    nonce = getattr(handler.server, "nonce", "")
+    handler.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY.format(nonce=nonce))
+    handler.send_header("X-Content-Type-Options", "nosniff")
+    handler.send_header("Referrer-Policy", "no-referrer")
+
+
+def _pdf_event(state: str) -> bytes:
+    return f"event: pdf\ndata: {PDF_STATES[state]}\n\n".encode()
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    nonce = secrets.token_urlsafe(16)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that closes the connection early is no error worth a traceback."""
+        kind = sys.exc_info()[0]
+        if kind is not None and issubclass(kind, (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
+    def __init__(self, address: tuple[str, int], preview: Preview) -> None:
+        super().__init__(address, _Handler)
+        self.preview = preview
+        self.closing = False
+
+
+class PreviewServer:
+    """The preview running: the first build, the HTTP server and the file watchers."""
+
+    def __init__(self, project: Path, port: int = 8000) -> None:
+        self.preview = Preview(project)
+        try:
+            self._http = _Server((HOST, port), self.preview)
+        except OSError:
+            self.preview.close()
+            raise
+        self.url = f"http://{HOST}:{self._http.server_address[1]}/"
+        self._stop = threading.Event()
+        self._restart = threading.Event()
+        self._watching = [threading.Event(), threading.Event()]
+        self._threads = [
+            threading.Thread(target=self._watch_folders, name="kfsreport-watch", daemon=True),
+            threading.Thread(target=self._watch_root, name="kfsreport-watch-root", daemon=True),
+            threading.Thread(target=self._http.serve_forever, name="kfsreport-http", daemon=True),
+        ]
+        for thread in self._threads[:2]:
+            thread.start()
+        for watching in self._watching:  # watching before the first build: no save is missed
+            watching.wait(timeout=10)
+        self.preview.rebuild()
+        self._threads[2].start()
+
+    def __enter__(self) -> PreviewServer:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._restart.set()
+        self._http.closing = True
+        self.preview.close()
+        self._http.shutdown()
+        self._http.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    def _watch_folders(self) -> None:
+        """content/, data/ and templates/ with everything in them; restarted when one appears."""
+        import watchfiles
+
+        root = self.preview.root
+        while not self._stop.is_set():
+            self._restart.clear()
+            folders = [root / name for name in WATCHED_DIRS if (root / name).is_dir()]
+            if not folders:
+                self._watching[0].set()
+                self._restart.wait()
+                continue
+            for changes in watchfiles.watch(
+                *folders, stop_event=self._restart, ignore_permission_denied=True, **WATCH_OPTIONS
+            ):
+                self._watching[0].set()
+                if changes:
+                    self.preview.rebuild()
+
+    def _watch_root(self) -> None:
+        """report.yaml, and the watched folders appearing, in the report folder itself."""
+        import watchfiles
+
+        root = self.preview.root
+        names = {SETTINGS_FILE, *WATCHED_DIRS}
+        for changes in watchfiles.watch(
+            root,
+            stop_event=self._stop,
+            recursive=False,
+            watch_filter=lambda change, path: Path(path).name in names and Path(path).parent == root,
+            **WATCH_OPTIONS,
+        ):
+            self._watching[1].set()
+            if not changes:
+                continue
+            if any(Path(path).name in WATCHED_DIRS for _, path in changes):
+                self._restart.set()
+            self.preview.rebuild()
+
+
+def serve(project: Path, port: int, announce: Callable[[str], None]) -> int:
+    """Run the preview until Ctrl+C; `announce` shows the address and what to do."""
+    try:
+        server = PreviewServer(project, port)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            log.error(
+                "Porten %s används redan av ett annat program. Välj en annan: kfsreport serve --port %s",
+                port,
+                port + 1,
+            )
+        else:
+            log.error("Förhandsvisningen kunde inte starta: %s.", os_reason(error))
+        return 1
+    with server:
+        announce(
+            f"Förhandsvisningen finns på {server.url} (PDF:en på {server.url.rstrip('/')}{PDF_PATH}).\n"
+            "Sidan laddas om när du sparar en fil. Avsluta med Ctrl+C."
+        )
+        try:
+            _forever()
+        except KeyboardInterrupt:
+            announce("Förhandsvisningen avslutades.")
+    return 0
+
+
+def _forever() -> None:
+    while True:
+        time.sleep(3600)

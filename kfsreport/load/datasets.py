@@ -1,0 +1,542 @@
+"""Read a chart's data set (CSV or XLSX in the report folder) into a DataFrame with declared types.
+
+A chart description names the file and the columns it needs, each with a type. Every cell is
+read as written and converted here, the way Swedish offices write numbers and dates (`1 417`,
+`6,9`, `−3 %`, `2025-03`), so a CSV saved by Excel and the XLSX it came from give the same
+DataFrame. Problems are reported through `Problems.fail`, located by the data file and line
+(for XLSX the Excel row, with the cell reference); bad input never raises.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+import math
+import re
+import warnings
+import zipfile
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any, Literal
+
+import openpyxl  # type: ignore[import-untyped, unused-ignore]
+import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+from defusedxml import DefusedXmlException  # type: ignore[import-untyped, unused-ignore]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped, unused-ignore]
+
+from kfsreport.errors import Problems, suggest
+from kfsreport.load.folder import inside
+
+ColumnType = Literal["text", "number", "integer", "date"]
+Origin = tuple[str, int | None]
+Record = tuple[int, Sequence[object]]
+Bad = tuple[int, int, str, str]  # line, column index, message, hint
+Separators = tuple[str | None, str | None]  # a chart's declared decimal and thousands characters
+
+DATA_DIR = "data"
+MAX_DATA_BYTES = 20_000_000
+MAX_UNPACKED_BYTES = 200_000_000
+MAX_CELL_ERRORS = 20
+SAVE_HINT = "Spara filen som CSV (UTF-8) eller XLSX."
+
+_DTYPES = {"text": "str", "number": "float64", "integer": "Int64", "date": "datetime64[us]"}
+_WANTED = {"text": "text", "number": "tal", "integer": "heltal", "date": "datum"}
+_HINTS = {
+    "text": "",
+    "number": "Skriv tal med siffror, till exempel 1 417 eller 6,9.",
+    "integer": "Skriv heltal med siffror, till exempel 1 417.",
+    "date": "Skriv datum som 2025-03-31, eller 2025-03 för en hel månad.",
+}
+_EMPTY_HINT = (
+    "Fyll i värdet, eller ange i diagrambeskrivningen vilka celltexter som betyder att värde saknas."
+)
+_LONG_ROW_HINT = "Ett tal med decimalkomma ska stå inom citattecken när fälten skiljs med komma."
+_SPACE = "[ \u00a0\u202f\u2009]"
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:_\d{3})+|\d+)(?:\.\d+)?")
+_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A data file's header and non-empty rows, each row with its line (or Excel row) number."""
+
+    name: str
+    place: str
+    header: list[str]
+    header_line: int
+    rows: list[Record]
+    excel: bool
+
+
+def read_dataset(
+    root: Path,
+    name: str,
+    columns: dict[str, ColumnType],
+    problems: Problems,
+    origin: Origin,
+    *,
+    sheet: str | None = None,
+    missing: Sequence[str] = (),
+    separators: Separators = (None, None),
+    key_lines: Mapping[str, int] | None = None,
+) -> pd.DataFrame | None:
+    """Read a CSV or XLSX data set with the given column types; report located problems.
+
+    `separators` is the chart's declared (decimal, thousands) characters, if any; `key_lines`
+    gives, for a column, the line of the chart key that names it (where a missing column is
+    reported)."""
+    root = root.resolve()
+    shown = PurePosixPath(name.replace("\\", "/")).as_posix()
+    path = _locate(root, name, shown, problems, origin)
+    if path is None:
+        return None
+    data = _read_bytes(path, shown, problems)
+    if data is None:
+        return None
+    if PurePosixPath(shown).suffix.lower() == ".xlsx":
+        table = _read_xlsx(data, shown, sheet, problems, origin)
+    else:
+        table = _read_csv(data, shown, problems)
+    indices = None if table is None else _find_columns(table, columns, problems, origin, key_lines or {})
+    if table is None or indices is None:
+        return None
+    return _typed_frame(table, columns, indices, {text.strip() for text in missing}, problems, separators)
+
+
+def _locate(root: Path, name: str, shown: str, problems: Problems, origin: Origin) -> Path | None:
+    """The data file's real path inside the report folder, or None after saying why not."""
+    outside = f"datafilen '{name}' ligger utanför rapportmappen och läses inte."
+    copy_hint = f"Kopiera in filen i mappen {DATA_DIR}/ och skriv till exempel {DATA_DIR}/filnamn.csv."
+    if _URL.match(name):
+        problems.fail(
+            *origin,
+            f"datafilen '{name}' är en webbadress; bara filer i rapportmappen läses.",
+            f"Ladda ner filen och lägg den i mappen {DATA_DIR}/.",
+        )
+        return None
+    if name.startswith(("/", "\\")) or PureWindowsPath(name).drive:
+        problems.fail(*origin, outside, copy_hint)
+        return None
+    if PurePosixPath(shown).suffix.lower() not in (".csv", ".xlsx"):
+        problems.fail(*origin, f"datafilen '{name}' är varken CSV eller XLSX.", SAVE_HINT)
+        return None
+    try:
+        path = inside(root, root / shown)
+        exists = path is not None and path.is_file()
+    except (OSError, ValueError):
+        path, exists = root, False
+    if path is None:
+        problems.fail(*origin, outside, copy_hint)
+    elif not exists:
+        _missing_file(root, shown, problems, origin)
+    return path if exists else None
+
+
+def _missing_file(root: Path, shown: str, problems: Problems, origin: Origin) -> None:
+    folder = root / DATA_DIR
+    files = sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+    guess = suggest(PurePosixPath(shown).name, files).replace("'", f"'{DATA_DIR}/", 1)
+    listing = ", ".join(f"{DATA_DIR}/{file}" for file in files[:10])
+    hint = f"Filerna i {DATA_DIR}/ är: {listing}." if files else f"Lägg filen i mappen {DATA_DIR}/."
+    problems.fail(*origin, _with_guess(f"datafilen '{shown}' finns inte", guess), "" if guess else hint)
+
+
+def _with_guess(message: str, guess: str) -> str:
+    """`message (menade du 'x'?)`, or the message with a full stop when there is no guess."""
+    return f"{message} {guess}" if guess else f"{message}."
+
+
+def _read_bytes(path: Path, shown: str, problems: Problems) -> bytes | None:
+    try:
+        size = path.stat().st_size
+        if size <= MAX_DATA_BYTES:
+            return path.read_bytes()
+    except OSError:
+        problems.fail(shown, None, "filen kan inte läsas.", "Stäng den i andra program och försök igen.")
+        return None
+    problems.fail(
+        shown,
+        None,
+        f"filen är större än {MAX_DATA_BYTES // 1_000_000} MB.",
+        "Ta bort rader och kolumner som diagrammet inte använder.",
+    )
+    return None
+
+
+def _read_csv(data: bytes, name: str, problems: Problems) -> _Table | None:
+    """Decode a CSV file, detect its delimiter and keep each record with its first line."""
+    text = _decode(data, name, problems)
+    if text is None:
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    records: list[Record] = []
+    line = 1
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                records.append((line, cells))
+            line = reader.line_num + 1
+    except csv.Error:
+        problems.fail(
+            name,
+            line,
+            'raden går inte att läsa: ett citattecken (") är inte avslutat eller står mitt i ett fält.',
+            'Skriv citattecken i text dubbelt ("").',
+        )
+        return None
+    return _table(name, name, records, excel=False, problems=problems)
+
+
+def _decode(data: bytes, name: str, problems: Problems) -> str | None:
+    if data.startswith(b"PK\x03\x04"):
+        problems.fail(name, None, "filen är en Excel-fil, inte CSV.", "Byt filens ändelse till .xlsx.")
+        return None
+    text = _text(data)
+    if text is None or "\x00" in text:
+        problems.fail(name, None, "filen går inte att läsa som text.", SAVE_HINT)
+        return None
+    return text
+
+
+def _text(data: bytes) -> str | None:
+    """UTF-16 with BOM, else strict UTF-8 (with or without BOM), else Windows-1252."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        attempts = [("utf-16", data)]
+    else:
+        attempts = [("utf-8-sig", data), ("cp1252", data.removeprefix(codecs.BOM_UTF8))]
+    for encoding, body in attempts:
+        with contextlib.suppress(UnicodeDecodeError):
+            return body.decode(encoding)
+    return None
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter (; tab or ,) used most in the header line outside quotes; ties go to ;."""
+    counts = dict.fromkeys(";\t,", 0)
+    quoted = False
+    for char in text.lstrip("\r\n"):
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in "\r\n":
+            break
+        elif not quoted and char in counts:
+            counts[char] += 1
+    return max(counts, key=counts.__getitem__)
+
+
+def _read_xlsx(
+    data: bytes, name: str, sheet: str | None, problems: Problems, origin: Origin
+) -> _Table | None:
+    """Read one sheet of an XLSX file; openpyxl refuses XML entities since defusedxml is installed."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
+            return _xlsx_table(data, name, sheet, problems, origin)
+    except Exception as error:  # openpyxl raises many kinds of errors for a broken file
+        if _refused_xml(error):
+            problems.fail(
+                name,
+                None,
+                "filen kan inte läsas säkert: den innehåller XML-entiteter, som Excel aldrig skriver.",
+                "Öppna filen i Excel och spara den som en ny XLSX-fil.",
+            )
+        else:
+            problems.fail(
+                name, None, "filen går inte att läsa som Excel-fil (XLSX); den kan vara trasig.", SAVE_HINT
+            )
+    return None
+
+
+def _refused_xml(error: BaseException | None) -> bool:
+    """Whether defusedxml refused the XML (openpyxl wraps its errors in a ValueError)."""
+    while error is not None and not isinstance(error, DefusedXmlException):
+        error = error.__cause__ or error.__context__
+    return error is not None
+
+
+def _xlsx_table(
+    data: bytes, name: str, sheet: str | None, problems: Problems, origin: Origin
+) -> _Table | None:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_UNPACKED_BYTES:
+        problems.fail(
+            name,
+            None,
+            f"filen kan inte läsas säkert: den packas upp till mer än {MAX_UNPACKED_BYTES // 1_000_000} MB.",
+            SAVE_HINT,
+        )
+        return None
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheets: dict[str, Any] = {ws.title: ws for ws in book.worksheets}
+        title = _pick_sheet(list(sheets), name, sheet, problems, origin)
+        if title is None:
+            return None
+        sheets[title].reset_dimensions()  # trust the rows, not the size the file claims
+        rows = enumerate(sheets[title].iter_rows(min_row=1, min_col=1, values_only=True), start=1)
+        records: list[Record] = [(line, row) for line, row in rows if any(_as_text(cell) for cell in row)]
+    finally:
+        book.close()
+    return _table(name, f"bladet '{title}' i {name}", records, excel=True, problems=problems)
+
+
+def _pick_sheet(
+    titles: list[str], name: str, sheet: str | None, problems: Problems, origin: Origin
+) -> str | None:
+    if sheet is None and titles:
+        return titles[0]
+    if sheet in titles:
+        return sheet
+    if sheet is None:
+        problems.fail(name, None, "filen har inga kalkylblad.", SAVE_HINT)
+        return None
+    guess = suggest(sheet, titles)
+    names = ", ".join(f"'{title}'" for title in titles)
+    problems.fail(
+        *origin,
+        _with_guess(f"bladet '{sheet}' finns inte i {name}", guess),
+        "" if guess else f"Bladen heter: {names}.",
+    )
+    return None
+
+
+def _table(name: str, place: str, records: list[Record], *, excel: bool, problems: Problems) -> _Table | None:
+    if not records:
+        problems.fail(
+            name, None, "filen är tom.", "Diagrammet behöver en rubrikrad och minst en rad med data."
+        )
+        return None
+    (header_line, header), *rows = records
+    if not rows:
+        problems.fail(name, header_line, "filen har en rubrikrad men inga rader med data.")
+        return None
+    names = [_as_text(cell).removeprefix("\ufeff").strip() for cell in header]
+    return _Table(name, place, names, header_line, rows, excel)
+
+
+def _find_columns(
+    table: _Table,
+    columns: dict[str, ColumnType],
+    problems: Problems,
+    origin: Origin,
+    key_lines: Mapping[str, int],
+) -> dict[str, int] | None:
+    """Each declared column's position in the header; report names missing or written twice."""
+    found: dict[str, int] = {}
+    for column in columns:
+        positions = [index for index, header in enumerate(table.header) if header == column]
+        if len(positions) == 1:
+            found[column] = positions[0]
+        elif positions:
+            problems.fail(
+                table.name,
+                table.header_line,
+                f"kolumnen '{column}' finns {len(positions)} gånger i rubrikraden.",
+                "Ge kolumnerna olika namn.",
+            )
+        else:
+            headers = [header for header in table.header if header]
+            guess = suggest(column, headers)
+            names = ", ".join(f"'{header}'" for header in headers)
+            message = _with_guess(f"kolumnen '{column}' finns inte i {table.place}", guess)
+            problems.fail(
+                origin[0],
+                key_lines.get(column, origin[1]),
+                message,
+                hint="" if guess else f"Kolumnerna heter: {names}.",
+            )
+    return found if len(found) == len(columns) else None
+
+
+def _typed_frame(
+    table: _Table,
+    columns: dict[str, ColumnType],
+    indices: dict[str, int],
+    missing: set[str],
+    problems: Problems,
+    separators: Separators = (None, None),
+) -> pd.DataFrame | None:
+    """Convert every declared column to its type; report each cell that cannot be converted."""
+    bad = [_long_row(table, line, len(cells)) for line, cells in table.rows if _too_long(table, cells)]
+    values: dict[str, list[object]] = {column: [] for column in columns}
+    declared = separators != (None, None)
+    for column, kind in columns.items():
+        index = indices[column]
+        cells_of = [(line, cells[index] if index < len(cells) else None) for line, cells in table.rows]
+        decimals_shown = kind != "text" and _shows_decimals(cell for _, cell in cells_of)
+        for line, cell in cells_of:
+            if kind != "text" and not declared and not decimals_shown and _ambiguous(cell):
+                bad.append(_ambiguous_cell(table, line, index, column, str(cell).strip()))
+                continue
+            try:
+                cell = _separated(cell, separators) if declared and kind != "text" else cell
+                values[column].append(_convert(cell, kind, missing))
+            except ValueError:
+                bad.append(_bad_cell(table, line, index, column, kind, cell))
+    if bad:
+        _report(table.name, bad, problems)
+        return None
+    return pd.DataFrame(
+        {column: pd.Series(values[column], dtype=_DTYPES[kind]) for column, kind in columns.items()}
+    )
+
+
+_AMBIGUOUS = re.compile(r"[+\-\u2212]?[1-9]\d{0,2}[,.]\d{3}")
+_PLAIN_DECIMAL = re.compile(r"\d[,.](?:\d{1,2}|\d{4,})(?:\D|$)")
+
+
+def _ambiguous(cell: object) -> bool:
+    """`3,894` or `20.000`: a thousands separator or a decimal sign with three decimals?"""
+    return isinstance(cell, str) and bool(_AMBIGUOUS.fullmatch(cell.strip().removesuffix("%").strip()))
+
+
+def _shows_decimals(cells: Iterator[object]) -> bool:
+    """True when some value in the column has decimals that cannot be thousands (`6,9`)."""
+    return any(isinstance(cell, str) and _PLAIN_DECIMAL.search(cell) for cell in cells)
+
+
+def _ambiguous_cell(table: _Table, line: int, index: int, column: str, text: str) -> Bad:
+    sign, digits = text[: len(text) - len(text.lstrip("+-\u2212"))], text.lstrip("+-\u2212")
+    whole, mark, rest = digits[:-4], digits[-4], digits[-3:]
+    where = f" (cell {get_column_letter(index + 1)}{line})" if table.excel else ""
+    as_thousands = f"{sign}{whole}\u00a0{rest}"
+    as_decimal = f"{sign}{whole},{rest}"
+    message = (
+        f"kolumnen '{column}'{where} har värdet '{text}', som kan läsas på två sätt: "
+        f"{as_thousands} ({mark} skiljer tusental) eller {as_decimal} ({mark} är decimaltecken)."
+    )
+    hint = (
+        f"Skriv talet så som det ska läsas ({whole}{rest} eller {whole},{rest}), eller ange i "
+        f'diagrambeskrivningen thousands: "{mark}" om tecknet skiljer tusental, '
+        f'eller decimal: "{mark}" om det är ett decimaltecken.'
+    )
+    return (line, index, message, hint)
+
+
+def _separated(cell: object, separators: Separators) -> object:
+    """A cell written with the chart's declared separators, as this module reads numbers."""
+    if not isinstance(cell, str):
+        return cell
+    decimal, thousands = separators
+    if thousands is None:
+        thousands = {",": ".", ".": ","}.get(decimal or "")
+    if decimal is None:
+        decimal = {",": ".", ".": ","}.get(thousands or "")
+    text = cell.strip()
+    if thousands:
+        text = re.sub(f"(?<=\\d){re.escape(thousands)}(?=\\d{{3}})", "", text)
+    return text.replace(decimal, ",") if decimal else text
+
+
+def _too_long(table: _Table, cells: Sequence[object]) -> bool:
+    return not table.excel and any(_as_text(cell) for cell in cells[len(table.header) :])
+
+
+def _long_row(table: _Table, line: int, count: int) -> Bad:
+    message = f"raden har {count} fält, men rubrikraden har {len(table.header)}."
+    return (line, -1, message, _LONG_ROW_HINT)
+
+
+def _bad_cell(table: _Table, line: int, index: int, column: str, kind: str, cell: object) -> Bad:
+    where = f" (cell {get_column_letter(index + 1)}{line})" if table.excel else ""
+    hint = _HINTS[kind] if _as_text(cell) else _EMPTY_HINT
+    return (line, index, f"kolumnen '{column}'{where} {_reason(cell, kind)}", hint)
+
+
+def _reason(cell: object, kind: str) -> str:
+    """Why a cell cannot be read as `kind`, in Swedish: `ska innehålla tal, men har 'tolv'.`"""
+    text = _as_text(cell).replace("\n", " ")
+    if not text:
+        return f"är tom men ska innehålla {_WANTED.get(kind, kind)}."
+    shown = text if len(text) <= 40 else text[:39] + "…"
+    return f"ska innehålla {_WANTED.get(kind, kind)}, men har '{shown}'."
+
+
+def _report(name: str, bad: list[Bad], problems: Problems) -> None:
+    """Report the first bad cells in file order (each hint once), then how many more there are."""
+    bad.sort()
+    hints: set[str] = set()
+    for line, _, message, hint in bad[:MAX_CELL_ERRORS]:
+        problems.fail(name, line, message, "" if hint in hints else hint)
+        hints.add(hint)
+    if len(bad) > MAX_CELL_ERRORS:
+        problems.fail(
+            name, bad[MAX_CELL_ERRORS][0], f"… och {len(bad) - MAX_CELL_ERRORS} fler fel i samma fil."
+        )
+
+
+def convert_cell(cell: object, kind: ColumnType, missing: Collection[str] = ()) -> object:
+    """One cell as `kind` (None if listed in `missing`); ValueError with a Swedish reason if it cannot be."""
+    try:
+        return _convert(cell, kind, {text.strip() for text in missing})
+    except ValueError:
+        raise ValueError(_reason(cell, kind)) from None
+
+
+def _convert(cell: object, kind: str, missing: set[str]) -> object:
+    """The cell as `kind`, or None for a missing value; ValueError when it cannot be read so."""
+    if cell is None or isinstance(cell, str):
+        text = (cell or "").strip()
+        if text in missing:
+            return None
+        if not text and kind != "text":
+            raise ValueError("empty")
+        cell = text
+    if kind == "text":
+        return _as_text(cell)
+    if kind == "date":
+        return _date(cell)
+    number = _number(cell)
+    return float(number) if kind == "number" else _whole(number)
+
+
+def _number(cell: object) -> Decimal:
+    if isinstance(cell, int | float) and not isinstance(cell, bool) and math.isfinite(cell):
+        return Decimal(cell)
+    if not isinstance(cell, str):
+        raise ValueError(cell)
+    text = re.sub(f"{_SPACE}*%$", "", cell.replace("\u2212", "-"))
+    text = re.sub(_SPACE, "_", text).replace(",", ".")
+    if not _NUMBER.fullmatch(text):
+        raise ValueError(cell)
+    number = Decimal(text.replace("_", ""))
+    if not math.isfinite(float(number)):
+        raise ValueError(cell)
+    return number
+
+
+def _whole(number: Decimal) -> int:
+    if number != number.to_integral_value() or abs(number) >= 2**63:
+        raise ValueError(number)
+    return int(number)
+
+
+def _date(cell: object) -> datetime:
+    if isinstance(cell, datetime):
+        return cell
+    if isinstance(cell, date):
+        return datetime(cell.year, cell.month, cell.day)
+    match = _DATE.fullmatch(cell) if isinstance(cell, str) else None
+    if match is None:
+        raise ValueError(cell)
+    return datetime(int(match[1]), int(match[2]), int(match[3] or 1))
+
+
+def _as_text(cell: object) -> str:
+    """A cell as the text a reader sees: whole floats without .0, midnight dates without time."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, datetime) and cell.time() == time():
+        return cell.date().isoformat()
+    if isinstance(cell, date | time):
+        return cell.isoformat()
+    return str(cell).strip()

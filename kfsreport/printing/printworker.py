@@ -1,0 +1,234 @@
+"""The print process: WeasyPrint (and vl-convert) in a spawned `python -m kfsreport.printing.printworker`.
+
+Before WeasyPrint can lay out a page, `import weasyprint` costs 0.4–0.7 s, and before
+vl-convert draws its first chart it spends 0.35 s starting its JavaScript engine: together as
+long as all the rest of a build before the PDF. So the pipeline (`pipeline.make`) starts a
+`PrintServer` first thing, and the process imports WeasyPrint on the second core while the
+build loads, validates and computes; it is the same process the preview keeps for its PDF.
+Requests go in order through its stdin, answers come back through its stdout (pickled):
+
+- `warm_charts()`: a chart must be drawn, so the process starts vl-convert now;
+- `draw()`: Vega-Lite specs in, SVGs out;
+- `send()` / `receive()`: the print HTML in, as soon as it is rendered (the build makes the
+  web page meanwhile); each PDF out, laid out and written exactly as `pdf.lay_out` does it
+  in the build's own process, with the URLs its fetcher refused.
+
+The process is spawned, never forked, so it works wherever Python runs and whatever threads
+the caller has. It ends when its stdin closes (the build is done or has stopped, or the
+preview closes) or is stopped at once by `close()`. If it cannot be started, dies or fails,
+the failure is logged with its traceback (shown with `--verbose`) and the caller does the
+work itself: the outcome never depends on the process, only the time does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from pathlib import Path
+from typing import Any, BinaryIO
+
+log = logging.getLogger(__name__)
+
+Spec = dict[str, Any]
+PrintAnswer = tuple[dict[str, bytes] | None, list[str]]
+"""Each PDF variant by file-name suffix (None if a fetch was refused), and the URLs refused."""
+
+
+class PrintServer:
+    """A spawned Python with WeasyPrint imported, answering requests one at a time.
+
+    Thread-safe: the preview asks from its PDF thread; a request waits for the one before."""
+
+    command = [sys.executable, "-m", "kfsreport.printing.printworker"]
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stopping = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._sending: threading.Thread | None = None
+        self._sent = False
+
+    @property
+    def pid(self) -> int | None:
+        """The process id while it runs."""
+        process = self._process
+        return process.pid if process is not None and process.poll() is None else None
+
+    def start(self) -> None:
+        """Start the process now (it takes a moment to import WeasyPrint)."""
+        with self._lock:
+            self._running()
+
+    # --- charts ---------------------------------------------------------------------------------
+
+    def warm_charts(self) -> None:
+        """A chart will be drawn: the process starts vl-convert while the caller computes."""
+        with self._lock:
+            self._post(("warm",))
+
+    def draw(self, specs: list[Spec], font_dirs: list[Path]) -> list[str] | None:
+        """The SVG of each Vega-Lite spec, or None if the process failed (logged)."""
+        with self._lock:
+            svgs = self._answer(self._post(("draw", specs, [str(d) for d in font_dirs])), "diagrammen")
+        if isinstance(svgs, list) and len(svgs) == len(specs) and all(isinstance(s, str) for s in svgs):
+            return svgs
+        return None
+
+    # --- the PDF --------------------------------------------------------------------------------
+
+    def send(self, html: str, root: Path, template_dirs: list[Path], *, archive: bool = True) -> None:
+        """Hand over the print HTML and return at once; the process starts laying it out."""
+        message = ("print", html, str(root), [str(d) for d in template_dirs], archive)
+        self._lock.acquire()  # held until receive(): nobody else may ask in between
+        self._sent = True
+        # A large page fills the pipe while the process may still be busy, so it is written
+        # from a thread, and the caller goes on to make the web page.
+        self._sending = threading.Thread(target=self._post, args=(message,), daemon=True)
+        self._sending.start()
+
+    def receive(self) -> PrintAnswer | None:
+        """The answer to `send()`, or None if the process failed (logged)."""
+        if not self._sent:
+            raise RuntimeError("receive() before send()")
+        try:
+            posted = True
+            if self._sending is not None:
+                self._sending.join()
+                self._sending = None
+            answer = self._answer(posted, "PDF:en")
+        finally:
+            self._sent = False
+            self._lock.release()
+        if isinstance(answer, tuple) and len(answer) == 2 and isinstance(answer[1], list):
+            pdfs, refused = answer
+            return (pdfs if isinstance(pdfs, dict) else None), [str(url) for url in refused]
+        return None
+
+    def lay_out(
+        self, html: str, root: Path, template_dirs: list[Path], *, archive: bool = True
+    ) -> PrintAnswer:
+        """`send()` and `receive()` in one; raises OSError if the process failed."""
+        self.send(html, root, template_dirs, archive=archive)
+        answer = self.receive()
+        if answer is None:
+            raise OSError("PDF-processen avslutades oväntat")
+        return answer
+
+    def close(self) -> None:
+        """End the process at once (a layout in progress is not waited for; whoever waits
+        for its answer gets None)."""
+        self._stop()
+
+    # --- the pipe -------------------------------------------------------------------------------
+
+    def _running(self) -> subprocess.Popen[bytes]:
+        if self._process is not None and self._process.poll() is not None:
+            self._stop()  # it died (killed, out of memory): a new one takes its place
+        if self._process is None:
+            self._process = subprocess.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        return self._process
+
+    def _post(self, message: tuple[Any, ...]) -> bool:
+        try:
+            process = self._running()
+            assert process.stdin is not None
+            pickle.dump(message, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            process.stdin.flush()
+            return True
+        except (OSError, ValueError) as error:
+            log.info("PDF-processen kunde inte ta emot arbetet (%s); det görs i den här processen.", error)
+            return False
+
+    def _answer(self, posted: bool, what: str) -> Any:
+        """The process's answer, or None with the failure logged and the process stopped."""
+        if not posted or self._process is None or self._process.stdout is None:
+            return None
+        try:
+            kind, value = pickle.load(self._process.stdout)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError) as error:
+            log.info("PDF-processen avslutades oväntat (%r); %s görs i den här processen.", error, what)
+            self._stop()
+            return None
+        if kind == "failed":
+            log.info("PDF-processen misslyckades med %s; det görs i den här processen.\n%s", what, value)
+            return None
+        return value
+
+    def _stop(self) -> None:
+        with self._stopping:
+            process, self._process = self._process, None
+        if process is None:
+            return
+        with contextlib.suppress(OSError):
+            process.kill()
+        process.wait()
+        for stream in (process.stdin, process.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+
+
+def serve(receive: BinaryIO, send: BinaryIO) -> None:
+    """The process's whole life: import WeasyPrint, then answer requests until stdin ends.
+    A request that fails is answered with its traceback, and the process goes on."""
+    from kfsreport.printing.engine import load_weasyprint
+
+    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
+    load_weasyprint()  # why the process exists: this import runs while the build works
+
+    while True:
+        try:
+            kind, *arguments = pickle.load(receive)
+        except EOFError:  # the build is done or stopped, or the preview closed
+            return
+        try:
+            answer: Any = ("ok", _do(kind, arguments))
+        except Exception:
+            answer = ("failed", traceback.format_exc())
+        if kind != "warm":
+            pickle.dump(answer, send, protocol=pickle.HIGHEST_PROTOCOL)
+            send.flush()
+
+
+def _end_with_parent(parent: int) -> None:
+    """End this process as soon as the one that started it has ended (killed, say), even in
+    the middle of a layout nobody will read. Where the parent's end cannot be seen this way
+    (Windows), the process ends at its next request, when stdin is closed."""
+    while os.getppid() == parent:
+        time.sleep(0.1)
+    os._exit(1)
+
+
+def _do(kind: str, arguments: list[Any]) -> Any:
+    from kfsreport.charts.svg import to_svg, warm_up
+    from kfsreport.printing.pdf import lay_out
+
+    if kind == "warm":
+        return warm_up()
+    if kind == "draw":
+        specs, font_dirs = arguments
+        return [to_svg(spec, [Path(d) for d in font_dirs]) for spec in specs]
+    html, root, template_dirs, archive = arguments
+    return lay_out(html, Path(root), [Path(d) for d in template_dirs], archive=archive)
+
+
+if __name__ == "__main__":  # requests on stdin, answers on stdout
+    # Ctrl+C in the terminal reaches this process too; the build or preview ends it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    answers = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything a library prints goes to stderr, never into the answers
+    from kfsreport.printing.engine import EngineMissing
+
+    try:
+        serve(sys.stdin.buffer, answers)
+    except EngineMissing as missing:
+        sys.stderr.write(f"{missing}\n")
+        sys.exit(1)

@@ -1,0 +1,533 @@
+"""Stage 4, render: chapters to HTML, then the page templates for the screen and print editions.
+
+Reads the validated Report and produces HTML strings; nothing is written here. Every link,
+image and expression is checked as it is rendered, and every problem is reported with the
+chapter file and line. `render_chapters` renders the chapters once and `render_edition`
+makes one edition's page from them, so the pipeline can hand the print page to the print
+process before it makes the web page; `render` does both for callers that want it all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from jinja2 import Environment, TemplateError
+from jinja2.exceptions import SecurityError
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup, escape
+
+from kfsreport import __version__
+from kfsreport.charts.figures import Charts, screen_svg
+from kfsreport.errors import Problems, shown
+from kfsreport.render.directives import FigureValue, namespace
+from kfsreport.render.expressions import Evaluator, ExpressionError, template_reason
+from kfsreport.render.htmlcheck import unsafe_parts
+from kfsreport.render.hyphenation import mark_breaks, read_word_list
+from kfsreport.render.markdown import BOX_KINDS, Heading, ParsedChapter, make_parser, plain_text
+from kfsreport.render.sandbox import LimitError
+from kfsreport.render.stylesheets import build_stylesheet
+from kfsreport.render.templates import (
+    TEMPLATE_FILTERS,
+    PageContext,
+    RenderedChapter,
+    TocEntry,
+    b64,
+    make_environment,
+    template_dirs,
+)
+from kfsreport.render.theme import theme_css
+from kfsreport.validate.links import data_uri, resolve_image
+from kfsreport.validate.report import Report
+
+Edition = Literal["screen", "print"]
+
+
+@dataclass(frozen=True)
+class Document:
+    """The rendered editions: HTML for the screen, HTML for WeasyPrint (None if not asked)."""
+
+    screen_html: str | None
+    print_html: str | None
+
+
+MAX_PAGE_CHARS = 100_000_000
+"""The most text one template may write; a loop that writes without end is stopped here."""
+
+
+def render_template(
+    env: Environment,
+    name: str,
+    root: Path,
+    problems: Problems,
+    max_chars: int = MAX_PAGE_CHARS,
+    **context: Any,
+) -> str:
+    """Render template `name`; a broken or forbidden template is reported at its own file and line."""
+    try:
+        template = env.get_template(name)
+        return _written(template.generate(**context), max_chars)
+    except _TooMuch as error:
+        path, _ = _template_location(TemplateError(), root, template.filename)
+        problems.fail(path, None, str(error), "Rätta slingan i mallen.")
+    except SecurityError as error:
+        path, line = _template_location(error, root)
+        problems.fail(
+            path, line, _forbidden(error), "Ta bort det ur mallen; mallar kan bara visa rapportens innehåll."
+        )
+    except RecursionError as error:
+        path, line = _template_location(error, root)
+        problems.fail(path, line, "mallen anropar sig själv utan slut.", "Rätta makrot eller inkluderingen.")
+    except TemplateError as error:
+        path, line = _template_location(error, root)
+        problems.fail(path, line, _broken(error), "Rätta mallen eller ta bort den.")
+    return ""
+
+
+class _TooMuch(Exception):
+    """A template that writes more than the limit."""
+
+
+def _written(chunks: Iterator[str], max_chars: int) -> str:
+    parts, size = [], 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > max_chars:
+            raise _TooMuch(f"mallen skriver mer än {max_chars:_} tecken.".replace("_", " "))
+        parts.append(chunk)
+    return "".join(parts)
+
+
+def _broken(error: TemplateError) -> str:
+    unknown = re.match(r"No (filter|test) named '([^']+)'", error.message or "")
+    if unknown:
+        kind = "filtret" if unknown.group(1) == "filter" else "testet"
+        allowed = ", ".join(sorted(TEMPLATE_FILTERS)) if kind == "filtret" else ""
+        return f"{kind} '{unknown.group(2)}' finns inte i mallar" + (
+            f" (filter: {allowed})." if allowed else "."
+        )
+    undefined = re.match(r"'([^']+)' is undefined", error.message or "")
+    if undefined:
+        return f"'{undefined.group(1)}' finns inte i mallar."
+    return f"mallen kan inte användas: {template_reason(error)}."
+
+
+def _forbidden(error: SecurityError) -> str:
+    """A Swedish message for what the sandbox refused (Jinja's own messages are English)."""
+    if isinstance(error, LimitError) and str(error).startswith("slingorna"):
+        return f"mallen arbetar för länge ({error})."
+    if isinstance(error, LimitError):
+        return f"mallen bygger ett för stort värde ({error})."
+    attribute = re.search(r"attribute '([^']+)'", str(error))
+    what = f"'{attribute.group(1)}'" if attribute else "Pythons inre delar"
+    return f"mallen försöker använda {what}, som inte är tillåtet i en mall."
+
+
+class _PlacedFigures:
+    """Charts for the text: `figur("id")` renders the figure, `ref("id")` says "figur N"."""
+
+    def __init__(self, env: Environment, charts: Charts, root: Path, problems: Problems) -> None:
+        self.env = env
+        self.figures = charts.figures
+        self.root = root
+        self.problems = problems
+
+    def place(self, chart_id: str) -> Markup:
+        figure = self.figures[chart_id]
+        return Markup(
+            render_template(self.env, "partials/figure.html.j2", self.root, self.problems, figure=figure)
+        )
+
+    def label(self, chart_id: str) -> str | None:
+        figure = self.figures.get(chart_id)
+        return f"figur {figure.number}" if figure else None
+
+
+def render(
+    report: Report,
+    formats: Sequence[str],
+    problems: Problems,
+    charts: Charts | None = None,
+    cache: Path | None = None,
+) -> Document:
+    """Render chapters once, then the page for each edition asked for; raise on problems."""
+    chapters = render_chapters(report, problems, charts, cache)
+    printed = render_edition(chapters, "print", problems) if "pdf" in formats else None
+    screen = render_edition(chapters, "screen", problems) if "html" in formats else None
+    problems.raise_if_any()
+    return Document(screen, printed)
+
+
+@dataclass(frozen=True)
+class Chapters:
+    """The chapters rendered once, with what both editions' pages are made from."""
+
+    report: Report
+    env: Environment
+    charts: Charts
+    chapters: list[RenderedChapter]
+    toc: list[TocEntry]
+    logo: str | None
+    cache: Path | None
+
+
+def sources_of(report: Report) -> list[str]:
+    """Every source the placed figures and the key figures name, once each, alphabetically."""
+    named = [report.charts[chart_id].source for chart_id in report.figure_numbers]
+    named += [figure.source for figure in report.facts.figures.values() if figure.source]
+    return sorted(set(named), key=str.casefold)
+
+
+def render_chapters(
+    report: Report, problems: Problems, charts: Charts | None = None, cache: Path | None = None
+) -> Chapters:
+    """Every chapter's Markdown and directives to HTML, and the table of contents; raise on
+    problems. `cache`: the report's cache folder, for font subsets (none: no cache)."""
+    env = make_environment(report.root)
+    charts = charts or Charts()
+
+    def render_partial(template: str) -> str:
+        return render_template(
+            env,
+            template,
+            report.root,
+            problems,
+            facts=report.facts,
+            report=report.settings,
+            anchors=report.anchors,
+            sources=sources_of(report),
+            tal={key: FigureValue(figure) for key, figure in report.facts.figures.items()},
+        )
+
+    figures = _PlacedFigures(env, charts, report.root, problems)
+    names = namespace(report.settings, report.facts, report.anchors, render_partial, figures)
+    evaluator = Evaluator(names)
+    md = _renderer()
+    chapters = [_render_chapter(md, chapter, report, evaluator, problems) for chapter in report.chapters]
+    toc = [
+        TocEntry.of(heading)
+        for chapter in report.chapters
+        for heading in chapter.headings
+        if heading.level == 1 or heading.number or (heading.appendix is not None and heading.level == 2)
+    ]
+    problems.raise_if_any()
+    logo = (
+        data_uri(resolve_image(report.root, "report.yaml", report.settings.logo))
+        if report.settings.logo
+        else None
+    )
+    return Chapters(report, env, charts, chapters, toc, logo, cache)
+
+
+def render_edition(chapters: Chapters, edition: Edition, problems: Problems) -> str | None:
+    """The page of one edition (`print`: for WeasyPrint; `screen`: the web page), or None with
+    the problems recorded."""
+    report = chapters.report
+    page = _page(chapters.env, edition, report, chapters, problems)
+    if page is not None and edition == "screen":
+        page = _fonts_in_charts(page, chapters.charts, report, problems, chapters.cache)
+    return page
+
+
+def _fonts_in_charts(
+    html: str, charts: Charts, report: Report, problems: Problems, cache: Path | None
+) -> str:
+    """The web page with the report font inside each chart image (see `charts.figures`)."""
+    dirs = template_dirs(report.root)
+    for figure in charts.figures.values():
+        plain = b64(figure.svg)
+        if plain in html:
+            html = html.replace(plain, b64(screen_svg(figure.svg, report.root, dirs, problems, cache)))
+    return html
+
+
+def _page(
+    env: Environment,
+    edition: Edition,
+    report: Report,
+    chapters: Chapters,
+    problems: Problems,
+) -> str | None:
+    placeholder = "/*kfsreport-stylesheet*/"
+    context = PageContext(
+        edition=edition,
+        report=report.settings,
+        facts=report.facts,
+        chapters=chapters.chapters,
+        toc=chapters.toc,
+        stylesheet=Markup(placeholder),
+        generator=f"kfsreport {__version__}",
+        logo=chapters.logo,
+    )
+    html = render_template(env, "report.html.j2", report.root, problems, page=context)
+    if not html:
+        return None
+    if edition == "print":
+        html = mark_breaks(html, read_word_list(report.root))
+    dirs = template_dirs(report.root)
+    duplex = report.settings.print == "duplex"
+    css = build_stylesheet(report.root, dirs, edition, html, problems, chapters.cache, duplex)
+    if edition == "screen":
+        _check_self_contained(html, problems)
+    _refuse_attachments(html, problems)
+    return html.replace(placeholder, css + theme_css(report.settings.theme), 1)
+
+
+_ATTACHMENT = re.compile(r"<(?:link|a)\b[^>]*\brel\s*=\s*[\"']?[^\"'>]*\battachment\b", re.IGNORECASE)
+
+
+def _refuse_attachments(html: str, problems: Problems) -> None:
+    """WeasyPrint would embed a file named by rel="attachment" in the PDF; nothing is attached."""
+    if _ATTACHMENT.search(html):
+        problems.fail(
+            "templates",
+            None,
+            'en mall ber om en bifogad fil (rel="attachment"); PDF:en bifogar inga filer.',
+            "Ta bort länken ur mallen.",
+        )
+
+
+def _check_self_contained(html: str, problems: Problems) -> None:
+    """The intranet page must load and run nothing, whatever produced it (`htmlcheck`)."""
+    for part in unsafe_parts(html):
+        fetches = part.startswith("skulle hämta")
+        problems.fail(
+            "templates",
+            None,
+            f"HTML-sidan {part}; sidan ska vara fristående och "
+            + ("hämtar ingenting." if fetches else "får inte köra eller styra något."),
+            "Ta bort det ur mallen" + (" eller lägg in innehållet i mallen." if fetches else "."),
+        )
+
+
+def _template_location(error: Exception, root: Path, filename: str | None = None) -> tuple[str, int | None]:
+    """The template file and line of an error: from a syntax error, or from the innermost
+    template frame of the traceback (Jinja rewrites runtime tracebacks so their frames point
+    into the templates)."""
+    filename, line = getattr(error, "filename", None) or filename, getattr(error, "lineno", None)
+    tb = error.__traceback__ if filename is None else None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            filename, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+        tb = tb.tb_next
+    return shown(Path(str(filename or "templates")), root), line
+
+
+# --- chapters -----------------------------------------------------------------------------
+
+
+@dataclass
+class _ChapterState:
+    """What the render rules need while one chapter is rendered."""
+
+    chapter: ParsedChapter
+    report: Report
+    evaluator: Evaluator
+    problems: Problems
+    headings: Iterator[Heading]
+    open_headings: list[int] = field(default_factory=list)
+    open_boxes: list[str] = field(default_factory=list)
+
+    def fail(self, line: int | None, message: str, hint: str = "") -> None:
+        self.problems.fail(self.chapter.path, line, message, hint)
+
+
+def _render_chapter(
+    md: MarkdownIt, chapter: ParsedChapter, report: Report, evaluator: Evaluator, problems: Problems
+) -> RenderedChapter:
+    state = _ChapterState(chapter, report, evaluator, problems, iter(chapter.headings[1:]))
+    env = {"docId": chapter.id, "kfs": state}
+    html = md.renderer.render(chapter.tokens, md.options, env)
+    return RenderedChapter(
+        chapter.id, chapter.number, chapter.title, Markup(html), chapter.path, chapter.label, chapter.appendix
+    )
+
+
+def _renderer() -> MarkdownIt:
+    md = make_parser()
+    for name, rule in _RULES.items():
+        md.add_render_rule(name, rule)
+    return md
+
+
+def _state(env: Any) -> _ChapterState:
+    state = env["kfs"]
+    assert isinstance(state, _ChapterState)
+    return state
+
+
+def _line(token: Token) -> int | None:
+    if token.map:
+        return token.map[0] + 1
+    line = token.meta.get("line")
+    return int(line) if line is not None else None
+
+
+def _heading_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    state = _state(env)
+    heading = next(state.headings)
+    level = min(heading.depth + 1, 6)
+    state.open_headings.append(level)
+    css_class = tokens[idx].attrGet("class")
+    class_attr = Markup(' class="{}"').format(css_class) if css_class else ""
+    number = (
+        Markup('<span class="heading-number">{}</span> ').format(heading.number) if heading.number else ""
+    )
+    return str(Markup('<h{} id="{}"{}>{}').format(level, heading.id, class_attr, number))
+
+
+def _heading_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return f"</h{_state(env).open_headings.pop()}>\n"
+
+
+def _expression(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    state = _state(env)
+    token = tokens[idx]
+    try:
+        html = state.evaluator.evaluate(token.content)
+    except ExpressionError as error:
+        state.fail(_line(token), str(error))
+        return ""
+    return f"{html}\n" if token.type == "kfs_directive" else str(html)
+
+
+def _box_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    state = _state(env)
+    kind, _, title = tokens[idx].info.strip().partition(" ")
+    state.open_boxes.append(kind)
+    if kind == "citat":
+        return '<blockquote class="citat">\n'
+    label = title.strip() or BOX_KINDS.get(kind, kind)
+    return str(
+        Markup('<aside class="{}" aria-label="{}">\n<p class="box-title">{}</p>\n').format(kind, label, label)
+    )
+
+
+def _box_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    kind = _state(env).open_boxes.pop()
+    return "</blockquote>\n" if kind == "citat" else "</aside>\n"
+
+
+def _image(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """An image as a data: URI, so both editions carry it inline (validated already)."""
+    state = _state(env)
+    token = tokens[idx]
+    path = resolve_image(state.report.root, state.chapter.path, str(token.attrGet("src") or ""))
+    return str(Markup('<img src="{}" alt="{}">').format(data_uri(path), plain_text(token)))
+
+
+def _table_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """A table in a box that scrolls sideways on a narrow screen; the box can take keyboard
+    focus (so it can be scrolled without a mouse) and is named by the table's column heads."""
+    heads = _column_heads(tokens, idx)
+    label = "Tabell: " + ", ".join(heads) if heads else "Tabell"
+    return str(
+        Markup('<div class="table-wrap" role="region" tabindex="0" aria-label="{}">\n').format(label)
+    ) + str(self.renderToken(tokens, idx, options, env))
+
+
+def _column_heads(tokens: list[Token], idx: int) -> list[str]:
+    """The text of the header cells of the table that opens at `tokens[idx]`."""
+    heads: list[str] = []
+    for token in tokens[idx + 1 :]:
+        if token.type in ("thead_close", "tbody_open", "table_close"):
+            break
+        if token.type == "inline" and token.content.strip():
+            heads.append(plain_text(token))
+    return heads
+
+
+def _table_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return str(self.renderToken(tokens, idx, options, env)) + "</div>\n"
+
+
+_HYPHENATED = re.compile(r"\w+-(?:\w+-)*\w+|\w+- (?:och|eller|samt|respektive|till)\b")
+
+
+def _escape_text(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """Text, with words that hold a hyphen kept on one line (`IT-kunskaper`, `Vård- och`):
+    a line ending in a real hyphen would be joined with the next line when the PDF's text is
+    copied, as a layout hyphen should be."""
+    text = str(escape(tokens[idx].content))
+    return _HYPHENATED.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', text)
+
+
+# Footnotes: numbered in the text, listed at the end of the chapter, and linked both ways
+# with Swedish accessible names. `footnote-backref` is the link back to the text (the print
+# stylesheet hides it: a PDF has no use for it).
+
+
+def _footnote_number(token: Token) -> str:
+    return str(token.meta["id"] + 1)
+
+
+def _footnote_id(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """`-chapter-n`: the chapter's id keeps footnote ids unique on the page."""
+    return f"-{env['docId']}-{_footnote_number(tokens[idx])}"
+
+
+def _reference_id(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """The id of one reference to a footnote (the second reference to it gets `:1` …)."""
+    sub = tokens[idx].meta.get("subId", -1)
+    return _footnote_id(self, tokens, idx, options, env) + (f":{sub}" if sub > 0 else "")
+
+
+def _footnote_ref(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    number = _footnote_number(tokens[idx])
+    return str(
+        Markup(
+            '<sup class="footnote-ref"><a href="#fn{}" id="fnref{}" aria-label="Fotnot {}">{}</a></sup>'
+        ).format(
+            _footnote_id(self, tokens, idx, options, env),
+            _reference_id(self, tokens, idx, options, env),
+            number,
+            number,
+        )
+    )
+
+
+def _footnote_block_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return (
+        '<hr class="footnotes-sep">\n<section class="footnotes" aria-label="Fotnoter">\n'
+        '<ol class="footnotes-list">\n'
+    )
+
+
+def _footnote_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return f'<li id="fn{_footnote_id(self, tokens, idx, options, env)}" class="footnote-item">'
+
+
+def _footnote_anchor(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """The link back to the place in the text; a footnote referred to twice gets two."""
+    sub = tokens[idx].meta.get("subId", 0)
+    shown = "Tillbaka till texten" + (f" ({sub + 1})" if sub > 0 else "")
+    label = f"Tillbaka till texten vid fotnot {_footnote_number(tokens[idx])}" + (
+        f", hänvisning {sub + 1}" if sub > 0 else ""
+    )
+    return str(
+        Markup(' <a href="#fnref{}" class="footnote-backref" aria-label="{}">{}</a>').format(
+            _reference_id(self, tokens, idx, options, env), label, shown
+        )
+    )
+
+
+_RULES = {
+    "heading_open": _heading_open,
+    "heading_close": _heading_close,
+    "kfs_directive": _expression,
+    "kfs_value": _expression,
+    "container_box_open": _box_open,
+    "container_box_close": _box_close,
+    "image": _image,
+    "table_open": _table_open,
+    "table_close": _table_close,
+    "text": _escape_text,
+    "footnote_ref": _footnote_ref,
+    "footnote_block_open": _footnote_block_open,
+    "footnote_open": _footnote_open,
+    "footnote_anchor": _footnote_anchor,
+}

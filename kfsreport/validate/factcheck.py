@@ -1,0 +1,118 @@
+"""Checks that span several keys: an interim report's period, the economy, goals' owners.
+
+The schema checks each value on its own; these check that the values fit together, and
+report each misfit at the line of the value to change.
+"""
+
+from __future__ import annotations
+
+from kfsreport.errors import Problems
+from kfsreport.load.folder import FACTS_FILE
+from kfsreport.load.schema import STANDING, Facts, ReportSettings
+from kfsreport.load.yamlfile import Located
+
+SETTINGS_FILE = "report.yaml"
+
+
+def check_settings(settings: ReportSettings, located: Located | None, problems: Problems) -> None:
+    """`kind: interim` needs a period inside the report's year; an annual report has none."""
+
+    def line(*loc: str) -> int | None:
+        return located.line(loc) if located else None
+
+    period = settings.period
+    if settings.kind == "interim" and period is None:
+        problems.fail(
+            SETTINGS_FILE,
+            line("kind"),
+            "en delårsrapport (kind: interim) behöver perioden den gäller.",
+            hint="Lägg till till exempel period: {from: 2024-01-01, to: 2024-08-31}.",
+        )
+    if period is None:
+        return
+    if settings.kind == "annual":
+        problems.fail(
+            SETTINGS_FILE,
+            line("period"),
+            "period används bara i en delårsrapport; en årsrapport gäller hela året.",
+            hint="Ta bort period, eller skriv kind: interim.",
+        )
+    if period.end < period.start:
+        problems.fail(
+            SETTINGS_FILE,
+            line("period", "to"),
+            f"periodens slut ({period.end.isoformat()}) ligger före dess början "
+            f"({period.start.isoformat()}).",
+            hint="Byt plats på from och to.",
+        )
+    for key, day in (("from", period.start), ("to", period.end)):
+        if day.year != settings.year:
+            problems.fail(
+                SETTINGS_FILE,
+                line("period", key),
+                f"perioden ({day.isoformat()}) ligger inte i rapportens år {settings.year}.",
+                hint="Rätta datumet eller year.",
+            )
+
+
+def check_facts(facts: Facts, settings: ReportSettings | None, located: Located, problems: Problems) -> None:
+    """Goals that name the standing assignment need one; the economy's values must fit."""
+    for i, goal in enumerate(facts.plan.goals):
+        if goal.assignment == STANDING and facts.standing_assignment is None:
+            problems.fail(
+                FACTS_FILE,
+                located.line(("plan", "goals", i, "assignment")),
+                f"målet '{goal.id}' hör till det bestående uppdraget, men standing_assignment saknas.",
+                hint="Lägg till standing_assignment med text, eller ta bort assignment från målet.",
+            )
+    economy = facts.economy
+    if economy is None:
+        return
+
+    def line(key: str) -> int:
+        return located.line(("economy", key))
+
+    for key in ("budget", "budget_period"):
+        value = getattr(economy, key)
+        if value is not None and value < 0:
+            problems.fail(
+                FACTS_FILE,
+                line(key),
+                f"economy → {key} är negativ ({value:g}); en budget är ett belopp att använda.",
+                hint="Skriv beloppet utan minustecken.",
+            )
+    if economy.budget_period is not None and economy.budget is None:
+        problems.fail(
+            FACTS_FILE,
+            line("budget_period"),
+            "economy har en budget för perioden men ingen budget för året.",
+            hint="Lägg till economy → budget (hela årets budget).",
+        )
+    if (
+        economy.budget is not None
+        and economy.budget_period is not None
+        and economy.budget_period > economy.budget
+    ):
+        problems.fail(
+            FACTS_FILE,
+            line("budget_period"),
+            f"budgeten för perioden ({economy.budget_period:g}) är större än "
+            f"hela årets budget ({economy.budget:g}).",
+            hint="Rätta budget eller budget_period.",
+        )
+    if economy.forecast_basis is not None and economy.forecast is None:
+        problems.fail(
+            FACTS_FILE,
+            line("forecast_basis"),
+            "economy säger vad prognosen bygger på, men prognosen (forecast) saknas.",
+            hint="Lägg till economy → forecast.",
+        )
+    if settings is None:
+        return
+    if settings.kind == "annual" and economy.budget_period is not None:
+        problems.fail(
+            FACTS_FILE,
+            line("budget_period"),
+            "budget_period används bara i en delårsrapport; i en årsrapport gäller utfallet hela året.",
+            hint="Ta bort budget_period; budget är årets budget.",
+        )

@@ -1,0 +1,105 @@
+"""Where links and images in chapters may point: the rules, in one place.
+
+Links go to a heading in the report (`#id`), a web page, an e-mail address or a phone
+number. Images must be files inside the report folder; a URL, an absolute path or a path
+that leads outside the folder is refused and never read.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Collection
+from pathlib import Path
+from urllib.parse import unquote
+
+from kfsreport.errors import ReportError, suggest
+from kfsreport.load.folder import inside
+from kfsreport.load.images import UnsafeImage, checked_image, safe_svg
+
+MEDIA_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+}
+"""Our own table: the standard library's `mimetypes` would read /etc/mime.types."""
+IMAGE_TYPES = {suffix for suffix, kind in MEDIA_TYPES.items() if kind.startswith("image/")}
+
+
+def media_type(path: Path) -> str:
+    return MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
+
+
+def data_uri(path: Path) -> str:
+    """A file (already checked to be allowed) as a `data:` URI, so the page carries it inline;
+    an SVG without scripts and references (`images.safe_svg`)."""
+    data = path.read_bytes()
+    if path.suffix.lower() == ".svg":
+        data = safe_svg(data)
+    return f"data:{media_type(path)};base64,{base64.b64encode(data).decode()}"
+
+
+def has_scheme(url: str) -> bool:
+    """True for `http:`, `file:`, `data:` … : anything that is not a relative path."""
+    return bool(_SCHEME.match(url))
+
+
+MAX_IMAGE_BYTES = 10_000_000
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_LINK_SCHEMES = ("http://", "https://", "mailto:", "tel:")
+
+
+class Refused(ReportError):
+    """A link or image that cannot be used, not yet located: the message and the hint."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+
+
+def check_link(href: str, anchors: Collection[str]) -> None:
+    """Raise Refused unless `href` is an existing `#id` or an allowed URL scheme."""
+    if href.startswith("#"):
+        if href[1:] not in anchors:
+            raise Refused(
+                f"länken {href} pekar på en rubrik som inte finns.",
+                suggest(href[1:], anchors) or "Kontrollera id:t efter rubriken ({#id}).",
+            )
+        return
+    if not href.lower().startswith(_LINK_SCHEMES):
+        raise Refused(
+            f"länken '{href}' kan inte användas.",
+            "Länka till en webbadress (https://…), en e-postadress (mailto:…) eller en rubrik (#id).",
+        )
+
+
+def resolve_image(root: Path, chapter_path: str, src: str) -> Path:
+    """The file an image `src` in `chapter_path` names, if it is allowed; else Refused."""
+    if not src or has_scheme(src) or src.startswith(("/", "\\")):
+        raise Refused(
+            f"bilden '{src}' hämtas inte: bilder måste ligga i rapportmappen.",
+            "Spara bilden i content/ eller data/ och skriv en relativ sökväg, t.ex. bilder/karta.png.",
+        )
+    path = inside(root, (root / chapter_path).parent / unquote(src))
+    if path is None:
+        raise Refused(f"bilden '{src}' ligger utanför rapportmappen och läses inte.")
+    if path.suffix.lower() not in IMAGE_TYPES or not path.is_file():
+        raise Refused(
+            f"bilden '{src}' finns inte eller är inte en bild.",
+            f"Bildtyper som fungerar: {', '.join(sorted(IMAGE_TYPES))}.",
+        )
+    if path.stat().st_size > MAX_IMAGE_BYTES:
+        raise Refused(f"bilden '{src}' är större än 10 MB.", "Minska bilden.")
+    try:
+        checked_image(path)
+    except UnsafeImage as error:
+        svg = path.suffix.lower() == ".svg"
+        hint = "Spara om den utan länkar och skript, eller som PNG." if svg else "Spara om den mindre."
+        raise Refused(f"bilden '{src}' {error}", hint) from None
+    return path

@@ -1,0 +1,307 @@
+"""Stage 2, validate: schemas, chapters parsed and numbered, every reference checked.
+
+Produces a `Report`: settings, facts and numbered chapters that later stages can trust.
+All problems in all files are collected before the stage gives up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kfsreport.charts.spec import ChartSpec, Placements, check_charts, key_lines
+from kfsreport.errors import Problems, suggest
+from kfsreport.load.folder import CHARTS_FILE, FACTS_FILE, Sources
+from kfsreport.load.schema import STANDING, Facts, FrontMatter, ReportSettings
+from kfsreport.load.yamlfile import Located
+from kfsreport.render.directives import namespace
+from kfsreport.render.expressions import Evaluator, ExpressionError
+from kfsreport.render.markdown import Heading, ParsedChapter, make_parser, number_chapters, parse_chapter
+from kfsreport.render.theme import check_theme
+from kfsreport.validate.factcheck import check_facts, check_settings
+from kfsreport.validate.leftovers import BLOCK_DIRECTIVE
+from kfsreport.validate.limits import check_limits
+from kfsreport.validate.links import Refused, check_link, resolve_image
+from kfsreport.validate.schemacheck import check_model
+
+
+@dataclass(frozen=True)
+class Report:
+    """A validated report: what the render stage works from."""
+
+    root: Path
+    settings: ReportSettings
+    facts: Facts
+    chapters: list[ParsedChapter]
+    anchors: dict[str, Heading]
+    charts: dict[str, ChartSpec] = field(default_factory=dict)
+    chart_lines: dict[str, int] = field(default_factory=dict)
+    figure_numbers: dict[str, int | str] = field(default_factory=dict)
+    """Chart id → N in "Figur N", for the charts the text places, in order."""
+    charts_path: str = CHARTS_FILE
+    column_lines: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Chart id → column → line of the key in data/charts.yaml that names the column."""
+
+
+def validate(sources: Sources, problems: Problems) -> Report:
+    """Check settings, facts and chapters; return the Report or raise with every problem."""
+    settings = check_model(ReportSettings, sources.settings, problems) if sources.settings else None
+    if settings is not None:
+        check_settings(settings, sources.settings, problems)
+    facts_file = sources.facts or Located({}, FACTS_FILE)
+    facts = None if sources.facts_unreadable else check_model(Facts, facts_file, problems)
+    if facts is not None:
+        check_facts(facts, settings, facts_file, problems)
+    chapters = _parse_chapters(sources, problems)
+    check_limits(chapters, problems)
+    number_chapters(chapters, settings.numbering_depth if settings else 2, problems)
+    anchors = {heading.id: heading for chapter in chapters for heading in chapter.headings}
+    check_references(facts_file, anchors, problems)
+    for chapter in chapters:
+        _check_links_and_images(chapter, sources.root, anchors, problems)
+        _warn_raw_html(chapter, problems)
+    if settings is not None and settings.logo:
+        _check_logo(sources, settings.logo, problems)
+    if settings is not None:
+        check_theme(settings.theme, sources.settings, problems)
+    charts, chart_lines, broken = (
+        check_charts(sources.charts, problems) if sources.charts else ({}, {}, set())
+    )
+    _check_ids_apart(charts, chart_lines, anchors, problems)
+    placements = Placements(charts, broken)
+    names = None
+    if settings is not None:
+        # With invalid facts (reported), what does not read them (ref, figur) is still checked.
+        names = namespace(settings, facts or Facts(), anchors, lambda _: "", placements)
+    _check_expressions(chapters, names, placements, problems, facts_valid=facts is not None)
+    problems.raise_if_any()
+    assert settings is not None and facts is not None
+    return Report(
+        sources.root,
+        settings,
+        facts,
+        chapters,
+        anchors,
+        charts,
+        chart_lines,
+        placements.numbers,
+        column_lines=key_lines(sources.charts) if sources.charts else {},
+    )
+
+
+def _check_ids_apart(
+    charts: dict[str, ChartSpec], lines: dict[str, int], anchors: dict[str, Heading], problems: Problems
+) -> None:
+    """A chart id must not also be a heading id, or ref() could not tell them apart."""
+    for chart_id in charts.keys() & anchors.keys():
+        heading = anchors[chart_id]
+        problems.fail(
+            CHARTS_FILE,
+            lines[chart_id],
+            f"diagrammets id '{chart_id}' är också id för en rubrik ({heading.path}:{heading.line}).",
+            "Ge diagrammet ett annat id.",
+        )
+
+
+def check_references(located: Located, anchors: dict[str, Heading], problems: Problems) -> None:
+    """Goals name assignments, activities name goals and sections; ids are unique.
+
+    Works on the raw data, so a reference is checked even when another key is wrong.
+    """
+    data: dict[str, Any] = located.data if isinstance(located.data, dict) else {}
+    plan: dict[str, Any] = data["plan"] if isinstance(data.get("plan"), dict) else {}
+    assignments = _ids(located, ("assignments",), data.get("assignments"), problems)
+    goals = _ids(located, ("plan", "goals"), plan.get("goals"), problems)
+    _ids(located, ("plan", "activities"), plan.get("activities"), problems)
+    _ids(located, ("conclusions",), data.get("conclusions"), problems)
+    _ids(located, ("recommendations",), data.get("recommendations"), problems)
+    for i, goal in _items(plan.get("goals")):
+        _refers(
+            located,
+            ("plan", "goals", i),
+            goal,
+            "assignment",
+            [*assignments, STANDING],
+            problems,
+            "målet '{id}' hänvisar till uppdraget '{ref}', som inte finns.",
+            "Lägg till uppdraget under assignments (eller skriv standing för det bestående uppdraget).",
+        )
+    for i, activity in _items(plan.get("activities")):
+        _refers(
+            located,
+            ("plan", "activities", i),
+            activity,
+            "goal",
+            goals,
+            problems,
+            "aktiviteten '{id}' hänvisar till målet '{ref}', som inte finns.",
+            "Lägg till målet under plan → goals.",
+        )
+        _refers(
+            located,
+            ("plan", "activities", i),
+            activity,
+            "reported_in",
+            list(anchors),
+            problems,
+            "aktiviteten '{id}' sägs redovisas i avsnittet '{ref}', men ingen rubrik har det id:t.",
+            "Ge rubriken id:t med {#id} efter rubriktexten.",
+        )
+
+
+def _items(value: object) -> list[tuple[int, dict[str, object]]]:
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
+
+
+def _refers(
+    located: Located,
+    loc: tuple[str | int, ...],
+    item: dict[str, object],
+    key: str,
+    known: list[str],
+    problems: Problems,
+    message: str,
+    hint: str,
+) -> None:
+    ref = item.get(key)
+    if isinstance(ref, str) and ref not in known:
+        problems.fail(
+            located.path,
+            located.line((*loc, key)),
+            message.format(id=item.get("id", "?"), ref=ref),
+            suggest(ref, known) or hint,
+        )
+
+
+def _ids(located: Located, base: tuple[str, ...], items: object, problems: Problems) -> list[str]:
+    """The ids of a list of items; a repeated id is reported with both lines."""
+    first: dict[str, int] = {}
+    for i, item in _items(items):
+        ident = item.get("id")
+        if not isinstance(ident, str):
+            continue
+        line = located.line((*base, i, "id"))
+        if ident in first:
+            problems.fail(
+                located.path,
+                line,
+                f"id:t '{ident}' används redan på rad {first[ident]}.",
+                "Varje id måste vara unikt.",
+            )
+        else:
+            first[ident] = line
+    return list(first)
+
+
+def _parse_chapters(sources: Sources, problems: Problems) -> list[ParsedChapter]:
+    md = make_parser()
+    chapters = []
+    for source in sources.chapters:
+        if source.front is None:
+            continue
+        front = check_model(FrontMatter, source.front, problems)
+        if front is None:
+            # Reported above; the body is still checked, so its mistakes show in the same round.
+            front = _stand_in(source.front, source.path)
+        chapter = parse_chapter(
+            md,
+            source.path,
+            front.title,
+            front.numbered,
+            front.id,
+            source.body,
+            source.body_line,
+            problems,
+        )
+        chapter.is_appendix = front.appendix
+        chapters.append(chapter)
+    return chapters
+
+
+def _stand_in(front: Located, path: str) -> FrontMatter:
+    """Front matter to check a chapter's body by when its own has mistakes (already reported)."""
+    data = front.data if isinstance(front.data, dict) else {}
+    title = data.get("title") or data.get("titel")
+    name = path.rsplit("/", 1)[-1].removesuffix(".md")
+    return FrontMatter(title=title if isinstance(title, str) and title.strip() else name)
+
+
+def _check_links_and_images(
+    chapter: ParsedChapter, root: Path, anchors: dict[str, Heading], problems: Problems
+) -> None:
+    for token in chapter.tokens:
+        for child in token.children or []:
+            try:
+                if child.type == "link_open":
+                    check_link(str(child.attrGet("href") or ""), anchors)
+                elif child.type == "image":
+                    resolve_image(root, chapter.path, str(child.attrGet("src") or ""))
+                    if not "".join(c.content for c in child.children or []).strip():
+                        raise Refused(
+                            "bilden saknar alternativtext.",
+                            "Beskriv bilden inom hakparentesen: ![Karta över länet](karta.png).",
+                        )
+            except Refused as refused:
+                problems.fail(chapter.path, child.meta.get("line"), refused.message, refused.hint)
+
+
+_RAW_HTML = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9-]*)(?:\s[^<>]*)?/?\s*>")
+
+
+def _warn_raw_html(chapter: ParsedChapter, problems: Problems) -> None:
+    """Raw HTML is shown as text, never run; say so, so nobody believes it took effect."""
+    for token in chapter.tokens:
+        for child in token.children or []:
+            if child.type == "text" and (match := _RAW_HTML.search(child.content)):
+                problems.warn(
+                    chapter.path,
+                    child.meta.get("line"),
+                    f"HTML-koden {match.group(0)} visas som text; HTML i kapitlen används inte.",
+                    "Skriv med Markdown i stället.",
+                )
+
+
+def _check_logo(sources: Sources, logo: str, problems: Problems) -> None:
+    try:
+        resolve_image(sources.root, "report.yaml", logo)
+    except Refused as refused:
+        line = sources.settings.line(("logo",)) if sources.settings else None
+        problems.fail("report.yaml", line, f"logo: {refused.message}", refused.hint)
+
+
+_READS_FACTS = re.compile(r"\b(?:fakta|tal)\b")
+
+
+def _check_expressions(
+    chapters: list[ParsedChapter],
+    names: dict[str, Any] | None,
+    placements: Placements,
+    problems: Problems,
+    facts_valid: bool,
+) -> None:
+    """Evaluate every `{{ … }}`; one that reads the facts only for its syntax while the facts
+    are invalid (their mistakes are reported already)."""
+    evaluator = Evaluator(names or {})
+    for chapter in chapters:
+        placements.appendix = chapter.appendix
+        for expression in chapter.expressions:
+            if not expression.block and BLOCK_DIRECTIVE.match(expression.source):
+                problems.fail(
+                    chapter.path,
+                    expression.line,
+                    f"{{{{ {expression.source} }}}} står inne i texten, men det blir ett eget block "
+                    "(ett diagram, en lista eller en tabell) och kan inte stå mitt i en mening.",
+                    hint="Flytta det till en egen rad, med en tom rad före och efter.",
+                )
+                continue
+            try:
+                if names is None or not facts_valid and _READS_FACTS.search(expression.source):
+                    evaluator.check_syntax(expression.source)
+                else:
+                    evaluator.evaluate(expression.source)
+            except ExpressionError as error:
+                problems.fail(chapter.path, expression.line, str(error))

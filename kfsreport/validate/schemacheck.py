@@ -1,0 +1,151 @@
+"""Check located YAML data against a pydantic model; explain each problem in Swedish."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from kfsreport.errors import Problems, suggest
+from kfsreport.load.invisible import INVISIBLE_HINT, has_invisible, visible
+from kfsreport.load.yamlfile import Located
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def check_model(model: type[M], located: Located, problems: Problems) -> M | None:
+    """Validate `located.data` as `model`; report every error at its line, return the model."""
+    data = located.data if located.data is not None else {}
+    if not isinstance(data, dict):
+        problems.fail(
+            located.path,
+            located.first_line,
+            "filen ska bestå av nycklar med värden (nyckel: värde), inte en lista eller text.",
+        )
+        return None
+    return check_part(model, data, located, (), problems)
+
+
+def check_part(
+    model: type[M], data: Any, located: Located, at: tuple[str | int, ...], problems: Problems
+) -> M | None:
+    """Validate the part of a file found at `at` (e.g. one chart in a list) as `model`."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        for item in error.errors(include_url=False):
+            if located.partial and item["type"] == "missing":
+                continue  # the key may stand on a line that could not be read (reported)
+            loc = (*at, *item["loc"])
+            message, hint = explain({**item, "loc": loc}, model, len(at))
+            problems.fail(located.path, located.line(loc), message, hint)
+        return None
+
+
+def explain(item: Any, model: type[BaseModel], depth: int = 0) -> tuple[str, str]:
+    """One pydantic error as a Swedish message and a hint saying what to do.
+
+    `depth` is how many leading parts of the location lie outside `model`.
+    """
+    loc = tuple(item["loc"])
+    kind = item["type"]
+    where = _describe(loc)
+    given = item.get("input")
+    if kind == "extra_forbidden":
+        known = _known_keys(model, loc[depth:-1])
+        hint = suggest(str(loc[-1]), known) or (
+            f"Tillåtna nycklar här: {', '.join(sorted(known))}." if known else ""
+        )
+        return f"okänd nyckel '{loc[-1]}'.", hint
+    if kind == "missing":
+        return f"nyckeln '{loc[-1]}' saknas{_under(loc[:-1])}.", "Lägg till den."
+    if kind == "literal_error":
+        expected = item.get("ctx", {}).get("expected", "")
+        return (
+            f"{where} har värdet '{given}', som inte är tillåtet.",
+            f"Välj ett av: {expected.replace(' or ', ', ')}.",
+        )
+    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+        return f"{where} är inte ett giltigt datum ('{given}').", "Skriv datumet som ÅÅÅÅ-MM-DD."
+    if kind in ("list_type",):
+        return f"{where} ska vara en lista.", "Skriv varje post på en egen rad som börjar med '- '."
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"{where} ska vara en grupp av nycklar (nyckel: värde).", ""
+    if kind in ("string_type",):
+        return f"{where} ska vara text.", ""
+    if kind in ("string_too_short",):
+        return f"{where} är tom.", "Skriv en text eller ta bort nyckeln."
+    if kind == "string_too_long":
+        return f"{where} är för lång.", ""
+    if kind == "string_pattern_mismatch":
+        shown = visible(str(given))
+        if has_invisible(str(given)):
+            return f"{where} ('{shown}') har osynliga tecken och kan inte vara ett id.", INVISIBLE_HINT
+        return (
+            f"{where} ('{shown}') kan inte användas som id.",
+            "Använd små bokstäver a–z, siffror och bindestreck, till exempel mal-1.",
+        )
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"{where} ska vara ett heltal, inte '{given}'.", ""
+    if kind in ("float_parsing", "float_type"):
+        return f"{where} ska vara ett tal, inte '{given}'.", ""
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        limits = item.get("ctx", {})
+        bound = next(iter(limits.values()), "")
+        word = "minst" if kind.startswith("greater") else "högst"
+        return f"{where} är '{given}' men ska vara {word} {bound}.", ""
+    if kind in ("value_error", "assertion_error"):
+        reason = str(item.get("ctx", {}).get("error", item["msg"]))
+        return f"{where}: {reason}.", ""
+    if kind in ("bool_parsing", "bool_type"):
+        return f"{where} ska vara ja eller nej.", ""
+    return f"{where} har ett värde som inte kan användas här ('{visible(str(given))}').", ""
+
+
+def _describe(loc: tuple[Any, ...]) -> str:
+    keys = [str(part) for part in loc if not isinstance(part, int)]
+    if not keys:
+        return "värdet"
+    return f"'{keys[-1]}'{_under(loc[:-1])}"
+
+
+def _under(loc: tuple[Any, ...]) -> str:
+    parts = []
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(f"post {part + 1}")
+        else:
+            parts.append(str(part))
+    return f" under {' → '.join(parts)}" if parts else ""
+
+
+def _known_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys allowed at `loc` inside `model`, found by walking the field annotations."""
+    current: Any = model
+    key_of_dict = False
+    for part in loc:
+        if isinstance(part, int) or current is None:
+            continue
+        if key_of_dict:  # a free key such as a figure's id, not a field name
+            key_of_dict = False
+            continue
+        field = getattr(current, "model_fields", {}).get(str(part))
+        key_of_dict = field is not None and _is_dict(field.annotation)
+        current = _inner_model(field.annotation) if field else None
+    return list(getattr(current, "model_fields", {}).keys()) if current else []
+
+
+def _is_dict(annotation: Any) -> bool:
+    if get_origin(annotation) is dict:
+        return True
+    return any(_is_dict(arg) for arg in get_args(annotation))
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None

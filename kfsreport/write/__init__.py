@@ -1,0 +1,1 @@
+"""Stage 6, write: fingerprints, the cache folder and outputs put in place atomically."""
