@@ -13,7 +13,7 @@ from pydantic import Field, model_validator
 
 from kfsreport.errors import Problems, suggest
 from kfsreport.load.invisible import INVISIBLE_HINT, has_invisible, visible
-from kfsreport.load.schema import Flag, Identifier, Strict, Text, WholeNumber
+from kfsreport.load.schema import Flag, Identifier, Strict, Text, WholeNumber, Year, cited
 from kfsreport.load.yamlfile import Located
 from kfsreport.render.expressions import ExpressionError
 from kfsreport.validate.schemacheck import check_part
@@ -95,6 +95,7 @@ class ChartSpec(Strict):
     alt: Annotated[str, Field(min_length=10, max_length=20_000)]
     description: Text | None = None
     source: Text
+    source_year: Year | None = None
     data: Text | None = None
     sheet: Text | None = None
     values: list[dict[str, str | None]] | None = None
@@ -115,6 +116,11 @@ class ChartSpec(Strict):
     orientation: Literal["horizontal", "vertical"] | None = None
     sort: Literal["data", "ascending", "descending"] = "data"
     labels: Flag = True
+
+    @property
+    def citation(self) -> str:
+        """The source with its year, as the caption and `{{ kallor }}` show it."""
+        return cited(self.source, self.source_year)
 
     @model_validator(mode="after")
     def _one_source(self) -> ChartSpec:

@@ -47,7 +47,24 @@ def _decimal_number(value: Any) -> Any:
     return value
 
 
+def _year(value: Any) -> Any:
+    """A source's year of publication, four digits: refuse `24`, `2024-25` and `ja`."""
+    text = str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
+    if not re.fullmatch(r"(1[5-9]|20)[0-9]{2}", text):
+        shown = str(value).lower() if isinstance(value, bool) else value
+        raise ValueError(
+            f"'{shown}' är inte ett årtal; skriv året då källan gavs ut med fyra siffror, till exempel 2024"
+        )
+    return int(text)
+
+
+def cited(source: str, year: int | None) -> str:
+    """A source as the report names it: `SKR, befolkningsprognos (2024)`."""
+    return f"{source} ({year})" if year is not None else source
+
+
 Flag = Annotated[bool, BeforeValidator(_flag)]
+Year = Annotated[int, BeforeValidator(_year)]
 WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
 Number = Annotated[float, BeforeValidator(_decimal_number)]
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)]
@@ -383,6 +400,24 @@ class KeyFigure(Strict):
     decimals: WholeNumber | None = Field(default=None, ge=0, le=4)
     signed: Flag = False
     source: Text | None = None
+    source_year: Year | None = None
+    """The year the source was published: `Källa: SKR (2024)` and `{{ kallor }}`."""
+
+    @property
+    def citation(self) -> str | None:
+        return cited(self.source, self.source_year) if self.source else None
+
+
+class Source(Strict):
+    """A source the text cites (a report, a survey) listed by `{{ kallor }}` with the
+    sources of the figures and key figures."""
+
+    source: Text
+    source_year: Year | None = None
+
+    @property
+    def citation(self) -> str:
+        return cited(self.source, self.source_year)
 
 
 class Facts(Strict):
@@ -398,6 +433,7 @@ class Facts(Strict):
     economy: Economy | None = None
     action_plan: ActionPlan | None = None
     figures: dict[Identifier, KeyFigure] = {}
+    sources: list[Source] = []
 
 
 # --- content/*.md front matter ----------------------------------------------------------

@@ -34,7 +34,7 @@ class FigureValue:
 
     @property
     def kalla(self) -> str:
-        return self._figure.source or ""
+        return self._figure.citation or ""
 
     def __str__(self) -> str:
         figure = self._figure

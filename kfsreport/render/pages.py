@@ -176,9 +176,11 @@ class Chapters:
 
 
 def sources_of(report: Report) -> list[str]:
-    """Every source the placed figures and the key figures name, once each, alphabetically."""
-    named = [report.charts[chart_id].source for chart_id in report.figure_numbers]
-    named += [figure.source for figure in report.facts.figures.values() if figure.source]
+    """Every source the placed figures, the key figures and the facts' `sources` name, with
+    its year, once each, alphabetically."""
+    named = [report.charts[chart_id].citation for chart_id in report.figure_numbers]
+    named += [figure.citation for figure in report.facts.figures.values() if figure.citation]
+    named += [source.citation for source in report.facts.sources]
     return sorted(set(named), key=str.casefold)
 
 

@@ -6,10 +6,15 @@ report each misfit at the line of the value to change.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kfsreport.errors import Problems
 from kfsreport.load.folder import FACTS_FILE
 from kfsreport.load.schema import STANDING, Facts, ReportSettings
 from kfsreport.load.yamlfile import Located
+
+if TYPE_CHECKING:
+    from kfsreport.charts.spec import ChartSpec
 
 SETTINGS_FILE = "report.yaml"
 
@@ -65,6 +70,19 @@ def check_facts(facts: Facts, settings: ReportSettings | None, located: Located,
                 f"målet '{goal.id}' hör till det bestående uppdraget, men standing_assignment saknas.",
                 hint="Lägg till standing_assignment med text, eller ta bort assignment från målet.",
             )
+    for key, figure in facts.figures.items():
+        if figure.source_year is not None and figure.source is None:
+            problems.fail(
+                FACTS_FILE,
+                located.line(("figures", key, "source_year")),
+                f"nyckeltalet '{key}' har ett år för källan (source_year) men ingen källa (source).",
+                hint="Skriv källan i source, till exempel source: SKR.",
+            )
+    if settings is not None:
+        years = [(("figures", key), figure.source_year) for key, figure in facts.figures.items()]
+        years += [(("sources", i), source.source_year) for i, source in enumerate(facts.sources)]
+        for at, year in years:
+            _check_year(year, settings, FACTS_FILE, located.line((*at, "source_year")), problems)
     economy = facts.economy
     if economy is None:
         return
@@ -115,4 +133,29 @@ def check_facts(facts: Facts, settings: ReportSettings | None, located: Located,
             line("budget_period"),
             "budget_period används bara i en delårsrapport; i en årsrapport gäller utfallet hela året.",
             hint="Ta bort budget_period; budget är årets budget.",
+        )
+
+
+def check_chart_years(
+    charts: dict[str, ChartSpec], located: Located, settings: ReportSettings, problems: Problems
+) -> None:
+    """No chart's source is published after the report's year."""
+    items = located.data.get("charts") if isinstance(located.data, dict) else None
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        chart = charts.get(item.get("id")) if isinstance(item, dict) else None
+        if chart is not None:
+            line = located.line(("charts", i, "source_year"))
+            _check_year(chart.source_year, settings, located.path, line, problems)
+
+
+def _check_year(
+    year: int | None, settings: ReportSettings, path: str, line: int | None, problems: Problems
+) -> None:
+    if year is not None and year > settings.year:
+        problems.fail(
+            path,
+            line,
+            f"källans år {year} ligger efter rapportens år {settings.year}; "
+            "en källa kan inte vara utgiven senare än rapporten.",
+            hint="Skriv året då källan gavs ut, till exempel det år som står i källans titel eller tryckort.",
         )

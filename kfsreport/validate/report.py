@@ -20,7 +20,7 @@ from kfsreport.render.directives import namespace
 from kfsreport.render.expressions import Evaluator, ExpressionError
 from kfsreport.render.markdown import Heading, ParsedChapter, make_parser, number_chapters, parse_chapter
 from kfsreport.render.theme import check_theme
-from kfsreport.validate.factcheck import check_facts, check_settings
+from kfsreport.validate.factcheck import check_chart_years, check_facts, check_settings
 from kfsreport.validate.leftovers import BLOCK_DIRECTIVE
 from kfsreport.validate.limits import check_limits
 from kfsreport.validate.links import Refused, check_link, resolve_image
@@ -70,6 +70,8 @@ def validate(sources: Sources, problems: Problems) -> Report:
         check_charts(sources.charts, problems) if sources.charts else ({}, {}, set())
     )
     _check_ids_apart(charts, chart_lines, anchors, problems)
+    if settings is not None and sources.charts:
+        check_chart_years(charts, sources.charts, settings, problems)
     placements = Placements(charts, broken)
     names = None
     if settings is not None:
