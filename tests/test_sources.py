@@ -40,7 +40,8 @@ def with_sources(make_project, chart_year: str = "2024", facts_extra: str = ""):
         "  - source: Nordregio\n" + facts_extra + "figures:\n",
     )
     (root / "content/03-kallor.md").write_text(
-        '---\ntitle: Källor\n---\n\n{{ figur("andel") }}\n\nKälla: {{ tal.invanare.kalla }}.\n\n{{ kallor }}\n',
+        "---\ntitle: Källor\n---\n\n"
+        '{{ figur("andel") }}\n\nKälla: {{ tal.invanare.kalla }}.\n\n{{ kallor }}\n',
         encoding="utf-8",
     )
     return root
@@ -80,11 +81,14 @@ def test_a_year_that_is_not_a_year_is_a_located_error(make_project, year):
 
 
 def test_a_year_after_the_reports_year_is_a_located_error_in_each_file(make_project):
-    root = with_sources(make_project, chart_year="2031", facts_extra="  - source: SKR\n    source_year: 2040\n")
+    later = "  - source: SKR\n    source_year: 2040\n"
+    root = with_sources(make_project, chart_year="2031", facts_extra=later)
     errors = errors_of(root)
     assert [error.split(": ", 1)[0] for error in errors] == ["data/charts.yaml:12", "data/facts.yaml:44"]
-    assert errors[0].split(": ", 1)[1].startswith(
-        "källans år 2031 ligger efter rapportens år 2030; en källa kan inte vara utgiven senare än rapporten."
+    assert errors[0].endswith(
+        ": källans år 2031 ligger efter rapportens år 2030; en källa kan inte vara utgiven senare "
+        "än rapporten. Skriv året då källan gavs ut, till exempel det år som står i källans titel "
+        "eller tryckort."
     )
     assert "källans år 2040 ligger efter rapportens år 2030" in errors[1]
 

@@ -79,7 +79,9 @@ def check_facts(facts: Facts, settings: ReportSettings | None, located: Located,
                 hint="Skriv källan i source, till exempel source: SKR.",
             )
     if settings is not None:
-        years = [(("figures", key), figure.source_year) for key, figure in facts.figures.items()]
+        years: list[tuple[tuple[str | int, ...], int | None]] = [
+            (("figures", key), figure.source_year) for key, figure in facts.figures.items()
+        ]
         years += [(("sources", i), source.source_year) for i, source in enumerate(facts.sources)]
         for at, year in years:
             _check_year(year, settings, FACTS_FILE, located.line((*at, "source_year")), problems)
@@ -142,7 +144,7 @@ def check_chart_years(
     """No chart's source is published after the report's year."""
     items = located.data.get("charts") if isinstance(located.data, dict) else None
     for i, item in enumerate(items if isinstance(items, list) else []):
-        chart = charts.get(item.get("id")) if isinstance(item, dict) else None
+        chart = charts.get(str(item.get("id"))) if isinstance(item, dict) else None
         if chart is not None:
             line = located.line(("charts", i, "source_year"))
             _check_year(chart.source_year, settings, located.path, line, problems)
