@@ -198,6 +198,26 @@ def test_raw_html_comes_out_as_text_never_as_a_tag(tmp_path):
     assert "Rubrik &lt;em&gt;kursiv&lt;/em&gt;</h3>" in html
 
 
+def test_comments_are_the_writers_notes_and_never_published(tmp_path):
+    body = (
+        "Före <!-- kolla siffran --> efter.\n\n"
+        "<!-- en anteckning\n::: faktaruta Inte en ruta\növer flera rader -->\n\n"
+        "Sista stycket med `<!-- kod -->` kvar.\n\n"
+        "```text\n<!-- exempel i kod -->\n```\n\n"
+        "Rad efter {{ hittepa }}.\n"
+    )
+    root = project(tmp_path, {"01-a.md": chapter("A", body)})
+    # the line numbers after a comment of several lines still hold
+    errors = errors_of(root)
+    assert len(errors) == 1 and errors[0].startswith("content/01-a.md:17: {{ hittepa }}"), errors
+    body = body.replace("Rad efter {{ hittepa }}.\n", "")
+    html = html_of(project(tmp_path / "ok", {"01-a.md": chapter("A", body)}))
+    assert "kolla siffran" not in html and "anteckning" not in html and "Inte en ruta" not in html
+    assert "<p>Före  efter.</p>" in html
+    assert "<code>&lt;!-- kod --&gt;</code>" in html
+    assert "&lt;!-- exempel i kod --&gt;" in html
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [

@@ -98,6 +98,24 @@ CATALOGUE = [
     ),
     _m("unknown-box", [(C03, BOX, "::: fakta Hamburgundantaget")], f"{C03}:::: fakta Ham", "okänd ruta"),
     _m(
+        "footnote-with-no-text",
+        [(C02, "Beredningen bildades våren 2022", "Beredningen bildades[^start] våren 2022")],
+        f"{C02}:Beredningen bildades[^start]",
+        "ingen fotnotstext",
+    ),
+    _m(
+        "reference-link-with-no-address",
+        [(C02, "Beredningen bildades våren 2022", "Beredningen [bildades][beslut] våren 2022")],
+        f"{C02}:[bildades][beslut]",
+        "ingen adress",
+    ),
+    _m(
+        "comment-never-closed",
+        [(C02, "Beredningen bildades våren 2022", "<!-- kolla årtalet\n\nBeredningen bildades våren 2022")],
+        f"{C02}:<!-- kolla",
+        "avslutas aldrig",
+    ),
+    _m(
         "chart-in-the-middle-of-a-sentence",
         [(C03, '\n\n{{ figur("skr-prognos") }}', ' Se {{ figur("skr-prognos") }} här.')],
         f"{C03}:Se {{{{ figur",

@@ -23,7 +23,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from kfsreport.errors import Problems
-from kfsreport.validate.leftovers import check_boxes, check_text
+from kfsreport.validate.leftovers import check_boxes, check_text, strip_comments
 
 BOX_KINDS = {"faktaruta": "Faktaruta", "citat": "Citat"}
 ALLOWED_ATTRS = ("id", "class", "lang")
@@ -122,6 +122,7 @@ def parse_chapter(
 ) -> ParsedChapter:
     """Parse one chapter body into tokens; collect its headings and `{{ … }}` expressions."""
     env: dict[str, object] = {"docId": slug(path.rsplit("/", 1)[-1].removesuffix(".md"))}
+    body = strip_comments(body, body_line, path, problems)
     tokens = md.parse(_protect_pipes(body), env)
     offset = body_line - 1
     _shift_lines(tokens, offset)

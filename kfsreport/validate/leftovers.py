@@ -1,8 +1,11 @@
-"""Report syntax that would otherwise be published as text: `{{`, `}}`, `{%`, `:::`, `{.klass}`.
+"""Report syntax that would otherwise be published as text: `{{`, `}}`, `{%`, `:::`, `{.klass}`,
+a footnote `[^1]` with no footnote text, a link `[text][namn]` with no address, `<!--`.
 
 A directive or box the parser did not take (unclosed, split by a table's `|`, half a line)
 stays in the chapter as plain text and would reach the reader. Every such leftover is an
 error at its own line, and so is a `:::` box that is not closed before the next heading.
+HTML comments (`<!-- anteckning -->`) are the writer's own notes: they are removed before
+parsing, line breaks kept, and one that is never closed is an error.
 """
 
 from __future__ import annotations
@@ -25,6 +28,52 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BOX = re.compile(r"^ {0,3}(:{3,})\s*(.*?)\s*$")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:\s|$)")
 _ATTRS = re.compile(r"\{\s*[#.][A-Za-z][^{}]*\}")
+_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
+_REFERENCE_LINK = re.compile(r"\[([^\[\]]+)\]\[([^\[\]]*)\]")
+_COMMENT_OPEN = "<!--"
+_COMMENT_CLOSE = "-->"
+
+
+def strip_comments(body: str, first_line: int, path: str, problems: Problems) -> str:
+    """`body` with its HTML comments blanked out (newlines kept, so every line number holds).
+
+    A comment inside a fenced code block or an inline code span is an example, and stays."""
+    out: list[str] = []
+    fence: str | None = None
+    comment_line: int | None = None
+    for number, text in enumerate(body.split("\n"), start=first_line):
+        if comment_line is None and fence is not None:
+            if text.strip().startswith(fence):
+                fence = None
+            out.append(text)
+            continue
+        if comment_line is None and (match := _FENCE.match(text)):
+            fence = match.group(1)
+            out.append(text)
+            continue
+        kept, at = [], 0
+        while at <= len(text):
+            if comment_line is not None:
+                end = text.find(_COMMENT_CLOSE, at)
+                if end < 0:
+                    break
+                comment_line, at = None, end + len(_COMMENT_CLOSE)
+                continue
+            start = text.find(_COMMENT_OPEN, at)
+            if start < 0 or text.count("`", 0, start) % 2:  # none, or inside `code`
+                kept.append(text[at:])
+                break
+            kept.append(text[at:start])
+            comment_line, at = number, start + len(_COMMENT_OPEN)
+        out.append("".join(kept))
+    if comment_line is not None:
+        problems.fail(
+            path,
+            comment_line,
+            "kommentaren <!-- avslutas aldrig med -->, så resten av kapitlet skulle försvinna.",
+            hint="Skriv --> där din anteckning slutar.",
+        )
+    return "\n".join(out)
 
 
 @dataclass
@@ -121,6 +170,18 @@ def _leftover(text: str) -> tuple[str, str] | None:
         return (
             "::: står inne i texten och skulle synas som text.",
             "En ruta börjar med en egen rad ::: faktaruta och slutar med en egen rad :::.",
+        )
+    if match := _FOOTNOTE_REF.search(text):
+        return (
+            f"fotnoten {match.group(0)} har ingen fotnotstext, så den skulle synas som text.",
+            f"Lägg till raden [^{match.group(1)}]: Fotnotens text. sist i kapitlet.",
+        )
+    if match := _REFERENCE_LINK.search(text):
+        name = match.group(2) or match.group(1)
+        return (
+            f"länken {match.group(0)} har ingen adress, så den skulle synas som text.",
+            f"Lägg till raden [{name}]: https://adress sist i kapitlet, "
+            f"eller skriv länken som [{match.group(1)}](https://adress).",
         )
     if match := _ATTRS.search(text):
         return (
