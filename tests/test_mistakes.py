@@ -110,6 +110,24 @@ CATALOGUE = [
         "ingen adress",
     ),
     _m(
+        "table-row-with-more-cells-than-the-header",
+        [(C02, "beslutat om.\n", "beslutat om.\n\n| Kommun | Antal |\n|---|---|\n| Umeå | 12 | 14 |\n")],
+        f"{C02}:| Umeå | 12 | 14 |",
+        "3 celler men rubrikraden har 2",
+    ),
+    _m(
+        "dashes-under-a-paragraph-make-it-a-heading",
+        [(C02, "beslutat om.\n", "beslutat om.\n---\n")],
+        f"{C02}:Beredningen bildades",
+        "gör stycket till en rubrik",
+    ),
+    _m(
+        "bold-left-open",
+        [(C02, "Beredningen bildades våren 2022", "**Beredningen bildades våren 2022")],
+        f"{C02}:**Beredningen",
+        "** står kvar",
+    ),
+    _m(
         "comment-never-closed",
         [(C02, "Beredningen bildades våren 2022", "<!-- kolla årtalet\n\nBeredningen bildades våren 2022")],
         f"{C02}:<!-- kolla",

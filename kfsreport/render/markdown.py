@@ -23,7 +23,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from kfsreport.errors import Problems
-from kfsreport.validate.leftovers import check_boxes, check_text, strip_comments
+from kfsreport.validate.leftovers import check_boxes, check_structure, check_text, strip_comments
 
 BOX_KINDS = {"faktaruta": "Faktaruta", "citat": "Citat"}
 ALLOWED_ATTRS = ("id", "class", "lang")
@@ -123,7 +123,8 @@ def parse_chapter(
     """Parse one chapter body into tokens; collect its headings and `{{ … }}` expressions."""
     env: dict[str, object] = {"docId": slug(path.rsplit("/", 1)[-1].removesuffix(".md"))}
     body = strip_comments(body, body_line, path, problems)
-    tokens = md.parse(_protect_pipes(body), env)
+    body = _protect_pipes(body)
+    tokens = md.parse(body, env)
     offset = body_line - 1
     _shift_lines(tokens, offset)
     for token in tokens:
@@ -135,6 +136,7 @@ def parse_chapter(
         _check_token(token, chapter_tokens, problems)
     check_boxes(body, body_line, path, problems)
     check_text(tokens, path, problems)
+    check_structure(tokens, body, body_line, path, problems)
     chapter_tokens.headings.extend(_headings(tokens, path, problems))
     chapter_tokens.expressions.extend(_expressions(tokens))
     return chapter_tokens

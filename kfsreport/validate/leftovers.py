@@ -1,5 +1,8 @@
 """Report syntax that would otherwise be published as text: `{{`, `}}`, `{%`, `:::`, `{.klass}`,
-a footnote `[^1]` with no footnote text, a link `[text][namn]` with no address, `<!--`.
+a footnote `[^1]` with no footnote text, a link `[text][namn]` with no address, `**` left
+open, `<!--`; and Markdown that would silently change what was written: a table row with
+more cells than its header (the extra cells are dropped) and a line of `---` or `===` right
+under a paragraph (which makes the paragraph a heading).
 
 A directive or box the parser did not take (unclosed, split by a table's `|`, half a line)
 stays in the chapter as plain text and would reach the reader. Every such leftover is an
@@ -139,6 +142,50 @@ def check_text(tokens: list[Token], path: str, problems: Problems) -> None:
                 problems.fail(path, line, message[0], hint=message[1])
 
 
+def check_structure(tokens: list[Token], body: str, first_line: int, path: str, problems: Problems) -> None:
+    """A table row with cells its header has no column for; a paragraph made a heading by
+    the `---` or `===` under it."""
+    lines = body.split("\n")
+    header_cells, in_head = 0, False
+    for token in tokens:
+        if not token.map:
+            continue
+        line = token.map[0] + 1
+        if token.type == "heading_open" and token.markup in ("-", "="):
+            problems.fail(
+                path,
+                line,
+                f"raden {token.markup * 3} direkt under texten gör stycket till en rubrik.",
+                hint="Skriv rubriker med ## först på raden. Vill du ha en skiljelinje, "
+                f"lämna en tom rad före {token.markup * 3}.",
+            )
+        elif token.type in ("thead_open", "tbody_open"):
+            in_head = token.type == "thead_open"
+        elif token.type == "tr_open" and in_head:
+            header_cells = _cell_count(lines[line - first_line])
+        elif token.type == "tr_open":
+            cells = _cell_count(lines[line - first_line])
+            if cells > header_cells:
+                problems.fail(
+                    path,
+                    line,
+                    f"raden i tabellen har {cells} celler men rubrikraden har {header_cells}, "
+                    f"så cellerna efter den {header_cells}:e skulle inte synas.",
+                    hint="Lägg till en kolumn i rubrikraden, eller ta bort de extra cellerna "
+                    "(| inuti en cell skrivs \\|).",
+                )
+
+
+def _cell_count(row: str) -> int:
+    """How many cells a table row has, as markdown-it splits it (`\\|` is no divider)."""
+    cells = re.split(r"(?<!\\)\|", row.strip())
+    if cells and cells[0].strip() == "":
+        cells = cells[1:]
+    if cells and cells[-1].strip() == "":
+        cells = cells[:-1]
+    return len(cells)
+
+
 def _texts(inline: Token) -> Iterator[tuple[Token, int]]:
     line = (inline.map[0] + 1) if inline.map else 1
     stack = list(reversed(inline.children or []))
@@ -182,6 +229,11 @@ def _leftover(text: str) -> tuple[str, str] | None:
             f"länken {match.group(0)} har ingen adress, så den skulle synas som text.",
             f"Lägg till raden [{name}]: https://adress sist i kapitlet, "
             f"eller skriv länken som [{match.group(1)}](https://adress).",
+        )
+    if "**" in text:
+        return (
+            "** står kvar utan sin motsvarighet, så stjärnorna skulle synas som text.",
+            "Skriv fetstil med ** på båda sidor i samma stycke: **viktigt**.",
         )
     if match := _ATTRS.search(text):
         return (
