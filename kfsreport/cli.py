@@ -10,13 +10,11 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kfsreport import __version__
 from kfsreport.commands.argtexts import swedish
-
-if TYPE_CHECKING:
-    from kfsreport.errors import ReportError
+from kfsreport.errors import ReportError
 
 FORMATS = ("html", "pdf")
 
@@ -33,13 +31,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if isinstance(project, Path) and not project.is_dir():
         print(_missing_folder(project), file=sys.stderr)
         return 1
-    from kfsreport.printing.engine import EngineMissing
-
     try:
         _configure_logging(args)
         return int(args.run(args))
-    except EngineMissing as missing:
-        print(missing, file=sys.stderr)
+    except ReportError as error:  # not the report's: this computer lacks something (engine.py)
+        print(error, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Avbrutet. Tidigare utdata är orörda.", file=sys.stderr)

@@ -3,10 +3,19 @@
 Every mistake an editor can make ends up as a `ReportError` with the file, line and (when
 known) column it concerns, printed as `fil:rad:kolumn: message. Hint.`. The stages' own
 exceptions (`links.Refused`, `expressions.ExpressionError`, `charts.compute.ComputeError`,
-`stylesheets.UnreadableFont`) are `ReportError`s raised without a place, which the stage that
-catches them supplies. Stages collect errors and warnings in a `Problems`; errors are raised
-together (`raise_if_any`), so one run reports every problem in every file, and warnings are
-kept for the command to print and count (`check --strict` fails on them).
+`stylesheets.UnreadableFont`, `images.UnsafeImage`) are `ReportError`s raised without a place,
+which the stage that catches them supplies. A fault of the computer rather than the report (a
+system library WeasyPrint needs, `printing.engine`) is a `ReportError` without a file, which
+the command line prints as it is. Stages collect errors and warnings in a `Problems`; errors
+are raised together in a `BuildFailed` (`raise_if_any`), so one run reports every problem in
+every file, and warnings are kept for the command to print and count (`check --strict` fails
+on them).
+
+No other exception carries a message to the user. The few others are a library's own
+protocol and are turned into a `ReportError` where they are caught: Jinja's `SecurityError`
+(the sandbox's `LimitError` is one, so a refused expression is one kind of failure),
+pydantic's `ValueError` from a field's validator, WeasyPrint's `FatalURLFetchingError`
+from the guarded fetcher, and `expressions._Unusable` from a filter.
 
 A `ReportError` pickles (it crosses into the print process and back) and compares by value.
 """

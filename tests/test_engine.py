@@ -36,29 +36,61 @@ def test_importing_weasyprint_runs_no_program():
     assert result.stdout.strip() == "[]"
 
 
+WITHOUT_GOBJECT = """
+import cffi
+real = cffi.FFI.dlopen
+def dlopen(self, name, flags=0):
+    if "gobject" in str(name):
+        raise OSError(f"cannot load library '{name}': no such file")
+    return real(self, name, flags)
+cffi.FFI.dlopen = dlopen
+"""
+"""GObject made unloadable for cffi, as on a computer where the library is not installed."""
+
+MISSING_GOBJECT = (
+    "PDF:en kan inte göras: systembiblioteket GObject (libgobject-2.0.so.0) saknas på den här "
+    "datorn. Installera det, på Debian och Ubuntu med: sudo apt install libglib2.0-0"
+)
+
+
 def test_a_missing_library_is_named_in_swedish():
     result = run(
-        """
-        import cffi
-        real = cffi.FFI.dlopen
-        def dlopen(self, name, flags=0):
-            if "gobject" in str(name):
-                raise OSError(f"cannot load library '{name}': no such file")
-            return real(self, name, flags)
-        cffi.FFI.dlopen = dlopen
-        from kfsreport.printing.engine import EngineMissing, load_weasyprint
-        try:
-            load_weasyprint()
-        except EngineMissing as error:
-            print(error)
-        """
+        WITHOUT_GOBJECT
+        + """
+from kfsreport.errors import ReportError
+from kfsreport.printing.engine import load_weasyprint
+try:
+    load_weasyprint()
+except ReportError as error:
+    print(repr(error.path), error.line)
+    print(error)
+"""
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == (
-        "PDF:en kan inte göras: systembiblioteket GObject (libgobject-2.0.so.0) saknas på den här "
-        "datorn. Installera det, på Debian och Ubuntu med: sudo apt install libglib2.0-0"
-    )
+    assert result.stdout.splitlines() == ["'' None", MISSING_GOBJECT]
     assert "WeasyPrint could not import" not in result.stdout + result.stderr
+
+
+def test_a_build_without_a_library_says_which_one_and_stops(make_project, tmp_path):
+    """The user's view: `kfsreport build` on a computer without GObject (in the build and in
+    the print process it starts) prints the message once (not once per process), no traceback, and exits 1."""
+    root = make_project("minimal")
+    patched = tmp_path / "patched"
+    patched.mkdir()
+    (patched / "sitecustomize.py").write_text(WITHOUT_GOBJECT, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "kfsreport", "build", "--project", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(patched)},
+    )
+    assert result.returncode == 1
+    assert MISSING_GOBJECT in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("PDF:en kan inte göras") == 1
+    assert not (root / "output").exists()
 
 
 def test_a_build_leaves_nothing_in_the_temp_folder(make_project, tmp_path):

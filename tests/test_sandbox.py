@@ -71,3 +71,28 @@ def test_loop_variables_still_work_when_turns_are_counted():
         "{% for x in 'abc' %}{{ loop.index }}/{{ loop.length }}{% if loop.last %}.{% endif %}{% endfor %}"
     )
     assert LimitedSandbox().from_string(template).render() == "1/32/33/3."
+
+
+def test_a_template_that_writes_too_much_is_stopped_at_its_file(tmp_path):
+    """Each value is small, so only the page's total length stops a loop that writes without
+    end: reported at the template's file with what to do, and nothing is returned."""
+    from jinja2 import FileSystemLoader
+
+    from kfsreport.errors import Problems, ReportError
+    from kfsreport.render.pages import render_template
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "sida.html.j2").write_text("{% for i in range(500) %}rad {{ i }}\n{% endfor %}\n")
+    env = LimitedSandbox(loader=FileSystemLoader(templates))
+    problems = Problems()
+    assert render_template(env, "sida.html.j2", tmp_path, problems, max_chars=1000) == ""
+    assert problems.errors == [
+        ReportError(
+            "mallen skriver mer än 1 000 tecken.",
+            path="templates/sida.html.j2",
+            hint="Rätta slingan i mallen.",
+        )
+    ]
+    written = render_template(env, "sida.html.j2", tmp_path, Problems(), max_chars=10_000)
+    assert written.startswith("rad 0\nrad 1\n")

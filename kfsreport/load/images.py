@@ -16,6 +16,8 @@ import re
 import warnings
 from pathlib import Path
 
+from kfsreport.errors import ReportError
+
 MAX_PIXELS = 50_000_000
 """The most pixels an image may have (about 8 000 × 6 000); a larger one is refused."""
 
@@ -23,9 +25,10 @@ SVG_DATA_TYPES = {"image": ["png", "jpeg", "gif", "webp"]}
 """Images an SVG may carry inline as `data:` URIs; any other reference is removed."""
 
 
-class UnsafeImage(Exception):
-    """An image that cannot be embedded; the message is the Swedish end of a sentence that
-    starts with the image's name ("bilden 'karta.png' …")."""
+class UnsafeImage(ReportError):
+    """An image that cannot be embedded, not yet located; the message is the Swedish end of a
+    sentence that starts with the image's name ("bilden 'karta.png' …"), which the caller
+    writes with the place and the advice (`validate.links`, `render.stylesheets`)."""
 
 
 def checked_image(path: Path, max_pixels: int = MAX_PIXELS) -> bytes:

@@ -6,7 +6,8 @@ that does not open at once, and on Linux that runs `ldconfig -p`, then `gcc` and
 temporary files: about 22 programs on each import. While WeasyPrint is imported here,
 `find_library` answers from the sonames that exist in the dynamic linker's own search (a
 `dlopen` of each, which runs nothing), so only the names that open directly are used. A
-library that is really missing becomes `EngineMissing` with a Swedish message naming it.
+library that is really missing is a `ReportError` (without a file: it is this computer's
+fault, not the report's) naming the library and the package that provides it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import threading
 from collections.abc import Iterator
 from types import ModuleType
 
+from kfsreport.errors import ReportError
+
 LIBRARIES = {
     "gobject": ("libgobject-2.0.so.0", "GObject", "libglib2.0-0"),
     "pango": ("libpango-1.0.so.0", "Pango", "libpango-1.0-0"),
@@ -34,17 +37,14 @@ LIBRARIES = {
 _LOCK = threading.Lock()
 
 
-class EngineMissing(Exception):
-    """WeasyPrint or a library it needs cannot be loaded; the message is Swedish."""
-
-
 def load_weasyprint() -> ModuleType:
-    """`import weasyprint`, with no program run to look for its libraries."""
+    """`import weasyprint`, with no program run to look for its libraries; a `ReportError`
+    naming what is missing if WeasyPrint or a system library it needs cannot be loaded."""
     with _LOCK, _no_library_search(), contextlib.redirect_stdout(io.StringIO()):
         try:
             weasyprint = importlib.import_module("weasyprint")
         except OSError as error:
-            raise EngineMissing(_missing_message(str(error))) from None
+            raise _missing(str(error)) from None
     return weasyprint
 
 
@@ -80,13 +80,16 @@ def _opens(soname: str) -> bool:
     return True
 
 
-def _missing_message(error: str) -> str:
+def _missing(error: str) -> ReportError:
     named = re.search(r"library '([^']+)'", error)
     found = LIBRARIES.get(_short(named.group(1))) if named else None
     if found:
         soname, library, package = found
-        return (
-            f"PDF:en kan inte göras: systembiblioteket {library} ({soname}) saknas på den här "
-            f"datorn. Installera det, på Debian och Ubuntu med: sudo apt install {package}"
+        return ReportError(
+            f"PDF:en kan inte göras: systembiblioteket {library} ({soname}) saknas på den här datorn.",
+            hint=f"Installera det, på Debian och Ubuntu med: sudo apt install {package}",
         )
-    return f"PDF:en kan inte göras: WeasyPrint kunde inte läsa in ett systembibliotek ({error})."
+    return ReportError(
+        f"PDF:en kan inte göras: WeasyPrint kunde inte läsa in ett systembibliotek ({error}).",
+        hint="Installera WeasyPrints systembibliotek så som README.md beskriver.",
+    )

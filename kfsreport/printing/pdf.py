@@ -41,9 +41,6 @@ def make_fetcher(allowed: list[Path]) -> object:
     """A WeasyPrint URL fetcher limited to files under `allowed` and data: URIs."""
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-    class Refused(FatalURLFetchingError):  # type: ignore[misc]
-        pass
-
     roots = [folder.resolve() for folder in allowed]
 
     class GuardedFetcher(URLFetcher):  # type: ignore[misc]
@@ -60,7 +57,7 @@ def make_fetcher(allowed: list[Path]) -> object:
                 if any(path.is_relative_to(root) for root in roots) and path.is_file():
                     return URLFetcherResponse(url, path.read_bytes(), {})
             self.refused.append(url)
-            raise Refused(url)
+            raise FatalURLFetchingError(url)  # WeasyPrint stops; report_refused says why
 
     return GuardedFetcher()
 

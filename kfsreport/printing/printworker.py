@@ -225,10 +225,9 @@ if __name__ == "__main__":  # requests on stdin, answers on stdout
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything a library prints goes to stderr, never into the answers
-    from kfsreport.printing.engine import EngineMissing
+    from kfsreport.errors import ReportError
 
     try:
         serve(sys.stdin.buffer, answers)
-    except EngineMissing as missing:
-        sys.stderr.write(f"{missing}\n")
+    except ReportError:  # WeasyPrint cannot load: the caller, doing the work itself, says why
         sys.exit(1)

@@ -70,10 +70,12 @@ def render_template(
     """Render template `name`; a broken or forbidden template is reported at its own file and line."""
     try:
         template = env.get_template(name)
-        return _written(template.generate(**context), max_chars)
-    except _TooMuch as error:
+        written = _written(template.generate(**context), max_chars)
+        if written is not None:
+            return written
         path, _ = _template_location(TemplateError(), root, template.filename)
-        problems.fail(path, None, str(error), "Rätta slingan i mallen.")
+        too_much = f"mallen skriver mer än {max_chars:_} tecken.".replace("_", " ")
+        problems.fail(path, None, too_much, "Rätta slingan i mallen.")
     except SecurityError as error:
         path, line = _template_location(error, root)
         problems.fail(
@@ -88,16 +90,13 @@ def render_template(
     return ""
 
 
-class _TooMuch(Exception):
-    """A template that writes more than the limit."""
-
-
-def _written(chunks: Iterator[str], max_chars: int) -> str:
+def _written(chunks: Iterator[str], max_chars: int) -> str | None:
+    """The template's text, or None as soon as it passes `max_chars` (a loop without end)."""
     parts, size = [], 0
     for chunk in chunks:
         size += len(chunk)
         if size > max_chars:
-            raise _TooMuch(f"mallen skriver mer än {max_chars:_} tecken.".replace("_", " "))
+            return None
         parts.append(chunk)
     return "".join(parts)
 
