@@ -21,9 +21,11 @@ the same the preview uses) that imports WeasyPrint on the second core while this
 loads and validates, starts vl-convert and draws the charts this process has computed,
 and lays out the print page while this process makes the web page. If it cannot start or
 fails, the failure is logged with its traceback (`--verbose`) and the work is done here;
-the outputs are the same. When WeasyPrint is already imported here (the tests), there is
-nothing to gain and no process is started. The caches (drawn charts, font subsets) live in
-the cache folder given (`cache.py`), never in the report folder.
+the outputs are the same. When WeasyPrint is already imported here, there is nothing to
+gain and no process is started. A caller that makes many builds (the test suite) can keep
+one print process for all of them (`keep_printer`) instead of one per build. The caches
+(drawn charts, font subsets) live in the cache folder given (`cache.py`), never in the
+report folder.
 """
 
 from __future__ import annotations
@@ -65,6 +67,18 @@ class Made:
         return bool(self.problems.errors)
 
 
+_kept: PrintServer | None = None
+
+
+def keep_printer(printer: PrintServer | None) -> PrintServer | None:
+    """Hand every `make()` in this process from now on to `printer`, a print process the
+    caller keeps running (and closes), instead of a new one per build; None: a new one per
+    build again. Returns the one kept before. Outputs are the same either way."""
+    global _kept
+    before, _kept = _kept, printer
+    return before
+
+
 def make(
     project: Path,
     formats: Sequence[str] | None = None,
@@ -82,23 +96,25 @@ def make(
     `on_print`: given the print edition's HTML as soon as it is sound (the preview's PDF)."""
     stage = on_stage or _no_progress
     made = Made(project.resolve())
-    printer = _start_printer() if print_pdf and (formats is None or "pdf" in formats) else None
+    printer = _printer() if print_pdf and (formats is None or "pdf" in formats) else None
     try:
         _stages(made, formats, cache, printer, stage, on_print, print_pdf)
     except BuildFailed as failed:
         made.problems.extend(failed.errors)
     finally:
-        if printer is not None:
-            printer.close()
+        _release(printer)
     return made
 
 
-def _start_printer() -> PrintServer | None:
-    """The print process, importing WeasyPrint from now on; None where it would not help."""
+def _printer() -> PrintServer | None:
+    """The print process for one build: the kept one, or a new one importing WeasyPrint from
+    now on; None where a new one would not help."""
     import sys
 
     from kfsreport.printing.printworker import PrintServer
 
+    if _kept is not None:
+        return _kept
     if "weasyprint" in sys.modules or (os.cpu_count() or 1) < 2:
         return None
     printer = PrintServer()
@@ -108,6 +124,17 @@ def _start_printer() -> PrintServer | None:
         log.info("PDF-processen kunde inte starta (%s); PDF:en görs i den här processen.", error)
         return None
     return printer
+
+
+def _release(printer: PrintServer | None) -> None:
+    """The build is done with `printer`: ended, unless it is the kept one, which is only rid
+    of a layout the build stopped waiting for."""
+    if printer is None:
+        return
+    if printer is _kept:
+        printer.cancel()
+    else:
+        printer.close()
 
 
 def _draw_with(printer: PrintServer | None) -> Draw:
@@ -146,7 +173,7 @@ def _stages(
     report = made.report = validate(made.sources, problems)
     wanted = list(formats or report.settings.formats)
     if printer is not None and "pdf" not in wanted:
-        printer.close()  # report.yaml asks for the web page only
+        _release(printer)  # report.yaml asks for the web page only
         printer = None
     dirs = template_dirs(report.root)
     stage("charts")

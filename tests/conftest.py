@@ -11,18 +11,13 @@ import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-# Imported here so that builds in the test process lay out their PDFs in this process, where
-# monkeypatches and the security tests' audit hook see everything they do (a build starts a
-# print process only while WeasyPrint is not yet loaded). tests/test_printworker.py runs
-# builds in fresh processes, as `kfsreport build` runs, to cover the print process.
-import weasyprint  # noqa: F401
-
+from kfsreport import pipeline
 from kfsreport.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -31,6 +26,37 @@ REPO = Path(__file__).parent.parent
 # The tests' caches (drawn charts, font subsets, build records) in a folder of their own, not
 # the user's cache folder; subprocesses the tests start inherit it.
 os.environ["KFSREPORT_CACHE"] = tempfile.mkdtemp(prefix="kfsreport-test-cache-")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def print_process() -> Iterator[None]:
+    """Builds in the test process hand their charts and PDFs to a print process, as
+    `kfsreport build` does: one spawned `PrintServer` per test process, kept for all of its
+    builds (`pipeline.keep_printer`), so the suite covers the default path without paying
+    WeasyPrint's import once per build. Tests that must see the layout in this process use
+    `print_here`; tests/test_printworker.py runs whole builds in fresh processes, one print
+    process per build, exactly as the command does."""
+    from kfsreport.printing.printworker import PrintServer
+
+    printer = PrintServer()
+    printer.start()
+    pipeline.keep_printer(printer)
+    yield
+    pipeline.keep_printer(None)
+    printer.close()  # waited for, so its CPU time counts in the run's
+
+
+@pytest.fixture
+def print_here() -> Iterator[None]:
+    """This test's builds lay out their PDFs in the test process, where its monkeypatches
+    and audit hooks see everything they do: no kept print process, and WeasyPrint imported
+    here, so a build starts none (`pipeline._printer`)."""
+    from kfsreport.printing.engine import load_weasyprint
+
+    load_weasyprint()
+    kept = pipeline.keep_printer(None)
+    yield
+    pipeline.keep_printer(kept)
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
+import pytest
+
 from kfsreport.charts.compute import ComputeError
 from kfsreport.errors import PACKAGE_TEMPLATES, BuildFailed, Problems, ReportError, shown
 from kfsreport.render.expressions import ExpressionError
@@ -55,6 +57,7 @@ def test_the_pipeline_collects_warnings(tmp_path):
     ]
 
 
+@pytest.mark.usefixtures("print_here")  # the layout would happen here, where it is watched
 def test_an_existing_file_as_out_is_reported_before_the_layout(make_project, cli, tmp_path, monkeypatch):
     import kfsreport.printing.pdf
 

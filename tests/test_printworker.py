@@ -288,3 +288,33 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_a_kept_print_process_serves_every_build_and_outlives_one_that_stops(tmp_path):
+    """`pipeline.keep_printer` (the test suite's way): builds hand their work to the one kept
+    process and leave it running; a build that stops after it handed over its print page
+    (an error found in the web page) leaves no half-done layout that blocks the next one."""
+    code = """
+        import sys
+        from pathlib import Path
+        from kfsreport import pipeline
+        from kfsreport.commands.build import build
+        from kfsreport.printing.printworker import PrintServer
+        from kfsreport.render.templates import template_dirs
+        root, out = Path(sys.argv[1]), Path(sys.argv[2])
+        printer = PrintServer()
+        pipeline.keep_printer(printer)
+        build(root, out_dir=out / "a")
+        first = printer.pid
+        build(root, out_dir=out / "b")
+        print(first is not None, printer.pid == first, "weasyprint" in sys.modules)
+        html = "<!DOCTYPE html><html lang=sv><title>T</title><p>Hej</p></html>"
+        printer.send(html, root, template_dirs(root))
+        pipeline._release(printer)  # what make() does when the build stops there
+        pdfs, refused = printer.lay_out(html, root, template_dirs(root))
+        same = [(out / f"{d}/testrapport-2030.pdf").read_bytes() for d in "ab"]
+        print(sorted(pdfs), same[0] == same[1])
+        printer.close()
+    """
+    run = run_python(code, str(_copy("minimal", tmp_path)), str(tmp_path))
+    assert run.stdout.splitlines() == ["True True False", "['', '-arkiv'] True"], run.stderr

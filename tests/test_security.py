@@ -67,6 +67,10 @@ class Audit:
 AUDIT = Audit()
 sys.addaudithook(AUDIT.hook)
 
+# The audit hook sees this process only, so these builds lay out their PDFs here
+# (conftest.print_here); tests/test_printworker.py audits a build with its print process.
+pytestmark = pytest.mark.usefixtures("print_here")
+
 
 @dataclass
 class Case:

@@ -122,6 +122,13 @@ class PrintServer:
             raise OSError("PDF-processen avslutades oväntat")
         return answer
 
+    def cancel(self) -> None:
+        """Forget a `send()` whose answer nobody will read (the build stopped on an error in
+        the web page): the process is ended, and the next request starts a new one."""
+        if self._sent:
+            self.close()
+            self.receive()
+
     def close(self) -> None:
         """End the process at once (a layout in progress is not waited for; whoever waits
         for its answer gets None)."""
