@@ -37,6 +37,21 @@ def test_chapters_are_numbered_and_sections_get_chapter_dot_section(tmp_path):
     assert '<h3 id="tre"><span class="heading-number">2.1</span> Tre</h3>' in second
 
 
+def test_chapters_are_read_in_the_order_of_their_numbers_as_a_person_counts(tmp_path):
+    root = project(
+        tmp_path,
+        {
+            "10-tio.md": chapter("Tio", "Text."),
+            "2-tva.md": chapter("Två", "Text."),
+            "1-ett.md": chapter("Ett", "Text."),
+            "2-extra.md": chapter("Extra", "Text."),
+        },
+    )
+    html = html_of(root)
+    titles = re.findall(r'<h2 class="chapter-title"[^>]*>.*?</span>\s*([^<]+)</h2>', html)
+    assert titles == ["Ett", "Extra", "Två", "Tio"], titles
+
+
 def test_an_unnumbered_chapter_has_no_number_and_does_not_advance_the_count(tmp_path):
     root = project(
         tmp_path,

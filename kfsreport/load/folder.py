@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import re
 import stat
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,13 +87,15 @@ def load_project(root: Path) -> tuple[Sources, Problems]:
 
 
 def chapter_files(root: Path, problems: Problems) -> list[Path]:
-    """The chapters in content/ in name order; files that look like chapters but are not
-    read as one (a copy, a backup, a chapter saved as .txt, a folder named x.md) are reported."""
+    """The chapters in content/ in the order of the number their names start with (`2-…`
+    before `10-…`, as a person counts), then by name; files that look like chapters but are
+    not read as one (a copy, a backup, a chapter saved as .txt, a folder named x.md) are
+    reported."""
     folder = root / CONTENT_DIR
     if not folder.is_dir():
         return []
     chapters = []
-    for path in sorted(folder.iterdir()):
+    for path in sorted(folder.iterdir(), key=_counted):
         name = shown(path, root)
         reason = lookalike(path.name, _starts_like_a_chapter(root, path))
         if reason is not None:
@@ -107,6 +110,15 @@ def chapter_files(root: Path, problems: Problems) -> list[Path]:
         elif path.suffix == ".md":
             chapters.append(path)
     return chapters
+
+
+_LEADING_NUMBER = re.compile(r"\d+")
+
+
+def _counted(path: Path) -> tuple[int, str]:
+    """Sort key: `10-bilaga.md` after `2-resultat.md`; names without a number after all."""
+    match = _LEADING_NUMBER.match(path.name)
+    return (int(match.group(0)) if match else sys.maxsize, path.name)
 
 
 _COPY = re.compile(r"(?i)(?: - (?:kopia|copy)(?: \(\d+\))?| ?\(\d+\)| kopia| copy)$")
