@@ -128,6 +128,18 @@ CATALOGUE = [
         "** står kvar",
     ),
     _m(
+        "table-without-its-dashes-row",
+        [(C02, "beslutat om.\n", "beslutat om.\n\n| Kommun | Antal |\n| Umeå | 12 |\n")],
+        f"{C02}:| Kommun | Antal |",
+        "saknar raden med streck",
+    ),
+    _m(
+        "link-with-no-text",
+        [(C02, "beslutat om.\n", "beslutat om. Se [](https://www.skr.se).\n")],
+        f"{C02}:Se [](https",
+        "har ingen text",
+    ),
+    _m(
         "comment-never-closed",
         [(C02, "Beredningen bildades våren 2022", "<!-- kolla årtalet\n\nBeredningen bildades våren 2022")],
         f"{C02}:<!-- kolla",

@@ -23,7 +23,13 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from kfsreport.errors import Problems
-from kfsreport.validate.leftovers import check_boxes, check_structure, check_text, strip_comments
+from kfsreport.validate.leftovers import (
+    check_boxes,
+    check_inline,
+    check_structure,
+    check_text,
+    strip_comments,
+)
 
 BOX_KINDS = {"faktaruta": "Faktaruta", "citat": "Citat"}
 ALLOWED_ATTRS = ("id", "class", "lang")
@@ -137,6 +143,7 @@ def parse_chapter(
     check_boxes(body, body_line, path, problems)
     check_text(tokens, path, problems)
     check_structure(tokens, body, body_line, path, problems)
+    check_inline(tokens, path, problems)
     chapter_tokens.headings.extend(_headings(tokens, path, problems))
     chapter_tokens.expressions.extend(_expressions(tokens))
     return chapter_tokens

@@ -1,8 +1,9 @@
 """Report syntax that would otherwise be published as text: `{{`, `}}`, `{%`, `:::`, `{.klass}`,
 a footnote `[^1]` with no footnote text, a link `[text][namn]` with no address, `**` left
-open, `<!--`; and Markdown that would silently change what was written: a table row with
-more cells than its header (the extra cells are dropped) and a line of `---` or `===` right
-under a paragraph (which makes the paragraph a heading).
+open, `<!--`, a table written without its `|---|` row; and Markdown that would silently
+change what was written: a table row with more cells than its header (the extra cells are
+dropped), a line of `---` or `===` right under a paragraph (which makes the paragraph a
+heading), a link with no text (nothing to see or to read aloud).
 
 A directive or box the parser did not take (unclosed, split by a table's `|`, half a line)
 stays in the chapter as plain text and would reach the reader. Every such leftover is an
@@ -173,6 +174,33 @@ def check_structure(tokens: list[Token], body: str, first_line: int, path: str, 
                     f"så cellerna efter den {header_cells}:e skulle inte synas.",
                     hint="Lägg till en kolumn i rubrikraden, eller ta bort de extra cellerna "
                     "(| inuti en cell skrivs \\|).",
+                )
+
+
+def check_inline(tokens: list[Token], path: str, problems: Problems) -> None:
+    """A paragraph that is a table without its `|---|` row; a link with no text to read."""
+    for token in tokens:
+        if token.type != "inline" or not token.map:
+            continue
+        rows = [line.strip() for line in token.content.split("\n")]
+        if len(rows) >= 2 and all(row.startswith("|") and row.endswith("|") for row in rows[:2]):
+            problems.fail(
+                path,
+                token.map[0] + 1,
+                "raderna ser ut som en tabell men saknar raden med streck under rubrikraden, "
+                "så de skulle synas som text med |.",
+                hint="Skriv en rad som |---|---| (ett --- per kolumn) direkt under rubrikraden.",
+            )
+        children = token.children or []
+        for child, after in zip(children, children[1:], strict=False):
+            if child.type == "link_open" and after.type == "link_close":
+                href = str(child.attrGet("href") or "")
+                problems.fail(
+                    path,
+                    int(child.meta.get("line", token.map[0] + 1)),
+                    f"länken till {href} har ingen text, så den syns inte och en skärmläsare "
+                    "kan inte säga vart den leder.",
+                    hint=f"Skriv länktexten inom hakparentesen: [Sveriges Kommuner och Regioner]({href}).",
                 )
 
 
