@@ -140,6 +140,12 @@ CATALOGUE = [
         "har ingen text",
     ),
     _m(
+        "a-category-twice-in-a-bar-chart",
+        [("data/skr-prognos.csv", "Invånare 0–19 år;", "Invånare 85 år och äldre;")],
+        f"{CHARTS}:data: data/skr-prognos.csv",
+        "står på 2 rader",
+    ),
+    _m(
         "comment-never-closed",
         [(C02, "Beredningen bildades våren 2022", "<!-- kolla årtalet\n\nBeredningen bildades våren 2022")],
         f"{C02}:<!-- kolla",

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel
 
-from kfsreport.charts.spec import COMPUTE_KEY, ChartSpec, ColumnType, Compute
+from kfsreport.charts.spec import COMPUTE_KEY, SOURCE_KEY, ChartSpec, ColumnType, Compute
 from kfsreport.errors import Problems, ReportError, suggest
 from kfsreport.load.datasets import read_dataset
 from kfsreport.load.schema import PRIORITY_LABELS, STATUS_LABELS, Facts
@@ -53,7 +53,29 @@ def chart_frame(
     if frame.empty:
         problems.fail(*origin, f"diagrammet '{spec.id}' har inga rader att visa.")
         return None
+    if spec.type != "key_number" and not _one_value_per_place(spec, frame, problems, origin, keys):
+        return None
     return frame
+
+
+def _one_value_per_place(
+    spec: ChartSpec, frame: pd.DataFrame, problems: Problems, origin: Origin, keys: Mapping[str, int]
+) -> bool:
+    """Two rows with the same category (and series) would be drawn on top of each other."""
+    place = [spec.x] + ([spec.series] if spec.series else [])
+    repeated = frame[frame.duplicated(subset=place, keep=False)]
+    if repeated.empty:
+        return True
+    first = repeated.iloc[0]
+    where = " och ".join(f"'{first[column]}'" for column in place)
+    problems.fail(
+        origin[0],
+        keys.get(SOURCE_KEY, origin[1]),
+        f"diagrammet '{spec.id}': {where} står på {int((frame[place] == first[place]).all(axis=1).sum())} "
+        "rader i datan, så värdena skulle ritas ovanpå varandra.",
+        hint="Ta bort raden som är för mycket, eller räkna ihop raderna med compute: (till exempel count).",
+    )
+    return False
 
 
 def needed_columns(spec: ChartSpec) -> list[str]:
