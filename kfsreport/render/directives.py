@@ -5,7 +5,7 @@ The manual (handbok/, "Direktiv och värden i texten") lists the same names; tes
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, Protocol
 
 from markupsafe import Markup, escape
@@ -16,6 +16,7 @@ from kfsreport.load.schema import Facts, KeyFigure, ReportSettings
 from kfsreport.render import locale
 from kfsreport.render.expressions import ExpressionError
 from kfsreport.render.markdown import Heading
+from kfsreport.render.tables import table_ref
 
 
 class FigureValue:
@@ -132,16 +133,20 @@ def namespace(
     anchors: dict[str, Heading],
     render_partial: Callable[[str], str],
     figures: Figures,
+    tables: Collection[str] = (),
 ) -> dict[str, Any]:
-    """The names content expressions can use; directives render through `render_partial`."""
+    """The names content expressions can use; directives render through `render_partial`.
+    `tables`: the ids of the report's tables, for `ref()`."""
 
     def ref(anchor: str) -> Markup:
         heading = anchors.get(anchor)
         label = section_label(heading) if heading else figures.label(anchor)
+        if label is None and anchor in tables:
+            return table_ref(anchor)
         if label is None:
             raise ExpressionError(
-                f"ref(\"{visible(anchor)}\"): ingen rubrik eller figur har id:t '{visible(anchor)}' "
-                f"{suggest(anchor, anchors)}".rstrip()
+                f"ref(\"{visible(anchor)}\"): ingen rubrik, figur eller tabell har id:t '{visible(anchor)}' "
+                f"{suggest(anchor, [*anchors, *tables])}".rstrip()
                 + (f". {INVISIBLE_HINT}" if has_invisible(anchor) else "")
             )
         return Markup('<a class="xref" href="#{}">{}</a>').format(anchor, label)

@@ -70,6 +70,14 @@ class Expression:
 
 
 @dataclass
+class TableId:
+    """`{#id}` at the end of a Markdown table's `Tabell:` line: `ref("id")` gives "tabell N"."""
+
+    id: str
+    line: int
+
+
+@dataclass
 class ParsedChapter:
     path: str
     title: str
@@ -77,6 +85,8 @@ class ParsedChapter:
     tokens: list[Token]
     headings: list[Heading]
     expressions: list[Expression] = field(default_factory=list)
+    tables: list[TableId] = field(default_factory=list)
+    """The ids given to Markdown tables in this chapter."""
     number: int | None = None
     is_appendix: bool = False
     appendix: int | None = None
@@ -111,6 +121,7 @@ def make_parser() -> MarkdownIt:
     md.inline.ruler.before("text", "kfs_value", _value_inline)
     md.core.ruler.before("inline", "kfs_heading_attrs", _heading_attrs)
     md.core.ruler.before("inline", "kfs_item_attrs", _item_attrs)
+    md.core.ruler.before("inline", "kfs_table_captions", _table_captions)
     # Every link and image reaches our own checks (render.py), which refuse with a location.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     return md
@@ -146,6 +157,11 @@ def parse_chapter(
     check_inline(tokens, path, problems)
     chapter_tokens.headings.extend(_headings(tokens, path, problems))
     chapter_tokens.expressions.extend(_expressions(tokens))
+    chapter_tokens.tables.extend(
+        TableId(str(token.attrGet("id")), (tokens[i - 3].map or [0])[0] + 1)
+        for i, token in enumerate(tokens)
+        if token.type == "table_open" and token.attrGet("id")
+    )
     return chapter_tokens
 
 
@@ -262,6 +278,9 @@ def _check_token(token: Token, chapter: ParsedChapter, problems: Problems) -> No
                 f"okänd ruta '::: {kind}'.",
                 f"Använd någon av: {', '.join('::: ' + k for k in BOX_KINDS)}.",
             )
+    if "caption_error" in token.meta:
+        message, hint = token.meta["caption_error"]
+        problems.fail(chapter.path, line, message, hint)
     if "heading_attr_error" in token.meta:
         problems.fail(
             chapter.path,
@@ -386,6 +405,60 @@ def _heading_attrs(state: StateCore) -> None:
                     f"'{part}' i rubrikens klammerparentes kan inte användas"
                     " (id skrivs med små bokstäver, siffror och bindestreck)."
                 )
+
+
+_TABLE_CAPTION = re.compile(r"Tabell(?P<number>\s*[0-9][0-9.]*|\s+B[0-9][0-9.]*)?\s*:(?P<text>.*)", re.DOTALL)
+_CAPTION_ID = re.compile(r"\s*\{#([^{}\s]*)\}\s*$")
+
+
+def _table_captions(state: StateCore) -> None:
+    """`Tabell: Rubrik {#id}` on the line before a table is the table's caption (and id).
+
+    The paragraph stays in the token stream (its `{{ … }}` are checked like any other) with
+    `table_caption` set; the renderer puts it inside the table as its `<caption>`. Mistakes
+    are noted as `caption_error` and reported by `_check_token`."""
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type != "paragraph_open" or i + 1 >= len(tokens) or tokens[i + 1].type != "inline":
+            continue
+        inline = tokens[i + 1]
+        match = _TABLE_CAPTION.match(inline.content)
+        if not match:
+            continue
+        table = tokens[i + 3] if i + 3 < len(tokens) and tokens[i + 3].type == "table_open" else None
+        if table is None:
+            token.meta["caption_error"] = (
+                "raden börjar med 'Tabell:' men står inte direkt före en tabell.",
+                "Skriv tabellens rubrik på raden ovanför tabellen (Tabell: Rubrik), "
+                "eller skriv om meningen så att den inte börjar med 'Tabell:'.",
+            )
+            continue
+        if match.group("number"):
+            token.meta["caption_error"] = (
+                f"skriv inte tabellens nummer ('Tabell{match.group('number')}:'); tabellerna numreras "
+                "automatiskt.",
+                "Skriv bara Tabell: Rubrik.",
+            )
+        text = match.group("text")
+        found = _CAPTION_ID.search(text)
+        if found:
+            text = text[: found.start()]
+            if re.fullmatch(r"[a-z0-9][a-z0-9_-]*", found.group(1)):
+                table.attrSet("id", found.group(1))
+            else:
+                token.meta["caption_error"] = (
+                    f"'{{#{found.group(1)}}}' kan inte vara tabellens id (id skrivs med små bokstäver, "
+                    "siffror och bindestreck).",
+                    "Skriv till exempel {#invanare-per-kommun} sist på raden.",
+                )
+        if not text.strip():
+            token.meta["caption_error"] = (
+                "tabellens rubrik är tom.",
+                "Skriv vad tabellen visar efter 'Tabell:', till exempel Tabell: Invånare per kommun.",
+            )
+        inline.content = text.strip()
+        token.meta["table_caption"] = True
+        table.meta["captioned"] = True
 
 
 _CELL_EXPR = re.compile(r"\{\{.*?\}\}")

@@ -31,6 +31,7 @@ from kfsreport.render.hyphenation import mark_breaks, read_word_list
 from kfsreport.render.markdown import BOX_KINDS, Heading, ParsedChapter, make_parser, plain_text
 from kfsreport.render.sandbox import LimitError
 from kfsreport.render.stylesheets import build_stylesheet
+from kfsreport.render.tables import number_tables
 from kfsreport.render.templates import (
     TEMPLATE_FILTERS,
     PageContext,
@@ -205,10 +206,13 @@ def render_chapters(
         )
 
     figures = _PlacedFigures(env, charts, report.root, problems)
-    names = namespace(report.settings, report.facts, report.anchors, render_partial, figures)
+    names = namespace(
+        report.settings, report.facts, report.anchors, render_partial, figures, report.table_ids
+    )
     evaluator = Evaluator(names)
     md = _renderer()
     chapters = [_render_chapter(md, chapter, report, evaluator, problems) for chapter in report.chapters]
+    chapters = number_tables(chapters, problems)
     toc = [
         TocEntry.of(heading)
         for chapter in report.chapters
@@ -423,12 +427,32 @@ def _image(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> 
 
 def _table_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     """A table in a box that scrolls sideways on a narrow screen; the box can take keyboard
-    focus (so it can be scrolled without a mouse) and is named by the table's column heads."""
+    focus (so it can be scrolled without a mouse) and is named by the table's caption, or
+    its column heads. A table with a caption was opened by the caption (`_paragraph_open`)."""
+    if tokens[idx].meta.get("captioned"):
+        return ""
     heads = _column_heads(tokens, idx)
-    label = "Tabell: " + ", ".join(heads) if heads else "Tabell"
+    return _open_table(self, tokens, idx, options, env, "Tabell: " + ", ".join(heads) if heads else "Tabell")
+
+
+def _open_table(self: Any, tokens: list[Token], idx: int, options: Any, env: Any, label: str) -> str:
     return str(
         Markup('<div class="table-wrap" role="region" tabindex="0" aria-label="{}">\n').format(label)
     ) + str(self.renderToken(tokens, idx, options, env))
+
+
+def _paragraph_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """`Tabell: Rubrik` above a table (`markdown._table_captions`) opens the table and its caption."""
+    if not tokens[idx].meta.get("table_caption"):
+        return str(self.renderToken(tokens, idx, options, env))
+    label = plain_text(tokens[idx + 1])
+    return _open_table(self, tokens, idx + 3, options, env, label) + "<caption>"
+
+
+def _paragraph_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    if idx >= 2 and tokens[idx - 2].meta.get("table_caption"):
+        return "</caption>\n"
+    return str(self.renderToken(tokens, idx, options, env))
 
 
 def _column_heads(tokens: list[Token], idx: int) -> list[str]:
@@ -525,6 +549,8 @@ _RULES = {
     "container_box_close": _box_close,
     "image": _image,
     "table_open": _table_open,
+    "paragraph_open": _paragraph_open,
+    "paragraph_close": _paragraph_close,
     "table_close": _table_close,
     "text": _escape_text,
     "footnote_ref": _footnote_ref,

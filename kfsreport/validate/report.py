@@ -19,6 +19,7 @@ from kfsreport.load.yamlfile import Located
 from kfsreport.render.directives import namespace
 from kfsreport.render.expressions import Evaluator, ExpressionError
 from kfsreport.render.markdown import Heading, ParsedChapter, make_parser, number_chapters, parse_chapter
+from kfsreport.render.tables import directive_tables
 from kfsreport.render.theme import check_theme
 from kfsreport.validate.factcheck import check_chart_years, check_facts, check_settings
 from kfsreport.validate.leftovers import BLOCK_DIRECTIVE
@@ -43,6 +44,8 @@ class Report:
     charts_path: str = CHARTS_FILE
     column_lines: dict[str, dict[str, int]] = field(default_factory=dict)
     """Chart id → column → line of the key in data/charts.yaml that names the column."""
+    table_ids: frozenset[str] = frozenset()
+    """The ids of the tables the chapters show (Markdown `{#id}` and directives' tables)."""
 
 
 def validate(sources: Sources, problems: Problems) -> Report:
@@ -70,13 +73,14 @@ def validate(sources: Sources, problems: Problems) -> Report:
         check_charts(sources.charts, problems) if sources.charts else ({}, {}, set())
     )
     _check_ids_apart(charts, chart_lines, anchors, problems)
+    table_ids = _table_ids(chapters, facts or Facts(), charts, anchors, problems)
     if settings is not None and sources.charts:
         check_chart_years(charts, sources.charts, settings, problems)
     placements = Placements(charts, broken)
     names = None
     if settings is not None:
         # With invalid facts (reported), what does not read them (ref, figur) is still checked.
-        names = namespace(settings, facts or Facts(), anchors, lambda _: "", placements)
+        names = namespace(settings, facts or Facts(), anchors, lambda _: "", placements, table_ids)
     _check_expressions(chapters, names, placements, problems, facts_valid=facts is not None)
     problems.raise_if_any()
     assert settings is not None and facts is not None
@@ -90,6 +94,7 @@ def validate(sources: Sources, problems: Problems) -> Report:
         chart_lines,
         placements.numbers,
         column_lines=key_lines(sources.charts) if sources.charts else {},
+        table_ids=frozenset(table_ids),
     )
 
 
@@ -105,6 +110,45 @@ def _check_ids_apart(
             f"diagrammets id '{chart_id}' är också id för en rubrik ({heading.path}:{heading.line}).",
             "Ge diagrammet ett annat id.",
         )
+
+
+def _table_ids(
+    chapters: list[ParsedChapter],
+    facts: Facts,
+    charts: dict[str, ChartSpec],
+    anchors: dict[str, Heading],
+    problems: Problems,
+) -> set[str]:
+    """The ids `ref()` can name as tables: each Markdown table's `{#id}` (unique among the
+    headings', charts' and other tables' ids) and the tables of the directives placed."""
+    ids: dict[str, str] = {}
+    for chapter in chapters:
+        for table in chapter.tables:
+            where = f"{chapter.path}:{table.line}"
+            other = anchors.get(table.id)
+            taken = (
+                f"en rubrik ({other.path}:{other.line})"
+                if other
+                else "ett diagram i data/charts.yaml"
+                if table.id in charts
+                else f"en annan tabell ({ids[table.id]})"
+                if table.id in ids
+                else None
+            )
+            if taken:
+                problems.fail(
+                    chapter.path,
+                    table.line,
+                    f"tabellens id '{table.id}' är redan id för {taken}.",
+                    "Ge tabellen ett annat id i {#…} sist på raden Tabell:.",
+                )
+            else:
+                ids[table.id] = where
+        for expression in chapter.expressions:
+            if expression.block:
+                for table_id in directive_tables(expression.source.strip(), facts):
+                    ids.setdefault(table_id, f"{chapter.path}:{expression.line}")
+    return set(ids)
 
 
 def check_references(located: Located, anchors: dict[str, Heading], problems: Problems) -> None:

@@ -1,0 +1,131 @@
+"""Numbered tables: "Tabell N." in every table's caption (Markdown tables and the directives'
+tables), "Tabell B1.1" in an appendix, `ref()` to a table, and the mistakes with `Tabell:`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.rendering import errors_of, html_of, print_html_of
+
+TABLE = "| Kommun | Invånare |\n|---|---:|\n| Norsjö | 3 894 |\n"
+
+
+def with_tables(make_project, body: str, appendix: str | None = None) -> Path:
+    """The minimal fixture (its chapter 2 holds `{{ plan }}` and a Markdown table without a
+    caption, which is not numbered) with a third chapter, whose body starts on line 5, and
+    optionally an appendix."""
+    root = make_project("minimal")
+    (root / "content/03-extra.md").write_text("---\ntitle: Extra\n---\n\n" + body, encoding="utf-8")
+    if appendix is not None:
+        (root / "content/90-bilaga.md").write_text(
+            "---\ntitle: Tabeller\nappendix: ja\n---\n\n" + appendix, encoding="utf-8"
+        )
+    return root
+
+
+def captions(html: str) -> list[str]:
+    return re.findall(r"<caption>(.*?)</caption>", html, re.DOTALL)
+
+
+def test_every_table_is_numbered_in_page_order_with_its_caption(make_project):
+    body = (
+        'Se {{ ref("invanare") }} och {{ ref("tabell-plan") }}.\n\nTabell: Invånare per kommun {#invanare}\n'
+        + TABLE
+    )
+    html = html_of(with_tables(make_project, body))
+    assert captions(html) == [
+        '<span class="table-number">Tabell 1.</span> Verksamhetsplanens mål och aktiviteter, '
+        "fastställd 17 februari 2030",
+        '<span class="table-number">Tabell 2.</span> Invånare per kommun',
+    ]
+    assert '<table id="invanare">\n<caption>' in html
+    assert '<table class="plan-table" id="tabell-plan">' in html
+    assert (
+        'Se <a class="xref" href="#invanare">tabell 2</a> och '
+        '<a class="xref" href="#tabell-plan">tabell 1</a>.'
+    ) in html
+    assert 'aria-label="Invånare per kommun"' in html
+    assert "Tabell: Invånare" not in html
+
+
+@pytest.mark.parametrize("between", ["", "\n"])
+def test_the_caption_line_may_stand_right_above_the_table_or_a_blank_line_before_it(make_project, between):
+    html = html_of(with_tables(make_project, "Tabell: Invånare\n" + between + TABLE))
+    assert '<span class="table-number">Tabell 2.</span> Invånare' in html
+
+
+def test_the_caption_can_hold_markup_and_values(make_project):
+    html = html_of(with_tables(make_project, "Tabell: *Invånare* {{ tal.invanare }}\n" + TABLE))
+    assert '<span class="table-number">Tabell 2.</span> <em>Invånare</em> 3\u00a0894\u00a0invånare' in html
+
+
+def test_an_appendixs_tables_are_numbered_on_their_own_and_a_charts_table_not_at_all(make_project):
+    root = with_tables(make_project, "Tabell: I kapitlet\n" + TABLE, appendix="Tabell: I bilagan\n" + TABLE)
+    (root / "data/charts.yaml").write_text(
+        "charts:\n  - id: andel\n    type: bar\n    title: Andel\n    values:\n"
+        '      - {Kön: Kvinnor, Andel: "6,9"}\n    x: Kön\n    y: Andel\n    source: Test\n'
+        "    alt: Stapel som visar andelen kvinnor.\n",
+        encoding="utf-8",
+    )
+    (root / "content/04-figur.md").write_text(
+        '---\ntitle: Figur\n---\n\n{{ figur("andel") }}\n', encoding="utf-8"
+    )
+    for html in (html_of(root), print_html_of(root)):
+        found = [
+            re.sub(r'<span class="no-hyphens">(.*?)</span>', r"\1", caption) for caption in captions(html)
+        ]
+        assert '<span class="table-number">Tabell 2.</span> I kapitlet' in found
+        assert '<span class="table-number">Tabell B1.1.</span> I bilagan' in found
+        assert "Figur 1. Andel" in found  # the chart's own table keeps the figure's number
+        assert sum("Tabell" in caption for caption in found) == 3
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "Tabell: Invånare\n\nEn mening.\n",
+            "content/03-extra.md:5: raden börjar med 'Tabell:' men står inte direkt före en tabell. "
+            "Skriv tabellens rubrik på raden ovanför tabellen (Tabell: Rubrik), eller skriv om "
+            "meningen så att den inte börjar med 'Tabell:'.",
+        ),
+        (
+            "Tabell 2: Invånare\n" + TABLE,
+            "content/03-extra.md:5: skriv inte tabellens nummer ('Tabell 2:'); tabellerna numreras "
+            "automatiskt. Skriv bara Tabell: Rubrik.",
+        ),
+        (
+            "Tabell:  {#invanare}\n" + TABLE,
+            "content/03-extra.md:5: tabellens rubrik är tom. Skriv vad tabellen visar efter "
+            "'Tabell:', till exempel Tabell: Invånare per kommun.",
+        ),
+        (
+            "Tabell: Invånare {#Invånare}\n" + TABLE,
+            "content/03-extra.md:5: '{#Invånare}' kan inte vara tabellens id (id skrivs med små "
+            "bokstäver, siffror och bindestreck). Skriv till exempel {#invanare-per-kommun} sist på raden.",
+        ),
+        (
+            "Tabell: Invånare {#samverkan}\n" + TABLE,
+            "content/03-extra.md:5: tabellens id 'samverkan' är redan id för en rubrik "
+            "(content/01-inledning.md:9). Ge tabellen ett annat id i {#…} sist på raden Tabell:.",
+        ),
+        (
+            'Se {{ ref("invanarna") }}.\n\nTabell: Invånare {#invanare}\n' + TABLE,
+            'content/03-extra.md:5: ref("invanarna"): ingen rubrik, figur eller tabell har id:t '
+            "'invanarna' (menade du 'invanare'?)",
+        ),
+    ],
+)
+def test_mistakes_with_tables_are_located_errors(make_project, body, expected):
+    assert errors_of(with_tables(make_project, body)) == [expected]
+
+
+def test_a_table_id_used_twice_is_an_error_at_the_second(make_project):
+    body = "Tabell: A {#t}\n" + TABLE + "\nTabell: B {#t}\n" + TABLE
+    assert errors_of(with_tables(make_project, body)) == [
+        "content/03-extra.md:10: tabellens id 't' är redan id för en annan tabell "
+        "(content/03-extra.md:5). Ge tabellen ett annat id i {#…} sist på raden Tabell:."
+    ]
