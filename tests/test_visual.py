@@ -1,5 +1,5 @@
-"""Visual regression: every page of the demo PDF against reviewed reference images, and
-layout rules measured on the pages themselves.
+"""Visual regression: every page of the demo PDF, the interim example's and another region's
+against reviewed reference images, and layout rules measured on the pages themselves.
 
 The references in tests/visual/<report>/ are small greyscale PNGs (20 dpi), reviewed by
 eye before they were committed. A page that differs beyond the tolerance fails the test and
@@ -89,6 +89,19 @@ def test_every_page_of_another_regions_report_matches_its_reviewed_reference(tmp
     shutil.copytree(REPO / "tests/fixtures/annan-region", root)
     build(root, ["pdf"], out_dir=root / "output")
     _compare("annan-region", root / "output/arsrapport-2031.pdf")
+
+
+def test_every_page_of_the_interim_example_matches_its_reviewed_reference(tmp_path: Path) -> None:
+    """The second example report, exempel/delarsrapport-2024/ (an interim report: the economy
+    table, the goals' progress, a chart from the facts), page by page as for the demo."""
+    from kfsreport.commands.build import build
+
+    root = tmp_path / "delarsrapport-2024"
+    shutil.copytree(
+        REPO / "exempel/delarsrapport-2024", root, ignore=shutil.ignore_patterns("output", ".kfsreport-cache")
+    )
+    build(root, ["pdf"], out_dir=root / "output")
+    _compare("delarsrapport-2024", root / "output/delarsrapport-2024.pdf")
 
 
 def test_no_page_but_a_chapters_last_is_less_than_three_quarters_full(demo_pdf: Path) -> None:
