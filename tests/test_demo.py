@@ -102,7 +102,7 @@ def test_html_is_one_file_with_headings_and_nothing_from_other_hosts(demo):
 
 def test_html_and_pdf_carry_the_plan_from_the_facts(demo):
     html = (demo / "arsrapport-2025.html").read_text(encoding="utf-8")
-    start = html.index('<table class="plan-table">')
+    start = html.index('<table class="plan-table" id="tabell-plan">')
     table = html[start : html.index("</table>", start)]
     assert table.count('<th scope="row" class="goal">') == 4
     assert table.count('<span class="status status-done">Genomförd</span>') == 8

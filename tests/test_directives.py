@@ -41,7 +41,10 @@ def test_plan_is_a_table_of_goals_with_their_activities(make_project):
     html = chapter_of(html_of(make_project("minimal")), "resultat")
     plan = html[html.index('<div class="plan">') : html.index("</table>")]
     assert '<p class="plan-lead">Beredningen beskriver läget i länet.</p>' in plan
-    assert "<caption>Verksamhetsplanens mål och aktiviteter, fastställd 17 februari 2030</caption>" in plan
+    assert (
+        '<caption><span class="table-number">Tabell 1.</span> '
+        "Verksamhetsplanens mål och aktiviteter, fastställd 17 februari 2030</caption>"
+    ) in plan
     assert '<thead>\n<tr><th scope="col">Mål</th><th scope="col">Aktiviteter</th></tr>\n</thead>' in plan
     rows = re.findall(r"<tr>\n(.*?)</tr>", plan, re.DOTALL)
     assert len(rows) == 2

@@ -49,7 +49,10 @@ def test_the_interim_example_says_what_the_interim_report_says(interim):
 def test_the_interim_example_html_has_the_period_and_the_economy_table(interim):
     html = (interim / "output/delarsrapport-2024.html").read_text(encoding="utf-8")
     assert '<meta name="dcterms.temporal" content="start=2024-01-01; end=2024-08-31">' in html
-    assert "<caption>Ekonomi 1 januari–31 augusti 2024, belopp i tkr</caption>" in html
+    assert (
+        '<caption><span class="table-number">Tabell 2.</span> '
+        "Ekonomi 1 januari–31 augusti 2024, belopp i tkr</caption>"
+    ) in html
     assert html.count('<td class="goal-progress">') == 4
 
 

@@ -84,7 +84,7 @@ def test_annual_report_has_no_period(make_project):
 
 def test_ekonomi_is_a_table_with_computed_deviations(make_project):
     html = chapter_of(html_of(with_chapter(make_project, "{{ ekonomi }}\n", ECONOMY)), "extra")
-    assert "<caption>Ekonomi 1 januari–31 augusti 2030, belopp i tkr</caption>" in html
+    assert "</span> Ekonomi 1 januari–31 augusti 2030, belopp i tkr</caption>" in html
     assert '<th scope="col">Post</th><th scope="col">tkr</th>' in html
     assert f'<th scope="row">Budget för 2030</th><td>2{NBSP}653</td>' in html
     assert f'<th scope="row">Utfall för perioden</th><td>1{NBSP}417</td>' in html
@@ -109,7 +109,7 @@ def test_annual_report_compares_the_year(make_project):
     edit(root / "report.yaml", "kind: interim", "kind: annual")
     html = chapter_of(html_of(root), "extra")
     assert f"Överskottet är 52,5{NBSP}tkr." in html
-    assert "<caption>Ekonomi 2030, belopp i tkr</caption>" in html
+    assert "</span> Ekonomi 2030, belopp i tkr</caption>" in html
     assert f'<th scope="row">Utfall för 2030</th><td>2{NBSP}600,5</td>' in html
     assert "Budget för perioden" not in html
 
@@ -224,8 +224,8 @@ def test_atgardsplan_marks_the_highest_priority_with_words_and_a_symbol(make_pro
         '<p class="priority-legend"><span class="priority-symbol" aria-hidden="true">◆</span> '
         "Högst prioriterad: 1 av planens 3 åtgärder" in html
     )
-    assert "<caption>Ledarskap (2 åtgärder, 1 högst prioriterad)</caption>" in html
-    assert "<caption>Arbetstider (1 åtgärd, ingen högst prioriterad)</caption>" in html
+    assert "</span> Ledarskap (2 åtgärder, 1 högst prioriterad)</caption>" in html
+    assert "</span> Arbetstider (1 åtgärd, ingen högst prioriterad)</caption>" in html
     assert (
         '<td class="priority"><span class="priority-symbol" aria-hidden="true">◆</span> '
         "Högst prioriterad</td>" in html
@@ -327,7 +327,7 @@ def test_every_word_of_the_plan_comes_from_report_yaml(make_project):
         )
     html = html_of(root)
     assert '<th scope="col">Målsättning</th><th scope="col">Insatser</th>' in html
-    assert "<caption>Planen, fastställd 17 februari 2030</caption>" in html
+    assert "</span> Planen, fastställd 17 februari 2030</caption>" in html
     assert '<span class="status status-done">Klar</span>' in html
     assert ">läs avsnitt" in html and ">se avsnitt" not in html
 
@@ -341,7 +341,7 @@ def test_focus_areas_with_directions(make_project):
         "      directions:\n        - Vägledning för vuxna.\n        - Flexibla utbildningar.\n",
     )
     html = chapter_of(html_of(root), "extra")
-    assert "<caption>Fokusområden, fastställd 17 februari 2030</caption>" in html
+    assert "</span> Fokusområden, fastställd 17 februari 2030</caption>" in html
     assert '<th scope="col">Fokusområden</th><th scope="col">Inriktningar</th>' in html
     assert "<li>Vägledning för vuxna.</li>" in html
 
