@@ -115,6 +115,18 @@ def handbok(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built_once(tmp_path_factory, "handbok-output", lambda out: build(REPO / "handbok", out_dir=out))
 
 
+@pytest.fixture(scope="session")
+def first_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The output folder of tests/fixtures/demo-2025-first (the demo as first released),
+    built once per test run (read only): the compatibility and conformance tests share it."""
+    from kfsreport.commands.build import build
+
+    def make(out: Path) -> None:
+        build(FIXTURES / "demo-2025-first", out_dir=out)
+
+    return built_once(tmp_path_factory, "demo-2025-first-output", make)
+
+
 @dataclass
 class Run:
     code: int
