@@ -276,8 +276,7 @@ def _page(
     dirs = template_dirs(report.root)
     duplex = report.settings.print == "duplex"
     css = build_stylesheet(report.root, dirs, edition, html, problems, chapters.cache, duplex)
-    if edition == "screen":
-        _check_self_contained(html, problems)
+    _check_self_contained(html, edition, problems)
     _refuse_attachments(html, problems)
     return html.replace(placeholder, css + theme_css(report.settings.theme), 1)
 
@@ -296,14 +295,17 @@ def _refuse_attachments(html: str, problems: Problems) -> None:
         )
 
 
-def _check_self_contained(html: str, problems: Problems) -> None:
-    """The intranet page must load and run nothing, whatever produced it (`htmlcheck`)."""
+def _check_self_contained(html: str, edition: Edition, problems: Problems) -> None:
+    """Each edition's page must load and run nothing, whatever produced it (`htmlcheck`): the
+    intranet page as a browser reads it, and the page WeasyPrint lays out, so that what the
+    print edition may fetch is decided here too, not only by the PDF stage's URL fetcher."""
+    page = "HTML-sidan" if edition == "screen" else "Tryckutgåvans HTML (som PDF:en görs av)"
     for part in unsafe_parts(html):
         fetches = part.startswith("skulle hämta")
         problems.fail(
             "templates",
             None,
-            f"HTML-sidan {part}; sidan ska vara fristående och "
+            f"{page} {part}; sidan ska vara fristående och "
             + ("hämtar ingenting." if fetches else "får inte köra eller styra något."),
             "Ta bort det ur mallen" + (" eller lägg in innehållet i mallen." if fetches else "."),
         )
