@@ -579,11 +579,19 @@ CASES = [
         for name, tag, message in [
             ("img", '<img src="http://127.0.0.1:PORT/a.png" alt="">', "skulle hämta 'http://127.0.0.1:"),
             ("file-img", '<img src="file:///etc/passwd" alt="">', "skulle hämta 'file:///etc/passwd'"),
-            ("style-attribute", '<p style="background:url(http://127.0.0.1:PORT/a.png)">x</p>', "skulle hämta"),
+            (
+                "style-attribute",
+                '<p style="background:url(http://127.0.0.1:PORT/a.png)">x</p>',
+                "skulle hämta",
+            ),
             ("style-import", "<style>@import url(http://127.0.0.1:PORT/a.css);</style>", "skulle hämta"),
             ("inline-svg-image", '<svg><image href="http://127.0.0.1:PORT/a.png"/></svg>', "skulle hämta"),
             ("base", '<base href="http://127.0.0.1:PORT/">', "innehåller <base>"),
-            ("meta-refresh", '<meta http-equiv="refresh" content="0;url=http://127.0.0.1:PORT/">', "innehåller <meta"),
+            (
+                "meta-refresh",
+                '<meta http-equiv="refresh" content="0;url=http://127.0.0.1:PORT/">',
+                "innehåller <meta",
+            ),
             ("script", "<script>alert(1)</script>", "innehåller <script>"),
         ]
     ),

@@ -3,9 +3,14 @@
 qpdf writes a line feed between a stream's data and `endstream`. When compressed data happens
 to end in a carriage return (about one stream in 256), the two read as one CR LF end-of-line
 marker, and veraPDF-style validators count one byte less than `/Length`
-(PDFA2A-STREAM-LENGTH-001; ISO 32000-1 7.3.8.1, ISO 19005-2 6.1.7.1). `save` makes sure no page
-content stream or form ends so. Other streams (images, fonts) cannot be padded without
-changing them and are left as they are: a rare CR at their end remains a known gap.
+(PDFA2A-STREAM-LENGTH-001; ISO 32000-1 7.3.8.1, ISO 19005-2 6.1.7.1). `save` makes sure no
+stream ends so. A page content stream or form gets a line feed more in its data, which changes
+nothing drawn. An image or font cannot change by a byte, and recompressing it does not help
+(a zlib stream ends in the Adler-32 checksum of the data), so such a stream is wrapped in
+run-length encoding as well (`/Filter [/RunLengthDecode /FlateDecode]`, a standard filter
+PDF/A allows, which qpdf saves as it is), whose encoding ends in its end-of-data byte 128; it
+grows by one byte in 128, in one stream of 256. The XMP metadata, which PDF/A
+requires unfiltered, gets a line feed after its packet.
 """
 
 from __future__ import annotations
@@ -28,7 +33,8 @@ def save(pdf: Any) -> bytes:
 def settle(pdf: Any) -> None:
     """Compress each page's content streams and form XObjects here, ending them with enough
     line feeds that the compressed bytes do not end in CR (a line feed more in a content
-    stream changes nothing drawn); qpdf then leaves them as they are."""
+    stream changes nothing drawn); then every other stream (`_settle_other`). qpdf saves them
+    as they are."""
     import pikepdf
 
     streams = [obj for page in pdf.pages for obj in _contents(page.obj, pikepdf)]
@@ -38,6 +44,43 @@ def settle(pdf: Any) -> None:
         plain = flate == "/FlateDecode" and "/DecodeParms" not in obj
         if flate is None or (plain and obj.read_raw_bytes().endswith(CR)):
             obj.write(_compressed(obj.read_bytes()), filter=pikepdf.Name.FlateDecode)
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream):
+            _settle_other(obj, pikepdf)
+
+
+def _settle_other(obj: Any, pikepdf: Any) -> None:
+    """An image, font or other stream, left as it is unless its saved bytes would end in CR."""
+    if obj.get("/Type") == "/Metadata":
+        if "/Filter" not in obj and obj.read_raw_bytes().endswith(CR):
+            obj.write(obj.read_raw_bytes() + b"\n")
+        return
+    if "/Filter" not in obj:  # qpdf would flate it as it saves: do that here, to see the end
+        obj.write(zlib.compress(obj.read_bytes(), 6), filter=pikepdf.Name.FlateDecode)
+    raw = obj.read_raw_bytes()
+    if not raw.endswith(CR):
+        return
+    filters = obj.Filter if isinstance(obj.Filter, pikepdf.Array) else pikepdf.Array([obj.Filter])
+    parms = obj.get("/DecodeParms")
+    if parms is not None and not isinstance(parms, pikepdf.Array):
+        parms = pikepdf.Array([parms])
+    obj.write(
+        run_length(raw),
+        filter=pikepdf.Array([pikepdf.Name.RunLengthDecode, *filters]),
+        decode_parms=None if parms is None else pikepdf.Array([None, *parms]),
+    )
+
+
+def run_length(data: bytes) -> bytes:
+    """`data` in RunLengthDecode's encoding (ISO 32000-1, 7.4.5), as literal runs of up to 128
+    bytes each, ending in the end-of-data byte 128."""
+    out = bytearray()
+    for start in range(0, len(data), 128):
+        run = data[start : start + 128]
+        out.append(len(run) - 1)
+        out += run
+    out.append(128)
+    return bytes(out)
 
 
 def _contents(page: Any, pikepdf: Any) -> list[Any]:
