@@ -1,6 +1,7 @@
 """An independent validator on every report in the repository: page-validation (PyPI,
 a Rust reimplementation of veraPDF's PDF/UA-1 and PDF/A rules that runs offline) must find
-no failed rule, for PDF/UA-1 and for PDF/A-2a, on the one PDF file a build writes."""
+no failed rule, for PDF/UA-1 and for PDF/A-2a, on the one PDF file a build writes; and no
+word may be hyphenated across a page break in any of them."""
 
 from __future__ import annotations
 
@@ -26,8 +27,17 @@ def failures(path: Path, profile: str) -> list[str]:
     return sorted({f"{f.rule_id}: {f.message}" for f in report.failures}) if not report.is_compliant else []
 
 
+def page_turns(path: Path) -> list[str]:
+    """`check --pdf`'s word-hyphenated-across-a-page-break finding, read from the drawn text
+    (a hyphen at the foot of a page shows even where /ActualText reads the word whole)."""
+    from kfsreport.commands.check.pdfcheck import check_pdf
+
+    return [problem for problem in check_pdf(path) if "sidbrytning" in problem]
+
+
 def test_the_demo_is_pdf_ua_1(demo):
     assert failures(demo / "arsrapport-2025.pdf", "ua1") == []
+    assert page_turns(demo / "arsrapport-2025.pdf") == []
 
 
 def test_the_demo_is_also_pdf_a_2a(demo):
@@ -51,6 +61,7 @@ def test_every_report_in_the_repository_passes(root, tmp_path, request):
     for pdf in pdfs:
         assert failures(pdf, "ua1") == [], pdf.name
         assert failures(pdf, "2a") == [], pdf.name
+        assert page_turns(pdf) == [], pdf.name
 
 
 def test_the_validator_sees_what_we_repaired(tmp_path, demo):

@@ -281,9 +281,10 @@ def test_a_template_reference_to_the_network_fails_the_pdf_without_fetching(make
     override(root, "partials/back_cover.html.j2", f'<footer><img src="{url}" alt="Logga"></footer>\n')
     run = cli("build", "--project", str(root), "--format", "pdf")
     assert run.code == 1
+    # Refused before layout by the check of the print edition's HTML (the fetcher would too).
     assert run.err.splitlines()[0] == (
-        f"templates: PDF:en skulle hämta '{url}', som ligger utanför rapportmappen; det görs inte. "
-        "Ta bort hänvisningen eller lägg filen i rapportmappen."
+        f"templates: Tryckutgåvans HTML (som PDF:en görs av) skulle hämta '{url}'; sidan ska vara "
+        "fristående och hämtar ingenting. Ta bort det ur mallen eller lägg in innehållet i mallen."
     )
     assert listener.close() == []
     assert not (root / "output").exists()

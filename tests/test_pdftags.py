@@ -299,4 +299,39 @@ def test_a_hyphen_across_a_page_break_is_reported(tmp_path):
     # Two pages whose text is "…kompetens-" / "försörjning": pdftotext shows that as text.
     body = '<p style="hyphenate-character: \'-\'">Kompetens-</p><p style="break-before: page">försörjning</p>'
     problems = check_pdf(raw_pdf(tmp_path, body, pdf_variant="pdf/ua-1"))
-    assert "1 ord avstavas över en sidbrytning." in problems
+    assert "1 ord avstavas över en sidbrytning (sidan 1)." in problems
+
+
+PAGE_TURNS = (
+    '<html lang="sv"><head><title>T</title><style>@page { size: 60mm 40mm; margin: 5mm }'
+    ' p { hyphens: auto; margin: 0; font-size: 10pt; hyphenate-character: "-" }'
+    " .no-hyphens { hyphens: manual }</style></head><body><p>"
+    + "Beredningen följer kompetensförsörjningen i länets kommuner och regioner, och den "
+    "arbetsmarknadspolitiska utvecklingen påverkar utbildningsförvaltningarnas planering. "
+    * 3
+    + "</p></body></html>"
+)
+"""Four small pages whose first layout ends page 1 in "ut-" before a middle line
+"bildningsförvaltningar-" (a word hyphenated twice), and page 3 in "ut-" / "vecklingen"."""
+
+
+def test_a_page_turn_hyphen_that_reads_whole_is_still_reported_and_the_build_leaves_none(tmp_path):
+    from weasyprint import HTML
+
+    from kfsreport.printing.pdf import lay_out, write_variants
+    from kfsreport.printing.pdftags import install
+    from kfsreport.render.hyphenation import page_turn_words
+
+    install()  # before the layout, as pdf.lay_out does
+    first = HTML(string=PAGE_TURNS).render()
+    assert page_turn_words(first) == {"utbildningsförvaltningarnas", "utvecklingen"}
+    once = tmp_path / "once.pdf"
+    once.write_bytes(write_variants(first, archive=False)[""])
+    assert "avstavningstecken" not in " ".join(check_pdf(once))  # /ActualText reads them whole
+    assert "2 ord avstavas över en sidbrytning (sidan 1, 3)." in check_pdf(once)
+
+    pdfs, refused = lay_out(PAGE_TURNS, tmp_path, [], archive=False)
+    assert pdfs is not None and refused == []
+    built = tmp_path / "built.pdf"
+    built.write_bytes(pdfs[""])
+    assert not [p for p in check_pdf(built) if "sidbrytning" in p]

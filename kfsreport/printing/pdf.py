@@ -110,19 +110,30 @@ def _remove_font_folder(fonts: object) -> None:
         fonts._folder = None  # type: ignore[attr-defined]
 
 
+MAX_RELAYOUTS = 4
+"""At most this many layouts more to keep words whole across page turns (each found word stays
+whole in the later ones, so the set only grows; in practice one or two are enough)."""
+
+
 def _without_page_turn_hyphens(html: str, root: Path, fetcher: object, fonts: object, document: Any) -> Any:
     """The layout again, if a word was split across a page turn, with those words kept whole
-    (`hyphenation.page_turn_words`); one more layout only, and only when needed."""
+    (`hyphenation.page_turn_words`); again if keeping them whole moved a split to another page
+    turn, until none is left, and only when needed. After `MAX_RELAYOUTS` the last layout is
+    kept as it is (its words still read whole, `pdftags`; `check --pdf` names the pages)."""
     from weasyprint import HTML
 
     from kfsreport.render.hyphenation import page_turn_words, protect_words
 
-    words = page_turn_words(document)
-    if not words:
-        return document
-    del document
-    again = HTML(string=protect_words(html, words), base_url=root.as_uri() + "/", url_fetcher=fetcher)
-    return again.render(font_config=fonts)
+    words: set[str] = set()
+    for _ in range(MAX_RELAYOUTS):
+        found = page_turn_words(document) - words
+        if not found:
+            break
+        words |= found
+        del document
+        again = HTML(string=protect_words(html, words), base_url=root.as_uri() + "/", url_fetcher=fetcher)
+        document = again.render(font_config=fonts)
+    return document
 
 
 def report_refused(refused: list[str], problems: Problems) -> None:

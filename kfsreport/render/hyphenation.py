@@ -125,10 +125,15 @@ def page_turn_words(document: Any) -> set[str]:
         if not page or not following:
             continue
         end = page[-1].rstrip()
-        if re.search(r"\w(?:\u00ad-?|-)$", end):  # an automatic break, or one at a soft hyphen
-            words = end.rstrip("-\u00ad").split()
+        if re.search(r"\w(?:\u00ad-?|[-\u2010])$", end):  # an automatic break, or at a soft hyphen
+            words = end.rstrip("-\u2010\u00ad").split()
             head = words[-1] if words else ""
-            tail = following[0].split()[0] if following[0].split() else ""
+            tail = ""
+            for text in following:  # a word hyphenated twice goes on after its middle line
+                first = text.split()[0] if text.split() else ""
+                tail += first
+                if first != text.strip() or not re.search(r"\w(?:\u00ad-?|[-\u2010])$", first):
+                    break
             word = re.sub(r"\W", "", head + tail.replace(SOFT, ""))
             if len(word) > 3:
                 found.add(word)

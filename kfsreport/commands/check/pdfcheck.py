@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -167,16 +168,13 @@ def _cut(line: str, following: str) -> bool:
 def _text(path: Path) -> list[str]:
     """Copy-and-paste: no line may end in a hyphen that the extracted text keeps (poppler
     reads `/ActualText`, so a hyphen the repair covers is not seen), and no word may be
-    hyphenated across a page break."""
+    hyphenated across a page break (read from the drawn text, `_drawn_text`, since the repair
+    makes such a word read whole although its hyphen still shows at the foot of the page)."""
     if shutil.which("pdftotext") is None:
         return ["pdftotext saknas (Debianpaketet poppler-utils), så texten kunde inte kontrolleras."]
-    text = subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
     problems = []
-    pages = text.split("\f")
     broken = 0
-    for page in pages:
+    for page in _pdftotext(path).split("\f"):
         lines = page.splitlines()
         for line, following in zip(lines, lines[1:], strict=False):
             broken += _cut(line, following)
@@ -185,11 +183,54 @@ def _text(path: Path) -> list[str]:
             f"{broken} rader slutar med ett avstavningstecken som följer med "
             "när texten kopieras eller läses upp."
         )
-    across = sum(
-        1
-        for page, following in zip(pages, pages[1:], strict=False)
-        if page.strip() and _cut(page.strip().splitlines()[-1], following.strip())
-    )
-    if across:
-        problems.append(f"{across} ord avstavas över en sidbrytning.")
+    turns = _page_turn_hyphens(_drawn_text(path).split("\f"))
+    if turns:
+        pages = ", ".join(str(page) for page in turns)
+        problems.append(f"{len(turns)} ord avstavas över en sidbrytning (sidan {pages}).")
     return problems
+
+
+def _pdftotext(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def _page_turn_hyphens(pages: list[str]) -> list[int]:
+    """The pages (from 1) whose text flow ends in a word cut by a hyphen: a line ending so
+    that is not followed on its page by the rest of the word (drawn in content order, a
+    paragraph's lines follow each other; at a page turn the rest is on the next page)."""
+    found = []
+    for number, page in enumerate(pages, 1):
+        lines = [line for line in page.splitlines() if line.strip()]
+        for line, following in zip(lines, [*lines[1:], ""], strict=False):
+            if WORD_BREAK.search(line.rstrip()) and not following.lstrip()[:1].islower():
+                found.append(number)
+                break
+    return found
+
+
+ACTUAL_TEXT = re.compile(rb"(/MCID\s*\d+)\s*/ActualText\s*(?:<[0-9a-fA-F\s]*>|\((?:\\.|[^\\)])*\))")
+"""`/ActualText` in a marked-content property list, as `pdftags` writes it (hex or literal)."""
+
+
+def _drawn_text(path: Path) -> str:
+    """The text as drawn, hyphens and all: pdftotext on a copy without `/ActualText`."""
+    import pikepdf
+
+    with tempfile.TemporaryDirectory(prefix="kfsreport-check-") as folder, pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            for stream in _content_streams(page.obj, pikepdf):
+                data = stream.read_bytes()
+                if b"/ActualText" in data:
+                    stream.write(ACTUAL_TEXT.sub(rb"\1", data))
+        copy = Path(folder) / "ritad.pdf"
+        pdf.save(copy)
+        return _pdftotext(copy)
+
+
+def _content_streams(page: Any, pikepdf: Any) -> list[Any]:
+    contents = page.get("/Contents")
+    if contents is None:
+        return []
+    return list(contents) if isinstance(contents, pikepdf.Array) else [contents]
