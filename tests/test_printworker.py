@@ -127,7 +127,10 @@ def test_a_fetch_refused_in_the_print_process_is_reported_and_nothing_is_written
     (tmp_path / "kanarie.md").write_text(CANARY, encoding="utf-8")
     back_cover = root / "templates/partials/back_cover.html.j2"  # in the print edition only
     back_cover.parent.mkdir(parents=True)
-    back_cover.write_text('<footer><img src="file:///etc/passwd" alt=""></footer>\n', encoding="utf-8")
+    # An SVG inside a data: address: the page itself fetches nothing (htmlcheck lets it
+    # pass), so it is the print process's fetcher that refuses what the SVG refers to.
+    svg = "<svg xmlns='http://www.w3.org/2000/svg'><image href='file:///etc/passwd'/></svg>"
+    back_cover.write_text(f'<footer><img src="data:image/svg+xml,{svg}" alt=""></footer>\n', encoding="utf-8")
     outcome, opened, err = audited_build(root, tmp_path)
     assert outcome["code"] == 1
     assert err.splitlines()[0] == (
