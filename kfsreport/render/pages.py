@@ -276,8 +276,8 @@ def _page(
     dirs = template_dirs(report.root)
     duplex = report.settings.print == "duplex"
     css = build_stylesheet(report.root, dirs, edition, html, problems, chapters.cache, duplex)
+    _refuse_attachments(html, problems)  # the more precise message first
     _check_self_contained(html, edition, problems)
-    _refuse_attachments(html, problems)
     return html.replace(placeholder, css + theme_css(report.settings.theme), 1)
 
 
