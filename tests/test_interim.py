@@ -332,6 +332,66 @@ def test_every_word_of_the_plan_comes_from_report_yaml(make_project):
     assert ">läs avsnitt" in html and ">se avsnitt" not in html
 
 
+STATUS_CHART = """charts:
+  - id: status
+    type: stacked_bar
+    title: Aktiviteter per mål och status
+    facts: plan.activities
+    compute:
+      count: {by: [goal_label, status_label], name: Antal}
+    x: goal_label
+    series: status_label
+    y: Antal
+    source: Beredningens plan
+    alt: Staplar med planens två mål och deras aktiviteter efter status.
+  - id: prioritet
+    type: stacked_bar
+    title: Åtgärder per rubrik och prioritet
+    facts: action_plan
+    compute:
+      count: {by: [group, priority_label], name: Antal}
+    x: group
+    series: priority_label
+    y: Antal
+    source: Beredningens åtgärdsplan
+    alt: Staplar med åtgärdsplanens två rubriker och deras åtgärder efter prioritet.
+"""
+
+
+def test_charts_of_the_facts_label_statuses_and_priorities_with_the_words(make_project):
+    root = with_chapter(make_project, '{{ figur("status") }}\n\n{{ figur("prioritet") }}\n', ACTION_PLAN)
+    (root / "data/charts.yaml").write_text(STATUS_CHART, encoding="utf-8")
+    with (root / "report.yaml").open("a", encoding="utf-8") as file:
+        file.write(
+            "words:\n  status: {done: Klar, ongoing: Under arbete}\n"
+            "  high_priority: Först\n  normal_priority: Sedan\n"
+        )
+    html = chapter_of(html_of(root), "extra")
+    for word in ("Klar", "Under arbete", "Först", "Sedan"):
+        assert f">{word}<" in html, word  # in the chart's table (and its legend)
+    for default in ("Genomförd", "Pågår", "Högst prioriterad", ">Prioriterad<"):
+        assert default not in html.split('<p class="priority-legend">')[0], default
+
+
+def test_goals_in_a_chart_have_a_status_label_in_the_words(make_project):
+    from kfsreport.charts.compute import facts_frame
+    from kfsreport.errors import Problems
+    from kfsreport.load.folder import load_project
+    from kfsreport.load.schema import Words
+    from kfsreport.validate.report import validate
+
+    root = make_project("minimal")
+    edit(
+        root / "data/facts.yaml",
+        "      text: Goda exempel på samverkan.\n",
+        "      text: Goda exempel på samverkan.\n      status: ongoing\n",
+    )
+    report = validate(load_project(root)[0], Problems())
+    words = Words.model_validate({"status": {"ongoing": "Under arbete"}})
+    assert list(facts_frame(report.facts, "plan.goals", words)["status_label"]) == ["Under arbete", ""]
+    assert list(facts_frame(report.facts, "plan.activities")["status_label"]) == ["Genomförd", "Pågår"]
+
+
 def test_focus_areas_with_directions(make_project):
     root = with_chapter(make_project, "{{ fokusomraden }}\n")
     edit(
@@ -344,6 +404,51 @@ def test_focus_areas_with_directions(make_project):
     assert "</span> Fokusområden, fastställd 17 februari 2030</caption>" in html
     assert '<th scope="col">Fokusområden</th><th scope="col">Inriktningar</th>' in html
     assert "<li>Vägledning för vuxna.</li>" in html
+
+
+FOCUS_PLAN = (
+    "plan:\n  decided: 2030-02-17\n  focus_areas:\n    - id: larande\n      title: Lärande hela livet\n"
+    "      text: Att lära nytt hela arbetslivet.\n"
+    "      directions:\n        - Vägledning för vuxna.\n        - Flexibla utbildningar.\n"
+    "    - id: kunskap\n      title: Kunskap om behoven\n      directions:\n        - Gemensamma analyser.\n"
+)
+
+
+def _focus_only(make_project) -> Path:
+    """The minimal report whose plan is focus areas with directions, without goals."""
+    root = with_chapter(make_project, "{{ plan }}\n")
+    facts = (root / "data/facts.yaml").read_text(encoding="utf-8")
+    start, end = facts.index("plan:\n"), facts.index("conclusions:\n")
+    (root / "data/facts.yaml").write_text(facts[:start] + FOCUS_PLAN + facts[end:], encoding="utf-8")
+    return root
+
+
+def test_plan_of_focus_areas_renders_through_the_plan_directive_in_both_editions(make_project):
+    root = _focus_only(make_project)
+    printed = re.sub(r'<span class="no-hyphens">(.*?)</span>', r"\1", print_html_of(root))
+    for html in (chapter_of(html_of(root), "extra"), printed):
+        assert "<caption>Fokusområden, fastställd 17 februari 2030</caption>" in html
+        assert '<th scope="col">Fokusområden</th><th scope="col">Inriktningar</th>' in html
+        assert "Lärande hela livet" in html and "<li>Gemensamma analyser.</li>" in html
+        assert '<span class="focus-text">Att lära nytt hela arbetslivet.</span>' in html
+        assert '<p class="plan-lead">Beredningen beskriver läget i länet.</p>' in html
+        assert "Verksamhetsplanens mål och aktiviteter" not in html
+
+
+def test_plan_of_focus_areas_takes_its_words_and_check_does_not_call_it_empty(make_project, cli):
+    root = _focus_only(make_project)
+    with (root / "report.yaml").open("a", encoding="utf-8") as file:
+        file.write("words:\n  focus_areas: Fokusområden 2025–2030\n  directions: Riktning\n")
+    html = chapter_of(html_of(root), "extra")
+    assert '<th scope="col">Fokusområden 2025–2030</th><th scope="col">Riktning</th>' in html
+    assert "{{ plan }} visar ingenting" not in cli("check", "--project", str(root)).out
+
+
+def test_plan_with_goals_and_focus_areas_shows_the_goals(make_project):
+    root = with_chapter(make_project, "{{ plan }}\n")
+    edit(root / "data/facts.yaml", "plan:\n  decided: 2030-02-17\n", FOCUS_PLAN)
+    html = chapter_of(html_of(root), "extra")
+    assert "Goda exempel på samverkan." in html and "Lärande hela livet" not in html
 
 
 # --- stacked bars -----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from kfsreport.charts.spec import COMPUTE_KEY, SOURCE_KEY, ChartSpec, ColumnType, Compute
 from kfsreport.errors import Problems, ReportError, suggest
 from kfsreport.load.datasets import read_dataset
-from kfsreport.load.schema import PRIORITY_LABELS, STATUS_LABELS, Facts
+from kfsreport.load.schema import Facts, Words
 
 Origin = tuple[str, int | None]
 
@@ -33,11 +33,13 @@ def chart_frame(
     problems: Problems,
     origin: Origin,
     keys: Mapping[str, int] | None = None,
+    words: Words | None = None,
 ) -> pd.DataFrame | None:
     """The numbers a chart plots: its data source with the computation applied. A problem
-    with a column is reported at the line of the key that names it (`keys`)."""
+    with a column is reported at the line of the key that names it (`keys`); charts of the
+    facts label statuses and priorities with report.yaml's `words`."""
     keys = keys or {}
-    frame = _source(spec, root, facts, problems, origin, keys)
+    frame = _source(spec, root, facts, problems, origin, keys, words or Words())
     if frame is None:
         return None
     if not _has_columns(frame, needed_columns(spec), problems, origin, keys):
@@ -133,8 +135,12 @@ def apply(compute: Compute, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def facts_frame(facts: Facts, source: str) -> pd.DataFrame:
-    """The facts as a table, for charts that count them (`facts: plan.activities`)."""
+def facts_frame(facts: Facts, source: str, words: Words | None = None) -> pd.DataFrame:
+    """The facts as a table, for charts that count them (`facts: plan.activities`). Statuses
+    and priorities are labelled with the words the templates use (report.yaml's `words:`)."""
+    words = words or Words()
+    status_labels = words.status.model_dump()
+    priority_labels = {"high": words.high_priority, "normal": words.normal_priority}
     goals = {goal.id: goal for goal in facts.plan.goals}
     if source == "plan.activities":
         rows: Iterable[dict[str, Any]] = (
@@ -144,7 +150,7 @@ def facts_frame(facts: Facts, source: str) -> pd.DataFrame:
                 "goal_label": goals[a.goal].label or goals[a.goal].text if a.goal in goals else a.goal,
                 "text": a.text,
                 "status": a.status,
-                "status_label": STATUS_LABELS[a.status],
+                "status_label": status_labels[a.status],
                 "count": 1,
             }
             for a in facts.plan.activities
@@ -157,7 +163,7 @@ def facts_frame(facts: Facts, source: str) -> pd.DataFrame:
                 "group": group.title,
                 "text": action.text,
                 "priority": action.priority,
-                "priority_label": PRIORITY_LABELS[action.priority],
+                "priority_label": priority_labels[action.priority],
                 "responsible": action.responsible or "",
                 "period": action.period or "",
                 "count": 1,
@@ -176,6 +182,10 @@ def facts_frame(facts: Facts, source: str) -> pd.DataFrame:
         }
         items = lists[source]
         rows = ({**item.model_dump(mode="json"), "count": 1} for item in items)
+        if source == "plan.goals":
+            rows = (
+                {**row, "status_label": status_labels[row["status"]] if row["status"] else ""} for row in rows
+            )
     return pd.DataFrame(list(rows))
 
 
@@ -194,10 +204,16 @@ def _economy_rows(facts: Facts) -> list[dict[str, Any]]:
 
 
 def _source(
-    spec: ChartSpec, root: Path, facts: Facts, problems: Problems, origin: Origin, keys: Mapping[str, int]
+    spec: ChartSpec,
+    root: Path,
+    facts: Facts,
+    problems: Problems,
+    origin: Origin,
+    keys: Mapping[str, int],
+    words: Words,
 ) -> pd.DataFrame | None:
     if spec.facts:
-        return facts_frame(facts, spec.facts)
+        return facts_frame(facts, spec.facts, words)
     types = column_types(spec)
     if spec.data:
         return read_dataset(

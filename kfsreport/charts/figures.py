@@ -141,6 +141,7 @@ def source_key(report: Report, spec: ChartSpec, template_dirs: list[Path]) -> st
         digest.update(data)
     if spec.facts:
         digest.update(report.facts.model_dump_json().encode())
+        digest.update(report.settings.words.model_dump_json().encode())
     for name in FONT_FILES.values():
         font = find_template_file(template_dirs, name)
         digest.update((file_digest(font) if font else None) or b"-")
@@ -173,7 +174,7 @@ def _draw_all(
         spec = report.charts[chart_id]
         keys = report.column_lines.get(chart_id, {})
         origin = (report.charts_path, keys.get(SOURCE_KEY, report.chart_lines.get(chart_id)))
-        frame = chart_frame(spec, report.root, report.facts, problems, origin, keys)
+        frame = chart_frame(spec, report.root, report.facts, problems, origin, keys, report.settings.words)
         if frame is not None:
             described.append(
                 (
