@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from kfsreport.errors import Problems
 from kfsreport.load.folder import FACTS_FILE
-from kfsreport.load.schema import STANDING, Facts, ReportSettings
+from kfsreport.load.schema import STANDING, Economy, Facts, Plan, ReportSettings, StandingAssignment
 from kfsreport.load.yamlfile import Located
 
 if TYPE_CHECKING:
@@ -61,15 +61,32 @@ def check_settings(settings: ReportSettings, located: Located | None, problems: 
 
 
 def check_facts(facts: Facts, settings: ReportSettings | None, located: Located, problems: Problems) -> None:
-    """Goals that name the standing assignment need one; the economy's values must fit."""
-    for i, goal in enumerate(facts.plan.goals):
-        if goal.assignment == STANDING and facts.standing_assignment is None:
+    """Goals that name the standing assignment need one; source years and the economy's
+    values must fit."""
+    check_goals(facts.plan, facts.standing_assignment, located, problems)
+    check_source_years(facts, settings, located, problems)
+    if facts.economy is not None:
+        check_economy(facts.economy, settings.kind if settings else None, located, problems)
+
+
+def check_goals(
+    plan: Plan, standing: StandingAssignment | None, located: Located, problems: Problems
+) -> None:
+    """A goal that names the standing assignment needs one."""
+    for i, goal in enumerate(plan.goals):
+        if goal.assignment == STANDING and standing is None:
             problems.fail(
                 FACTS_FILE,
                 located.line(("plan", "goals", i, "assignment")),
                 f"målet '{goal.id}' hör till det bestående uppdraget, men standing_assignment saknas.",
                 hint="Lägg till standing_assignment med text, eller ta bort assignment från målet.",
             )
+
+
+def check_source_years(
+    facts: Facts, settings: ReportSettings | None, located: Located, problems: Problems
+) -> None:
+    """A key figure's source year needs its source; every source year fits the report's year."""
     for key, figure in facts.figures.items():
         if figure.source_year is not None and figure.source is None:
             problems.fail(
@@ -85,9 +102,10 @@ def check_facts(facts: Facts, settings: ReportSettings | None, located: Located,
         years += [(("sources", i), source.source_year) for i, source in enumerate(facts.sources)]
         for at, year in years:
             _check_year(year, settings, FACTS_FILE, located.line((*at, "source_year")), problems)
-    economy = facts.economy
-    if economy is None:
-        return
+
+
+def check_economy(economy: Economy, kind: str | None, located: Located, problems: Problems) -> None:
+    """The economy's values fit each other and the report's kind (None: kind unknown)."""
 
     def line(key: str) -> int:
         return located.line(("economy", key))
@@ -127,9 +145,7 @@ def check_facts(facts: Facts, settings: ReportSettings | None, located: Located,
             "economy säger vad prognosen bygger på, men prognosen (forecast) saknas.",
             hint="Lägg till economy → forecast.",
         )
-    if settings is None:
-        return
-    if settings.kind == "annual" and economy.budget_period is not None:
+    if kind == "annual" and economy.budget_period is not None:
         problems.fail(
             FACTS_FILE,
             line("budget_period"),

@@ -21,11 +21,17 @@ from kfsreport.render.expressions import Evaluator, ExpressionError
 from kfsreport.render.markdown import Heading, ParsedChapter, make_parser, number_chapters, parse_chapter
 from kfsreport.render.tables import directive_tables
 from kfsreport.render.theme import check_theme
-from kfsreport.validate.factcheck import check_chart_years, check_facts, check_settings
+from kfsreport.validate.factcheck import (
+    check_chart_years,
+    check_economy,
+    check_facts,
+    check_goals,
+    check_settings,
+)
 from kfsreport.validate.leftovers import BLOCK_DIRECTIVE
 from kfsreport.validate.limits import check_limits
 from kfsreport.validate.links import Refused, check_link, resolve_image
-from kfsreport.validate.schemacheck import check_model
+from kfsreport.validate.schemacheck import check_model, valid_fields
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,7 @@ def validate(sources: Sources, problems: Problems) -> Report:
     facts = None if sources.facts_unreadable else check_model(Facts, facts_file, problems)
     if facts is not None:
         check_facts(facts, settings, facts_file, problems)
+    _check_valid_parts(sources, settings, facts, facts_file, problems)
     chapters = _parse_chapters(sources, problems)
     check_limits(chapters, problems)
     number_chapters(chapters, settings.numbering_depth if settings else 2, problems)
@@ -96,6 +103,34 @@ def validate(sources: Sources, problems: Problems) -> Report:
         column_lines=key_lines(sources.charts) if sources.charts else {},
         table_ids=frozenset(table_ids),
     )
+
+
+def _check_valid_parts(
+    sources: Sources,
+    settings: ReportSettings | None,
+    facts: Facts | None,
+    facts_file: Located,
+    problems: Problems,
+) -> None:
+    """With an invalid value in report.yaml or the facts (reported), the checks that span
+    several values still run on the parts that are valid, so that one build reports every
+    problem: the theme's contrast, the period, the economy and the goals' owners."""
+    given = sources.settings.data if sources.settings and isinstance(sources.settings.data, dict) else {}
+    parts = valid_fields(ReportSettings, given) if settings is None else {}
+    if settings is None and parts.get("theme") is not None:
+        check_theme(parts["theme"], sources.settings, problems)
+    # A period with an error of its own is reported, not checked against the year.
+    if {"kind", "year"} <= parts.keys() and ("period" in parts or "period" not in given):
+        check_settings(ReportSettings.model_construct(**parts), sources.settings, problems)
+    if facts is not None or sources.facts_unreadable:
+        return
+    kind = settings.kind if settings is not None else parts.get("kind")
+    given_facts = facts_file.data if isinstance(facts_file.data, dict) else {}
+    valid = valid_fields(Facts, given_facts)
+    if valid.get("economy") is not None:
+        check_economy(valid["economy"], kind, facts_file, problems)
+    if "plan" in valid and ("standing_assignment" in valid or "standing_assignment" not in given_facts):
+        check_goals(valid["plan"], valid.get("standing_assignment"), facts_file, problems)
 
 
 def _check_ids_apart(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar, get_args, get_origin
+from typing import Annotated, Any, TypeVar, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from kfsreport.errors import Problems, suggest
 from kfsreport.load.invisible import INVISIBLE_HINT, has_invisible, visible
@@ -40,6 +40,25 @@ def check_part(
             message, hint = explain({**item, "loc": loc}, model, len(at))
             problems.fail(located.path, located.line(loc), message, hint)
         return None
+
+
+def valid_fields(model: type[BaseModel], data: Any) -> dict[str, Any]:
+    """The top-level values in `data` that are valid for their field of `model` on their own,
+    by field name: a file with an error elsewhere is still checked where it can be (the
+    theme's contrast beside an invalid `kind`, the economy beside an invalid goal)."""
+    if not isinstance(data, dict):
+        return {}
+    valid: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if key not in data:
+            continue
+        field_type: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+        try:
+            valid[name] = TypeAdapter(field_type).validate_python(data[key])
+        except ValidationError:
+            continue
+    return valid
 
 
 def explain(item: Any, model: type[BaseModel], depth: int = 0) -> tuple[str, str]:
