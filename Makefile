@@ -48,8 +48,9 @@ help:
 	@echo "make bench    mät byggtider och skriv bench/RESULTS.md"
 	@echo "Alla rapportmål tar PROJECT=MAPP för en annan rapportmapp."
 
-# The example reports in exempel/ (the interim report per August 2024), built with the demo.
-EXAMPLES := exempel/delarsrapport-2024
+# The example reports in exempel/ (the interim report per August 2024 and another region's
+# plan), built with the demo.
+EXAMPLES := exempel/delarsrapport-2024 exempel/vasternorrland-plan
 
 report: $(RUN_STAMP)
 	$(BIN)/kfsreport build --project "$(PROJECT)"

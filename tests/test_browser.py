@@ -40,8 +40,13 @@ MAX_DEMO_BYTES = 1_500_000
 # One worker runs this whole module, so Chromium, the pages and the Java checker start once.
 pytestmark = pytest.mark.xdist_group("browser")
 
-PAGES = ["demo", *sorted(path.parent.name for path in FIXTURES.glob("*/report.yaml"))]
-"""The demo report and every fixture report under tests/fixtures/ (each with a report.yaml)."""
+SOURCES = {
+    path.parent.name: path.parent
+    for path in sorted(FIXTURES.glob("*/report.yaml")) + sorted(REPO.glob("exempel/*/report.yaml"))
+}
+"""Every fixture report under tests/fixtures/ and every example under exempel/, by folder name."""
+PAGES = ["demo", *SOURCES]
+"""The demo report, the fixture reports and the examples."""
 
 needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian-paketet chromium saknas (make test installerar det)"
@@ -74,7 +79,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory, demo: Path) -> dict[str, Pag
     for name in PAGES[1:]:
         out = tmp_path_factory.mktemp(f"{name}-output")
         project = tmp_path_factory.mktemp(name) / name
-        shutil.copytree(FIXTURES / name, project)
+        shutil.copytree(SOURCES[name], project, ignore=shutil.ignore_patterns("output", ".kfsreport-cache"))
         written = build(project, formats=["html"], out_dir=out).written
         built[name] = Page(name, next(path for path in written if path.suffix == ".html"))
     return built
@@ -265,3 +270,24 @@ def test_on_a_phone_the_contents_are_folded_and_the_text_starts_near_the_top(pag
                        summary: document.querySelector('.toc-details > summary').checkVisibility()})"""
         )
     assert wide == {"list": True, "summary": False}
+
+
+@needs_chromium
+def test_on_a_phone_a_long_title_keeps_its_words_whole_and_appendix_numbers_fit(pages, browser):
+    """`Plan för bättre kompetensförsörjning` at 375 px: the compound fits the header whole,
+    and `Bilaga 1` in the contents stays on one line at 1280 px."""
+    with browser.page(pages["vasternorrland-plan"].url, width=375) as page:
+        fits = page.evaluate(
+            """() => { const h1 = document.querySelector('.site-header h1');
+                       h1.style.overflowWrap = 'normal';
+                       return h1.scrollWidth <= h1.clientWidth; }"""
+        )
+    assert fits
+    with browser.page(pages["vasternorrland-plan"].url, width=1280) as page:
+        lines = page.evaluate(
+            """() => [...document.querySelectorAll('.toc .toc-number')].map(n => {
+                       const range = document.createRange(); range.selectNodeContents(n);
+                       return [n.textContent.replace(/\\s+/g, ' '), range.getClientRects().length]; })"""
+        )
+    assert ["Bilaga 1", 1] in lines, lines
+    assert [entry for entry in lines if entry[1] != 1] == []

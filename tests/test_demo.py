@@ -107,3 +107,23 @@ def test_html_and_pdf_carry_the_plan_from_the_facts(demo):
     assert table.count('<th scope="row" class="goal">') == 4
     assert table.count('<span class="status status-done">Genomförd</span>') == 8
     assert "fastställd 17 februari 2025" in html
+
+
+def test_the_action_plan_appendix_claims_no_priority_the_facts_do_not_give(demo):
+    """Seed 004 marks its highest-priority actions in bold, which its text lost: the demo
+    cannot know which they are, so it marks none and says so instead of guessing."""
+    from kfsreport.errors import Problems
+    from kfsreport.load.folder import load_project
+    from kfsreport.validate.report import validate
+    from tests.conftest import REPO
+
+    report = validate(load_project(REPO)[0], Problems())
+    assert report.facts.action_plan is not None
+    actions = [action for group in report.facts.action_plan.groups for action in group.actions]
+    html = (demo / "arsrapport-2025.html").read_text(encoding="utf-8")
+    appendix = html[html.index('id="bilaga-atgardsplan"') :]
+    if not any(action.priority == "high" for action in actions):
+        assert "priority-legend" not in appendix and "Högst prioriterad" not in appendix
+        assert "anger bilagan inte vilka åtgärder det gäller" in appendix
+    assert appendix.count('<table class="action-table"') == 8
+    assert sum(appendix.count(f"<td>{action.text}</td>") for action in actions) == len(actions) == 34

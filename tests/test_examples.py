@@ -12,6 +12,7 @@ from kfsreport.commands.build import build
 
 REPO = Path(__file__).parent.parent
 INTERIM = REPO / "exempel" / "delarsrapport-2024"
+PLAN = REPO / "exempel" / "vasternorrland-plan"
 
 
 @pytest.fixture(scope="module")
@@ -58,5 +59,73 @@ def test_the_interim_example_html_has_the_period_and_the_economy_table(interim):
 
 def test_make_report_builds_the_examples_too():
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
-    assert "EXAMPLES := exempel/delarsrapport-2024" in makefile
+    assert "EXAMPLES := exempel/delarsrapport-2024 exempel/vasternorrland-plan" in makefile
     assert "--project $$example" in makefile
+
+
+# --- another region's plan (seed 003), with its own theme ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Region Västernorrland's plan, copied and built once for this module."""
+    root = tmp_path_factory.mktemp("exempel") / "vasternorrland-plan"
+    shutil.copytree(PLAN, root, ignore=shutil.ignore_patterns("output", ".kfsreport-cache"))
+    build(root)
+    return root
+
+
+def _pdf_text(pdf: Path) -> str:
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return " ".join(text.replace("\u00a0", " ").replace("\u00ad", "").split())
+
+
+def test_the_plan_example_passes_check_strict(plan, cli):
+    run = cli("check", "--project", str(plan), "--strict")
+    assert run.code == 0, run.out
+
+
+def test_the_plan_example_says_what_the_plan_says(plan):
+    flat = _pdf_text(plan / "output/plan-battre-kompetensforsorjning.pdf")
+    for said in (
+        "Region Västernorrland",
+        "Västernorrlands kompetensråd",
+        "Plan för bättre kompetensförsörjning",
+        "ett av fyra strategiska områden",
+        "Västernorrlands län 2020–2030",
+        "Strategisk plan RUS",
+        "Under 2025 kartläggs",
+        "Kompetensrådet följer upp",
+        "den regionala utvecklingsnämnden och för samverkansrådet",
+        "Tillit, samverkan och gemensamt ansvar",
+        "Tydliga mål och synliga resultat",
+        "Enkel och tydlig kommunikation",
+        "Bilaga 1",
+    ):
+        assert said in flat, said
+    html = (plan / "output/plan-battre-kompetensforsorjning.html").read_text(encoding="utf-8")
+    start = html.index('<div class="plan focus-areas">')
+    table = html[start : html.index("</table>", start)]
+    rows = table.split('<th scope="row" class="goal">')[1:]
+    titles = [row.split("<", 1)[0] for row in rows]
+    assert titles == [
+        "Livslångt lärande",
+        "Hållbara och konkurrenskraftiga arbetsgivare",
+        "Matchning och tillvaratagande av kompetens",
+        "Kunskap om tillgång och efterfrågan på kompetens",
+    ]
+    assert [row.count("<li>") for row in rows] == [5, 5, 4, 2]
+
+
+def test_the_plan_example_is_another_regions_from_report_yaml_alone(plan):
+    """Its own name and colours, from report.yaml's theme: no copied stylesheet, no template,
+    and nothing of Västerbotten in either edition."""
+    assert not (PLAN / "templates").exists()
+    html = (plan / "output/plan-battre-kompetensforsorjning.html").read_text(encoding="utf-8")
+    flat = _pdf_text(plan / "output/plan-battre-kompetensforsorjning.pdf")
+    assert "västerbott" not in html.lower() and "västerbott" not in flat.lower()
+    assert "--brand: #005a8c;" in html and "--accent: #8cc63f;" in html
+    assert '<meta name="dcterms.temporal"' not in html  # a plan has no reporting period
+    assert "Årsrapport" not in html and "Årsrapport" not in flat

@@ -70,6 +70,19 @@ def test_period_backwards_or_outside_the_year_is_refused(make_project):
     assert any("perioden (2029-08-31) ligger inte i rapportens år 2030" in e for e in errors)
 
 
+def test_a_plan_is_its_own_kind_without_a_period(make_project):
+    root = make_project("minimal")
+    edit(root / "report.yaml", "kind: interim", "kind: plan")
+    assert errors_of(root) == [
+        "report.yaml:8: period används bara i en delårsrapport; en plan har ingen period. "
+        "Ta bort period, eller skriv kind: interim."
+    ]
+    edit(root / "report.yaml", "period: {from: 2030-01-01, to: 2030-08-31}\n", "")
+    html = html_of(root)
+    assert '<meta name="description" content="Plan från Testberedningen, Region Test">' in html
+    assert "Årsrapport" not in html and "Delårsrapport" not in html
+
+
 def test_annual_report_has_no_period(make_project):
     root = make_project("minimal")
     edit(root / "report.yaml", "kind: interim", "kind: annual")
@@ -231,6 +244,15 @@ def test_atgardsplan_marks_the_highest_priority_with_words_and_a_symbol(make_pro
         "Högst prioriterad</td>" in html
     )
     assert '<th scope="col">Ansvar</th>' in html and "<td>HR</td>" in html
+
+
+def test_atgardsplan_without_a_highest_priority_has_no_priority_column_or_legend(make_project):
+    facts = ACTION_PLAN.replace("          priority: high\n", "")
+    html = chapter_of(html_of(with_chapter(make_project, "{{ atgardsplan }}\n", facts)), "extra")
+    assert "priority-legend" not in html and "Högst prioriterad" not in html and "Prioriterad" not in html
+    assert '<th scope="col">Prioritet</th>' not in html and '<td class="priority">' not in html
+    assert "<caption>Ledarskap (2 åtgärder)</caption>" in html
+    assert '<tr><th scope="col">Åtgärd</th><th scope="col">Ansvar</th><th scope="col">Tid</th></tr>' in html
 
 
 def test_action_plan_is_counted_by_a_chart_from_the_facts(make_project):

@@ -178,7 +178,8 @@ class ReportSettings(Strict):
     subtitle: Text | None = None
     committee: Text
     organisation: Text
-    kind: Literal["annual", "interim"]
+    kind: Literal["annual", "interim", "plan"]
+    """`plan`: a plan or strategy, not an account of a year (such as a region's plan)."""
     year: WholeNumber = Field(ge=2000, le=2100)
     date: dt.date
     registration_number: Text | None = None
@@ -208,7 +209,9 @@ class ReportSettings(Strict):
 
     @property
     def kind_label(self) -> str:
-        """`Delårsrapport per augusti 2024` or `Årsrapport 2025`: what the report is."""
+        """`Delårsrapport per augusti 2024`, `Årsrapport 2025` or `Plan`: what the report is."""
+        if self.kind == "plan":
+            return "Plan"
         if self.kind == "interim" and self.period is not None:
             return f"Delårsrapport per {locale.month(self.period.end)}"
         return f"{'Delårsrapport' if self.kind == 'interim' else 'Årsrapport'} {self.year}"

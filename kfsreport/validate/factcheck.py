@@ -35,11 +35,12 @@ def check_settings(settings: ReportSettings, located: Located | None, problems: 
         )
     if period is None:
         return
-    if settings.kind == "annual":
+    if settings.kind != "interim":
+        whole = "en årsrapport gäller hela året" if settings.kind == "annual" else "en plan har ingen period"
         problems.fail(
             SETTINGS_FILE,
             line("period"),
-            "period används bara i en delårsrapport; en årsrapport gäller hela året.",
+            f"period används bara i en delårsrapport; {whole}.",
             hint="Ta bort period, eller skriv kind: interim.",
         )
     if period.end < period.start:
@@ -145,11 +146,11 @@ def check_economy(economy: Economy, kind: str | None, located: Located, problems
             "economy säger vad prognosen bygger på, men prognosen (forecast) saknas.",
             hint="Lägg till economy → forecast.",
         )
-    if kind == "annual" and economy.budget_period is not None:
+    if kind in ("annual", "plan") and economy.budget_period is not None:
         problems.fail(
             FACTS_FILE,
             line("budget_period"),
-            "budget_period används bara i en delårsrapport; i en årsrapport gäller utfallet hela året.",
+            "budget_period används bara i en delårsrapport; annars gäller utfallet hela året.",
             hint="Ta bort budget_period; budget är årets budget.",
         )
 
