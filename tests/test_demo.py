@@ -127,3 +127,21 @@ def test_the_action_plan_appendix_claims_no_priority_the_facts_do_not_give(demo)
         assert "anger bilagan inte vilka åtgärder det gäller" in appendix
     assert appendix.count('<table class="action-table"') == 8
     assert sum(appendix.count(f"<td>{action.text}</td>") for action in actions) == len(actions) == 34
+
+
+def test_a_table_caption_is_never_left_at_the_foot_of_a_page(demo):
+    """Each action-plan group's caption stands on the page where its table starts (print.css:
+    caption { break-after: avoid }); before, one was left alone at the foot of a page."""
+    from kfsreport.errors import Problems
+    from kfsreport.load.folder import load_project
+    from kfsreport.validate.report import validate
+    from tests.conftest import REPO
+
+    plan = validate(load_project(REPO)[0], Problems()).facts.action_plan
+    assert plan is not None
+    pages = [" ".join(page.split()) for page in pdf_text(demo / "arsrapport-2025.pdf").split("\f")]
+    for group in plan.groups:
+        caption = f"{group.title} ({len(group.actions)} åtgärder)"
+        first = " ".join(group.actions[0].text.split())[:40]
+        [page] = [page for page in pages if caption in page]
+        assert first in page, f"the caption '{caption}' stands without its table"
