@@ -33,6 +33,7 @@ def main(argv: list[str]) -> int:
 
     from kfsreport.commands.build import output_name
     from kfsreport.pipeline import make
+    from kfsreport.printing import pageturn
     from kfsreport.printing.pdf import make_fetcher, write_variants
     from kfsreport.render.templates import template_dirs
     from kfsreport.write.cache import cache_dir
@@ -53,6 +54,7 @@ def main(argv: list[str]) -> int:
     made.problems.raise_if_any()
     assert made.report is not None and made.document is not None and made.charts is not None
     report, document, charts = made.report, made.document, made.charts
+    pageturn.install()  # as the build lays out: no page ends in a hyphen
     fetcher = make_fetcher([project, *template_dirs(project)])
     layout = weasyprint.HTML(
         string=document.print_html, base_url=project.as_uri() + "/", url_fetcher=fetcher

@@ -62,3 +62,45 @@ def test_link_text_is_left_whole() -> None:
     assert '<a class="xref" href="#a">avsnitt 3.1, Västerbotten</a>' in mark_breaks(html, {})
     protected = protect_words('<p><a href="#a">tillgodoses</a> tillgodoses</p>', {"tillgodoses"})
     assert protected == '<p><a href="#a">tillgodoses</a> <span class="no-hyphens">tillgodoses</span></p>'
+
+
+PAGE_TURN_TEXT = " ".join(
+    ["verksamhetsplaneringen tillgodoses kommunalförbundets medlemsorganisationerna"] * 6
+)
+
+
+def _lines_per_page(height_mm: int) -> list[list[str]]:
+    """The text of each line on each page of one paragraph laid out on pages `height_mm` high."""
+    from weasyprint import HTML
+    from weasyprint.formatting_structure import boxes
+
+    from kfsreport.printing import pageturn
+
+    pageturn.install()
+    html = (
+        f"<html lang=sv><style>@page {{ size: 70mm {height_mm}mm; margin: 4mm }} body {{ font-size: 10pt;"
+        f" hyphens: auto; hyphenate-character: '-'; orphans: 1; widows: 1 }}</style><p>{PAGE_TURN_TEXT}</p>"
+    )
+    pages = []
+    for page in HTML(string=html).render().pages:
+        lines = [box for box in page._page_box.descendants() if isinstance(box, boxes.LineBox)]
+        pages.append(
+            ["".join(t.text for t in line.descendants() if isinstance(t, boxes.TextBox)) for line in lines]
+        )
+    return pages
+
+
+def test_no_page_ends_in_a_hyphen_but_the_same_line_is_hyphenated_without_the_page_turn() -> None:
+    tall = [line for page in _lines_per_page(400) for line in page]
+    turned = 0
+    for height in (30, 34, 38, 42, 46, 50, 54, 58, 62, 66):
+        pages = _lines_per_page(height)
+        for page, following in zip(pages, pages[1:], strict=False):
+            assert not page[-1].rstrip().endswith("-"), (height, page[-1])
+            # The word the page would have split starts the next page whole.
+            assert not following[0].startswith(("tionerna", "ringen", "ses", "bundets")), following[0]
+        first = len(pages[0])
+        if tall[first - 1].rstrip().endswith("-"):  # without the page turn, that line is hyphenated
+            turned += 1
+    assert turned >= 3  # the page turns above fall after a hyphenated line more than once
+    assert any(line.rstrip().endswith("-") for line in tall)  # hyphenation elsewhere stays

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from kfsreport.errors import Problems, ReportError
-from kfsreport.printing import pdfstreams, pdftags
+from kfsreport.printing import pageturn, pdfstreams, pdftags
 from kfsreport.printing.engine import load_weasyprint
 
 VARIANTS = {"": "pdf/ua-1", "-arkiv": "pdf/a-2a"}
@@ -81,7 +81,7 @@ def lay_out(
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
-    pdftags.install()  # before the layout: it notes which lines end in a hyphen it adds
+    pageturn.install()  # before the layout: no page ends in a hyphen (and pdftags' hooks)
     fetcher = make_fetcher([root, *template_dirs])
     fonts = FontConfiguration()
     pdfs: dict[str, bytes] | None
@@ -116,10 +116,12 @@ whole in the later ones, so the set only grows; in practice one or two are enoug
 
 
 def _without_page_turn_hyphens(html: str, root: Path, fetcher: object, fonts: object, document: Any) -> Any:
-    """The layout again, if a word was split across a page turn, with those words kept whole
-    (`hyphenation.page_turn_words`); again if keeping them whole moved a split to another page
-    turn, until none is left, and only when needed. After `MAX_RELAYOUTS` the last layout is
-    kept as it is (its words still read whole, `pdftags`; `check --pdf` names the pages)."""
+    """The layout again, if a word is still split across a page turn, with those words kept
+    whole (`hyphenation.page_turn_words`): a safety net, as `pageturn` already keeps the line
+    that ends a page whole during the layout itself; again if keeping them whole moved a split
+    to another page turn, until none is left, and only when needed. After `MAX_RELAYOUTS` the
+    last layout is kept as it is (its words still read whole, `pdftags`; `check --pdf` names
+    the pages)."""
     from weasyprint import HTML
 
     from kfsreport.render.hyphenation import page_turn_words, protect_words
