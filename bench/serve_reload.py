@@ -119,10 +119,17 @@ def _one_edit(chapter: Path, port: int, word: str) -> float:
 
 
 def _next_version(stream: http.client.HTTPResponse) -> str:
+    """The page's next version from the event stream; the PDF's own events (`event: pdf`,
+    whose data is the link's HTML) are passed over."""
+    event = ""
     while True:
         line = stream.fp.readline().decode("utf-8")
-        if line.startswith("data: "):
+        if line.startswith("event: "):
+            event = line.removeprefix("event: ").strip()
+        elif line.startswith("data: ") and event == "reload":
             return line.removeprefix("data: ").strip()
+        elif not line.strip():
+            event = ""
 
 
 if __name__ == "__main__":
