@@ -256,6 +256,8 @@ class _Tree:
         self.id_alias: dict[str, str] = {}
         self.language = str(pdf.Root.get("/Lang", ""))
         self.heights = [float(page.MediaBox[3]) for page in self.pages]
+        self.walked: list[Any] = []
+        """Every structure element once the tree is rebuilt, in reading order."""
 
     def strip_artifacts(self) -> None:
         """The MCIDs drawn as artifacts, per page; their hint removed from the content."""
@@ -278,11 +280,11 @@ class _Tree:
     def mark_late_artifacts(self) -> None:
         """Marked content found to be repeated (a table header on the next page): drawn as
         an artifact instead, so nothing on the page is tagged but left out of the tree."""
-        for index, page in enumerate(self.pages):
-            mcids = {mcid for where, mcid in self.late_artifacts if where == index}
-            if not mcids:
-                continue
-            content = page.Contents
+        pages: dict[int, set[int]] = {}
+        for where, mcid in self.late_artifacts:  # grouped once, not searched once per page
+            pages.setdefault(where, set()).add(mcid)
+        for index, mcids in sorted(pages.items()):
+            content = self.pages[index].Contents
             data = content.read_bytes()
             for mcid in mcids:
                 pattern = rb"/\w+\s*<<\s*/MCID\s*%d(?:\s*/ActualText\s*<[0-9a-fA-F]*>)?\s*>>\s*BDC" % mcid
@@ -328,12 +330,12 @@ def repair(data: bytes) -> bytes:
             _rebuild(tree, document, root)
         root.K = pikepdf.Array(documents)
         tree.mark_late_artifacts()
+        tree.walked = [element for document in documents for element in _walk(document)]
         _alias_headers(tree, documents)
         _parent_tree(tree, root, documents)
         _id_tree(tree, root, documents)
-        for document in documents:
-            for element in _walk(document):
-                _strip_hints(element)
+        for element in tree.walked:
+            _strip_hints(element)
         from kfsreport.printing import pdfstreams
 
         return pdfstreams.save(pdf)
@@ -481,6 +483,9 @@ def _set_kids(tree: _Tree, element: Any, kids: list[Any]) -> None:
 
 def _apply_hints(tree: _Tree, element: Any) -> None:
     pikepdf = tree.pikepdf
+    keys = set(element.keys())
+    if not keys & HINT_KEYS and str(element.get("/S")) != "/Figure":
+        return  # most elements have no hint: one look at the keys, not five lookups
     role = element.get("/KfsRole")
     if role is not None:
         element.S = pikepdf.Name("/" + str(role))
@@ -512,6 +517,9 @@ def _figure_box(tree: _Tree, element: Any) -> None:
     scale = 0.75  # WeasyPrint: 72 points per 96 CSS pixels
     box = [x1 * scale, height - y2 * scale, x2 * scale, height - y1 * scale]
     attributes.BBox = pikepdf.Array([round(v, 2) for v in box])
+
+
+HINT_KEYS = {"/KfsRole", "/KfsLang", "/KfsText", "/KfsScope"}
 
 
 def _strip_hints(element: Any) -> None:
@@ -667,15 +675,23 @@ def _gather(tree: _Tree, element: Any) -> tuple[list[Any], list[Any]]:
 
 
 def _walk(element: Any) -> Iterator[Any]:
-    yield element
-    kids = element.get("/K")
-    if kids is None:
-        return
+    """`element` and the structure elements below it, in reading order (pre-order). A stack,
+    not recursion: a generator nested as deep as the tree passed each element up every level."""
     import pikepdf
 
-    for kid in list(kids) if isinstance(kids, pikepdf.Array) else [kids]:
-        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") not in ("/MCR", "/OBJR"):
-            yield from _walk(kid)
+    stack = [element]
+    while stack:
+        current = stack.pop()
+        yield current
+        kids = current.get("/K")
+        if kids is None:
+            continue
+        found = [
+            kid
+            for kid in (list(kids) if isinstance(kids, pikepdf.Array) else [kids])
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") not in ("/MCR", "/OBJR")
+        ]
+        stack.extend(reversed(found))
 
 
 def _alias_headers(tree: _Tree, documents: list[Any]) -> None:
@@ -683,12 +699,11 @@ def _alias_headers(tree: _Tree, documents: list[Any]) -> None:
     pikepdf = tree.pikepdf
     if not tree.id_alias:
         return
-    for document in documents:
-        for element in _walk(document):
-            attributes = element.get("/A")
-            if isinstance(attributes, pikepdf.Dictionary) and "/Headers" in attributes:
-                names = [tree.id_alias.get(str(h), str(h)) for h in attributes.Headers]
-                attributes.Headers = pikepdf.Array([pikepdf.String(n) for n in names])
+    for element in tree.walked:
+        attributes = element.get("/A")
+        if isinstance(attributes, pikepdf.Dictionary) and "/Headers" in attributes:
+            names = [tree.id_alias.get(str(h), str(h)) for h in attributes.Headers]
+            attributes.Headers = pikepdf.Array([pikepdf.String(n) for n in names])
 
 
 def _parent_tree(tree: _Tree, root: Any, documents: list[Any]) -> None:
@@ -696,13 +711,12 @@ def _parent_tree(tree: _Tree, root: Any, documents: list[Any]) -> None:
     pikepdf = tree.pikepdf
     per_page: list[dict[int, Any]] = [{} for _ in tree.pages]
     annotations: list[tuple[Any, Any]] = []
-    for document in documents:
-        for element in _walk(document):
-            for kid in tree.kids(element):
-                if isinstance(kid, tuple):
-                    per_page[kid[0]][kid[1]] = element
-                elif kid.get("/Type") == "/OBJR":
-                    annotations.append((kid.Obj, element))
+    for element in tree.walked:
+        for kid in tree.kids(element):
+            if isinstance(kid, tuple):
+                per_page[kid[0]][kid[1]] = element
+            elif kid.get("/Type") == "/OBJR":
+                annotations.append((kid.Obj, element))
     nums: list[Any] = []
     for index, mapping in enumerate(per_page):
         tree.pages[index].StructParents = index
@@ -724,10 +738,9 @@ def _id_tree(tree: _Tree, root: Any, documents: list[Any]) -> None:
     """ISO 32000-1 14.7.2: elements with an `/ID` are listed in the `/IDTree`."""
     pikepdf = tree.pikepdf
     ids: dict[str, Any] = {}
-    for document in documents:
-        for element in _walk(document):
-            if "/ID" in element:
-                ids[str(element.ID)] = element
+    for element in tree.walked:
+        if "/ID" in element:
+            ids[str(element.ID)] = element
     if "/IDTree" in root:
         del root["/IDTree"]
     if ids:
