@@ -13,9 +13,12 @@ text boxes WeasyPrint hyphenates; `install` installs that hook too.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 _installed = False
+_enabled = True
 _whole_line = False
 """True while WeasyPrint lays out a line that must not be hyphenated."""
 
@@ -35,6 +38,18 @@ def install() -> None:
     inline.get_next_linebox = _flagged(inline.get_next_linebox)
     inline.split_text_box = _unhyphenated(inline.split_text_box)
     _installed = True
+
+
+@contextmanager
+def off() -> Iterator[None]:
+    """WeasyPrint's own line breaking for a while (a page may end in a hyphen): for tests of
+    what happens without this module."""
+    global _enabled
+    _enabled = False
+    try:
+        yield
+    finally:
+        _enabled = True
 
 
 def _key(line: Any, start: Any) -> tuple[int, str]:
@@ -81,7 +96,7 @@ def _retrying(linebox_layout: Any) -> Any:
             lines = new_children[marks[0] :]
             if abort or footnotes or context.footnotes or not lines or lines[-1].resume_at is None:
                 return result  # the paragraph does not go on past this page (or footnotes: left alone)
-            if not _ends_in_hyphen(lines[-1]):
+            if not _enabled or not _ends_in_hyphen(lines[-1]):
                 return result
             key = _key(child, lines[-2].resume_at if len(lines) > 1 else skip_stack)
             if key in whole:
