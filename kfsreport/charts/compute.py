@@ -65,15 +65,16 @@ def _one_value_per_place(
 ) -> bool:
     """Two rows with the same category (and series) would be drawn on top of each other."""
     place = [spec.x] + ([spec.series] if spec.series else [])
-    repeated = frame[frame.duplicated(subset=place, keep=False)]
-    if repeated.empty:
+    repeats = frame.groupby(place, sort=False, dropna=False).size()
+    repeats = repeats[repeats > 1]
+    if repeats.empty:
         return True
-    first = repeated.iloc[0]
-    where = " och ".join(f"'{first[column]}'" for column in place)
+    key = repeats.index[0] if isinstance(repeats.index[0], tuple) else (repeats.index[0],)
+    where = " och ".join(f"'{value}'" for value in key)
     problems.fail(
         origin[0],
         keys.get(SOURCE_KEY, origin[1]),
-        f"diagrammet '{spec.id}': {where} står på {int((frame[place] == first[place]).all(axis=1).sum())} "
+        f"diagrammet '{spec.id}': {where} står på {int(repeats.iloc[0])} "
         "rader i datan, så värdena skulle ritas ovanpå varandra.",
         hint="Ta bort raden som är för mycket, eller räkna ihop raderna med compute: (till exempel count).",
     )
