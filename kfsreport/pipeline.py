@@ -87,26 +87,32 @@ def make(
     print_pdf: bool = False,
     on_stage: Callable[[str], None] | None = None,
     on_print: Callable[[str], None] | None = None,
+    printer: PrintServer | None = None,
 ) -> Made:
     """Run the stages on the report in `project` for `formats` (default: report.yaml's).
 
     `cache`: the report's cache folder (`cache.cache_dir`), or None for no cache at all.
     `print_pdf`: lay out the PDFs (else the print edition is only rendered to HTML).
     `on_stage`: called with each stage's name as it starts (progress and timings).
-    `on_print`: given the print edition's HTML as soon as it is sound (the preview's PDF)."""
+    `on_print`: given the print edition's HTML as soon as it is sound (the preview's PDF).
+    `printer`: a print process the caller has started and will close (`check` has its charts
+    drawn there), instead of the one `make` would start for a PDF."""
     stage = on_stage or _no_progress
     made = Made(project.resolve())
-    printer = _printer() if print_pdf and (formats is None or "pdf" in formats) else None
+    own = printer is None
+    if own:
+        printer = print_process() if print_pdf and (formats is None or "pdf" in formats) else None
     try:
-        _stages(made, formats, cache, printer, stage, on_print, print_pdf)
+        _stages(made, formats, cache, printer, stage, on_print, print_pdf, own)
     except BuildFailed as failed:
         made.problems.extend(failed.errors)
     finally:
-        _release(printer)
+        if own:
+            release(printer)
     return made
 
 
-def _printer() -> PrintServer | None:
+def print_process() -> PrintServer | None:
     """The print process for one build: the kept one, or a new one importing WeasyPrint from
     now on; None where a new one would not help."""
     import sys
@@ -126,7 +132,7 @@ def _printer() -> PrintServer | None:
     return printer
 
 
-def _release(printer: PrintServer | None) -> None:
+def release(printer: PrintServer | None) -> None:
     """The build is done with `printer`: ended, unless it is the kept one, which is only rid
     of a layout the build stopped waiting for."""
     if printer is None:
@@ -156,6 +162,7 @@ def _stages(
     stage: Callable[[str], None],
     on_print: Callable[[str], None] | None,
     print_pdf: bool,
+    own: bool = True,
 ) -> None:
     # The heavy stages are imported here, not at the top, so that a build with nothing to do
     # and `kfsreport --help` never load pandas, Altair or WeasyPrint.
@@ -172,8 +179,8 @@ def _stages(
     stage("validate")
     report = made.report = validate(made.sources, problems)
     wanted = list(formats or report.settings.formats)
-    if printer is not None and "pdf" not in wanted:
-        _release(printer)  # report.yaml asks for the web page only
+    if printer is not None and own and "pdf" not in wanted:
+        release(printer)  # report.yaml asks for the web page only
         printer = None
     dirs = template_dirs(report.root)
     stage("charts")

@@ -50,7 +50,7 @@ def print_process() -> Iterator[None]:
 def print_here() -> Iterator[None]:
     """This test's builds lay out their PDFs in the test process, where its monkeypatches
     and audit hooks see everything they do: no kept print process, and WeasyPrint imported
-    here, so a build starts none (`pipeline._printer`)."""
+    here, so a build starts none (`pipeline.print_process`)."""
     from kfsreport.printing.engine import load_weasyprint
 
     load_weasyprint()

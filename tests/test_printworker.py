@@ -313,7 +313,7 @@ def test_a_kept_print_process_serves_every_build_and_outlives_one_that_stops(tmp
         print(first is not None, printer.pid == first, "weasyprint" in sys.modules)
         html = "<!DOCTYPE html><html lang=sv><title>T</title><p>Hej</p></html>"
         printer.send(html, root, template_dirs(root))
-        pipeline._release(printer)  # what make() does when the build stops there
+        pipeline.release(printer)  # what make() does when the build stops there
         pdfs, refused = printer.lay_out(html, root, template_dirs(root))
         same = [(out / f"{d}/testrapport-2030.pdf").read_bytes() for d in "ab"]
         print(sorted(pdfs), same[0] == same[1])

@@ -82,7 +82,7 @@ def test_uv_at_the_pinned_version_fills_a_new_environment(tmp_path: Path) -> Non
     assert ran == [
         "python -m venv T/.venv",
         "python -m pip install --quiet --disable-pip-version-check uv==0.13.8",
-        "uv pip install --quiet --python T/.venv/bin/python -e .[test]",
+        "uv pip install --quiet --compile-bytecode --python T/.venv/bin/python -e .[test]",
     ]
     assert done.stderr == ""
 
@@ -92,7 +92,10 @@ def test_an_existing_environment_and_uv_are_reused(tmp_path: Path) -> None:
     (tmp_path / "log").unlink()
     done, ran = install(tmp_path, ".")
     assert done.returncode == 0, done.stderr
-    assert ran == ["uv --version", "uv pip install --quiet --python T/.venv/bin/python -e ."]
+    assert ran == [
+        "uv --version",
+        "uv pip install --quiet --compile-bytecode --python T/.venv/bin/python -e .",
+    ]
 
 
 def test_a_uv_of_another_version_is_replaced_by_the_pinned_one(tmp_path: Path) -> None:

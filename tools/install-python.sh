@@ -5,7 +5,9 @@
 #
 # uv, at the version UV_VERSION (pinned in the Makefile), is installed from PyPI with the
 # environment's own pip and then fills the environment: a fresh install takes seconds instead
-# of a minute. pip stays the fallback: PIP=pip skips uv, and a uv that cannot be installed or
+# of a minute. uv compiles the modules as pip does (--compile-bytecode), so the first command
+# after an install does not spend seconds compiling pandas, Altair and WeasyPrint. pip stays
+# the fallback: PIP=pip skips uv, and a uv that cannot be installed or
 # fails hands over to pip.
 set -eu
 python=$1
@@ -37,7 +39,7 @@ with_uv() {
 	"uv $UV_VERSION "* | "uv $UV_VERSION") ;;
 	*) "$bin/python" -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION" || return 1 ;;
 	esac
-	VIRTUAL_ENV=$venv "$bin/uv" pip install --quiet --python "$bin/python" -e "$spec"
+	VIRTUAL_ENV=$venv "$bin/uv" pip install --quiet --compile-bytecode --python "$bin/python" -e "$spec"
 }
 
 if [ "$PIP" = pip ]; then

@@ -9,6 +9,7 @@ Requests go in order through its stdin, answers come back through its stdout (pi
 
 - `warm_charts()`: a chart must be drawn, so the process starts vl-convert now;
 - `draw()`: Vega-Lite specs in, SVGs out;
+- `css_warnings()`: what WeasyPrint says about the print stylesheets (for `check`);
 - `send()` / `receive()`: the print HTML in, as soon as it is rendered (the build makes the
   web page meanwhile); each PDF out, laid out and written exactly as `pdf.lay_out` does it
   in the build's own process, with the URLs its fetcher refused.
@@ -80,6 +81,19 @@ class PrintServer:
             svgs = self._answer(self._post(("draw", specs, [str(d) for d in font_dirs])), "diagrammen")
         if isinstance(svgs, list) and len(svgs) == len(specs) and all(isinstance(s, str) for s in svgs):
             return svgs
+        return None
+
+    # --- check -------------------------------------------------------------------------------
+
+    def css_warnings(self, root: Path, template_dirs: list[Path]) -> list[tuple[str, str]] | None:
+        """WeasyPrint's warnings about the print stylesheets (`csswarnings.css_warnings`), or
+        None if the process failed (logged)."""
+        with self._lock:
+            found = self._answer(
+                self._post(("css", str(root), [str(d) for d in template_dirs])), "stilmallarna"
+            )
+        if isinstance(found, list) and all(isinstance(w, tuple) and len(w) == 2 for w in found):
+            return [(str(where), str(message)) for where, message in found]
         return None
 
     # --- the PDF --------------------------------------------------------------------------------
@@ -223,6 +237,11 @@ def _do(kind: str, arguments: list[Any]) -> Any:
     if kind == "draw":
         specs, font_dirs = arguments
         return [to_svg(spec, [Path(d) for d in font_dirs]) for spec in specs]
+    if kind == "css":
+        from kfsreport.printing.csswarnings import css_warnings
+
+        root, template_dirs = arguments
+        return css_warnings(Path(root), [Path(d) for d in template_dirs])
     html, root, template_dirs, archive = arguments
     return lay_out(html, Path(root), [Path(d) for d in template_dirs], archive=archive)
 

@@ -15,7 +15,8 @@ import io
 import os
 import posixpath
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -203,7 +204,8 @@ def _visible(chars: set[str]) -> set[str]:
 def _data_uri(path: Path, chars: set[str], cache_dir: Path | None) -> str:
     if path.suffix.lower() in FONT_TYPES:
         font = subset_font(path, _visible(chars), cache_dir)
-        return "data:font/woff2;base64," + base64.b64encode(font).decode()
+        kind = "sfnt" if _only_checking.get() else "woff2"
+        return f"data:font/{kind};base64," + base64.b64encode(font).decode()
     return data_uri(path)
 
 
@@ -215,15 +217,32 @@ subset font is the same from one build to the next and can be cached."""
 
 _memory: dict[str, bytes] = {}
 
+_only_checking = ContextVar("only_checking_fonts", default=False)
+
+
+@contextlib.contextmanager
+def fonts_only_checked() -> Iterator[None]:
+    """Within this, a font is subset (so a damaged one is reported as in the build) but not
+    compressed to WOFF2, which is most of a first build's font work: for `check`, which never
+    shows the web page it renders."""
+    token = _only_checking.set(True)
+    try:
+        yield
+    finally:
+        _only_checking.reset(token)
+
 
 def subset_font(path: Path, chars: set[str], cache_dir: Path | None = None, *, base: bool = True) -> bytes:
-    """The font reduced to BASE_CHARSET (unless `base` is false) plus `chars`, as WOFF2 bytes.
+    """The font reduced to BASE_CHARSET (unless `base` is false) plus `chars`, as WOFF2 bytes
+    (within `fonts_only_checked`: the subset font as it is, neither compressed nor kept).
 
     The result is kept in memory and, with `cache_dir`, on disk under a hash of the font and
     the characters, so an unchanged font is subset once, not on every build.
     """
     unicodes = sorted((BASE_CHARSET if base else set()) | {ord(c) for c in chars})
     features = ["*"] if base else ["kern"]
+    if _only_checking.get():
+        return _subset_only(path, unicodes, features)
     key = hashlib.sha256((file_digest(path) or b"-") + repr((unicodes, features)).encode()).hexdigest()
     if key in _memory:
         return _memory[key]
@@ -240,8 +259,21 @@ def subset_font(path: Path, chars: set[str], cache_dir: Path | None = None, *, b
 
 def _subset(path: Path, unicodes: list[int], features: list[str]) -> bytes:
     """HarfBuzz's subsetter (about a millisecond; fontTools' took 0.2 s a call), then WOFF2."""
-    import uharfbuzz as hb
     from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        font = TTFont(io.BytesIO(_subset_only(path, unicodes, features)), recalcTimestamp=False)
+        font.flavor = "woff2"
+        buffer = io.BytesIO()
+        font.save(buffer)
+    except (RuntimeError, TTLibError, struct.error) as error:
+        raise UnreadableFont(path) from error
+    return buffer.getvalue()
+
+
+def _subset_only(path: Path, unicodes: list[int], features: list[str]) -> bytes:
+    """HarfBuzz's subset of the font (an OpenType font), or UnreadableFont."""
+    import uharfbuzz as hb
 
     request = hb.SubsetInput()
     request.unicode_set.update(unicodes)
@@ -253,15 +285,11 @@ def _subset(path: Path, unicodes: list[int], features: list[str]) -> bytes:
         kept.update(int.from_bytes(tag.encode("ascii"), "big") for tag in features)
     try:
         subset = hb.subset(hb.Face(hb.Blob.from_file_path(str(path))), request)
-        if subset is None or subset.glyph_count == 0:
-            raise UnreadableFont(path)
-        font = TTFont(io.BytesIO(subset.blob.data), recalcTimestamp=False)
-        font.flavor = "woff2"
-        buffer = io.BytesIO()
-        font.save(buffer)
-    except (RuntimeError, TTLibError, struct.error) as error:
+    except RuntimeError as error:
         raise UnreadableFont(path) from error
-    return buffer.getvalue()
+    if subset is None or subset.glyph_count == 0:
+        raise UnreadableFont(path)
+    return bytes(subset.blob.data)
 
 
 class UnreadableFont(ReportError):

@@ -6,6 +6,9 @@ each report folder has its own subfolder, named by a hash of the folder's full p
 
 - `charts/`: each drawn chart (SVG and table of numbers) by a hash of what it is made from;
 - `fonts/`: font subsets for the web page;
+- `checks/`: what `check` has judged: each word's spelling (`check/spelling.py`) and
+  WeasyPrint's warnings about the print stylesheets (`check/stylesheets.py`), each file
+  named by a hash of what the verdicts depend on;
 - `builds/`: for each output folder, the record of the last build into it (the no-op check)
   and the lock that keeps two builds from writing there at once.
 

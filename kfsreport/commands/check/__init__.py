@@ -12,6 +12,7 @@ the command prints it grouped by file.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,15 +27,17 @@ from kfsreport.commands.check.structure import (
     check_directives,
     check_settings,
 )
-from kfsreport.commands.check.stylesheets import check_print_stylesheets
+from kfsreport.commands.check.stylesheets import cached_warnings, check_print_stylesheets
 from kfsreport.commands.check.text import TextRun, chapter_runs, yaml_runs
 from kfsreport.commands.check.typography import check_typography
 from kfsreport.errors import Problems
 from kfsreport.load.folder import Sources
-from kfsreport.pipeline import make
+from kfsreport.pipeline import Made, make, print_process, release
 from kfsreport.render.markdown import ParsedChapter
+from kfsreport.render.stylesheets import fonts_only_checked
 from kfsreport.validate.report import Report
 from kfsreport.write.cache import cache_dir
+from kfsreport.write.output import write_outputs
 
 FACTS_TEXT = frozenset(
     {"text", "title", "label", "addressed_to", "topic", "place", "source", "established", "decided_by"}
@@ -106,32 +109,55 @@ class Outcome:
 
 
 def check(project: Path, on_stage: Callable[[str], None] | None = None) -> Outcome:
-    """Check the report in `project` without writing into it; return every finding."""
+    """Check the report in `project` without writing into it; return every finding.
+
+    What only costs time is kept in the report's cache folder (never the report folder):
+    the drawn charts, as a build keeps them, and WeasyPrint's verdict on the print
+    stylesheets. When WeasyPrint must read the stylesheets, a print process starts at once
+    and imports it on the second core, drawing the charts there too, while this process
+    loads and checks the report (as a build does); the web page is rendered with its fonts
+    subset but not compressed, since check never shows it."""
     stage = on_stage or (lambda name: None)
     findings = Findings()
     root = project.resolve()
-    made = make(root, ["html"], cache=cache_dir(root), on_stage=stage)
-    findings.errors_from(made.problems.errors)
-    findings.warnings_from(made.problems.warnings)
-    sources, report = made.sources, made.report
-    assert sources is not None  # loading always gives the sources, perhaps empty
-    if report is not None:
-        check_print_stylesheets(report.root, findings)
-        chapters = report.chapters
-    else:
-        chapters = _chapters_anyway(sources)
+    cache = cache_dir(root)
+    printer = print_process() if cached_warnings(root, cache) is None else None
+    try:
+        with fonts_only_checked():
+            made = make(root, ["html"], cache=cache, on_stage=stage, printer=printer)
+        _keep_charts(made)
+        findings.errors_from(made.problems.errors)
+        findings.warnings_from(made.problems.warnings)
+        sources, report = made.sources, made.report
+        assert sources is not None  # loading always gives the sources, perhaps empty
+        if report is not None:
+            check_print_stylesheets(report.root, findings, cache, printer)
+            chapters = report.chapters
+        else:
+            chapters = _chapters_anyway(sources)
+    finally:
+        release(printer)
     stage("rules")
     runs = _rules(sources, report, chapters, findings)
     readability = [
         check_readability(chapter.path, chapter.title, runs[chapter.path], findings) for chapter in chapters
     ]
     stage("spelling")
-    speller = make_speller(sources.root, Problems())
+    speller = make_speller(sources.root, Problems(), cache=cache)
     if speller is None:
         missing_dictionary(findings)
     else:
         check_spelling(speller, (run for group in runs.values() for run in group), findings)
+        speller.keep()
     return Outcome(findings.items, readability)
+
+
+def _keep_charts(made: Made) -> None:
+    """Keep the charts drawn for this check in the cache, as a build does, so that the next
+    check (and build) need neither pandas nor Altair for them."""
+    if made.charts is not None and made.charts.cache_entries:
+        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+            write_outputs(made.charts.cache_entries)
 
 
 def _rules(

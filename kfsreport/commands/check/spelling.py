@@ -11,9 +11,14 @@ gets the suggestion to mark it so.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import importlib.util
+import json
 import re
 from collections.abc import Iterable
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -37,19 +42,33 @@ _MAX_SUGGESTIONS = 3
 
 
 class Speller:
-    """Hunspell with the report's word list added; remembers every word it has judged."""
+    """Hunspell with the report's word list added; remembers every word it has judged.
 
-    def __init__(self, hunspell: Any, extra: Iterable[str], english: Any = None) -> None:
-        self._hunspell = hunspell
-        self._english = english
-        for word in extra:
-            hunspell.add(word)
+    The dictionaries are loaded only when a word must be judged (the Swedish one takes a
+    few tenths of a second, the English one is needed only for a word the Swedish one does
+    not know). With a `store` (a file in the report's cache), the verdicts, English
+    verdicts and suggestions of earlier checks are read from it and new ones written back
+    by `keep()`: its name is a hash of the dictionaries and the word list, so a changed
+    dictionary or list starts afresh, and a report whose words have all been judged before
+    is checked without loading Hunspell at all."""
+
+    def __init__(self, folder: Path, extra: Iterable[str], store: Path | None = None) -> None:
+        self._folder = folder
+        self._extra = list(extra)
+        self._swedish: Any = None
+        self._english: Any = None
+        self._store = store
         self._known: dict[str, bool] = {}
+        self._foreign: dict[str, bool] = {}
         self._suggestions: dict[str, list[str]] = {}
+        self._changed = False
+        if store is not None:
+            self._read(store)
 
     def knows(self, word: str) -> bool:
         if word not in self._known:
-            self._known[word] = bool(self._hunspell.spell(word)) or self._known_parts(word)
+            self._known[word] = bool(self._hunspell().spell(word)) or self._known_parts(word)
+            self._changed = True
         return self._known[word]
 
     def _known_parts(self, word: str) -> bool:
@@ -62,31 +81,91 @@ class Speller:
 
     def is_english(self, word: str) -> bool:
         """Whether the English dictionary (if installed) knows `word`."""
-        return self._english is not None and len(word) > 2 and bool(self._english.spell(word))
+        if len(word) <= 2:
+            return False
+        if word not in self._foreign:
+            english = self._english_hunspell()
+            self._foreign[word] = english is not None and bool(english.spell(word))
+            self._changed = True
+        return self._foreign[word]
 
     def suggest(self, word: str) -> list[str]:
         if word not in self._suggestions:
-            self._suggestions[word] = list(self._hunspell.suggest(word))[:_MAX_SUGGESTIONS]
+            self._suggestions[word] = list(self._hunspell().suggest(word))[:_MAX_SUGGESTIONS]
+            self._changed = True
         return self._suggestions[word]
+
+    def keep(self) -> None:
+        """Write the verdicts to the store, if there is one and something new was judged."""
+        if self._store is None or not self._changed:
+            return
+        from kfsreport.write.output import write_outputs
+
+        kept = {"known": self._known, "english": self._foreign, "suggestions": self._suggestions}
+        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+            write_outputs({self._store: json.dumps(kept, ensure_ascii=False).encode()})
+        self._changed = False
+
+    def _read(self, store: Path) -> None:
+        try:
+            kept = json.loads(store.read_text(encoding="utf-8"))
+            known = {str(w): bool(v) for w, v in kept["known"].items()}
+            foreign = {str(w): bool(v) for w, v in kept["english"].items()}
+            suggestions = {str(w): [str(s) for s in v] for w, v in kept["suggestions"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return  # no store yet, or a damaged one: judged afresh
+        self._known, self._foreign, self._suggestions = known, foreign, suggestions
+
+    def _hunspell(self) -> Any:
+        if self._swedish is None:
+            from hunspell import Hunspell  # type: ignore[import-untyped]
+
+            self._swedish = Hunspell(LANGUAGE, hunspell_data_dir=str(self._folder))
+            for word in self._extra:
+                self._swedish.add(word)
+        return self._swedish
+
+    def _english_hunspell(self) -> Any:
+        if self._english is None and _has(self._folder, ENGLISH):
+            from hunspell import Hunspell
+
+            self._english = Hunspell(ENGLISH, hunspell_data_dir=str(self._folder))
+        return self._english
+
+
+def _has(folder: Path, language: str) -> bool:
+    return (folder / f"{language}.dic").is_file() and (folder / f"{language}.aff").is_file()
 
 
 @cache
 def _dictionary_available(folder: Path) -> bool:
-    return (folder / f"{LANGUAGE}.dic").is_file() and (folder / f"{LANGUAGE}.aff").is_file()
+    return _has(folder, LANGUAGE) and importlib.util.find_spec("hunspell") is not None
 
 
-def make_speller(root: Path, problems: Problems, folder: Path = DICTIONARY_DIR) -> Speller | None:
-    """Hunspell with the Swedish dictionary and `ordlista.txt`, or None if it cannot be had."""
+def make_speller(
+    root: Path, problems: Problems, folder: Path = DICTIONARY_DIR, cache: Path | None = None
+) -> Speller | None:
+    """Hunspell with the Swedish dictionary and `ordlista.txt`, or None if it cannot be had.
+    With `cache` (the report's cache folder), earlier verdicts are read from and kept there."""
     if not _dictionary_available(folder):
         return None
-    try:
-        from hunspell import Hunspell  # type: ignore[import-untyped]
-    except ImportError:
-        return None
-    english = None
-    if (folder / f"{ENGLISH}.dic").is_file() and (folder / f"{ENGLISH}.aff").is_file():
-        english = Hunspell(ENGLISH, hunspell_data_dir=str(folder))
-    return Speller(Hunspell(LANGUAGE, hunspell_data_dir=str(folder)), word_list(root, problems), english)
+    extra = word_list(root, problems)
+    return Speller(folder, extra, _store(cache, folder, extra) if cache is not None else None)
+
+
+def _store(cache: Path, folder: Path, extra: list[str]) -> Path:
+    """The verdicts' file: named by the dictionaries (Swedish and English), the word list and
+    the versions of kfsreport and chunspell."""
+    from kfsreport import __version__
+    from kfsreport.write.fingerprint import file_digest
+
+    parts: list[object] = [__version__, version("chunspell"), extra]
+    for language in (LANGUAGE, ENGLISH):
+        for suffix in (".dic", ".aff"):
+            digest = file_digest(folder / f"{language}{suffix}")
+            parts.append(digest.hex() if digest is not None else None)
+    key = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+    return cache / "checks" / f"spelling-{key}.json"
 
 
 def word_list(root: Path, problems: Problems) -> list[str]:

@@ -1,61 +1,71 @@
 """The print stylesheets as WeasyPrint reads them: its warnings (an unknown property, a value
 it ignores) become check warnings at the stylesheet's own line, so `--strict` catches a
-stylesheet slip before the PDF quietly looks different."""
+stylesheet slip before the PDF quietly looks different.
+
+The warnings come from the report's cache when the stylesheets are unchanged
+(`printing.csswarnings.stylesheets_key`), else from the print process `check` started, else
+from WeasyPrint in this process."""
 
 from __future__ import annotations
 
-import logging
+import contextlib
+import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kfsreport.commands.check.findings import Findings
 from kfsreport.errors import shown
-from kfsreport.printing.pdf import make_fetcher
-from kfsreport.render.stylesheets import STYLESHEETS, find_template_file
+from kfsreport.printing.csswarnings import Warning_, css_warnings, stylesheets_key
 from kfsreport.render.templates import template_dirs
+from kfsreport.write.output import write_outputs
+
+if TYPE_CHECKING:
+    from kfsreport.printing.printworker import PrintServer
 
 _AT = re.compile(r" at (\d+):\d+")
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
+def cached_warnings(root: Path, cache: Path | None) -> list[Warning_] | None:
+    """The warnings kept for these stylesheets, or None if they must be parsed."""
+    path = _cache_file(root, cache)
+    if path is None:
+        return None
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+        return [(str(where), str(message)) for where, message in kept]
+    except (OSError, ValueError, TypeError):
+        return None
 
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
 
-
-def check_print_stylesheets(root: Path, findings: Findings) -> None:
+def check_print_stylesheets(
+    root: Path, findings: Findings, cache: Path | None = None, printer: PrintServer | None = None
+) -> None:
     """Parse each print stylesheet with WeasyPrint; each warning it gives is ours."""
-    from kfsreport.printing.engine import load_weasyprint
-
-    load_weasyprint()
-    from weasyprint import CSS
-
     dirs = template_dirs(root)
-    logger = logging.getLogger("weasyprint")
-    for name in STYLESHEETS["print"]:
-        path = find_template_file(dirs, name)
-        if path is None:
-            continue  # the build reports a missing stylesheet
-        collect = _Collect()
-        saved, propagate = logger.handlers[:], logger.propagate
-        logger.handlers, logger.propagate = [collect], False
-        try:
-            CSS(
-                string=path.read_text(encoding="utf-8"),
-                base_url=path.parent.as_uri() + "/",
-                url_fetcher=make_fetcher([root, *dirs]),
-            )
-        finally:
-            logger.handlers, logger.propagate = saved, propagate
-        where = shown(path, root)
-        for message in collect.messages:
-            at = _AT.search(message)
-            findings.warning(
-                where,
-                int(at.group(1)) if at else None,
-                f"WeasyPrint: {message}",
-                "Rätta regeln i stilmallen; WeasyPrint hoppar annars över den i PDF:en.",
-            )
+    warnings = cached_warnings(root, cache)
+    if warnings is None:
+        warnings = printer.css_warnings(root, dirs) if printer is not None else None
+        if warnings is None:
+            warnings = css_warnings(root, dirs)
+        _keep(root, cache, warnings)
+    for where, message in warnings:
+        at = _AT.search(message)
+        findings.warning(
+            shown(Path(where), root),
+            int(at.group(1)) if at else None,
+            f"WeasyPrint: {message}",
+            "Rätta regeln i stilmallen; WeasyPrint hoppar annars över den i PDF:en.",
+        )
+
+
+def _cache_file(root: Path, cache: Path | None) -> Path | None:
+    key = stylesheets_key(template_dirs(root)) if cache is not None else None
+    return cache / "checks" / f"css-{key}.json" if cache is not None and key is not None else None
+
+
+def _keep(root: Path, cache: Path | None, warnings: list[Warning_]) -> None:
+    path = _cache_file(root, cache)
+    if path is not None:
+        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+            write_outputs({path: json.dumps(warnings, ensure_ascii=False).encode()})

@@ -1,0 +1,135 @@
+"""`kfsreport check` keeps what only costs time in the report's cache folder: the drawn
+charts, WeasyPrint's warnings about the print stylesheets and the spelling verdicts. A second
+check answers from there, with the same findings; a change to what a verdict depends on makes
+it judged again; the report folder is never written to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kfsreport import pipeline
+from kfsreport.commands.check import check
+from kfsreport.commands.check import spelling as spelling_module
+from kfsreport.commands.check import stylesheets as stylesheets_module
+from kfsreport.printing.csswarnings import css_warnings
+from kfsreport.render import stylesheets
+from kfsreport.render.templates import template_dirs
+from kfsreport.write.cache import cache_dir
+from tests.conftest import edit
+from tests.test_charts import with_charts
+
+pytestmark = pytest.mark.xdist_group("check")
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _refuse(*args: object, **kwargs: object) -> None:
+    raise AssertionError("judged again, though nothing it depends on changed")
+
+
+def _cached_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From here on, neither WeasyPrint nor Hunspell may be asked."""
+    monkeypatch.setattr(stylesheets_module, "css_warnings", _refuse)
+    monkeypatch.setattr(pipeline, "print_process", _refuse)
+    monkeypatch.setattr("kfsreport.commands.check.print_process", lambda: None)
+    monkeypatch.setattr(spelling_module.Speller, "_hunspell", _refuse)
+    monkeypatch.setattr(spelling_module.Speller, "_english_hunspell", _refuse)
+
+
+def test_a_second_check_gives_the_same_findings_from_the_cache(make_project, monkeypatch):
+    project = make_project("check-planted")
+    first = check(project).report()
+    assert "varning: WeasyPrint: Ignored `colr: red`" in first
+    assert "'Stavningsfle' finns inte i den svenska ordlistan (menade du" in first
+    _cached_only(monkeypatch)
+    assert check(project).report() == first
+
+
+def test_a_changed_stylesheet_or_word_list_is_judged_again(make_project, monkeypatch):
+    project = make_project("check-planted")
+    check(project)
+    (project / "templates/css/print.css").write_text("p {\n  colr: red;\n  fnot-size: 2pt;\n}\n")
+    with (project / "ordlista.txt").open("a", encoding="utf-8") as words:
+        words.write("Stavningsfle\n")
+    again = check(project).report()
+    assert "templates/css/print.css:3: varning: WeasyPrint: Ignored `fnot-size: 2pt`" in again
+    assert "Stavningsfle" not in again
+    assert "'Kartläga' finns inte i den svenska ordlistan" in again  # the rest still judged
+
+
+def test_a_damaged_cache_is_judged_afresh(make_project):
+    project = make_project("check-planted")
+    first = check(project).report()
+    kept = sorted((cache_dir(project) / "checks").glob("*.json"))
+    assert [p.name.split("-")[0] for p in kept] == ["css", "spelling"]
+    for path in kept:
+        path.write_text('{"known": [1, 2', encoding="utf-8")
+    assert check(project).report() == first
+
+
+def test_check_writes_nothing_in_the_report_folder_and_keeps_the_charts_for_the_build(
+    make_project, monkeypatch
+):
+    root = with_charts(make_project)
+    before = _files(root)
+    outcome = check(root)
+    assert not outcome.errors, outcome.report()
+    assert _files(root) == before
+    assert len(list((cache_dir(root) / "charts").glob("*.json"))) == 2
+    monkeypatch.setattr("kfsreport.charts.figures._draw_all", _refuse)  # both come from the cache now
+    made = pipeline.make(root, ["html"], cache=cache_dir(root))
+    assert not made.problems.errors
+    assert made.document is not None and made.document.screen_html is not None
+
+
+def test_check_subsets_fonts_without_compressing_or_keeping_them(tmp_path):
+    font = Path(stylesheets.__file__).parents[1] / "templates/fonts/SourceSans3-Regular.ttf"
+    with stylesheets.fonts_only_checked():
+        checked = stylesheets.subset_font(font, set("Åsa"), tmp_path / "checked")
+    assert checked[:4] == b"\x00\x01\x00\x00"  # an OpenType font as HarfBuzz made it
+    assert not (tmp_path / "checked").exists()
+    built = stylesheets.subset_font(font, set("Åsa"), tmp_path / "built")
+    assert built[:4] == b"wOF2"
+
+
+def test_check_still_reports_a_damaged_report_font(make_project):
+    root = with_charts(make_project)
+    (root / "templates/fonts").mkdir(parents=True)
+    (root / "templates/fonts/SourceSans3-Regular.ttf").write_bytes(b"inte ett typsnitt")
+    text = check(root).report()
+    assert (
+        "templates/fonts/SourceSans3-Regular.ttf: fel: typsnittet SourceSans3-Regular.ttf går inte att "
+        "läsa: filen är skadad eller inte ett typsnitt." in text
+    )
+
+
+def test_the_print_process_reads_the_stylesheets_as_this_process_does(make_project, monkeypatch):
+    project = make_project("check-planted")
+    printer = pipeline._kept
+    assert printer is not None  # tests/conftest.py keeps one for the whole run
+    dirs = template_dirs(project)
+    assert printer.css_warnings(project, dirs) == css_warnings(project, dirs)
+    asked: list[Path] = []
+    real = type(printer).css_warnings
+    monkeypatch.setattr(
+        type(printer), "css_warnings", lambda self, root, dirs: asked.append(root) or real(self, root, dirs)
+    )
+    monkeypatch.setattr(stylesheets_module, "css_warnings", _refuse)  # not here: there
+    assert "WeasyPrint: Ignored `colr: red`" in check(project).report()
+    assert asked == [project.resolve()]
+
+
+def test_a_stylesheet_check_that_cannot_be_kept_still_reports(make_project, monkeypatch):
+    project = make_project("check-planted")
+    monkeypatch.setattr(stylesheets_module, "write_outputs", _unwritable)
+    assert "WeasyPrint: Ignored `colr: red`" in check(project).report()
+    edit(project / "templates/css/print.css", "colr", "colour")
+    assert "WeasyPrint: Ignored `colour: red`" in check(project).report()
+
+
+def _unwritable(files: dict[Path, bytes]) -> list[Path]:
+    raise PermissionError(13, "Permission denied", str(next(iter(files))))
