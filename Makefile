@@ -86,10 +86,13 @@ handbok: $(RUN_STAMP)
 	@$(MAKE) --no-print-directory list-output OUTDIR="$(CURDIR)/handbok/output"
 
 # One test process per core (pytest-xdist); a test module marked xdist_group runs in one of
-# them. `make test WORKERS=0` runs everything in this process.
+# them. `make test WORKERS=0` runs everything in this process. The package is compiled first,
+# so the Python processes the tests start do not each compile it (where PYTHONDONTWRITEBYTECODE
+# keeps Python from saving what it compiles).
 WORKERS  ?= auto
 
 test: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m compileall -q kfsreport >/dev/null
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
 
 # The demo's chapter HTML and PDF text as reviewed files (tests/test_golden.py): after an

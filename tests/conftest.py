@@ -24,8 +24,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
 
 # The tests' caches (drawn charts, font subsets, build records) in a folder of their own, not
-# the user's cache folder; subprocesses the tests start inherit it.
-os.environ["KFSREPORT_CACHE"] = tempfile.mkdtemp(prefix="kfsreport-test-cache-")
+# the user's cache folder, made once per run: pytest-xdist's workers inherit it from the
+# process that starts them, as the subprocesses the tests start do, so a font subset made in
+# one is not made again in another. Each report folder a test makes has its own subfolder.
+if not (os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("KFSREPORT_TEST_RUN_CACHE")):
+    os.environ["KFSREPORT_TEST_RUN_CACHE"] = tempfile.mkdtemp(prefix="kfsreport-test-cache-")
+os.environ["KFSREPORT_CACHE"] = os.environ["KFSREPORT_TEST_RUN_CACHE"]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -105,6 +109,15 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from kfsreport.commands.build import build
 
     return built_once(tmp_path_factory, "demo-output", lambda out: build(REPO, out_dir=out))
+
+
+@pytest.fixture(scope="session")
+def demo_pdf_problems(demo: Path) -> list[str]:
+    """What `check_pdf` finds in the shared demo's PDF, read once per test process: the tests
+    that plant a defect in a copy first assert that the original has none."""
+    from kfsreport.commands.check.pdfcheck import check_pdf
+
+    return check_pdf(demo / "arsrapport-2025.pdf")
 
 
 @pytest.fixture(scope="session")

@@ -35,9 +35,9 @@ def page_turns(path: Path) -> list[str]:
     return [problem for problem in check_pdf(path) if "sidbrytning" in problem]
 
 
-def test_the_demo_is_pdf_ua_1(demo):
+def test_the_demo_is_pdf_ua_1(demo, demo_pdf_problems):
     assert failures(demo / "arsrapport-2025.pdf", "ua1") == []
-    assert page_turns(demo / "arsrapport-2025.pdf") == []
+    assert [problem for problem in demo_pdf_problems if "sidbrytning" in problem] == []  # page_turns()
 
 
 def test_the_demo_is_also_pdf_a_2a(demo):

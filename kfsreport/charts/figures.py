@@ -35,6 +35,7 @@ from kfsreport.render.stylesheets import (
     subset_font,
 )
 from kfsreport.validate.report import Report
+from kfsreport.write.cache import fonts_dir
 from kfsreport.write.fingerprint import file_digest
 
 if TYPE_CHECKING:
@@ -226,7 +227,7 @@ def screen_svg(
     svg: str, root: Path, template_dirs: list[Path], problems: Problems, cache: Path | None = None
 ) -> str:
     """The SVG with the report font embedded, subset to the characters it draws (each subset
-    is kept in the cache's `fonts/`, so an unchanged chart costs no font work)."""
+    is kept in the cache's shared `fonts/`, so an unchanged chart costs no font work)."""
     chars = set(svg_text(svg))
     faces = {}
     for weight, name in FONT_FILES.items():
@@ -234,7 +235,7 @@ def screen_svg(
         if path is None:
             continue
         try:
-            faces[weight] = subset_font(path, chars, cache / "fonts" if cache else None, base=False)
+            faces[weight] = subset_font(path, chars, fonts_dir(cache) if cache else None, base=False)
         except UnreadableFont as error:
             problems.add(error.located(shown(path, root)))
             return svg

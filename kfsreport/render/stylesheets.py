@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import io
 import os
@@ -25,6 +26,7 @@ from kfsreport.errors import Problems, ReportError, shown
 from kfsreport.load.folder import inside
 from kfsreport.load.images import UnsafeImage, safe_svg
 from kfsreport.validate.links import data_uri, has_scheme
+from kfsreport.write.cache import fonts_dir
 from kfsreport.write.fingerprint import file_digest
 
 STYLESHEETS = {
@@ -55,7 +57,8 @@ def build_stylesheet(
     duplex: bool = False,
 ) -> str:
     """Concatenate the edition's stylesheets with their url()s resolved; report bad ones.
-    Font subsets are kept in `cache`'s `fonts/` (the report's cache folder), if given; with
+    Font subsets are kept beside `cache` (the report's cache folder), if given, in the
+    `fonts/` that every report shares (`cache.fonts_dir`); with
     `duplex`, the print edition adds css/duplex.css."""
     parts = []
     names = STYLESHEETS[edition] + ((DUPLEX,) if duplex and edition == "print" else ())
@@ -65,7 +68,7 @@ def build_stylesheet(
             problems.fail(f"templates/{name}", None, "stilmallen saknas.")
             continue
         text = path.read_text(encoding="utf-8")
-        fonts = cache / "fonts" if cache else None
+        fonts = fonts_dir(cache) if cache else None
         parts.append(_resolve(text, name, root, path, dirs, edition, set(page + text), problems, fonts))
     return "\n".join(parts)
 
@@ -239,7 +242,11 @@ def subset_font(path: Path, chars: set[str], cache_dir: Path | None = None, *, b
     The result is kept in memory and, with `cache_dir`, on disk under a hash of the font and
     the characters, so an unchanged font is subset once, not on every build.
     """
-    unicodes = sorted((BASE_CHARSET if base else set()) | {ord(c) for c in chars})
+    wanted = (BASE_CHARSET if base else set()) | {ord(c) for c in chars}
+    covered = _covered(path)
+    # Only the characters the font has change its subset: text in a script it lacks gives the
+    # same bytes, and the same cache entry.
+    unicodes = sorted(wanted & covered if covered else wanted)
     features = ["*"] if base else ["kern"]
     if _only_checking.get():
         return _subset_only(path, unicodes, features)
@@ -255,6 +262,23 @@ def subset_font(path: Path, chars: set[str], cache_dir: Path | None = None, *, b
             _store(cached, data)
     _memory[key] = data
     return data
+
+
+def _covered(path: Path) -> frozenset[int]:
+    """The characters the font maps to glyphs (none for a file HarfBuzz cannot read)."""
+    return _cmap(str(path), file_digest(path))
+
+
+@functools.lru_cache(maxsize=32)
+def _cmap(path: str, digest: bytes | None) -> frozenset[int]:
+    import uharfbuzz as hb
+
+    if digest is None:
+        return frozenset()
+    try:
+        return frozenset(hb.Face(hb.Blob.from_file_path(path)).unicodes)
+    except (RuntimeError, OSError):
+        return frozenset()
 
 
 def _subset(path: Path, unicodes: list[int], features: list[str]) -> bytes:

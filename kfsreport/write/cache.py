@@ -5,12 +5,15 @@ on macOS, `%LOCALAPPDATA%\\kfsreport\\Cache` on Windows; `KFSREPORT_CACHE` overr
 each report folder has its own subfolder, named by a hash of the folder's full path:
 
 - `charts/`: each drawn chart (SVG and table of numbers) by a hash of what it is made from;
-- `fonts/`: font subsets for the web page;
 - `checks/`: what `check` has judged: each word's spelling (`check/spelling.py`) and
   WeasyPrint's warnings about the print stylesheets (`check/stylesheets.py`), each file
   named by a hash of what the verdicts depend on;
 - `builds/`: for each output folder, the record of the last build into it (the no-op check)
   and the lock that keeps two builds from writing there at once.
+
+Beside the reports' subfolders, `fonts/` holds the font subsets for the web pages, shared by
+every report (`fonts_dir`): a subset is named by a hash of the font's bytes and the characters
+kept, nothing else, so the next year's report, the manual and the examples reuse the demo's.
 
 So the report folder holds only what the secretariat wrote, `check` and `serve` write nothing
 into it, and an output folder holds only what is published. Deleting the cache folder only
@@ -30,6 +33,12 @@ def cache_dir(root: Path) -> Path:
     """The cache folder of the report in `root` (not created here)."""
     base = os.environ.get(ENVIRONMENT) or _platform_cache()
     return Path(base) / _key(root.resolve())
+
+
+def fonts_dir(cache: Path) -> Path:
+    """The font subsets' folder, shared by every report beside the report caches (`cache` is
+    one report's cache folder)."""
+    return cache.parent / "fonts"
 
 
 def build_record(cache: Path, out_dir: Path) -> tuple[Path, Path]:
