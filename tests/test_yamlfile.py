@@ -77,3 +77,25 @@ def test_front_matter_lines_count_in_the_markdown_file():
     problems = Problems()
     read_yaml("title: A\ntitle: B\n", "content/01.md", problems, first_line=2)
     assert [e.line for e in problems] == [3]
+
+
+def test_a_text_read_again_is_not_parsed_again_but_each_caller_gets_its_own_data(monkeypatch):
+    text = "title: Rapport\nitems:\n  - id: a\n  - id: b\n"
+    first, _ = read(text)
+    first.data["items"].append({"id": "ändrad av den som läste först"})
+    first.lines[("items", 0, "id")] = 99
+    import kfsreport.load.yamlfile as yamlfile
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(yamlfile, "_parse", no_parse)  # the preview's rebuild after a save
+    again, errors = read(text)
+    assert errors == []
+    assert again.data == {"title": "Rapport", "items": [{"id": "a"}, {"id": "b"}]}
+    assert again.line(("items", 0, "id")) == 3
+
+
+def test_a_text_with_a_mistake_is_reported_every_time_it_is_read():
+    text = "title: A\nyear: 2025\ntitle: B\n"
+    assert read(text)[1] == read(text)[1] != []

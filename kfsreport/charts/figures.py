@@ -19,7 +19,6 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +35,7 @@ from kfsreport.render.stylesheets import (
 )
 from kfsreport.validate.report import Report
 from kfsreport.write.cache import fonts_dir
-from kfsreport.write.fingerprint import file_digest
+from kfsreport.write.fingerprint import file_digest, library_version
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -127,7 +126,7 @@ def source_key(report: Report, spec: ChartSpec, template_dirs: list[Path]) -> st
     parts: list[Any] = [
         CACHE_VERSION,
         __version__,
-        [version(name) for name in ("vl-convert-python", "altair", "pandas")],
+        [library_version(name) for name in ("vl-convert-python", "altair", "pandas")],
         spec.model_dump(mode="json"),
         report.settings.theme.model_dump(mode="json"),
         locale.d3_number_locale(),

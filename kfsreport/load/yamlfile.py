@@ -7,6 +7,8 @@ errors, so a file means exactly what it shows.
 
 from __future__ import annotations
 
+import copy
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,11 +57,35 @@ class Located:
         return self.first_line
 
 
+_PARSED: OrderedDict[tuple[str, str, int], Located] = OrderedDict()
+"""Files read cleanly before in this process, by their text: the preview rebuilds after
+every save, and only the file that was saved needs parsing again (ruamel is pure Python)."""
+_PARSED_KEPT = 64
+
+
 def read_yaml(text: str, path: str, problems: Problems, first_line: int = 1) -> Located | None:
     """Parse YAML `text` from `path`; report problems located in the file, return the data.
 
     `first_line` is the file line where `text` starts (front matter sits below `---`).
+    A text read without problems before is not parsed again; the caller gets its own copy.
     """
+    key = (text, path, first_line)
+    known = _PARSED.get(key)
+    if known is not None:
+        _PARSED.move_to_end(key)
+        return copy.deepcopy(known)
+    found = Problems()
+    located = _parse(text, path, found, first_line)
+    problems.extend(found.errors)
+    problems.warnings.extend(w for w in found.warnings if w not in problems.warnings)
+    if located is not None and not found.errors and not found.warnings:
+        _PARSED[key] = copy.deepcopy(located)
+        while len(_PARSED) > _PARSED_KEPT:
+            _PARSED.popitem(last=False)
+    return located
+
+
+def _parse(text: str, path: str, problems: Problems, first_line: int) -> Located | None:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         problems.fail(
             path,

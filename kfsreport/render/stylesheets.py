@@ -16,6 +16,7 @@ import io
 import os
 import posixpath
 import struct
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
@@ -61,6 +62,7 @@ def build_stylesheet(
     `fonts/` that every report shares (`cache.fonts_dir`); with
     `duplex`, the print edition adds css/duplex.css."""
     parts = []
+    page_chars = set(page)
     names = STYLESHEETS[edition] + ((DUPLEX,) if duplex and edition == "print" else ())
     for name in names:
         path = find_template_file(dirs, name)
@@ -69,8 +71,53 @@ def build_stylesheet(
             continue
         text = path.read_text(encoding="utf-8")
         fonts = fonts_dir(cache) if cache else None
-        parts.append(_resolve(text, name, root, path, dirs, edition, set(page + text), problems, fonts))
+        parts.append(
+            _resolved(text, name, root, path, dirs, edition, page_chars | set(text), problems, fonts)
+        )
     return "\n".join(parts)
+
+
+_Used = tuple[tuple[str, Path | None, bytes | None], ...]
+_RESOLVED: OrderedDict[tuple[Any, ...], tuple[str, _Used]] = OrderedDict()
+"""Stylesheets resolved without problems in this process, with the files their URLs named
+then: the preview rebuilds after every save, and a stylesheet is the same unless its text,
+the page's characters beyond the fixed font subset, or one of those files changed."""
+_RESOLVED_KEPT = 16
+
+
+def _resolved(
+    text: str,
+    name: str,
+    root: Path,
+    path: Path,
+    dirs: list[Path],
+    edition: str,
+    chars: set[str],
+    problems: Problems,
+    cache_dir: Path | None,
+) -> str:
+    """`_resolve`, or its earlier result if nothing it was made from has changed."""
+    extra = (
+        frozenset(c for c in _visible(chars) if ord(c) not in BASE_CHARSET) if edition == "screen" else None
+    )
+    key = (text, name, root, path, tuple(dirs), edition, extra, cache_dir, _only_checking.get())
+    known = _RESOLVED.get(key)
+    if known is not None and all(
+        _locate(url, name, dirs) == target and (target is None or file_digest(target) == digest)
+        for url, target, digest in known[1]
+    ):
+        _RESOLVED.move_to_end(key)
+        return known[0]
+    used: list[tuple[str, Path | None, bytes | None]] = []
+    found = Problems()
+    result = _resolve(text, name, root, path, dirs, edition, chars, found, cache_dir, used)
+    problems.extend(found.errors)
+    problems.warnings.extend(w for w in found.warnings if w not in problems.warnings)
+    if not found.errors and not found.warnings:
+        _RESOLVED[key] = (result, tuple(used))
+        while len(_RESOLVED) > _RESOLVED_KEPT:
+            _RESOLVED.popitem(last=False)
+    return result
 
 
 def _resolve(
@@ -83,8 +130,10 @@ def _resolve(
     chars: set[str],
     problems: Problems,
     cache_dir: Path | None = None,
+    used: list[tuple[str, Path | None, bytes | None]] | None = None,
 ) -> str:
-    """The stylesheet with every URL resolved, parsed as CSS so no spelling slips past."""
+    """The stylesheet with every URL resolved, parsed as CSS so no spelling slips past.
+    Each URL that names a file is added to `used` with the file it found and its digest."""
     import tinycss2
 
     rules = tinycss2.parse_stylesheet(text, skip_comments=False, skip_whitespace=False)
@@ -96,6 +145,8 @@ def _resolve(
         if url.startswith(("data:", "#")):
             return url
         target = _locate(url, name, dirs)
+        if used is not None:
+            used.append((url, target, file_digest(target) if target is not None else None))
         if target is None:
             problems.fail(
                 name_of_sheet,

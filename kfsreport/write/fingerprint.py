@@ -22,7 +22,7 @@ import json
 import os
 import stat
 from collections.abc import Iterable, Sequence
-from importlib.metadata import version
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,6 +59,13 @@ def file_digest(path: Path) -> bytes | None:
     return _digest(str(path), info.st_mtime_ns, info.st_size, info.st_ino)
 
 
+@functools.cache
+def library_version(name: str) -> str:
+    """The installed version of library `name`, looked up once per process: the code this
+    process runs is the version it imported, even if a newer one is installed meanwhile."""
+    return metadata.version(name)
+
+
 @functools.lru_cache(maxsize=256)
 def _digest(path: str, mtime_ns: int, size: int, inode: int) -> bytes | None:
     try:
@@ -73,7 +80,7 @@ def inputs_digest(root: Path, formats: Sequence[str] | None, out_dir: Path, read
     digest = hashlib.sha256()
     digest.update(json.dumps([__version__, sorted(formats or []), str(out_dir)]).encode())
     for name in SHAPING_LIBRARIES:
-        digest.update(f"{name}={version(name)}".encode())
+        digest.update(f"{name}={library_version(name)}".encode())
     for folder in LISTED:
         digest.update(f"\0{folder}:{_names(root / folder)}".encode())
     for name in sorted(set(reads)):

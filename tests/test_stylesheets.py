@@ -1,0 +1,73 @@
+"""The stylesheets of an edition are made once and made again exactly when something they
+are made from changes: the preview rebuilds after every save and must never show a page
+with an old font or picture, nor lose a problem it reported before."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kfsreport.errors import PACKAGE_TEMPLATES, Problems
+from kfsreport.render.stylesheets import build_stylesheet
+from kfsreport.render.templates import template_dirs
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    css = tmp_path / "templates" / "css"
+    css.mkdir(parents=True)
+    (css / "screen.css").write_text('.logo { background: url("../bilder/logo.svg"); }\n', encoding="utf-8")
+    (tmp_path / "templates" / "bilder").mkdir()
+    _logo(tmp_path, "#112233")
+    return tmp_path
+
+
+def _logo(root: Path, colour: str) -> None:
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4">'
+        f'<rect fill="{colour}" width="4" height="4"/></svg>'
+    )
+    (root / "templates" / "bilder" / "logo.svg").write_text(svg, encoding="utf-8")
+
+
+def sheet(root: Path, page: str = "<p>Hej</p>") -> tuple[str, list[str]]:
+    problems = Problems()
+    css = build_stylesheet(root, template_dirs(root), "screen", page, problems)
+    return css, [str(error) for error in problems]
+
+
+def test_a_picture_replaced_under_the_same_name_reaches_the_page(root: Path) -> None:
+    before, errors = sheet(root)
+    assert errors == []
+    _logo(root, "#aa0000")
+    after, errors = sheet(root)
+    assert errors == []
+    assert before != after
+    assert after == sheet(root)[0]
+
+
+def test_a_font_put_in_the_report_overrides_the_packages_at_the_next_rebuild(root: Path) -> None:
+    before, _ = sheet(root)
+    fonts = root / "templates" / "fonts"
+    fonts.mkdir()
+    shutil.copy(PACKAGE_TEMPLATES / "fonts" / "SourceSans3-Bold.ttf", fonts / "SourceSans3-Regular.ttf")
+    after, errors = sheet(root)
+    assert errors == []
+    assert before != after
+
+
+def test_a_new_character_on_the_page_is_in_the_font_at_the_next_rebuild(root: Path) -> None:
+    plain, _ = sheet(root, "<p>Hej</p>")
+    assert sheet(root, "<p>Hej igen</p>")[0] == plain  # the fixed subset has every ordinary letter
+    assert sheet(root, "<p>Hej ≥ ∞</p>")[0] != plain
+
+
+def test_a_broken_url_is_reported_at_every_rebuild(root: Path) -> None:
+    (root / "templates" / "css" / "screen.css").write_text(
+        '.logo { background: url("../bilder/saknas.svg"); }\n', encoding="utf-8"
+    )
+    first = sheet(root)[1]
+    assert first and "saknas.svg" in first[0]
+    assert sheet(root)[1] == first
