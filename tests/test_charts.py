@@ -233,6 +233,20 @@ def test_html_has_each_charts_numbers_as_a_table(make_project):
     assert 'alt="Stapeldiagram över utfallet i två kommuner."' in html
 
 
+def test_the_print_edition_leaves_out_the_tables_it_would_hide(make_project):
+    """Print hides the web page's folded tables of figures; WeasyPrint is not given them."""
+    root = with_charts(make_project)
+    sources, problems = load_project(root)
+    report = validate(sources, problems)
+    charts = render_charts(report, template_dirs(root), problems)
+    document = render(report, ["html", "pdf"], problems, charts)
+    assert document.screen_html is not None and document.print_html is not None
+    assert document.screen_html.count('<details class="chart-data">') == 2
+    assert '<details class="chart-data">' not in document.print_html
+    assert "Siffrorna i figur" not in document.print_html
+    assert document.print_html.count('<img class="chart-image"') == 2
+
+
 def test_pdf_tags_each_chart_as_a_figure_with_its_alternative_text(make_project):
     root = with_charts(make_project)
     build(root, ["pdf"])

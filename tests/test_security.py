@@ -977,8 +977,7 @@ def test_an_svg_image_is_embedded_without_its_scripts_and_handlers(make_project,
 def test_a_chart_of_5001_rows_is_ordinary_data(tmp_path, capsys):
     root = tmp_path / "rapport"
     shutil.copytree(FIXTURES / "minimal", root)
-    write(root, "data/d.csv", "a;b\n" + "".join(f"{i};{i % 7}\n" for i in range(5_001)))
-    also_chart(CHART.replace("type: bar", "type: line") + "    data: data/d.csv\n")(root, 0)
+    _rows_chart(5_001)(root, 0)
     html, err = built(root, capsys)
     assert "Traceback" not in err and "<figure" in html
 
@@ -995,6 +994,14 @@ def _sparse(name: str, size: int) -> Callable[[Path, int], None]:
     def plant(root: Path, port: int) -> None:
         with open(root / name, "wb") as file:
             file.truncate(size)
+
+    return plant
+
+
+def _rows_chart(rows: int) -> Callable[[Path, int], None]:
+    def plant(root: Path, port: int) -> None:
+        write(root, "data/d.csv", "a;b\n" + "".join(f"{i};{i % 7}\n" for i in range(rows)))
+        also_chart(CHART.replace("type: bar", "type: line") + "    data: data/d.csv\n")(root, port)
 
     return plant
 
@@ -1036,11 +1043,13 @@ BOUNDED = [
         chapter("".join(f"Text[^{i}].\n\n[^{i}]: Not {i}.\n\n" for i in range(20_000))),
         "content/09-farlig.md:8001: rapporten har fler än 2 000 fotnoter.",
     ),
-    # Ordinary data that must build: an unused 3 GiB file. (A chart of 5 001 rows builds in
-    # test_a_chart_of_5001_rows_is_ordinary_data, but its print process comes close to 1 GiB
-    # and sometimes passes it: see DEVELOPING.md, "Känt ofullständigt".)
+    # Ordinary data that must build: an unused 3 GiB file, and a chart of 5 001 rows (the
+    # issue's MaxRowsError; its print process needed over 1 GiB while print still carried the
+    # web page's hidden table of the chart's figures).
     Case("unused-3-gib-file", _sparse("film.mp4", 3 * GIGABYTE), "", code=0),
+    Case("chart-of-5001-rows", _rows_chart(5_001), "", code=0),
 ]
+DRAWS_A_CHART = {"chart-of-5001-rows"}
 
 
 def _within_a_gigabyte() -> None:
@@ -1075,7 +1084,7 @@ def test_the_hostile_catalogue_ends_within_a_minute_and_a_gigabyte(case, tmp_pat
     temp.mkdir()
     env = {**os.environ, "TMPDIR": str(temp)}
     command = [sys.executable, "-m", "kfsreport", "build", "--project", str(root), "--format", case.formats]
-    limit = _within_a_gigabyte_of_address_space
+    limit = _within_a_gigabyte if case.id in DRAWS_A_CHART else _within_a_gigabyte_of_address_space
     try:
         run = subprocess.run(
             command, capture_output=True, text=True, env=env, timeout=10 * MINUTE, preexec_fn=limit

@@ -272,13 +272,40 @@ def _page(
     if not html:
         return None
     if edition == "print":
-        html = mark_breaks(html, read_word_list(report.root))
+        html = mark_breaks(without_chart_data(html), read_word_list(report.root))
     dirs = template_dirs(report.root)
     duplex = report.settings.print == "duplex"
     css = build_stylesheet(report.root, dirs, edition, html, problems, chapters.cache, duplex)
     _refuse_attachments(html, problems)  # the more precise message first
     _check_self_contained(html, edition, problems)
     return html.replace(placeholder, css + theme_css(report.settings.theme), 1)
+
+
+_DETAILS = re.compile(r"<(/?)details\b[^>]*>", re.IGNORECASE)
+_CHART_DATA = re.compile(r"<details\b[^>]*\bclass\s*=\s*\"chart-data\"[^>]*>", re.IGNORECASE)
+
+
+def without_chart_data(html: str) -> str:
+    """The page without the web edition's folded tables of each chart's figures, which print
+    hides (`display: none`): WeasyPrint would still read and style every cell, and a chart
+    of 5 000 rows then costs the print process about 200 MB and seconds for nothing."""
+    parts: list[str] = []
+    at = 0
+    for start in _CHART_DATA.finditer(html):
+        if start.start() < at:
+            continue  # inside one already left out
+        depth, end = 0, None
+        for tag in _DETAILS.finditer(html, start.start()):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                end = tag.end()
+                break
+        if end is None:
+            break  # unclosed: keep the rest as it is (print still hides it)
+        parts.append(html[at : start.start()])
+        at = end
+    parts.append(html[at:])
+    return "".join(parts)
 
 
 _ATTACHMENT = re.compile(r"<(?:link|a)\b[^>]*\brel\s*=\s*[\"']?[^\"'>]*\battachment\b", re.IGNORECASE)
