@@ -71,3 +71,14 @@ def test_a_broken_url_is_reported_at_every_rebuild(root: Path) -> None:
     first = sheet(root)[1]
     assert first and "saknas.svg" in first[0]
     assert sheet(root)[1] == first
+
+
+def test_a_check_and_a_build_in_one_process_each_get_their_own_fonts(root: Path) -> None:
+    from kfsreport.render.stylesheets import fonts_only_checked
+
+    built, _ = sheet(root)
+    with fonts_only_checked():
+        checked, _ = sheet(root)
+    assert "data:font/woff2;" in built and "data:font/woff2;" not in checked
+    assert "data:font/sfnt;" in checked
+    assert sheet(root)[0] == built
