@@ -27,6 +27,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    if getattr(args, "folder", None) is not None:  # `kfsreport build MAPP`, as after `kfsreport new MAPP`
+        if args.project is not None and args.project != args.folder:
+            parser.error(f"ange rapportmappen en gång: {args.folder} eller --project {args.project}")
+        args.project = args.folder
+    if hasattr(args, "project") and args.project is None:
+        args.project = Path(".")
     project = getattr(args, "project", None)
     if isinstance(project, Path) and not project.is_dir():
         print(_missing_folder(project), file=sys.stderr)
@@ -113,9 +119,17 @@ def _add_output_flags(parser: argparse.ArgumentParser, default: object = argpars
 
 def _project_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
+        "folder",
+        nargs="?",
+        type=Path,
+        default=None,
+        metavar="MAPP",
+        help="rapportmappen med report.yaml (standard: aktuell mapp); samma som --project MAPP",
+    )
+    parser.add_argument(
         "--project",
         type=Path,
-        default=Path("."),
+        default=None,
         metavar="MAPP",
         help="rapportmappen med report.yaml (standard: aktuell mapp)",
     )

@@ -59,6 +59,26 @@ def test_format_and_out_options(make_project, cli, tmp_path):
     ]
 
 
+def test_the_folder_can_be_named_without_project_as_new_names_it(make_project, cli, tmp_path):
+    project = make_project("minimal")
+    run = cli("build", str(project), "--format", "html")
+    assert run.code == 0, run.err
+    assert (project / "output" / "testrapport-2030.html").is_file()
+    checked, flagged = cli("check", str(project)), cli("check", "--project", str(project))
+    assert (checked.code, checked.out, checked.err) == (flagged.code, flagged.out, flagged.err)
+    assert cli("build", str(project), "--project", str(project), "--format", "html").code == 0
+    other = tmp_path / "annan"
+    other.mkdir()
+    both = cli("build", str(project), "--project", str(other))
+    assert both.code == 2
+    assert (
+        both.err.splitlines()[-1]
+        == f"kfsreport: fel: ange rapportmappen en gång: {project} eller --project {other}"
+    )
+    missing = cli("build", str(tmp_path / "saknas"))
+    assert missing.code == 1 and "rapportmappen finns inte" in missing.err
+
+
 def test_unknown_format_is_refused(cli):
     run = cli("build", "--format", "docx")
     assert run.code == 2
