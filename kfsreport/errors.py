@@ -150,6 +150,12 @@ class Problems:
         for error in errors:
             self.add(error)
 
+    def take(self, other: Problems) -> None:
+        """Add the errors and warnings `other` collected (work done apart, to be remembered
+        only if it found nothing)."""
+        self.extend(other.errors)
+        self.warnings.extend(w for w in other.warnings if w not in self.warnings)
+
     def __iter__(self) -> Iterator[ReportError]:
         return iter(self.errors)
 

@@ -76,8 +76,7 @@ def read_yaml(text: str, path: str, problems: Problems, first_line: int = 1) -> 
         return copy.deepcopy(known)
     found = Problems()
     located = _parse(text, path, found, first_line)
-    problems.extend(found.errors)
-    problems.warnings.extend(w for w in found.warnings if w not in problems.warnings)
+    problems.take(found)
     if located is not None and not found.errors and not found.warnings:
         _PARSED[key] = copy.deepcopy(located)
         while len(_PARSED) > _PARSED_KEPT:

@@ -111,8 +111,7 @@ def _resolved(
     used: list[tuple[str, Path | None, bytes | None]] = []
     found = Problems()
     result = _resolve(text, name, root, path, dirs, edition, chars, found, cache_dir, used)
-    problems.extend(found.errors)
-    problems.warnings.extend(w for w in found.warnings if w not in problems.warnings)
+    problems.take(found)
     if not found.errors and not found.warnings:
         _RESOLVED[key] = (result, tuple(used))
         while len(_RESOLVED) > _RESOLVED_KEPT:
