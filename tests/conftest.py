@@ -103,6 +103,23 @@ def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callab
     return folder
 
 
+def built_report(tmp_path_factory: pytest.TempPathFactory, source: Path) -> Path:
+    """A copy of the report folder `source` (a fixture, an example, under the repository),
+    built whole into its `output/` once per test run and shared by every worker and module
+    that needs it (the conformance, browser, visual and example tests): read only. The
+    `first_release` and `handbok` fixtures are the same for those two."""
+    from kfsreport.commands.build import build
+
+    name = source.relative_to(REPO).as_posix().replace("/", "-")
+
+    def make(folder: Path) -> None:
+        root = folder / source.name
+        shutil.copytree(source, root, ignore=shutil.ignore_patterns("output", ".kfsreport-cache"))
+        build(root)
+
+    return built_once(tmp_path_factory, f"{name}-built", make) / source.name
+
+
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo report's output folder, built once per test run (read only)."""

@@ -25,9 +25,8 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from kfsreport.commands.build import build
 from tests.browser import Browser, open_browser
-from tests.conftest import FIXTURES, REPO
+from tests.conftest import FIXTURES, REPO, built_report
 
 log = logging.getLogger(__name__)
 
@@ -73,15 +72,18 @@ class Page:
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory: pytest.TempPathFactory, demo: Path) -> dict[str, Page]:
-    """Every page built once: the demo from the run's shared build, each fixture from a copy."""
+def pages(
+    tmp_path_factory: pytest.TempPathFactory, demo: Path, request: pytest.FixtureRequest
+) -> dict[str, Page]:
+    """Every page, from the run's shared builds (`demo`, `first_release`, `built_report`),
+    which the conformance, visual and example tests read too."""
     built = {"demo": Page("demo", demo / "arsrapport-2025.html")}
     for name in PAGES[1:]:
-        out = tmp_path_factory.mktemp(f"{name}-output")
-        project = tmp_path_factory.mktemp(name) / name
-        shutil.copytree(SOURCES[name], project, ignore=shutil.ignore_patterns("output", ".kfsreport-cache"))
-        written = build(project, formats=["html"], out_dir=out).written
-        built[name] = Page(name, next(path for path in written if path.suffix == ".html"))
+        if SOURCES[name] == FIXTURES / "demo-2025-first":
+            out = request.getfixturevalue("first_release")
+        else:
+            out = built_report(tmp_path_factory, SOURCES[name]) / "output"
+        built[name] = Page(name, next(out.glob("*.html")))
     return built
 
 

@@ -5,13 +5,12 @@ word may be hyphenated across a page break in any of them."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import page
 import pytest
 
-from tests.conftest import FIXTURES, REPO
+from tests.conftest import FIXTURES, REPO, built_report
 
 # Every report folder in the repository whose PDF the tests build (the demo is `demo`): the
 # fixtures, the manual (handbok/) and any example report under exempel/.
@@ -45,18 +44,13 @@ def test_the_demo_is_also_pdf_a_2a(demo):
 
 
 @pytest.mark.parametrize("root", REPORTS, ids=lambda p: p.relative_to(REPO).as_posix())
-def test_every_report_in_the_repository_passes(root, tmp_path, request):
-    from kfsreport.commands.build import build
-
+def test_every_report_in_the_repository_passes(root, tmp_path_factory, request):
     if root == REPO / "handbok":
         out = request.getfixturevalue("handbok")  # built once per run, for tests/test_handbok.py too
     elif root == FIXTURES / "demo-2025-first":
         out = request.getfixturevalue("first_release")  # for tests/test_compatibility.py too
-    else:
-        copy = tmp_path / root.name  # a build leaves a cache in the report folder
-        shutil.copytree(root, copy, ignore=shutil.ignore_patterns("output", ".kfsreport-cache"))
-        out = tmp_path / "out"
-        build(copy, out_dir=out)
+    else:  # built once per run, for the browser, visual and example tests too
+        out = built_report(tmp_path_factory, root) / "output"
     pdfs = sorted(out.glob("*.pdf"))
     for pdf in pdfs:
         assert failures(pdf, "ua1") == [], pdf.name

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from kfsreport.commands.build import build
+from tests.conftest import built_report
 
 REPO = Path(__file__).parent.parent
 INTERIM = REPO / "exempel" / "delarsrapport-2024"
@@ -17,11 +16,8 @@ PLAN = REPO / "exempel" / "vasternorrland-plan"
 
 @pytest.fixture(scope="module")
 def interim(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The interim report per August 2024, copied and built once for this module."""
-    root = tmp_path_factory.mktemp("exempel") / "delarsrapport-2024"
-    shutil.copytree(INTERIM, root, ignore=shutil.ignore_patterns("output", ".kfsreport-cache"))
-    build(root)
-    return root
+    """The interim report per August 2024, copied and built once per run (read only)."""
+    return built_report(tmp_path_factory, INTERIM)
 
 
 def test_the_interim_example_passes_check_strict(interim, cli):
@@ -68,11 +64,8 @@ def test_make_report_builds_the_examples_too():
 
 @pytest.fixture(scope="module")
 def plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Region Västernorrland's plan, copied and built once for this module."""
-    root = tmp_path_factory.mktemp("exempel") / "vasternorrland-plan"
-    shutil.copytree(PLAN, root, ignore=shutil.ignore_patterns("output", ".kfsreport-cache"))
-    build(root)
-    return root
+    """Region Västernorrland's plan, copied and built once per run (read only)."""
+    return built_report(tmp_path_factory, PLAN)
 
 
 def _pdf_text(pdf: Path) -> str:

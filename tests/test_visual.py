@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from tests.conftest import REPO
+from tests.conftest import REPO, built_report
 from tests.layout import measure, render, underfull_pages
 
 VISUAL = Path(__file__).parent / "visual"
@@ -82,25 +82,19 @@ def test_every_page_of_the_demo_matches_its_reviewed_reference(demo_pdf: Path) -
     _compare("demo", demo_pdf)
 
 
-def test_every_page_of_another_regions_report_matches_its_reviewed_reference(tmp_path: Path) -> None:
-    from kfsreport.commands.build import build
-
-    root = tmp_path / "annan-region"
-    shutil.copytree(REPO / "tests/fixtures/annan-region", root)
-    build(root, ["pdf"], out_dir=root / "output")
+def test_every_page_of_another_regions_report_matches_its_reviewed_reference(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    root = built_report(tmp_path_factory, REPO / "tests/fixtures/annan-region")  # built once per run
     _compare("annan-region", root / "output/arsrapport-2031.pdf")
 
 
-def test_every_page_of_the_interim_example_matches_its_reviewed_reference(tmp_path: Path) -> None:
+def test_every_page_of_the_interim_example_matches_its_reviewed_reference(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     """The second example report, exempel/delarsrapport-2024/ (an interim report: the economy
     table, the goals' progress, a chart from the facts), page by page as for the demo."""
-    from kfsreport.commands.build import build
-
-    root = tmp_path / "delarsrapport-2024"
-    shutil.copytree(
-        REPO / "exempel/delarsrapport-2024", root, ignore=shutil.ignore_patterns("output", ".kfsreport-cache")
-    )
-    build(root, ["pdf"], out_dir=root / "output")
+    root = built_report(tmp_path_factory, REPO / "exempel/delarsrapport-2024")  # built once per run
     _compare("delarsrapport-2024", root / "output/delarsrapport-2024.pdf")
 
 
