@@ -133,3 +133,23 @@ def test_a_stylesheet_check_that_cannot_be_kept_still_reports(make_project, monk
 
 def _unwritable(files: dict[Path, bytes]) -> list[Path]:
     raise PermissionError(13, "Permission denied", str(next(iter(files))))
+
+
+def test_the_first_check_loads_the_dictionary_while_it_waits_for_the_print_process(make_project, monkeypatch):
+    import threading
+
+    project = make_project("check-planted")
+    loaded_in: list[str] = []
+    real = spelling_module.Speller.load
+
+    def load(self: spelling_module.Speller) -> None:
+        loaded_in.append(threading.current_thread().name)
+        real(self)
+
+    monkeypatch.setattr(spelling_module.Speller, "load", load)
+    text = check(project).report()
+    assert loaded_in and loaded_in != [threading.main_thread().name]
+    assert "'Stavningsfle' finns inte i den svenska ordlistan (menade du" in text
+    loaded_in.clear()
+    check(project)  # the stylesheets come from the cache: no print process, nothing ahead
+    assert loaded_in == []

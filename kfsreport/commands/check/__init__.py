@@ -13,6 +13,7 @@ the command prints it grouped by file.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from pathlib import Path
 from kfsreport.commands.check.carried import check_carried
 from kfsreport.commands.check.findings import Finding, Findings
 from kfsreport.commands.check.readability import MAX_WORDS, Readability, check_readability
-from kfsreport.commands.check.spelling import check_spelling, make_speller, missing_dictionary
+from kfsreport.commands.check.spelling import Speller, check_spelling, make_speller, missing_dictionary
 from kfsreport.commands.check.structure import (
     check_chapter,
     check_chart_alts,
@@ -122,6 +123,14 @@ def check(project: Path, on_stage: Callable[[str], None] | None = None) -> Outco
     root = project.resolve()
     cache = cache_dir(root)
     printer = print_process() if cached_warnings(root, cache) is None else None
+    speller = make_speller(root, Problems(), cache=cache)
+    loading = None
+    if printer is not None and speller is not None:
+        # The first check of a report: while this process waits for the print process to
+        # draw the charts, the Swedish dictionary loads (Hunspell holds the interpreter while
+        # it reads, so a thread helps only where this process would wait anyway).
+        loading = threading.Thread(target=_load, args=(speller,), daemon=True)
+        loading.start()
     try:
         with fonts_only_checked():
             made = make(root, ["html"], cache=cache, on_stage=stage, printer=printer)
@@ -143,13 +152,20 @@ def check(project: Path, on_stage: Callable[[str], None] | None = None) -> Outco
         check_readability(chapter.path, chapter.title, runs[chapter.path], findings) for chapter in chapters
     ]
     stage("spelling")
-    speller = make_speller(sources.root, Problems(), cache=cache)
+    if loading is not None:
+        loading.join()
     if speller is None:
         missing_dictionary(findings)
     else:
         check_spelling(speller, (run for group in runs.values() for run in group), findings)
         speller.keep()
     return Outcome(findings.items, readability)
+
+
+def _load(speller: Speller) -> None:
+    """Load the dictionary ahead; a failure shows where the spelling needs it, as it would."""
+    with contextlib.suppress(Exception):
+        speller.load()
 
 
 def _keep_charts(made: Made) -> None:

@@ -95,6 +95,10 @@ class Speller:
             self._changed = True
         return self._suggestions[word]
 
+    def load(self) -> None:
+        """Load the Swedish dictionary now rather than at the first word that needs it."""
+        self._hunspell()
+
     def keep(self) -> None:
         """Write the verdicts to the store, if there is one and something new was judged."""
         if self._store is None or not self._changed:
