@@ -431,7 +431,8 @@ def test_a_line_chart_has_swedish_months_and_names_each_line(make_project):
     )
     figure = charts_of(root).figures["sjukfranvaro"]
     labels = re.findall(r"<text[^>]*>([^<]*)</text>", figure.svg)
-    assert labels[:3] == ["jan 2025", "feb 2025", "mars 2025"], "monthly ticks, Swedish month names"
+    # Three monthly labels do not fit beside the lines' names at 14 px, so every second shows.
+    assert labels[:2] == ["jan 2025", "mars 2025"], "Swedish month names, apart (test_chart_labels.py)"
     assert ">Norsjö<" in figure.svg and ">Lycksele<" in figure.svg, "each line is labelled, not only coloured"
     assert figure.table.rows[0] == ["januari 2025", "Norsjö", f"6,9{NBSP}%"]
 

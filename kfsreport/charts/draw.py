@@ -26,20 +26,41 @@ at full size, so its 14 px text stays 14 px; print.css prints it at a fixed widt
 is 9 pt."""
 TEXT = 14
 """Chart text in px."""
+LINE = TEXT + 3
+"""The distance between the lines of a category name in px."""
+UPRIGHT_WRAP: tuple[int | None, ...] = (18, 10, 6, None)
+"""Characters a line of a category name under vertical bars, one step per drawing in which
+names met; at the last step the names stand upright on one line."""
+UNIT_TO_TITLE = 2
+"""The drawing (`fewer`) from which a crowded value axis names its unit in its title."""
+ZERO_ONLY = 5
+"""The drawing (`fewer`) from which a value axis whose labels still meet labels only its
+zero, its grid lines still drawn, when every bar carries its value."""
+MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60)
+"""Months between a line chart's time-axis labels, the first that keeps them apart."""
 LABEL = "_etikett"
 STACK_ORDER = "_ordning"
 
 
-def vega_lite(spec: ChartSpec, frame: pd.DataFrame, colours: list[str] | None = None) -> dict[str, Any]:
-    """The Vega-Lite spec (a dict) for `spec` drawn from `frame` in `colours` (the theme's palette)."""
+def vega_lite(
+    spec: ChartSpec, frame: pd.DataFrame, colours: list[str] | None = None, fewer: int = 0
+) -> dict[str, Any]:
+    """The Vega-Lite spec (a dict) for `spec` drawn from `frame` in `colours` (the theme's palette).
+
+    `fewer` thins the axes' labels, a step at a time, when a drawing showed two of them
+    meeting (`crowding.py`): fewer value ticks, months further apart on a line chart's time
+    axis, every second (third …) year on an ordinal one, narrower category names under
+    vertical bars."""
     import altair as alt
 
     data = frame.copy()
-    data[LABEL] = [value_label(spec, v) for v in data[spec.y]]
+    labelled = spec.model_copy(update={"unit": None}) if unit_title(spec, fewer) else spec
+    data[LABEL] = [value_label(labelled, v) for v in data[spec.y]]
     if spec.type in ("bar", "grouped_bar", "stacked_bar") and not pd.api.types.is_datetime64_any_dtype(
         data[spec.x]
     ):
-        data[spec.x] = [_wrap(str(v)) for v in data[spec.x]]
+        width = 18 if _horizontal(spec) else UPRIGHT_WRAP[min(fewer, len(UPRIGHT_WRAP) - 1)]
+        data[spec.x] = [_wrap(str(v), width) for v in data[spec.x]]
     for column in data.columns:
         if pd.api.types.is_datetime64_any_dtype(data[column]):
             data[column] = data[column].dt.strftime("%Y-%m-%d")
@@ -57,7 +78,7 @@ def vega_lite(spec: ChartSpec, frame: pd.DataFrame, colours: list[str] | None = 
         "key_number": _key_number,
     }[spec.type]
     palette = colours or PALETTE
-    chart = draw(alt, base, spec, data, palette)
+    chart = draw(alt, base, spec, data, palette, fewer)
     # The whole chart, labels included, is WIDTH px wide (see WIDTH).
     fit = alt.AutoSizeParams(type="fit-x", contains="padding")
     chart = chart.properties(width=WIDTH, autosize=fit)
@@ -75,15 +96,16 @@ def value_label(spec: ChartSpec, value: Any) -> str:
     return locale.with_unit(float(value), spec.unit, decimals, spec.signed)
 
 
-def axis_format(spec: ChartSpec) -> dict[str, Any]:
-    """d3 number format (with the Swedish locale), and the unit added to every axis label
-    unless the axis has a title (which then names it)."""
-    decimals = spec.decimals or 0
+def axis_format(spec: ChartSpec, ticks: list[float], fewer: int = 0) -> dict[str, Any]:
+    """d3 number format (with the Swedish locale) with as many decimals as the `ticks` need,
+    and the unit added to every axis label unless the axis has a title (which then names
+    it), or the labels met when drawn with it (`unit_title`)."""
+    decimals = next(d for d in range(4) if all(round(t, d) == round(t, 10) for t in ticks) or d == 3)
     axis: dict[str, Any] = {"format": f"{'+' if spec.signed else ''},.{decimals}f"}
     if decimals == 0:
         axis["tickMinStep"] = 1  # no repeated labels such as 0 1 1 2 for small counts
     label = "(datum.value == 0 ? '0' : datum.label)" if spec.signed else "datum.label"
-    if spec.unit and not spec.y_title:  # with a title, the title names the unit (narrow labels)
+    if spec.unit and not spec.y_title and not unit_title(spec, fewer):
         axis["labelExpr"] = f"{label} + '\u00a0{spec.unit}'"
     elif spec.signed:
         axis["labelExpr"] = label
@@ -126,14 +148,16 @@ def _sort(spec: ChartSpec) -> Any:
 
 
 def _horizontal(spec: ChartSpec) -> bool:
-    return spec.orientation != "vertical"
+    """Bars run left to right (the value axis is across); a line's values run up."""
+    return spec.orientation != "vertical" and spec.type != "line"
 
 
-def value_ticks(spec: ChartSpec, data: pd.DataFrame) -> list[float]:
+def value_ticks(spec: ChartSpec, data: pd.DataFrame, fewer: int = 0) -> list[float]:
     """The value axis's labelled ticks: at most four or five across a narrow horizontal axis
-    (six up a vertical one), always including zero, from the
-    smallest to a tick past the largest bar (the stacked total for a stacked chart), so no
-    bar ends on or beyond the last label and no label is dropped for overlapping."""
+    (six up a vertical one), `fewer` intervals less for a chart whose labels met when drawn
+    (`crowding.py`), always including zero, from the smallest to a tick past the largest bar
+    (the stacked total for a stacked chart), so no bar ends on or beyond the last label and
+    no label is dropped for overlapping."""
     import math
 
     values = data[spec.y].fillna(0)
@@ -144,8 +168,9 @@ def value_ticks(spec: ChartSpec, data: pd.DataFrame) -> list[float]:
         high, low = float(values.max()), float(values.min())
     high, low = max(high, 0.0), min(low, 0.0)
     span = (high - low) or 1.0
-    narrow = _horizontal(spec) and spec.type != "line"  # a value axis about 160 px wide
-    most = (3 if spec.unit and not spec.y_title else 4) if narrow else 5
+    narrow = _horizontal(spec)  # a value axis about 160 px wide
+    most = max((3 if spec.unit and not spec.y_title else 4) if narrow else 5, 1) - fewer
+    most = max(most, 2 if low < 0 < high else 1)
     magnitude = 10 ** math.floor(math.log10(span / most))
     whole = spec.decimals == 0 or (spec.decimals is None and bool((values % 1 == 0).all()))
     for m in (1, 2, 2.5, 5, 10, 20, 25, 50):
@@ -162,49 +187,71 @@ def value_ticks(spec: ChartSpec, data: pd.DataFrame) -> list[float]:
     return [round(first + i * step, 10) for i in range(count + 1)]
 
 
-def _axis(alt: Any, spec: ChartSpec, data: pd.DataFrame) -> Any:
+def _axis(alt: Any, spec: ChartSpec, data: pd.DataFrame, fewer: int) -> Any:
     """The value axis, the same for every layer (layers' axes are merged, and a layer without
     these settings would bring back Vega's dropping of every other label)."""
-    return alt.Axis(values=value_ticks(spec, data), labelOverlap=False, **axis_format(spec))
+    ticks = value_ticks(spec, data, fewer)
+    axis = axis_format(spec, ticks, fewer)
+    if fewer >= ZERO_ONLY and spec.labels:  # the bars carry their values; the axis its zero
+        axis["labelExpr"] = "datum.value == 0 ? '0' : ''"
+    return alt.Axis(values=ticks, labelOverlap=False, **axis)
 
 
-def _value(alt: Any, spec: ChartSpec, data: pd.DataFrame, **extra: Any) -> Any:
-    ticks = value_ticks(spec, data)
+def _value(alt: Any, spec: ChartSpec, data: pd.DataFrame, fewer: int, **extra: Any) -> Any:
+    ticks = value_ticks(spec, data, fewer)
     scale = alt.Scale(domain=[ticks[0], ticks[-1]], nice=False, zero=True)
-    axis = _axis(alt, spec, data)
+    axis = _axis(alt, spec, data, fewer)
     channel = alt.X if _horizontal(spec) else alt.Y
-    return channel(f"{spec.y}:Q", title=spec.y_title, axis=axis, scale=scale, **extra)
+    title = (spec.y_title or spec.unit) if unit_title(spec, fewer) else spec.y_title
+    return channel(f"{spec.y}:Q", title=title, axis=axis, scale=scale, **extra)
 
 
-def _wrap(text: str, width: int = 18) -> str:
-    """Break a long category name into lines (vl-convert cannot measure the report font,
-    so it would otherwise cut the label short)."""
-    return "\n".join(textwrap.wrap(text, width)) or text
+def unit_title(spec: ChartSpec, fewer: int) -> bool:
+    """True if the unit moves from every value label (on the axis and beside the bars) to
+    the axis title (or is left to the chart's own axis title, which names it): the labels
+    met even with three ticks (long amounts, a long unit). A key number or a part of a
+    whole keeps its unit."""
+    bars = spec.type not in ("key_number", "part_of_whole")
+    return bool(bars and spec.unit and fewer >= UNIT_TO_TITLE)
 
 
-def _lines(categories: Any) -> int:
-    return sum(str(c).count("\n") + 1 for c in categories)
+def _wrap(text: str, width: int | None = 18) -> str:
+    """Break a long category name into lines between words (vl-convert cannot measure the
+    report font, so it would otherwise cut the label short); `None`: one line."""
+    if width is None:
+        return text
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
 
 
-def _category(alt: Any, spec: ChartSpec) -> Any:
+def _category(alt: Any, spec: ChartSpec, fewer: int) -> Any:
     lines = {"labelExpr": "split(datum.label, '\\n')", "labelLimit": 0}
-    axis = alt.Axis(ticks=False, domain=False, labelLineHeight=TEXT + 3, **lines)
+    # A name of several lines is centred on its bar (Vega puts its first line there).
+    centred = {"expr": f"-(length(split(datum.label, '\\n')) - 1) * {LINE / 2}"}
+    axis = alt.Axis(ticks=False, domain=False, labelLineHeight=LINE, labelOffset=centred, **lines)
     if _horizontal(spec):  # the labels say what the categories are; a rotated title only gets in the way
         # Room above the first and below the last bar for a label of several lines.
         scale = alt.Scale(paddingOuter=0.45)
         return alt.Y(f"{spec.x}:N", title=None, sort=_sort(spec), axis=axis, scale=scale)
-    return alt.X(f"{spec.x}:N", title=spec.x_title, sort=_sort(spec), axis=alt.Axis(labelAngle=0, **lines))
+    # Under vertical bars, names narrower at each step, and turned upright when even single
+    # words meet (UPRIGHT_WRAP).
+    angle = 0 if fewer < len(UPRIGHT_WRAP) - 1 else -90
+    return alt.X(
+        f"{spec.x}:N", title=spec.x_title, sort=_sort(spec), axis=alt.Axis(labelAngle=angle, **lines)
+    )
 
 
-def _size(spec: ChartSpec, rows: int, lines: int = 1) -> dict[str, int]:
-    """Room for each bar, and for every line of a wrapped category name."""
+def _size(spec: ChartSpec, rows: int, names: Any) -> dict[str, int]:
+    """Room for each bar, and for every line of a wrapped category name (`names`, each once),
+    so that the longest name, centred on its bars, stays clear of its neighbours'."""
     if _horizontal(spec):
-        return {"width": WIDTH - 150, "height": max(60, rows * 32 + lines * (TEXT + 3))}
+        counts = [str(name).count("\n") + 1 for name in names]
+        least = (len(counts) + 1) * (max(counts, default=1) * LINE + 6)
+        return {"width": WIDTH - 150, "height": max(60, rows * 32 + sum(counts) * LINE, least)}
     return {"width": WIDTH - 60, "height": 260}
 
 
-def _bar(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list[str]) -> Any:
-    bars = base.mark_bar(color=palette[0]).encode(_category(alt, spec), _value(alt, spec, data))
+def _bar(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list[str], fewer: int) -> Any:
+    bars = base.mark_bar(color=palette[0]).encode(_category(alt, spec, fewer), _value(alt, spec, data, fewer))
     layers = [bars]
     if spec.labels:
         if _horizontal(spec):
@@ -212,79 +259,85 @@ def _bar(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list
             labelled = base.transform_calculate(_at=f"max(datum['{spec.y}'], 0)")
             layers.append(
                 labelled.mark_text(align="left", dx=5).encode(
-                    _category(alt, spec), alt.X("_at:Q", axis=_axis(alt, spec, data)), text=f"{LABEL}:N"
+                    _category(alt, spec, fewer),
+                    alt.X("_at:Q", axis=_axis(alt, spec, data, fewer)),
+                    text=f"{LABEL}:N",
                 )
             )
         else:
             layers.append(
                 base.mark_text(baseline="bottom", dy=-4).encode(
-                    _category(alt, spec), alt.Y(f"{spec.y}:Q", axis=_axis(alt, spec, data)), text=f"{LABEL}:N"
+                    _category(alt, spec, fewer),
+                    alt.Y(f"{spec.y}:Q", axis=_axis(alt, spec, data, fewer)),
+                    text=f"{LABEL}:N",
                 )
             )
-    return alt.layer(*layers).properties(**_size(spec, len(data), _lines(data[spec.x])))
+    return alt.layer(*layers).properties(**_size(spec, len(data), data[spec.x]))
 
 
-def _grouped(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list[str]) -> Any:
+def _grouped(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list[str], fewer: int) -> Any:
     series = alt.Color(f"{spec.series}:N", sort=None, legend=alt.Legend(orient="top"))
     offset = (
         alt.YOffset(f"{spec.series}:N", sort=None)
         if _horizontal(spec)
         else alt.XOffset(f"{spec.series}:N", sort=None)
     )
-    bars = base.mark_bar().encode(_category(alt, spec), _value(alt, spec, data), series, offset)
+    bars = base.mark_bar().encode(_category(alt, spec, fewer), _value(alt, spec, data, fewer), series, offset)
     layers = [bars]
     if spec.labels:
         if _horizontal(spec):
             text = base.mark_text(align="left", dx=5).encode(
-                _category(alt, spec),
-                alt.X(f"{spec.y}:Q", axis=_axis(alt, spec, data)),
+                _category(alt, spec, fewer),
+                alt.X(f"{spec.y}:Q", axis=_axis(alt, spec, data, fewer)),
                 offset,
                 text=f"{LABEL}:N",
             )
         else:
             text = base.mark_text(baseline="bottom", dy=-3).encode(
-                _category(alt, spec),
-                alt.Y(f"{spec.y}:Q", axis=_axis(alt, spec, data)),
+                _category(alt, spec, fewer),
+                alt.Y(f"{spec.y}:Q", axis=_axis(alt, spec, data, fewer)),
                 offset,
                 text=f"{LABEL}:N",
             )
         layers.append(text)
     groups = data[spec.series].nunique()
-    size = _size(spec, len(data[spec.x].unique()) * groups, _lines(data[spec.x].unique()))
+    size = _size(spec, len(data[spec.x].unique()) * groups, data[spec.x].unique())
     return alt.layer(*layers).properties(**size)
 
 
-def _stacked(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list[str]) -> Any:
+def _stacked(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list[str], fewer: int) -> Any:
     series = alt.Color(f"{spec.series}:N", sort=None, legend=alt.Legend(orient="top"))
     order = alt.Order(f"{STACK_ORDER}:Q")
     ordered = base
     bars = ordered.mark_bar().encode(
-        _category(alt, spec), _value(alt, spec, data, stack="zero"), series, order
+        _category(alt, spec, fewer), _value(alt, spec, data, fewer, stack="zero"), series, order
     )
     layers = [bars]
     if spec.labels:
         position = (
-            alt.X(f"{spec.y}:Q", stack="zero", bandPosition=0.5, axis=_axis(alt, spec, data))
+            alt.X(f"{spec.y}:Q", stack="zero", bandPosition=0.5, axis=_axis(alt, spec, data, fewer))
             if _horizontal(spec)
-            else alt.Y(f"{spec.y}:Q", stack="zero", axis=_axis(alt, spec, data))
+            else alt.Y(f"{spec.y}:Q", stack="zero", axis=_axis(alt, spec, data, fewer))
         )
         layers.append(
             ordered.transform_filter(f"datum['{spec.y}'] > 0")
             .mark_text(color="white", fontWeight=600, xOffset=-10 if _horizontal(spec) else 0)
-            .encode(_category(alt, spec), position, order, text=f"{LABEL}:N")
+            .encode(_category(alt, spec, fewer), position, order, text=f"{LABEL}:N")
         )
     categories = data[spec.x].unique()
-    return alt.layer(*layers).properties(**_size(spec, len(categories), _lines(categories)))
+    return alt.layer(*layers).properties(**_size(spec, len(categories), categories))
 
 
-def _line(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list[str]) -> Any:
+def _line(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list[str], fewer: int) -> Any:
     temporal = spec.columns.get(spec.x) == "date"
-    if temporal:  # monthly ticks named the Swedish way: "jan 2025"
-        axis = alt.Axis(labelAngle=0, format="%b %Y", tickCount={"interval": "month", "step": 1})
+    if temporal:  # monthly ticks named the Swedish way: "jan 2025", further apart if they meet
+        months = MONTH_STEPS[min(fewer, len(MONTH_STEPS) - 1)]
+        axis = alt.Axis(labelAngle=0, format="%b %Y", tickCount={"interval": "month", "step": months})
         x = alt.X(f"yearmonth({spec.x}):T", title=spec.x_title, axis=axis)
-    else:
-        x = alt.X(f"{spec.x}:O", title=spec.x_title, axis=alt.Axis(labelAngle=0))
-    y = alt.Y(f"{spec.y}:Q", title=spec.y_title, axis=alt.Axis(**axis_format(spec)))
+    else:  # every category, or every second, third … if their names meet
+        shown = _ordered(data[spec.x])[:: fewer + 1]
+        x = alt.X(f"{spec.x}:O", title=spec.x_title, axis=alt.Axis(labelAngle=0, values=shown))
+    y = _value(alt, spec, data, fewer)
     encodings: list[Any] = [x, y]
     if spec.series:
         encodings += [
@@ -305,7 +358,18 @@ def _line(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: lis
     return alt.layer(*layers).properties(width=WIDTH - 160, height=260)
 
 
-def _part_of_whole(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list[str]) -> Any:
+def _ordered(column: pd.Series) -> list[Any]:
+    """The distinct values in the order an ordinal axis shows them (ascending)."""
+    values = [v.item() if hasattr(v, "item") else v for v in pd.unique(column)]
+    try:
+        return sorted(values)
+    except TypeError:
+        return sorted(values, key=str)
+
+
+def _part_of_whole(
+    alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list[str], fewer: int
+) -> Any:
     total = float(data[spec.y].sum()) or 1.0
     data = data.assign(_start=data[spec.y].cumsum().shift(fill_value=0) / total * 100)
     data["_text"] = [f"{name} {label}" for name, label in zip(data[spec.x], data[LABEL], strict=True)]
@@ -329,7 +393,9 @@ def _part_of_whole(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, pal
     return alt.layer(bar, *labels).resolve_scale(x="independent").properties(width=WIDTH - 40, height=40)
 
 
-def _key_number(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list[str]) -> Any:
+def _key_number(
+    alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list[str], fewer: int
+) -> Any:
     """One share or amount as a big number with its name below (the first row's value)."""
     first = data.head(1)
     one = alt.Chart(first)

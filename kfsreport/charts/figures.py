@@ -40,6 +40,8 @@ from kfsreport.write.fingerprint import file_digest, library_version
 if TYPE_CHECKING:
     import pandas as pd
 
+THINNING = 6
+"""How many times a chart whose axis labels meet is drawn again with fewer (`draw.vega_lite`)."""
 FONT_FILES = {400: "fonts/SourceSans3-Regular.ttf", 600: "fonts/SourceSans3-Semibold.ttf"}
 
 
@@ -164,28 +166,45 @@ def _draw_all(
     draw: Draw,
 ) -> list[tuple[tuple[str, str | None], tuple[str, DataTable]]]:
     """Read the data, compute with pandas and describe with Altair, then draw every
-    description at once with `draw`."""
+    description at once with `draw`, and again, with fewer axis labels, each chart whose
+    labels met (`crowding.py`)."""
     from kfsreport.charts.compute import chart_frame
-    from kfsreport.charts.draw import vega_lite
     from kfsreport.render.theme import palette
 
-    described = []
+    colours = palette(report.settings.theme)
+    frames = []
     for chart_id, key in missing:
         spec = report.charts[chart_id]
         keys = report.column_lines.get(chart_id, {})
         origin = (report.charts_path, keys.get(SOURCE_KEY, report.chart_lines.get(chart_id)))
         frame = chart_frame(spec, report.root, report.facts, problems, origin, keys, report.settings.words)
         if frame is not None:
-            described.append(
-                (
-                    (chart_id, key),
-                    vega_lite(spec, frame, palette(report.settings.theme)),
-                    data_table(spec, frame),
-                )
-            )
+            frames.append(((chart_id, key), spec, frame))
     fonts = [d / "fonts" for d in template_dirs if (d / "fonts").is_dir()]
-    svgs = draw([spec for _, spec, _ in described], fonts) if described else []
-    return [(ident, (svg, table)) for (ident, _, table), svg in zip(described, svgs, strict=True)]
+    svgs = draw_apart([(spec, frame) for _, spec, frame in frames], colours, fonts, draw)
+    return [
+        (ident, (svg, data_table(spec, frame)))
+        for (ident, spec, frame), svg in zip(frames, svgs, strict=True)
+    ]
+
+
+def draw_apart(
+    charts: list[tuple[ChartSpec, pd.DataFrame]], colours: list[str] | None, fonts: list[Path], draw: Draw
+) -> list[str]:
+    """Each chart's SVG, drawn all at once by `draw`, and drawn again with fewer axis labels
+    (`draw.vega_lite`'s `fewer`) while two labels of one axis meet (`crowding.py`)."""
+    from kfsreport.charts.crowding import crowded
+    from kfsreport.charts.draw import vega_lite
+
+    svgs: dict[int, str] = {}
+    pending = list(range(len(charts)))
+    for fewer in range(THINNING + 1):
+        if not pending:
+            break
+        drawn = draw([vega_lite(*charts[i], colours, fewer) for i in pending], fonts)
+        svgs.update(zip(pending, drawn, strict=True))
+        pending = [i for i in pending if crowded(svgs[i])]
+    return [svgs[i] for i in range(len(charts))]
 
 
 def data_table(spec: ChartSpec, frame: pd.DataFrame) -> DataTable:

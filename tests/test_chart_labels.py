@@ -1,0 +1,154 @@
+"""No two labels of a chart's axis meet, whatever the numbers: measured in the drawn SVG.
+
+Charts are drawn 340 px wide with 14 px text and scaled as a whole in print (9 pt), on a
+screen and on a phone, so labels apart in the SVG are apart everywhere. The boxes here are
+measured independently of the package: positions from the SVG, widths from the font file.
+"""
+
+from __future__ import annotations
+
+import html
+import random
+import re
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from fontTools.ttLib import TTFont
+
+from kfsreport.charts.draw import vega_lite
+from kfsreport.charts.figures import draw_apart, draw_here
+from kfsreport.charts.spec import ChartSpec
+
+FONTS = Path(__file__).resolve().parent.parent / "kfsreport" / "templates" / "fonts"
+
+
+@cache
+def _font(weight: int) -> tuple[dict[int, int], float]:
+    with TTFont(FONTS / ("SourceSans3-Semibold.ttf" if weight >= 600 else "SourceSans3-Regular.ttf")) as font:
+        metrics = font["hmtx"].metrics
+        return {code: metrics[name][0] for code, name in font.getBestCmap().items()}, font["head"].unitsPerEm
+
+
+def _width(text: str, size: float, weight: int) -> float:
+    advances, units = _font(weight)
+    return sum(advances[ord(c)] for c in text) * size / units
+
+
+def axis_labels(svg: str) -> list[list[tuple[str, float, float, float, float]]]:
+    """Each axis's labels as (text, left, top, right, bottom) in px."""
+    axes = []
+    for group in re.findall(r'<g class="mark-text role-axis-label"[^>]*>(.*?)</g>', svg, re.S):
+        labels = []
+        for attrs, content in re.findall(r"<text([^>]*?)(?:/>|>(.*?)</text>)", group, re.S):
+            lines = [
+                html.unescape(t) for t in (re.findall(r"<tspan[^>]*>(.*?)</tspan>", content) or [content])
+            ]
+            x, y = map(float, re.search(r"translate\(([-\d.e]+),([-\d.e]+)\)", attrs).groups())
+            size = float(re.search(r'font-size="([\d.]+)px"', attrs).group(1))
+            weight = 600 if 'font-weight="bold"' in attrs or 'font-weight="600"' in attrs else 400
+            width = max(_width(line, size, weight) for line in lines)
+            anchor = re.search(r'text-anchor="(\w+)"', attrs).group(1)
+            start = -{"start": 0, "middle": width / 2, "end": width}[anchor]
+            under = sum(float(d) for d in re.findall(r'dy="([-\d.]+)"', content)) + size * 0.25
+            upright = re.search(r"rotate\((?:-90|270)\)(?: translate\(([-\d.e]+),([-\d.e]+)\))?", attrs)
+            if upright:
+                x, y = x + float(upright.group(2) or 0), y - float(upright.group(1) or 0)
+                box = (x - size * 0.75, y - start - width, x + under, y - start)
+            else:
+                box = (x + start, y - size * 0.75, x + start + width, y + under)
+            labels.append(("\n".join(lines), *box))
+        axes.append(labels)
+    return axes
+
+
+def overlaps(svg: str, gap: float = 3.0) -> list[tuple[str, str]]:
+    found = []
+    for labels in axis_labels(svg):
+        for i, a in enumerate(labels):
+            for b in labels[i + 1 :]:
+                beside = a[3] + gap <= b[1] or b[3] + gap <= a[1]
+                stacked = a[4] <= b[2] or b[4] <= a[2]
+                if not (beside or stacked):
+                    found.append((a[0], b[0]))
+    return found
+
+
+def spec(kind: str, **keys: object) -> ChartSpec:
+    return ChartSpec.model_validate(
+        {"id": "d", "type": kind, "title": "T", "alt": "Diagram i test.", "source": "S", "values": [], **keys}
+    )
+
+
+INTERIM = (
+    spec("bar", x="post", y="belopp", unit="tkr", x_title="Post", y_title="Belopp i tkr"),
+    pd.DataFrame(
+        {"post": ["Budget för året", "Budget för perioden", "Utfall"], "belopp": [2653, 1547, 1417]}
+    ),
+)
+NAMES = ["Norsjö", "Lycksele", "Sorsele", "Vindeln", "Åsele", "Dorotea", "Storuman", "Vilhelmina"]
+LONG = ["Kommunens egen personal i äldreomsorgen", "Bemanningsföretag och inhyrda sjuksköterskor"]
+ZERO = re.compile("0(,0+)?(\xa0.+)?$")
+UNITS = [None, "tkr", "%", "invånare", "kr"]
+
+
+def generated(seed: int) -> tuple[ChartSpec, pd.DataFrame]:
+    """A chart of random kind and size: amounts in the millions with thousands separators,
+    small shares with decimals, signed changes, long category names that leave a narrow axis."""
+    rng = random.Random(seed)
+    kind = rng.choice(["bar", "bar", "grouped_bar", "stacked_bar", "line"])
+    scale = 10 ** rng.randint(0, 7)
+    count = rng.randint(1, 6)
+    names = rng.sample(NAMES + LONG, count) if rng.random() < 0.4 else NAMES[:count]
+    signed = kind == "bar" and rng.random() < 0.3
+    unit = rng.choice(UNITS)
+    keys: dict[str, object] = {"x": "x", "y": "y", "unit": unit, "signed": signed}
+    if rng.random() < 0.4:
+        keys["y_title"] = "Värde" + (f" i {unit}" if unit else "")
+    if kind != "line" and rng.random() < 0.3:
+        keys["orientation"] = "vertical"
+    if rng.random() < 0.3:
+        keys["decimals"] = 1
+
+    def value() -> float:
+        amount = rng.random() * scale
+        return round(amount * (rng.choice([-1, 1]) if signed else 1), 1)
+
+    if kind == "line":
+        if rng.random() < 0.5:
+            months = rng.randint(3, 36)
+            dates = pd.date_range("2023-01-01", periods=months, freq="MS")
+            frame = pd.DataFrame({"x": dates, "y": [value() for _ in dates]})
+            keys["columns"] = {"x": "date"}
+        else:
+            years = [str(2000 + i) for i in range(rng.randint(3, 25))]
+            frame = pd.DataFrame({"x": years, "y": [value() for _ in years]})
+    elif kind == "bar":
+        frame = pd.DataFrame({"x": names, "y": [value() for _ in names]})
+    else:
+        series = ["Kvinnor", "Män"]
+        rows = [(n, s, abs(value())) for n in names for s in series]
+        frame = pd.DataFrame(rows, columns=["x", "s", "y"])
+        keys["series"] = "s"
+    return spec(kind, **keys), frame
+
+
+def test_the_interim_reports_economy_chart_no_longer_runs_two_labels_together():
+    first = draw_here([vega_lite(*INTERIM)], [FONTS])[0]
+    assert ("2\xa0000", "3\xa0000") in overlaps(first), "the precondition: drawn once, two labels met"
+    svg = draw_apart([INTERIM], None, [FONTS], draw_here)[0]
+    assert overlaps(svg) == []
+    values = [label[0] for label in axis_labels(svg)[0]]
+    assert values[0] == "0" and float(values[-1].replace("\xa0", "")) > 2653, values
+
+
+@pytest.mark.parametrize("seeds", [range(0, 40), range(40, 80)], ids=["1-40", "41-80"])
+def test_no_axis_labels_meet_in_generated_charts(seeds):
+    charts = [generated(seed) for seed in seeds]
+    svgs = draw_apart(charts, None, [FONTS], draw_here)
+    for seed, (chart, frame), svg in zip(seeds, charts, svgs, strict=True):
+        assert overlaps(svg) == [], (seed, chart.type, chart.orientation, frame.to_dict("list"))
+        if chart.type != "line" and not frame["y"].eq(0).all():
+            zero = [label for axis in axis_labels(svg) for label in axis if ZERO.match(label[0])]
+            assert zero, (seed, "zero is labelled")
