@@ -231,6 +231,19 @@ action_plan:
 """
 
 
+def test_atgardsplan_caption_agrees_with_one_or_several_highest_priorities(make_project):
+    several = ACTION_PLAN.replace(
+        "          period: 2025–2026\n",
+        "          period: 2025–2026\n          priority: high\n"
+        "        - text: Korta passen.\n          priority: high\n"
+        "        - text: Pröva fler scheman.\n          priority: high\n",
+    )
+    html = chapter_of(html_of(with_chapter(make_project, "{{ atgardsplan }}\n", several)), "extra")
+    assert "</span> Ledarskap (2 åtgärder, 1 högst prioriterad)</caption>" in html
+    assert "</span> Arbetstider (3 åtgärder, 3 högst prioriterade)</caption>" in html
+    assert "Högst prioriterad: 4 av planens 5 åtgärder" in html
+
+
 def test_atgardsplan_marks_the_highest_priority_with_words_and_a_symbol(make_project):
     html = chapter_of(html_of(with_chapter(make_project, "{{ atgardsplan }}\n", ACTION_PLAN)), "extra")
     assert (

@@ -166,6 +166,8 @@ class Words(Strict):
     status: StatusWords = Field(default_factory=StatusWords)
     priority: Text = "Prioritet"
     high_priority: Text = PRIORITY_LABELS["high"]
+    high_priority_plural: Text = "Högst prioriterade"
+    """For several: "(3 åtgärder, 2 högst prioriterade)"."""
     normal_priority: Text = PRIORITY_LABELS["normal"]
     high_priority_symbol: Text = "◆"
     action: Text = "Åtgärd"

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from kfsreport.errors import Problems, ReportError
-from kfsreport.printing import pageturn, pdfstreams, pdftags
+from kfsreport.printing import pageturn, pdfstreams, pdftags, weasyprint_1051
 from kfsreport.printing.engine import load_weasyprint
 
 VARIANTS = {"": "pdf/ua-1", "-arkiv": "pdf/a-2a"}
@@ -82,6 +82,7 @@ def lay_out(
     from weasyprint.urls import FatalURLFetchingError
 
     pageturn.install()  # before the layout: no page ends in a hyphen (and pdftags' hooks)
+    weasyprint_1051.install()  # no first word alone on a line for a space the line ends with
     fetcher = make_fetcher([root, *template_dirs])
     fonts = FontConfiguration()
     pdfs: dict[str, bytes] | None
