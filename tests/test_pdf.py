@@ -282,7 +282,9 @@ def test_the_archive_file_is_what_weasyprint_itself_writes_for_pdf_a_2a(make_pro
         # Ours also declares PDF/UA-1, with the extension schema PDF/A requires for that.
         xmp = mine.Root.Metadata.read_bytes()
         assert PDFUA_XMP in xmp
-        mine.Root.Metadata.write(xmp.replace(PDFUA_XMP, b""))
+        mine.Root.Metadata.write(xmp.replace(PDFUA_XMP, b"").rstrip(b"\n"))
+        # pdfstreams.save may add line feeds after the packet (a cross-reference stream ending in CR).
+        weasy.Root.Metadata.write(weasy.Root.Metadata.read_bytes().rstrip(b"\n"))
         assert canonical(mine) == canonical(weasy)
         assert len(mine.trailer.ID) == 2
         assert sum(len(page.get("/Annots", [])) for page in mine.pages) > 0  # links are compared too

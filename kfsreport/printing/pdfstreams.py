@@ -10,7 +10,11 @@ nothing drawn. An image or font cannot change by a byte, and recompressing it do
 run-length encoding as well (`/Filter [/RunLengthDecode /FlateDecode]`, a standard filter
 PDF/A allows, which qpdf saves as it is), whose encoding ends in its end-of-data byte 128; it
 grows by one byte in 128, in one stream of 256. The XMP metadata, which PDF/A
-requires unfiltered, gets a line feed after its packet.
+requires unfiltered, gets a line feed after its packet. The streams qpdf makes only as it
+writes (the cross-reference stream and object streams) are checked in the written bytes: if
+one ends in CR, the metadata gets one more line feed, which moves every offset after it (a
+new cross-reference stream), and the file is written again; after a few tries the objects are
+also grouped into object streams afresh (qpdf's `generate`, new object streams).
 """
 
 from __future__ import annotations
@@ -22,12 +26,33 @@ from typing import Any
 CR = b"\r"
 
 
+WRITTEN_ENDING_IN_CR = b"\r\nendstream"
+"""A stream whose data ends in CR, as qpdf writes it (data, line feed, `endstream`)."""
+
+
 def save(pdf: Any) -> bytes:
     """The bytes of `pdf`, saved as kfsreport always saves, with no stream ending in CR."""
+    import pikepdf
+
     settle(pdf)
-    out = io.BytesIO()
-    pdf.save(out, deterministic_id=True, fix_metadata_version=False)
-    return out.getvalue()
+    modes = [pikepdf.ObjectStreamMode.preserve] * 4 + [pikepdf.ObjectStreamMode.generate] * 4
+    for mode in modes:
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, fix_metadata_version=False, object_stream_mode=mode)
+        data = out.getvalue()
+        if WRITTEN_ENDING_IN_CR not in data or not _pad_metadata(pdf):
+            return data
+    return data
+
+
+def _pad_metadata(pdf: Any) -> bool:
+    """One line feed more after the XMP packet (whitespace there is allowed), so the offsets
+    qpdf writes into its cross-reference stream change; False if there is no metadata."""
+    metadata = pdf.Root.get("/Metadata")
+    if metadata is None or "/Filter" in metadata:
+        return False
+    metadata.write(metadata.read_raw_bytes() + b"\n")
+    return True
 
 
 def settle(pdf: Any) -> None:
