@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -70,3 +71,20 @@ def underfull_pages(pages: list[Page], least: float = 0.75) -> list[Page]:
         for page, following in zip(pages, pages[1:], strict=False)
         if page.running_head and following.running_head and page.fill < least
     ]
+
+
+def line_ends(document: Any) -> list[str]:
+    """In a laid-out WeasyPrint document (`printing.pdftags` installed before the layout), the
+    part of a word before each hyphen that ends a line: `kompetens` for `kompetens-`."""
+    from weasyprint.formatting_structure import boxes
+
+    ends: list[str] = []
+    for page in document.pages:
+        for line in page._page_box.descendants():
+            if not isinstance(line, boxes.LineBox):
+                continue
+            texts = [box for box in line.descendants() if isinstance(box, boxes.TextBox)]
+            if texts and getattr(texts[-1], "kfs_hyphen", 0):
+                last = texts[-1].text[: -texts[-1].kfs_hyphen].split()
+                ends.append(last[-1].replace("\u00ad", "") if last else "")
+    return ends

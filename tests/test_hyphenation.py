@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 from kfsreport.render.hyphenation import SOFT, mark_breaks, protect_words, read_word_list
+from tests.conftest import REPO
 from tests.rendering import chapter, print_html_of, project
 
 WORDS = {"äldreomsorgen": f"äldre{SOFT}omsorgen"}
@@ -28,16 +30,63 @@ def test_headings_styles_and_attributes_are_left_alone() -> None:
     assert mark_breaks(source, {}) == source
 
 
-def test_a_listed_compound_is_never_broken_inside_a_part() -> None:
-    html = mark_breaks("<p>Äldreomsorgen och äldreomsorgen behöver folk i hela länet.</p>", WORDS)
+def test_a_listed_compound_breaks_at_its_joint_and_nowhere_else() -> None:
+    html = mark_breaks("<p>Personalen i äldreomsorgen behöver folk i hela länet.</p>", WORDS)
+    assert f'<span class="no-hyphens">äldre{SOFT}omsorgen</span>' in html
+
+
+def test_a_listed_compound_that_starts_with_a_capital_is_kept_whole_as_a_name() -> None:
+    html = mark_breaks("<p>Äldreomsorgen behöver folk i hela länet.</p>", WORDS)
     assert '<span class="no-hyphens">Äldreomsorgen</span>' in html
-    assert '<span class="no-hyphens">äldreomsorgen</span>' in html
 
 
-def test_the_word_list_is_read_from_the_report_folder(tmp_path: Path) -> None:
-    (tmp_path / "avstavning.txt").write_text("# kommentar\näldre-omsorgen\nutan\n", encoding="utf-8")
-    assert read_word_list(tmp_path) == WORDS
+def test_a_listed_compound_covers_its_inflected_forms() -> None:
+    words = {"arbetsgivare": f"arbets{SOFT}givare"}
+    html = mark_breaks("<p>Arbetsgivarnas och arbetsgivarens ansvar är stort i hela länet.</p>", words)
+    assert f'<span class="no-hyphens">arbets{SOFT}givarens</span>' in html
+
+
+def test_a_compound_among_a_paragraphs_last_two_words_loses_its_joints() -> None:
+    html = mark_breaks("<p>Länet behöver folk till äldreomsorgen.</p>", WORDS)
+    assert '<span class="no-hyphens">äldreomsorgen</span>.' in html
+    assert SOFT not in html
+
+
+def test_the_word_list_is_read_from_the_report_folder_with_either_mark_at_the_joints(tmp_path: Path) -> None:
+    (tmp_path / "avstavning.txt").write_text(
+        "# kommentar\näldre-omsorgen\nkompetens|försörjning\nutan\n", encoding="utf-8"
+    )
+    assert read_word_list(tmp_path) == {**WORDS, "kompetensförsörjning": f"kompetens{SOFT}försörjning"}
     assert read_word_list(tmp_path / "saknas") == {}
+
+
+def test_the_demos_compounds_break_at_their_joints_in_the_pdf_and_read_whole(tmp_path: Path) -> None:
+    """Real words from the demo, in a column so narrow that each must break: the lines end at
+    the joints (`kompetens-`, `sjuk-`), never inside a part, and the text layer reads each
+    word whole, without the soft hyphen."""
+    from weasyprint import HTML
+
+    from kfsreport.printing.pdf import write_variants
+    from kfsreport.printing.pdftags import install
+    from tests.layout import line_ends
+
+    words = read_word_list(REPO)
+    body = mark_breaks(
+        '<p style="width: 30mm">om kompetensförsörjningen och fler sjuksköterskor och '
+        "undersköterskor i äldreomsorgen behövs i hela länet</p>",
+        words,
+    )
+    html = f'<html lang="sv"><head><title>T</title></head><body>{body}</body></html>'
+    install()
+    document = HTML(string=html).render()
+    ends = line_ends(document)
+    assert {"kompetens", "sjuk", "under", "äldre"} <= set(ends), ends
+    pdf = tmp_path / "t.pdf"
+    pdf.write_bytes(write_variants(document, archive=False)[""])
+    raw = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True).stdout
+    for word in ("kompetensförsörjningen", "sjuksköterskor", "undersköterskor", "äldreomsorgen"):
+        assert word in raw.split(), raw
+    assert SOFT not in raw
 
 
 def test_a_word_split_across_a_page_turn_is_kept_whole_everywhere() -> None:
@@ -53,8 +102,8 @@ def test_the_print_edition_uses_the_report_folders_word_list(tmp_path: Path) -> 
         tmp_path / "r",
         {"01-a.md": chapter("Inledning", "Personalen i äldreomsorgen behöver mer tid för vård.\n")},
     )
-    (root / "avstavning.txt").write_text("äldre-omsorgen\n", encoding="utf-8")
-    assert '<span class="no-hyphens">äldreomsorgen</span>' in print_html_of(root)
+    (root / "avstavning.txt").write_text("äldre|omsorgen\n", encoding="utf-8")
+    assert f'<span class="no-hyphens">äldre{SOFT}omsorgen</span>' in print_html_of(root)
 
 
 def test_link_text_is_left_whole() -> None:

@@ -206,7 +206,7 @@ def _whole_words(texts: list[Any]) -> None:
                 text += fragment
                 skip[follow] = len(fragment)
                 break
-        box.kfs_actual = text
+        box.kfs_actual = text.replace("\u00ad", "")  # a break at a compound's joint (soft hyphen)
 
 
 def _label(parts: list[Any]) -> None:

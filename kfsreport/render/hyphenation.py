@@ -6,10 +6,13 @@ module keeps the breaks a typographer refuses out of the print edition's HTML:
 - names and other words that start with a capital (Västerbotten, Building, Sverige), words
   with digits, and the last two words of every paragraph and list item (no stub alone on a
   paragraph's last line) are wrapped in `<span class="no-hyphens">` (`hyphens: manual`);
-- compounds listed in the report folder's `avstavning.txt`, one a line with `-` at each
-  joint (`äldre-omsorgen`), are never broken inside a part: for now every occurrence is
-  wrapped likewise and kept whole (a break at a soft hyphen would leave the PDF's text layer
-  with two halves); the joints are read and kept for when the text layer joins them.
+- compounds listed in the report folder's `avstavning.txt`, one a line with `|` or `-` at
+  each joint (`äldre|omsorgen`), break at their joints and nowhere else
+  (`kompetens-` / `försörjningen`, never `kompetensför-` / `sörjningen`): every occurrence
+  is wrapped likewise, with a soft hyphen at each joint unless it starts with a capital (a
+  name is kept whole); a listed word covers its inflected forms (`arbets|givare`:
+  `arbetsgivarens`). A line broken at a joint reads as the whole word in the PDF's text
+  layer, as a layout hyphen does (`printing.pdftags`).
 
 Only text between tags changes; headings (already `hyphens: manual`), links (one link must stay
 one annotation in the PDF), the head, styles and
@@ -33,13 +36,14 @@ NO_HYPHENS = '<span class="no-hyphens">{}</span>'
 
 
 def read_word_list(root: Path) -> dict[str, str]:
-    """`avstavning.txt` as whole word (lower case) → the word with soft hyphens at its joints."""
+    """`avstavning.txt` as whole word (lower case) → the word with soft hyphens at its joints.
+    A joint is written `|` (`kompetens|försörjning`) or `-` (`kompetens-försörjning`)."""
     path = root / WORD_LIST
     if not path.is_file():
         return {}
     words = {}
     for line in path.read_text(encoding="utf-8").splitlines():
-        word = line.split("#", 1)[0].strip()
+        word = line.split("#", 1)[0].strip().replace("|", "-")
         if "-" in word and " " not in word:
             words[word.replace("-", "").lower()] = word.replace("-", SOFT)
     return words
@@ -49,7 +53,8 @@ def mark_breaks(html: str, words: dict[str, str]) -> str:
     """The print HTML with names, paragraph ends and listed compounds marked (see above)."""
     compounds = (
         re.compile(
-            r"\b(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b", re.IGNORECASE
+            r"\b(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")(\w*)\b",
+            re.IGNORECASE,
         )
         if words
         else None
@@ -82,9 +87,7 @@ def mark_breaks(html: str, words: dict[str, str]) -> str:
 
 def _mark(text: str, compounds: re.Pattern[str] | None, words: dict[str, str]) -> str:
     if compounds is not None:
-        # Kept whole for now: a break at a soft hyphen is not yet joined again in the PDF's
-        # text layer (pdftags knows only the breaks WeasyPrint adds), so no joint is offered.
-        text = compounds.sub(lambda m: "\x00" + m.group(0) + "\x01", text)
+        text = compounds.sub(lambda m: "\x00" + _joints(m.group(1), words) + m.group(2) + "\x01", text)
     # Capitalised words and words with digits, outside the compounds already marked.
     pieces = re.split(r"(\x00[^\x01]*\x01)", text)
     for i in range(0, len(pieces), 2):
@@ -92,10 +95,29 @@ def _mark(text: str, compounds: re.Pattern[str] | None, words: dict[str, str]) -
     return "".join(pieces)
 
 
+def _joints(found: str, words: dict[str, str]) -> str:
+    """`found` as it stands in the text with a soft hyphen at each joint; kept whole when it
+    starts with a capital, as names are (`Regionfullmäktige`, `Byggföretagen`)."""
+    if found[:1].isupper():
+        return found
+    listed = words[found.lower()]
+    out, i = [], 0
+    for char in listed:
+        if char == SOFT:
+            out.append(SOFT)
+        else:
+            out.append(found[i])
+            i += 1
+    return "".join(out)
+
+
 def _protect_end(text: str) -> str:
-    """Mark the last two words of a paragraph (unless a mark already covers them)."""
+    """Mark the last two words of a paragraph (unless a mark already covers them; a listed
+    compound among them loses its joints, so the last line is never broken either)."""
     match = _LAST_WORDS.search(text)
-    if not match or "\x01" in match.group(1) or "\x00" in match.group(1):
+    if match and ("\x01" in match.group(1) or "\x00" in match.group(1)):
+        return text[: match.start()] + match.group(1).replace(SOFT, "") + match.group(2)
+    if not match:
         return text
     return text[: match.start()] + "\x00" + match.group(1) + "\x01" + match.group(2)
 
