@@ -16,13 +16,18 @@ when WeasyPrint fixes it):
   heading becomes a second heading inside the first;
 - `/Lang` is never written below the catalog; TH cells have no `/Scope`; `/ID`s are written
   without the `/IDTree`; a Figure's `/BBox` is in CSS pixels from the top of the page;
-- a line-end hyphen added by hyphenation is text (`Buil-` / `ding`).
+- a line-end hyphen added by hyphenation is text (`Buil-` / `ding`);
+- a space WeasyPrint does not draw is not in the text at all: at a line break, after `<br>`,
+  a box of spaces only between two inline elements, and nothing between a contents entry's
+  number, title and page number, so words run together for whoever reads the tags
+  ("BuildingWomen", "1Sammanfattning5"; no WeasyPrint issue found for it).
 
 The hooks (`install`, `prepare`) mark what only the layout knows: which text is a running head
-or a leader (drawn as `/Artifact`), the whole words on each side of a layout hyphen (drawn with
-`/ActualText`), and, on each structure element, private `/Kfs…` hints from the HTML (which
-element it comes from, `lang`, `data-pdf` role, `data-pdf-text`, TH `scope`). `repair` reads
-those hints, rebuilds the tree and its parent tree, and removes every hint.
+or a leader (drawn as `/Artifact`), the whole words on each side of a layout hyphen and the
+spaces not drawn (both as `/ActualText`), and, on each structure element, private `/Kfs…`
+hints from the HTML (which element it comes from, `lang`, `data-pdf` role, `data-pdf-text`,
+TH `scope`). `repair` reads those hints, rebuilds the tree and its parent tree, and removes
+every hint.
 
 HTML attributes the print edition uses: `data-pdf="TOC"`/`"TOCI"` (with `data-pdf-level`) for
 the contents, `data-pdf-contents` for a contents link's description (", sidan N" is added
@@ -35,10 +40,15 @@ import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 HINT = re.compile(rb"\s*/KfsMCID\s+(\d+)")
-ACTUAL = re.compile(rb"/MCID\s*(\d+)\s*/ActualText\s*<([0-9a-fA-F]*)>")
+ACTUAL = re.compile(rb"/MCID\s*(\d+)\s*/ActualText\s*(?:<([0-9a-fA-F]*)>|\(((?:\\.|[^\\)])*)\))")
+"""An `/ActualText` as pydyf writes it: hex UTF-16 with a byte-order mark, or a literal
+string in parentheses (backslash escapes) when the text is ASCII, as a space is."""
+STRING = rb"(?:<[0-9a-fA-F]*>|\((?:\\.|[^\\)])*\))"
+"""The same, as it stands in a property list (no groups)."""
 SPACE = re.compile(r"\s+")
 LEADING_FRAGMENT = re.compile(r"^\S*")
 
@@ -49,13 +59,15 @@ _installed = False
 
 
 def install() -> None:
-    """Wrap three WeasyPrint 70 functions (once per process): line breaking remembers which
-    lines end in a hyphen it added; marked content of artifacts and hyphenated lines is drawn
-    as `/Artifact` or with `/ActualText`; each structure element gets its hints."""
+    """Wrap four WeasyPrint 70 functions (once per process): line breaking remembers which
+    lines end in a hyphen it added and where it left out a space at a line's end or start;
+    marked content of artifacts and of text read otherwise than drawn is drawn as `/Artifact`
+    or with `/ActualText`; each structure element gets its hints."""
     global _installed
     if _installed:
         return
     import pydyf
+    from weasyprint.formatting_structure import boxes
     from weasyprint.layout import inline
     from weasyprint.layout.absolute import AbsolutePlaceholder
     from weasyprint.pdf import stream, tags
@@ -65,12 +77,30 @@ def install() -> None:
     def split_text_box(context: Any, box: Any, available_width: Any, skip: Any, **kwargs: Any) -> Any:
         new_box, resume, preserved = split(context, box, available_width, skip, **kwargs)
         if new_box is not None and resume is not None:
-            rest = box.text.encode()[skip or 0 :]
+            text = box.text.encode()
+            rest = text[skip or 0 :]
             if not rest.startswith(new_box.text.encode()):  # the layout added a hyphen
                 new_box.kfs_hyphen = len(box.style["hyphenate_character"])
+            elif text[resume - 1 : resume].isspace() and not new_box.text[-1:].isspace():
+                new_box.kfs_space = True  # the line broke at a space, which is not drawn
+        if new_box is not None and skip and box.text.encode()[skip - 1 : skip].isspace():
+            new_box.kfs_lead = True  # a line starts after a space it does not draw
         return new_box, resume, preserved
 
     inline.split_text_box = split_text_box
+
+    remove_last_whitespace = inline.remove_last_whitespace
+
+    def remove_last_whitespace_noted(context: Any, line: Any) -> None:
+        box = line
+        while isinstance(box, (boxes.LineBox, boxes.InlineBox)) and box.children:
+            box = box.children[-1]
+        before = box.text if isinstance(box, boxes.TextBox) else None
+        remove_last_whitespace(context, line)
+        if before is not None and len(box.text) < len(before):
+            box.kfs_space = True  # a space at the line's end, not drawn (`_spaces` reads it)
+
+    inline.remove_last_whitespace = remove_last_whitespace_noted
 
     marked = stream.Stream.marked
 
@@ -142,15 +172,17 @@ def prepare(document: Any) -> None:
     from weasyprint.formatting_structure import boxes
 
     texts: list[Any] = []
+    read: list[Any] = []
     links: dict[int, list[Any]] = {}
-    for page in document.pages:
+    for number, page in enumerate(document.pages):
         for child in page._page_box.children:
             if isinstance(child, boxes.MarginBox):
                 for box in _descendants(child):
                     box.kfs_artifact = "Pagination"
             else:
-                _collect(child, texts, links, leader=False)
+                _collect(child, Collected(texts, read, links, number), blocks=(), flow=None, leader=False)
     _whole_words(texts)
+    _spaces(read)
     for parts in links.values():
         _label(parts)
 
@@ -161,18 +193,47 @@ def _descendants(box: Any) -> Iterator[Any]:
         yield from _descendants(child)
 
 
-def _collect(box: Any, texts: list[Any], links: dict[int, list[Any]], *, leader: bool) -> None:
+@dataclass
+class Collected:
+    """What `prepare` finds in the laid-out boxes, in document order."""
+
+    texts: list[Any]
+    """The text boxes read aloud (not leaders nor running heads)."""
+    read: list[Any]
+    """The same as `(page, paragraph, flow, box)`, and with `None` for `box` where a `<br>`
+    breaks a line. The paragraph is the HTML elements of the blocks around the text, outermost
+    first (not counting an absolutely placed one); the flow is the box whose lines hold it."""
+    links: dict[int, list[Any]]
+    """The boxes of each link, by its HTML element."""
+    page: int
+
+
+def _collect(box: Any, found: Collected, *, blocks: tuple[Any, ...], flow: Any, leader: bool) -> None:
     from weasyprint.formatting_structure import boxes
+    from weasyprint.layout.absolute import AbsolutePlaceholder
 
     leader = leader or bool(getattr(box, "is_leader", False))
     if leader and isinstance(box, boxes.TextBox):
         box.kfs_artifact = "Layout"
     if box.element is not None and box.element.tag == "a":
-        links.setdefault(id(box.element), []).append(box)
+        found.links.setdefault(id(box.element), []).append(box)
+    if isinstance(box, AbsolutePlaceholder) or (
+        isinstance(box, boxes.BlockContainerBox) and not isinstance(box, boxes.InlineBlockBox)
+    ):
+        flow = box  # the lines of one box follow each other
+        key = box.element if box.element is not None else box
+        if box.style["position"] not in ("absolute", "fixed") and (not blocks or blocks[-1] is not key):
+            # An anonymous block reads with its element's other boxes, and an absolutely
+            # placed box (a contents number) with its paragraph.
+            blocks = (*blocks, key)
     if isinstance(box, boxes.TextBox) and not leader:
-        texts.append(box)
+        found.texts.append(box)
+        found.read.append((found.page, blocks, flow, box))
+    elif box.element_tag == "br":
+        found.read.append((found.page, blocks, flow, None))
+        return
     for child in getattr(box, "children", ()):
-        _collect(child, texts, links, leader=leader)
+        _collect(child, found, blocks=blocks, flow=flow, leader=leader)
 
 
 def _whole_words(texts: list[Any]) -> None:
@@ -207,6 +268,68 @@ def _whole_words(texts: list[Any]) -> None:
                 skip[follow] = len(fragment)
                 break
         box.kfs_actual = text.replace("\u00ad", "")  # a break at a compound's joint (soft hyphen)
+
+
+def _spaces(read: list[Any]) -> None:
+    """The spaces WeasyPrint does not draw, read all the same (`/ActualText`), so that text
+    read from the structure tree has its words apart ("Building Women", not "BuildingWomen"):
+    a text box of spaces only (between two inline elements) reads as one space; a line that
+    broke at a space reads with it at its end, or the next line with it at its start when the
+    break fell between two boxes; a line ended by `<br>` reads with a space at its end; and
+    two texts of one paragraph that are not drawn next to each other (a number placed apart,
+    a leader between a title and its page number) read with a space between."""
+    after: set[int] = set()
+    before: set[int] = set()
+    last: Any = None  # the last text read: (page, paragraph, flow, box)
+    for page, blocks, flow, box in read:
+        same = last is not None and last[0] == page and _one_paragraph(last[1], blocks)
+        if box is None:  # <br>
+            if same:
+                after.add(id(last[3]))
+            continue
+        if not box.text.strip():
+            if box.text and getattr(box, "kfs_actual", None) is None:
+                box.kfs_actual = " "
+                last = (page, blocks, flow, box)
+            elif getattr(box, "kfs_space", False) and same:
+                after.add(id(last[3]))  # a line's last spaces, not drawn
+            continue
+        if getattr(box, "kfs_space", False) and not box.text[-1].isspace():
+            after.add(id(box))
+        if getattr(box, "kfs_lead", False) and not box.text[0].isspace():
+            before.add(id(box))
+        if same and _apart(last, flow, box):
+            after.add(id(last[3]))
+        last = (page, blocks, flow, box)
+    for _, _, _, box in read:
+        if box is None or (id(box) not in after and id(box) not in before):
+            continue
+        text = getattr(box, "kfs_actual", None)
+        text = box.text if text is None else text
+        box.kfs_actual = (" " if id(box) in before else "") + text + (" " if id(box) in after else "")
+
+
+def _one_paragraph(first: tuple[Any, ...], second: tuple[Any, ...]) -> bool:
+    """Whether two texts read as one, by their blocks (outermost first): in one block, or
+    one in a block inside the other's (a `<th>` with a description set as a block in it)."""
+    shorter = min(len(first), len(second))
+    return first[:shorter] == second[:shorter]
+
+
+def _apart(last: tuple[int, Any, Any, Any], flow: Any, second: Any) -> bool:
+    """Whether two texts of one paragraph with no space between them are drawn apart: in two
+    flows (a number placed beside its title), or on one line with a gap or an overlap of a
+    quarter em between them (a leader, a margin)."""
+    first = last[3]
+    if first.text[-1:].isspace() or second.text[:1].isspace():
+        return False
+    if last[2] is not flow:
+        return True
+    top, bottom = first.position_y, first.position_y + first.height
+    if second.position_y >= bottom or second.position_y + second.height <= top:
+        return False  # the next line: `kfs_space` and `kfs_lead` know if a space is left out
+    gap = second.position_x - (first.position_x + first.width)
+    return bool(abs(gap) > 0.25 * first.style["font_size"])
 
 
 def _label(parts: list[Any]) -> None:
@@ -269,8 +392,12 @@ class _Tree:
                 if content is None:
                     continue
                 data = content.read_bytes()
-                for mcid, text in ACTUAL.findall(data):
-                    self.actual[index, int(mcid)] = bytes.fromhex(text.decode()).decode("utf-16")
+                for mcid, hexed, literal in ACTUAL.findall(data):
+                    self.actual[index, int(mcid)] = (
+                        bytes.fromhex(hexed.decode()).decode("utf-16")
+                        if hexed
+                        else re.sub(rb"\\(.)", rb"\1", literal).decode("latin-1")
+                    )
                 marks = {int(mcid) for mcid in HINT.findall(data)}
                 if marks:
                     found |= marks
@@ -287,7 +414,7 @@ class _Tree:
             content = self.pages[index].Contents
             data = content.read_bytes()
             for mcid in mcids:
-                pattern = rb"/\w+\s*<<\s*/MCID\s*%d(?:\s*/ActualText\s*<[0-9a-fA-F]*>)?\s*>>\s*BDC" % mcid
+                pattern = rb"/\w+\s*<<\s*/MCID\s*%d(?:\s*/ActualText\s*%s)?\s*>>\s*BDC" % (mcid, STRING)
                 data = re.sub(pattern, b"/Artifact BMC", data)
             content.write(data)
 
