@@ -1,7 +1,8 @@
 """An independent validator on every report in the repository: page-validation (PyPI,
 a Rust reimplementation of veraPDF's PDF/UA-1 and PDF/A rules that runs offline) must find
 no failed rule, for PDF/UA-1 and for PDF/A-2a, on the one PDF file a build writes; and no
-word may be hyphenated across a page break in any of them."""
+word may be hyphenated across a page break in any of them, nor run together with the next
+in the text a screen reader gets."""
 
 from __future__ import annotations
 
@@ -27,11 +28,12 @@ def failures(path: Path, profile: str) -> list[str]:
 
 
 def page_turns(path: Path) -> list[str]:
-    """`check --pdf`'s word-hyphenated-across-a-page-break finding, read from the drawn text
-    (a hyphen at the foot of a page shows even where /ActualText reads the word whole)."""
+    """`check --pdf`'s findings of a word hyphenated across a page break, read from the drawn
+    text (a hyphen at the foot of a page shows even where /ActualText reads the word whole),
+    and of words run together in the text read from the structure tree (`pdfwords`)."""
     from kfsreport.commands.check.pdfcheck import check_pdf
 
-    return [problem for problem in check_pdf(path) if "sidbrytning" in problem]
+    return [problem for problem in check_pdf(path) if "sidbrytning" in problem or "ihopskrivna" in problem]
 
 
 def test_the_demo_is_pdf_ua_1(demo, demo_pdf_problems):

@@ -14,7 +14,7 @@ import pikepdf
 import pytest
 
 from kfsreport.commands.check.pdfcheck import check_pdf
-from tests.conftest import FIXTURES, built_once
+from tests.conftest import FIXTURES, REPO, built_once
 from tests.test_pdf import UA, raw_pdf
 
 
@@ -253,6 +253,16 @@ def _pixels(pdf: pikepdf.Pdf) -> None:
         figure.A.BBox = pikepdf.Array([100, 300, 700, 1300])
 
 
+def _space_left_out(pdf: pikepdf.Pdf) -> None:
+    """The space between "Building" and "Women" (a box of its own, which WeasyPrint does not
+    draw) left out of the tree, as it was before the repair read it."""
+    for span in of_role(pdf, "/Span"):
+        if str(span.get("/ActualText", "")) == " " and str(span.P.get("/Lang", "")) == "en":
+            span.ActualText = pikepdf.String("")
+            return
+    raise AssertionError("no space between two English words in the demo")
+
+
 @pytest.mark.parametrize(
     ("change", "reported"),
     [
@@ -269,12 +279,35 @@ def _pixels(pdf: pikepdf.Pdf) -> None:
         (_dangling, "som inte finns i taggträdet"),
         (_no_id_tree, "saknar /IDTree"),
         (_pixels, "utanför sidan"),
+        (_space_left_out, "”BuildingWomen” (sidan visar ”Building Women”)"),
     ],
 )
 def test_each_planted_defect_is_reported(tmp_path, demo, demo_pdf_problems, change, reported):
     assert demo_pdf_problems == []
     problems = plant(tmp_path, demo, change)
     assert any(reported in problem for problem in problems), problems
+
+
+def test_a_run_together_word_is_reported_with_its_page_by_check_pdf(tmp_path, demo, cli):
+    """`kfsreport check --pdf` names the file, the page and the word, in Swedish, and what to do."""
+    out = tmp_path / "ut"
+    out.mkdir()
+    shutil.copy(demo / UA, out / UA)
+    run = cli("check", "--project", str(REPO), "--pdf", "--out", str(out))
+    assert f"{out / UA}: PDF-granskningen hittade inga fel." in run.out
+    plant(tmp_path, demo, _space_left_out)  # into tmp_path / UA
+    shutil.copy(tmp_path / UA, out / UA)
+    run = cli("check", "--project", str(REPO), "--pdf", "--out", str(out))
+    assert run.code == 1 and "Traceback" not in run.err
+    line = next(line for line in run.out.splitlines() if "ihopskrivna" in line)
+    found = re.search(r"^(.+?): fel: 1 ord är ihopskrivna .*: sidan (\d+): ”BuildingWomen”", line)
+    assert found and found.group(1) == str(out / UA), line
+    assert "bygg om PDF:en med kfsreport build" in line
+    page = found.group(2)
+    shown = subprocess.run(
+        ["pdftotext", "-f", page, "-l", page, str(out / UA), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Building Women" in " ".join(shown.split())  # the page it names shows the two words
 
 
 def test_layout_hyphens_without_the_repair_are_reported_and_with_it_are_not(tmp_path):

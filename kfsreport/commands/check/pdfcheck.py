@@ -3,8 +3,9 @@
 `check_pdf()` returns the problems it finds as Swedish sentences; an empty list means the
 file keeps its promises: tagged structure, language, title shown in the window, the XMP
 identifier it claims (PDF/UA-1 or PDF/A-2a), alternative text on every figure, headings in
-order, every font embedded, a bookmark for every chapter and section, and text that copies
-out as whole words.
+order, every font embedded, a bookmark for every chapter and section, text that copies
+out as whole words, and words that a screen reader hears apart as the page shows them
+(`pdfwords`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kfsreport.commands.check import pdfstructure
+from kfsreport.commands.check import pdfstructure, pdfwords
 
 HEADING = re.compile(r"^/H([1-6])$")
 
@@ -41,6 +42,7 @@ def check_pdf(path: Path) -> list[str]:
     import pikepdf
 
     problems: list[str] = []
+    shown = _pdftotext(path) if shutil.which("pdftotext") is not None else None
     with pikepdf.open(path) as pdf:
         root = pdf.Root
         if "/StructTreeRoot" not in root:
@@ -58,7 +60,9 @@ def check_pdf(path: Path) -> list[str]:
         problems += _outline(pdf, elements)
         problems += _fonts(pdf)
         problems += pdfstructure.check(pdf, elements)
-    problems += _text(path)
+        if shown is not None and "/StructTreeRoot" in root:
+            problems += pdfwords.run_together(pdf, shown)
+    problems += _text(path, shown)
     return problems
 
 
@@ -165,16 +169,16 @@ def _cut(line: str, following: str) -> bool:
     )
 
 
-def _text(path: Path) -> list[str]:
+def _text(path: Path, shown: str | None) -> list[str]:
     """Copy-and-paste: no line may end in a hyphen that the extracted text keeps (poppler
     reads `/ActualText`, so a hyphen the repair covers is not seen), and no word may be
     hyphenated across a page break (read from the drawn text, `_drawn_text`, since the repair
     makes such a word read whole although its hyphen still shows at the foot of the page)."""
-    if shutil.which("pdftotext") is None:
+    if shown is None:
         return ["pdftotext saknas (Debianpaketet poppler-utils), så texten kunde inte kontrolleras."]
     problems = []
     broken = 0
-    for page in _pdftotext(path).split("\f"):
+    for page in shown.split("\f"):
         lines = page.splitlines()
         for line, following in zip(lines, lines[1:], strict=False):
             broken += _cut(line, following)

@@ -2,13 +2,15 @@
 pikepdf, each marked-content sequence's text decoded through its font's /ToUnicode map (or
 its /ActualText, which replaces what is drawn), a figure's /Alt instead of its content, and
 artifacts (running heads, page numbers, leader dots) never reached, since no element refers
-to them. Used by tests/test_pdftags.py to hear the demo as a listener would.
+to them. `kfsreport check --pdf` finds run-together words with it (`pdfwords`), and
+tests/test_spoken.py hears the demo as a listener would.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import pikepdf
 
@@ -32,7 +34,7 @@ class Utterance:
     inside: tuple[str, ...] = field(default=())
 
 
-def _cmap(font: pikepdf.Dictionary) -> tuple[dict[bytes, str], int]:
+def _cmap(font: Any) -> tuple[dict[bytes, str], int]:
     """A font's /ToUnicode map (code bytes → text) and its code length in bytes."""
     codes: dict[bytes, str] = {}
     if "/ToUnicode" not in font:
@@ -68,7 +70,7 @@ def _decode(data: bytes, cmap: tuple[dict[bytes, str], int]) -> str:
     return "".join(codes.get(data[i : i + width], "") for i in range(0, len(data), width))
 
 
-def marked_texts(pdf: pikepdf.Pdf) -> dict[tuple[int, int], str]:
+def marked_texts(pdf: Any) -> dict[tuple[int, int], str]:
     """The text of each marked-content sequence with an MCID, by (page index, MCID)."""
     texts: dict[tuple[int, int], str] = {}
     for index, page in enumerate(pdf.pages):
@@ -76,10 +78,11 @@ def marked_texts(pdf: pikepdf.Pdf) -> dict[tuple[int, int], str]:
         cmaps = {name: _cmap(font) for name, font in fonts.items()}
         cmap: tuple[dict[bytes, str], int] = ({}, 1)
         stack: list[tuple[int | None, bool]] = []  # (MCID, replaced by /ActualText)
-        for operands, operator in pikepdf.parse_content_stream(page):
+        instructions: list[Any] = list(pikepdf.parse_content_stream(page))
+        for operands, operator in instructions:
             op = str(operator)
             if op in ("BDC", "BMC"):
-                properties = operands[1] if op == "BDC" else None
+                properties: Any = operands[1] if op == "BDC" else None
                 if isinstance(properties, pikepdf.Name):
                     properties = page.Resources.Properties[properties]
                 mcid = int(properties.MCID) if properties is not None and "/MCID" in properties else None
@@ -104,14 +107,14 @@ def marked_texts(pdf: pikepdf.Pdf) -> dict[tuple[int, int], str]:
     return texts
 
 
-def spoken(pdf: pikepdf.Pdf) -> list[Utterance]:
+def spoken(pdf: Any) -> list[Utterance]:
     """The document as a screen reader speaks it, block by block, in structure order."""
     pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
-    texts = marked_texts(pdf)
+    texts: dict[Any, str] = marked_texts(pdf)
     out: list[Utterance] = []
     chapter = 0
 
-    def content(node: object, page: int | None, lang: str) -> str:
+    def content(node: Any, page: int | None, lang: str) -> str:
         """The text under `node`: marked content, /ActualText or /Alt, nested inline elements."""
         if isinstance(node, pikepdf.Array):
             return "".join(content(kid, page, lang) for kid in node)
@@ -134,7 +137,7 @@ def spoken(pdf: pikepdf.Pdf) -> list[Utterance]:
         own = pages.get(node.Pg.objgen, page) if "/Pg" in node else page
         return content(node.get("/K", pikepdf.Array()), own, lang)
 
-    def walk(node: object, page: int | None, lang: str, inside: tuple[str, ...]) -> None:
+    def walk(node: Any, page: int | None, lang: str, inside: tuple[str, ...]) -> None:
         nonlocal chapter
         if isinstance(node, pikepdf.Array):
             for kid in node:
@@ -156,20 +159,21 @@ def spoken(pdf: pikepdf.Pdf) -> list[Utterance]:
                 text = str(node.get("/Alt", ""))
             out.append(Utterance(role, re.sub(r"\s+", " ", text).strip(), lang, chapter, page, inside))
             return
-        for kid in node.get("/K", []) if isinstance(node.get("/K"), pikepdf.Array) else [node.get("/K")]:
+        below: Any = node.get("/K")
+        for kid in below if isinstance(below, pikepdf.Array) else [below]:
             walk(kid, page, lang, (*inside, role))
 
     walk(pdf.Root.StructTreeRoot.get("/K"), None, str(pdf.Root.get("/Lang", "")), ())
     return out
 
 
-def phrases_in(pdf: pikepdf.Pdf, lang: str) -> list[str]:
+def phrases_in(pdf: Any, lang: str) -> list[str]:
     """The text of every element marked with `lang` (its /Lang), as spoken."""
     found: list[str] = []
-    texts = marked_texts(pdf)
+    texts: dict[Any, str] = marked_texts(pdf)
     pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
 
-    def text_of(node: object, page: int | None) -> str:
+    def text_of(node: Any, page: int | None) -> str:
         if isinstance(node, pikepdf.Array):
             return "".join(text_of(k, page) for k in node)
         if isinstance(node, int):

@@ -1,0 +1,96 @@
+"""Run-together words for `kfsreport check --pdf`: the words a screen reader gets from the
+structure tree (`spoken`) compared with the words the pages show, as poppler's `pdftotext`
+reads them from where each glyph is drawn. A spoken word that the pages do not show but
+that is two or more shown words written together ("BuildingWomen" where the page shows
+"Building Women") is a space left out of the tree: WeasyPrint does not draw every space
+(`kfsreport/printing/pdftags.py` gives those it leaves out an `/ActualText`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+WORD = re.compile(r"\w+(?:[-–'’:.,/@]\w+)*")
+"""A word as the check compares it: letters and digits, with the marks that may join two
+parts of one word (`2023–2030`, `PDF:en`, `3.11`, an e-mail address)."""
+SHOWN = 5
+"""At most this many of the run-together words are named in the finding."""
+
+
+def run_together(pdf: Any, shown_text: str) -> list[str]:
+    """A Swedish sentence naming the run-together words in the open `pdf` (pikepdf), whose
+    `pdftotext` text is `shown_text`; none: an empty list. The words of a figure's /Alt are
+    not on the page, and the parts of a word must stand next to each other there."""
+    from kfsreport.commands.check.spoken import spoken
+
+    words = [word.casefold() for word in WORD.findall(shown_text)]
+    shown = set(words) | _alternative_words(pdf)
+    pairs = set(zip(words, words[1:], strict=False))
+    found: list[tuple[int | None, str, list[str]]] = []
+    seen: set[str] = set()
+    for utterance in spoken(pdf):
+        for word in WORD.findall(utterance.text):
+            key = word.casefold()
+            if key in shown or key in seen:
+                continue
+            parts = _parts(key, shown)
+            if parts and all(pair in pairs for pair in zip(parts, parts[1:], strict=False)):
+                seen.add(key)
+                found.append((utterance.page, word, _cased(word, parts)))
+    if not found:
+        return []
+    named = "; ".join(
+        f"sidan {page + 1 if page is not None else '?'}: ”{word}” (sidan visar ”{' '.join(parts)}”)"
+        for page, word, parts in found[:SHOWN]
+    )
+    more = f" och {len(found) - SHOWN} till" if len(found) > SHOWN else ""
+    return [
+        f"{len(found)} ord är ihopskrivna i texten som skärmläsare läser upp ur taggstrukturen: "
+        f"{named}{more}. Mellanslaget syns på sidan men saknas i taggarna; bygg om PDF:en med "
+        "kfsreport build, och rapportera felet till kfsreport om det finns kvar."
+    ]
+
+
+def _alternative_words(pdf: Any) -> set[str]:
+    """The words of every /Alt in the structure tree (read aloud, never shown)."""
+    import pikepdf
+
+    found: set[str] = set()
+    stack: list[Any] = [pdf.Root.StructTreeRoot.get("/K")]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend(node)
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            if "/Alt" in node:
+                found |= {word.casefold() for word in WORD.findall(str(node.Alt))}
+            if "/K" in node:
+                stack.append(node.K)
+    return found
+
+
+def _parts(word: str, shown: set[str], depth: int = 0) -> list[str]:
+    """`word` as two or more shown words (or numbers) written together, longest first part
+    first; an empty list if it is not."""
+    if depth > 4:
+        return []
+    for cut in range(len(word) - 1, 0, -1):
+        head, tail = word[:cut], word[cut:]
+        if not (head in shown or head.isdigit()):
+            continue
+        if tail in shown or tail.isdigit():
+            return [head, tail]
+        rest = _parts(tail, shown, depth + 1)
+        if rest:
+            return [head, *rest]
+    return []
+
+
+def _cased(word: str, parts: list[str]) -> list[str]:
+    """The parts with the letter case `word` has."""
+    out, start = [], 0
+    for part in parts:
+        out.append(word[start : start + len(part)])
+        start += len(part)
+    return out
