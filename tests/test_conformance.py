@@ -30,10 +30,12 @@ def failures(path: Path, profile: str) -> list[str]:
 def page_turns(path: Path) -> list[str]:
     """`check --pdf`'s findings of a word hyphenated across a page break, read from the drawn
     text (a hyphen at the foot of a page shows even where /ActualText reads the word whole),
-    and of words run together in the text read from the structure tree (`pdfwords`)."""
+    and of what a listener hears from the structure tree (`pdfwords`): words run together,
+    leader dots, a paragraph split where a page breaks it."""
     from kfsreport.commands.check.pdfcheck import check_pdf
 
-    return [problem for problem in check_pdf(path) if "sidbrytning" in problem or "ihopskrivna" in problem]
+    heard = ("sidbrytning", "ihopskriv", "utfyllnadspunkter", "sidan bryts")
+    return [problem for problem in check_pdf(path) if any(word in problem for word in heard)]
 
 
 def test_the_demo_is_pdf_ua_1(demo, demo_pdf_problems):

@@ -263,6 +263,43 @@ def _space_left_out(pdf: pikepdf.Pdf) -> None:
     raise AssertionError("no space between two English words in the demo")
 
 
+def _leaders_read(pdf: pikepdf.Pdf) -> None:
+    """The contents' leader dots as text, as WeasyPrint tagged them."""
+    link = of_role(pdf, "/Link")[1]
+    link.ActualText = pikepdf.String("1 Sammanfattning . . . . . . . . . . . . 5")
+
+
+def _paragraph_split(pdf: pikepdf.Pdf) -> None:
+    """A paragraph that goes on over a page break split into two P elements, one per page."""
+    for paragraph in of_role(pdf, "/P"):
+        kids = list(paragraph.K) if isinstance(paragraph.K, pikepdf.Array) else [paragraph.K]
+        later = [
+            k
+            for k in kids
+            if isinstance(k, pikepdf.Dictionary) and "/Pg" in k and k.Pg.objgen != paragraph.Pg.objgen
+        ]
+        if not later:
+            continue
+        cut = kids.index(later[0])
+        rest = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.StructElem,
+                S=pikepdf.Name.P,
+                P=paragraph.P,
+                Pg=later[0].Pg,
+                K=pikepdf.Array(kids[cut:]),
+            )
+        )
+        for kid in kids[cut:]:
+            if str(kid.get("/Type")) == "/StructElem":
+                kid.P = rest
+        paragraph.K = pikepdf.Array(kids[:cut])
+        siblings = [k.objgen for k in paragraph.P.K]
+        paragraph.P.K.insert(siblings.index(paragraph.objgen) + 1, rest)
+        return
+    raise AssertionError("no paragraph over a page break in the demo")
+
+
 @pytest.mark.parametrize(
     ("change", "reported"),
     [
@@ -280,6 +317,8 @@ def _space_left_out(pdf: pikepdf.Pdf) -> None:
         (_no_id_tree, "saknar /IDTree"),
         (_pixels, "utanför sidan"),
         (_space_left_out, "”BuildingWomen” (sidan visar ”Building Women”)"),
+        (_leaders_read, "1 textblock läser upp utfyllnadspunkter (sidan"),
+        (_paragraph_split, "1 stycke är delat i två P-element där sidan bryts (sidan 10)"),
     ],
 )
 def test_each_planted_defect_is_reported(tmp_path, demo, demo_pdf_problems, change, reported):
@@ -299,8 +338,8 @@ def test_a_run_together_word_is_reported_with_its_page_by_check_pdf(tmp_path, de
     shutil.copy(tmp_path / UA, out / UA)
     run = cli("check", "--project", str(REPO), "--pdf", "--out", str(out))
     assert run.code == 1 and "Traceback" not in run.err
-    line = next(line for line in run.out.splitlines() if "ihopskrivna" in line)
-    found = re.search(r"^(.+?): fel: 1 ord är ihopskrivna .*: sidan (\d+): ”BuildingWomen”", line)
+    line = next(line for line in run.out.splitlines() if "ihopskriv" in line)
+    found = re.search(r"^(.+?): fel: 1 ord är ihopskrivet .*: sidan (\d+): ”BuildingWomen”", line)
     assert found and found.group(1) == str(out / UA), line
     assert "bygg om PDF:en med kfsreport build" in line
     page = found.group(2)

@@ -60,8 +60,8 @@ def check_pdf(path: Path) -> list[str]:
         problems += _outline(pdf, elements)
         problems += _fonts(pdf)
         problems += pdfstructure.check(pdf, elements)
-        if shown is not None and "/StructTreeRoot" in root:
-            problems += pdfwords.run_together(pdf, shown)
+        if "/StructTreeRoot" in root:
+            problems += pdfwords.check(pdf, shown)
     problems += _text(path, shown)
     return problems
 
