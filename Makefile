@@ -135,8 +135,8 @@ $(STAMP): pyproject.toml | check-deb
 	PIP=$(PIP) UV_VERSION=$(UV_VERSION) sh tools/install-python.sh $(PYTHON) $(VENV) ".[test]"
 	@touch $(STAMP) $(RUN_STAMP)
 
-# axe-core and vnu-jar for the browser tests (tests/test_browser.py), as package-lock.json pins
-# them. --ignore-scripts: vnu-jar's install script would fetch a Java of its own; Java and
+# axe-core and vnu-jar for the browser tests (tests/test_browser.py), and pdf.js for hearing the
+# PDF's tags as Firefox does (tests/test_spoken.py), as package-lock.json pins them. --ignore-scripts: vnu-jar's install script would fetch a Java of its own; Java and
 # Chromium come from apt-get (check-deb).
 node-deps: $(NODE_STAMP)
 

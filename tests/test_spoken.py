@@ -6,12 +6,13 @@ cut by a layout hyphen and no two words run together."""
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pikepdf
 import pytest
 
-from kfsreport.commands.check.pdfwords import WORD
+from kfsreport.commands.check.pdfwords import LEADER, WORD
 from kfsreport.commands.check.spoken import Utterance, phrases_in, spoken
 from tests.conftest import REPO
 
@@ -125,10 +126,9 @@ def run_together(heard: list[Utterance], words: set[str]) -> list[str]:
     return found
 
 
-def test_no_two_words_run_together_compared_with_the_print_html(heard):
-    """Every word heard is a word of the print edition's HTML, not two of them without the
-    space between (the spaces WeasyPrint does not draw: at a line break, between two inline
-    elements, after a `<br>`, between a contents entry's number, title and page)."""
+@pytest.fixture(scope="module")
+def print_words(demo: Path) -> set[str]:
+    """The words of the demo's print edition (its HTML, as WeasyPrint gets it)."""
     from kfsreport.pipeline import make
     from kfsreport.write.cache import cache_dir
 
@@ -136,6 +136,14 @@ def test_no_two_words_run_together_compared_with_the_print_html(heard):
     assert made.document is not None and made.document.print_html
     words = html_words(made.document.print_html)
     assert {"building", "women", "sammanfattning"} <= words
+    return words
+
+
+def test_no_two_words_run_together_compared_with_the_print_html(heard, print_words):
+    """Every word heard is a word of the print edition's HTML, not two of them without the
+    space between (the spaces WeasyPrint does not draw: at a line break, between two inline
+    elements, after a `<br>`, between a contents entry's number, title and page)."""
+    words = print_words
     assert run_together(heard, words) == []
     # The comparison can fail: the text read as WeasyPrint's tree had it, before the repair.
     planted = [
@@ -143,3 +151,31 @@ def test_no_two_words_run_together_compared_with_the_print_html(heard):
         for u in heard
     ]
     assert any("BuildingWomen" in found for found in run_together(planted, words))
+
+
+PDFJS = REPO / "node_modules/pdfjs-dist/legacy/build/pdf.mjs"
+
+
+def test_firefox_pdf_js_hears_the_same_words(demo, print_words):
+    """A second reader, written by others: pdf.js, the PDF viewer of Firefox, which hands the
+    tags to a screen reader (Orca, NVDA). It takes a space it finds between two glyphs into
+    the text after it, where an /ActualText replaces it (`pdftags._spaces` reads it again),
+    and reads a line's end as a space. Heard through it too, no two words run together, no
+    leader dots are read, and the contents read as they stand."""
+    if not PDFJS.exists():
+        pytest.fail("node_modules/pdfjs-dist saknas: kör `make test` (eller `npm ci --ignore-scripts`).")
+    lines = subprocess.run(
+        ["node", str(REPO / "tests/pdfjs_read.mjs"), str(demo / PDF)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    heard = [
+        Utterance("/" + role, text, lang, 0, int(page) - 1)
+        for page, role, lang, text in (line.split("\t") for line in lines if line)
+    ]
+    assert len(heard) > 400
+    assert run_together(heard, print_words) == []
+    assert not [u.text for u in heard if LEADER.search(u.text)]
+    texts = [u.text for u in heard]
+    assert "1 Sammanfattning 5" in texts and "3.1 Avtalssamverkan mellan kommuner och regioner 9" in texts

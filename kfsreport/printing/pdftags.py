@@ -280,9 +280,12 @@ def _spaces(read: list[Any]) -> None:
     a leader between a title and its page number) read with a space between."""
     after: set[int] = set()
     before: set[int] = set()
+    spaced: set[int] = set()  # boxes that follow a space drawn at the end of the one before
     last: Any = None  # the last text read: (page, paragraph, flow, box)
     for page, blocks, flow, box in read:
         same = last is not None and last[0] == page and _one_paragraph(last[1], blocks)
+        if same and last[3].text[-1:].isspace():
+            spaced.add(id(box))
         if box is None:  # <br>
             if same:
                 after.add(id(last[3]))
@@ -297,16 +300,26 @@ def _spaces(read: list[Any]) -> None:
         if getattr(box, "kfs_space", False) and not box.text[-1].isspace():
             after.add(id(box))
         if getattr(box, "kfs_lead", False) and not box.text[0].isspace():
-            before.add(id(box))
+            # read at the end of the line before if there is one (copied text keeps its
+            # lines' starts as they are), else at this line's start
+            if same:
+                after.add(id(last[3]))
+            else:
+                before.add(id(box))
         if same and _apart(last, flow, box):
             after.add(id(last[3]))
         last = (page, blocks, flow, box)
     for _, _, _, box in read:
-        if box is None or (id(box) not in after and id(box) not in before):
+        if box is None or not box.text.strip():
             continue
-        text = getattr(box, "kfs_actual", None)
-        text = box.text if text is None else text
-        box.kfs_actual = (" " if id(box) in before else "") + text + (" " if id(box) in after else "")
+        actual = getattr(box, "kfs_actual", None)
+        if actual is None and id(box) not in after and id(box) not in before:
+            continue
+        text = box.text if actual is None else actual
+        # A reader that puts the space drawn before a box into the box's own text (pdf.js)
+        # loses it when /ActualText replaces that text: the space is read again from it.
+        lead = id(box) in before or (id(box) in spaced and bool(text) and not text[0].isspace())
+        box.kfs_actual = (" " if lead else "") + text + (" " if id(box) in after else "")
 
 
 def _one_paragraph(first: tuple[Any, ...], second: tuple[Any, ...]) -> bool:
