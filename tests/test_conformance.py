@@ -27,6 +27,10 @@ def failures(path: Path, profile: str) -> list[str]:
     return sorted({f"{f.rule_id}: {f.message}" for f in report.failures}) if not report.is_compliant else []
 
 
+HEARD = ("sidbrytning", "ihopskriv", "utfyllnadspunkter", "sidan bryts")
+"""Words of the findings `page_turns` keeps."""
+
+
 def page_turns(path: Path) -> list[str]:
     """`check --pdf`'s findings of a word hyphenated across a page break, read from the drawn
     text (a hyphen at the foot of a page shows even where /ActualText reads the word whole),
@@ -34,13 +38,12 @@ def page_turns(path: Path) -> list[str]:
     leader dots, a paragraph split where a page breaks it."""
     from kfsreport.commands.check.pdfcheck import check_pdf
 
-    heard = ("sidbrytning", "ihopskriv", "utfyllnadspunkter", "sidan bryts")
-    return [problem for problem in check_pdf(path) if any(word in problem for word in heard)]
+    return [problem for problem in check_pdf(path) if any(word in problem for word in HEARD)]
 
 
 def test_the_demo_is_pdf_ua_1(demo, demo_pdf_problems):
     assert failures(demo / "arsrapport-2025.pdf", "ua1") == []
-    assert [problem for problem in demo_pdf_problems if "sidbrytning" in problem] == []  # page_turns()
+    assert [problem for problem in demo_pdf_problems if any(word in problem for word in HEARD)] == []
 
 
 def test_the_demo_is_also_pdf_a_2a(demo):
