@@ -23,11 +23,11 @@ when WeasyPrint fixes it):
   ("BuildingWomen", "1Sammanfattning5"; no WeasyPrint issue found for it).
 
 The hooks (`install`, `prepare`) mark what only the layout knows: which text is a running head
-or a leader (drawn as `/Artifact`), the whole words on each side of a layout hyphen and the
-spaces not drawn (both as `/ActualText`), and, on each structure element, private `/Kfs…`
-hints from the HTML (which element it comes from, `lang`, `data-pdf` role, `data-pdf-text`,
-TH `scope`). `repair` reads those hints, rebuilds the tree and its parent tree, and removes
-every hint.
+or a leader (drawn as `/Artifact`), the whole words on each side of a layout hyphen (drawn
+with `/ActualText`) and the spaces not drawn (an `/ActualText` in the tree only), and, on
+each structure element, private `/Kfs…` hints from the HTML (which element it comes from,
+`lang`, `data-pdf` role, `data-pdf-text`, TH `scope`). `repair` reads those hints, rebuilds
+the tree and its parent tree, and removes every hint.
 
 HTML attributes the print edition uses: `data-pdf="TOC"`/`"TOCI"` (with `data-pdf-level`) for
 the contents, `data-pdf-contents` for a contents link's description (", sidan N" is added
@@ -49,6 +49,12 @@ ACTUAL = re.compile(rb"/MCID\s*(\d+)\s*/ActualText\s*(?:<([0-9a-fA-F]*)>|\(((?:\
 string in parentheses (backslash escapes) when the text is ASCII, as a space is."""
 STRING = rb"(?:<[0-9a-fA-F]*>|\((?:\\.|[^\\)])*\))"
 """The same, as it stands in a property list (no groups)."""
+SPOKEN = re.compile(
+    rb"/MCID\s*(\d+)(?:\s*/ActualText\s*%s)?\s*/KfsSpoken\s*(?:<([0-9a-fA-F]*)>|\(((?:\\.|[^\\)])*)\))"
+    % STRING
+)
+"""The text the tree is to read for a marked-content sequence (`kfs_spoken`), a hint only."""
+SPOKEN_HINT = re.compile(rb"\s*/KfsSpoken\s*%s" % STRING)
 SPACE = re.compile(r"\s+")
 LEADING_FRAGMENT = re.compile(r"^\S*")
 
@@ -108,7 +114,8 @@ def install() -> None:
     def marked_or_artifact(self: Any, box: Any, tag: str) -> Iterator[None]:
         artifact = getattr(box, "kfs_artifact", None)
         actual = getattr(box, "kfs_actual", None)
-        if self._tags is None or (artifact is None and actual is None):
+        spoken = getattr(box, "kfs_spoken", None)
+        if self._tags is None or (artifact is None and actual is None and spoken is None):
             with marked(self, box, tag):
                 yield
             return
@@ -117,8 +124,12 @@ def install() -> None:
         if artifact is not None:  # `repair` drops the MCID from the tree and the stream
             properties = pydyf.Dictionary({"Type": f"/{artifact}", "KfsMCID": mcid})
             pydyf.Stream.begin_marked_content(self, "Artifact", properties)
-        else:
-            properties = pydyf.Dictionary({"MCID": mcid, "ActualText": pydyf.String(actual)})
+        else:  # `repair` moves /KfsSpoken into the tree: text extraction keeps its own spaces
+            properties = pydyf.Dictionary({"MCID": mcid})
+            if actual is not None:
+                properties["ActualText"] = pydyf.String(actual)
+            if spoken is not None:
+                properties["KfsSpoken"] = pydyf.String(spoken)
             pydyf.Stream.begin_marked_content(self, tag, properties)
         try:
             yield
@@ -271,7 +282,8 @@ def _whole_words(texts: list[Any]) -> None:
 
 
 def _spaces(read: list[Any]) -> None:
-    """The spaces WeasyPrint does not draw, read all the same (`/ActualText`), so that text
+    """The spaces WeasyPrint does not draw, read all the same (`kfs_spoken`: an `/ActualText`
+    in the tree only, as text extraction finds its spaces where the glyphs stand), so that text
     read from the structure tree has its words apart ("Building Women", not "BuildingWomen"):
     a text box of spaces only (between two inline elements) reads as one space; a line that
     broke at a space reads with it at its end, or the next line with it at its start when the
@@ -292,7 +304,7 @@ def _spaces(read: list[Any]) -> None:
             continue
         if not box.text.strip():
             if box.text and getattr(box, "kfs_actual", None) is None:
-                box.kfs_actual = " "
+                box.kfs_spoken = " "
                 last = (page, blocks, flow, box)
             elif getattr(box, "kfs_space", False) and same:
                 after.add(id(last[3]))  # a line's last spaces, not drawn
@@ -319,7 +331,9 @@ def _spaces(read: list[Any]) -> None:
         # A reader that puts the space drawn before a box into the box's own text (pdf.js)
         # loses it when /ActualText replaces that text: the space is read again from it.
         lead = id(box) in before or (id(box) in spaced and bool(text) and not text[0].isspace())
-        box.kfs_actual = (" " if lead else "") + text + (" " if id(box) in after else "")
+        spoken = (" " if lead else "") + text + (" " if id(box) in after else "")
+        if spoken != actual:
+            box.kfs_spoken = spoken
 
 
 def _one_paragraph(first: tuple[Any, ...], second: tuple[Any, ...]) -> bool:
@@ -376,6 +390,13 @@ def _label(parts: list[Any]) -> None:
 # --- the repair ----------------------------------------------------------------------------------
 
 
+def _string(hexed: bytes, literal: bytes) -> str:
+    """A PDF string as pydyf writes it: hex UTF-16 with a byte-order mark, or literal."""
+    if hexed:
+        return bytes.fromhex(hexed.decode()).decode("utf-16")
+    return re.sub(rb"\\(.)", rb"\1", literal).decode("latin-1")
+
+
 class _Tree:
     """Working state of one repair: the PDF, its pages and what became artifacts."""
 
@@ -405,16 +426,13 @@ class _Tree:
                 if content is None:
                     continue
                 data = content.read_bytes()
-                for mcid, hexed, literal in ACTUAL.findall(data):
-                    self.actual[index, int(mcid)] = (
-                        bytes.fromhex(hexed.decode()).decode("utf-16")
-                        if hexed
-                        else re.sub(rb"\\(.)", rb"\1", literal).decode("latin-1")
-                    )
+                for pattern in (ACTUAL, SPOKEN):  # what the tree reads wins over /ActualText
+                    for mcid, hexed, literal in pattern.findall(data):
+                        self.actual[index, int(mcid)] = _string(hexed, literal)
                 marks = {int(mcid) for mcid in HINT.findall(data)}
-                if marks:
-                    found |= marks
-                    content.write(HINT.sub(b"", data))
+                found |= marks
+                if marks or b"/KfsSpoken" in data:
+                    content.write(SPOKEN_HINT.sub(b"", HINT.sub(b"", data)))
             self.artifacts[index] = found
 
     def mark_late_artifacts(self) -> None:
@@ -762,9 +780,12 @@ def _contents(tree: _Tree, element: Any) -> None:
     stack: list[tuple[int, Any]] = []  # (level, TOCI)
     for entry in entries:
         level = int(str(entry.get("/KfsLevel", "1")) or 1)
-        annotations, content = _gather(tree, entry)
+        annotations, content = _gather(tree, entry, spoken=True)
         link = pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Link)
         link = tree.pdf.make_indirect(link)
+        for kid in content:
+            if not isinstance(kid, tuple):
+                kid.P = link
         reference = tree.pdf.make_indirect(
             pikepdf.Dictionary(
                 Type=pikepdf.Name.StructElem, S=pikepdf.Name.Reference, K=pikepdf.Array([link])
@@ -798,8 +819,9 @@ def _contents(tree: _Tree, element: Any) -> None:
     element.K = pikepdf.Array(top)
 
 
-def _gather(tree: _Tree, element: Any) -> tuple[list[Any], list[Any]]:
-    """Every OBJR and every piece of marked content below `element`, in order."""
+def _gather(tree: _Tree, element: Any, *, spoken: bool = False) -> tuple[list[Any], list[Any]]:
+    """Every OBJR and every piece of marked content below `element`, in order; with `spoken`,
+    an element with an `/ActualText` (what the tree reads there) stays whole instead."""
     annotations: list[Any] = []
     content: list[Any] = []
     for kid in tree.kids(element):
@@ -807,8 +829,10 @@ def _gather(tree: _Tree, element: Any) -> tuple[list[Any], list[Any]]:
             content.append(kid)
         elif kid.get("/Type") == "/OBJR":
             annotations.append(kid)
+        elif spoken and "/ActualText" in kid:
+            content.append(kid)
         else:
-            more, text = _gather(tree, kid)
+            more, text = _gather(tree, kid, spoken=spoken)
             annotations += more
             content += text
     return annotations, content
