@@ -120,7 +120,7 @@ def run_together(heard: list[Utterance], words: set[str]) -> list[str]:
     for utterance in heard:
         if utterance.role == "/Figure":
             continue
-        for word in WORD.findall(utterance.text):
+        for word in WORD.findall(utterance.text.replace("\u00ad", "")):  # a compound's joint
             if not word.isdigit() and word.casefold() not in words and _parts(word.casefold(), words):
                 found.append(f"sidan {utterance.page}: {word}")
     return found

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 WORD = re.compile(r"\w+(?:[-–'’:.,/@]\w+)*")
 """A word as the check compares it: letters and digits, with the marks that may join two
 parts of one word (`2023–2030`, `PDF:en`, `3.11`, an e-mail address)."""
+SOFT_HYPHEN = "\u00ad"
+"""Where a compound may break (`avstavning.txt`): not read, and no end of a word."""
 SHOWN = 5
 """At most this many of the run-together words are named in the finding."""
 LEADER = re.compile(r"(?:\. ?){4,}")
@@ -77,13 +79,13 @@ def run_together(pdf: Any, heard: list[Utterance], shown_text: str) -> list[str]
     """A Swedish sentence naming the run-together words heard from the open `pdf` (pikepdf),
     whose `pdftotext` text is `shown_text`; none: an empty list. The words of a figure's
     /Alt are not on the page, and the parts of a word must stand next to each other there."""
-    words = [word.casefold() for word in WORD.findall(shown_text)]
+    words = [word.casefold() for word in WORD.findall(shown_text.replace(SOFT_HYPHEN, ""))]
     shown = set(words) | _alternative_words(pdf)
     pairs = set(zip(words, words[1:], strict=False))
     found: list[tuple[int | None, str, list[str]]] = []
     seen: set[str] = set()
     for utterance in heard:
-        for word in WORD.findall(utterance.text):
+        for word in WORD.findall(utterance.text.replace(SOFT_HYPHEN, "")):
             key = word.casefold()
             if key in shown or key in seen:
                 continue
