@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from kfsreport.errors import Problems
 from kfsreport.render.hyphenation import SOFT, mark_breaks, protect_words, read_word_list
 from tests.conftest import REPO
 from tests.rendering import chapter, print_html_of, project
@@ -56,8 +57,35 @@ def test_the_word_list_is_read_from_the_report_folder_with_either_mark_at_the_jo
     (tmp_path / "avstavning.txt").write_text(
         "# kommentar\näldre-omsorgen\nkompetens|försörjning\nutan\n", encoding="utf-8"
     )
-    assert read_word_list(tmp_path) == {**WORDS, "kompetensförsörjning": f"kompetens{SOFT}försörjning"}
-    assert read_word_list(tmp_path / "saknas") == {}
+    problems = Problems()
+    assert read_word_list(tmp_path, problems) == {
+        **WORDS,
+        "kompetensförsörjning": f"kompetens{SOFT}försörjning",
+        "utan": "utan",  # no joint: kept whole
+    }
+    assert read_word_list(tmp_path / "saknas", problems) == {}
+    assert problems.errors == []
+
+
+def test_a_word_list_line_that_is_not_a_word_with_joints_is_located(tmp_path: Path) -> None:
+    (tmp_path / "avstavning.txt").write_text(
+        "kompetens||försörjning\narbets plats\n|ledning\nsjuk|sköterskor\n", encoding="utf-8"
+    )
+    problems = Problems()
+    assert read_word_list(tmp_path, problems) == {"sjuksköterskor": f"sjuk{SOFT}sköterskor"}
+    assert [(e.path, e.line) for e in problems.errors] == [
+        ("avstavning.txt", 1),
+        ("avstavning.txt", 2),
+        ("avstavning.txt", 3),
+    ]
+    assert "'arbets plats' är inte ett ord med sina fogar." in str(problems.errors[1])
+
+
+def test_a_word_list_not_saved_as_utf8_is_a_located_error_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "avstavning.txt").write_bytes("sjuk|sköterskor\n".encode("cp1252"))
+    problems = Problems()
+    assert read_word_list(tmp_path, problems) == {}
+    assert [(e.path, e.line) for e in problems.errors] == [("avstavning.txt", 1)]
 
 
 def test_the_demos_compounds_break_at_their_joints_in_the_pdf_and_read_whole(tmp_path: Path) -> None:
@@ -70,7 +98,7 @@ def test_the_demos_compounds_break_at_their_joints_in_the_pdf_and_read_whole(tmp
     from kfsreport.printing.pdftags import install
     from tests.layout import line_ends
 
-    words = read_word_list(REPO)
+    words = read_word_list(REPO, Problems())
     body = mark_breaks(
         '<p style="width: 30mm">om kompetensförsörjningen och fler sjuksköterskor och '
         "undersköterskor i äldreomsorgen behövs i hela länet</p>",

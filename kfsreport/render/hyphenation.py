@@ -25,6 +25,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from kfsreport.errors import Problems
+
 WORD_LIST = "avstavning.txt"
 _TAG = re.compile(r"(<[^>]*>)")
 _SKIP = {"head", "style", "script", "title", "h1", "h2", "h3", "h4", "h5", "h6", "svg", "figcaption", "a"}
@@ -35,17 +37,32 @@ SOFT = "\u00ad"
 NO_HYPHENS = '<span class="no-hyphens">{}</span>'
 
 
-def read_word_list(root: Path) -> dict[str, str]:
+def read_word_list(root: Path, problems: Problems) -> dict[str, str]:
     """`avstavning.txt` as whole word (lower case) → the word with soft hyphens at its joints.
-    A joint is written `|` (`kompetens|försörjning`) or `-` (`kompetens-försörjning`)."""
+    A joint is written `|` (`kompetens|försörjning`) or `-` (`kompetens-försörjning`). The
+    file is read as every file of the report folder (`folder.read_text`); a word without a
+    joint is kept whole; a line that is not one word with its joints is reported at its line."""
+    from kfsreport.load.folder import read_text
+
     path = root / WORD_LIST
-    if not path.is_file():
+    if not path.is_file() and not path.is_symlink():
         return {}
+    text = read_text(root, path, problems)
     words = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for number, line in enumerate((text or "").splitlines(), 1):
         word = line.split("#", 1)[0].strip().replace("|", "-")
-        if "-" in word and " " not in word:
-            words[word.replace("-", "").lower()] = word.replace("-", SOFT)
+        if not word:
+            continue
+        parts = word.split("-")
+        if not all(part.isalpha() for part in parts):  # one part: a word kept whole
+            problems.fail(
+                WORD_LIST,
+                number,
+                f"'{line.strip()}' är inte ett ord med sina fogar.",
+                "Skriv ett ord per rad med | mellan delarna, till exempel kompetens|försörjning.",
+            )
+            continue
+        words[word.replace("-", "").lower()] = word.replace("-", SOFT)
     return words
 
 

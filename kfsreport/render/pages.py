@@ -272,7 +272,7 @@ def _page(
     if not html:
         return None
     if edition == "print":
-        html = mark_breaks(without_chart_data(html), read_word_list(report.root))
+        html = mark_breaks(without_chart_data(html), read_word_list(report.root, problems))
     dirs = template_dirs(report.root)
     duplex = report.settings.print == "duplex"
     css = build_stylesheet(report.root, dirs, edition, html, problems, chapters.cache, duplex)
