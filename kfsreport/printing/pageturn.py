@@ -7,6 +7,11 @@ whole to the next page. It costs a few lines' layout where it happens, where lay
 whole document a second time with the word protected (what was done before) doubled the time
 of every long report, and kept the word whole everywhere else too.
 
+Pango breaks at a soft hyphen (a joint of a compound from `avstavning.txt`) whatever
+`hyphens` says, so such a line is laid out again from its text without them; missed, the word
+was found split after the layout and the whole document laid out a second time
+(`pdf._without_page_turn_hyphens`, now only a safety net), which took the demo from 4 to 7 s.
+
 The line that ended in a hyphen is known by `kfs_hyphen`, which `pdftags.install` sets on the
 text boxes WeasyPrint hyphenates; `install` installs that hook too.
 """
@@ -21,6 +26,7 @@ _installed = False
 _enabled = True
 _whole_line = False
 """True while WeasyPrint lays out a line that must not be hyphenated."""
+SOFT = "\u00ad"
 
 
 def install() -> None:
@@ -125,17 +131,50 @@ def _flagged(get_next_linebox: Any) -> Any:
 
 
 def _unhyphenated(split_text_box: Any) -> Any:
-    def split(context: Any, box: Any, *args: Any, **kwargs: Any) -> Any:
-        if not _whole_line or box.style["hyphens"] == "none":
-            return split_text_box(context, box, *args, **kwargs)
+    def split(context: Any, box: Any, available_width: Any, skip: Any, *args: Any, **kwargs: Any) -> Any:
+        if not _whole_line:
+            return split_text_box(context, box, available_width, skip, *args, **kwargs)
+        if SOFT in box.text:  # Pango breaks at a soft hyphen whatever `hyphens` says
+            # `split` again, on a copy without them: it then lays that out with `hyphens: none`.
+            return _without_soft_hyphens(split, context, box, available_width, skip, *args, **kwargs)
+        if box.style["hyphens"] == "none":
+            return split_text_box(context, box, available_width, skip, *args, **kwargs)
         style, hyphens = box.style, box.style["hyphens"]
         style["hyphens"] = "none"
         try:
-            return split_text_box(context, box, *args, **kwargs)
+            return split_text_box(context, box, available_width, skip, *args, **kwargs)
         finally:
             style["hyphens"] = hyphens
 
     return split
+
+
+def _without_soft_hyphens(
+    split: Any, context: Any, box: Any, available_width: Any, skip: Any, *args: Any, **kwargs: Any
+) -> Any:
+    """The line split from a copy of `box` without its soft hyphens (a listed compound's
+    joints, `hyphenation.mark_breaks`), which are invisible where the line does not break at
+    them; the point where the next line resumes is given back in `box`'s own text."""
+    text = box.text.encode()
+    plain = box.copy_with_text(box.text.replace(SOFT, ""))
+    skipped = text[: skip or 0].decode().replace(SOFT, "").encode()
+    new_box, resume, preserved = split(context, plain, available_width, len(skipped) or skip, *args, **kwargs)
+    if resume is not None:
+        resume = _offset_in(text, resume)
+    return new_box, resume, preserved
+
+
+def _offset_in(text: bytes, plain_offset: int) -> int:
+    """The byte offset in `text` of the byte `plain_offset` of `text` without soft hyphens."""
+    soft = SOFT.encode()
+    offset = counted = 0
+    while counted < plain_offset:
+        if text.startswith(soft, offset):
+            offset += len(soft)
+            continue
+        offset += 1
+        counted += 1
+    return offset
 
 
 def _ends_in_hyphen(line: Any) -> bool:
