@@ -290,10 +290,10 @@ def _check(args: argparse.Namespace) -> int:
         outcome = check(args.project, on_stage=stages)
     print(outcome.report(strict=args.strict, quiet=args.quiet), end="")
     code = outcome.exit_code(args.strict)
-    return max(code, _check_pdfs(args.project, args.out)) if args.pdf else code
+    return max(code, _check_pdfs(args.project, args.out, outcome.written_hyphens)) if args.pdf else code
 
 
-def _check_pdfs(project: Path, out: Path | None = None) -> int:
+def _check_pdfs(project: Path, out: Path | None = None, written: frozenset[str] = frozenset()) -> int:
     """`check --pdf`: run the PDF checker on every PDF the last build wrote (to `out`)."""
     from kfsreport.commands.check.pdfcheck import check_pdf
 
@@ -307,7 +307,7 @@ def _check_pdfs(project: Path, out: Path | None = None) -> int:
     failed = 0
     for pdf in pdfs:
         shown = pdf.relative_to(project).as_posix() if pdf.is_relative_to(project) else str(pdf)
-        problems = check_pdf(pdf)
+        problems = check_pdf(pdf, written)
         for problem in problems:
             print(f"{shown}: fel: {problem}")
         if not problems:

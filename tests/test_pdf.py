@@ -289,3 +289,35 @@ def test_the_archive_file_is_what_weasyprint_itself_writes_for_pdf_a_2a(make_pro
         assert len(mine.trailer.ID) == 2
         assert sum(len(page.get("/Annots", [])) for page in mine.pages) > 0  # links are compared too
         assert mine.pdf_version == weasy.pdf_version == "1.7"
+
+
+def test_a_line_broken_after_a_hyphen_the_text_writes_is_no_cut_word(tmp_path):
+    from kfsreport.commands.check.pdfcheck import hyphen_pairs
+
+    # "med apt-" / "get och": the hyphen of apt-get (handbok: `apt-get`), not one the layout
+    # added; "Kompetensför-" / "sörjnings…" next to it is, and stays reported.
+    text = "Installera med apt-get och sedan Kompetensförsörjningsutmaningarna."
+    style = "width: 22mm; hyphens: auto; hyphenate-character: '-'"
+    path = raw_pdf(tmp_path, f'<p style="{style}">{text}</p>', pdf_variant="pdf/ua-1")
+    shown = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True).stdout
+    assert "apt-\nget" in shown
+
+    def cut_lines(written: frozenset[str]) -> int:
+        found = re.search(r"(\d+) rader slutar med ett avstavningstecken", " ".join(check_pdf(path, written)))
+        return int(found.group(1)) if found else 0
+
+    layout_hyphens = shown.count("-\n") - 1
+    assert layout_hyphens >= 1
+    assert cut_lines(frozenset()) == layout_hyphens + 1  # without the report's text: counted too
+    assert cut_lines(hyphen_pairs(text)) == layout_hyphens
+
+
+def test_the_hyphen_pairs_are_every_two_parts_a_hyphen_joins() -> None:
+    from kfsreport.commands.check.pdfcheck import hyphen_pairs
+
+    assert hyphen_pairs("Kör apt-get, se tabell-atgardsplan-1 och 2023-2030") == {
+        "apt-get",
+        "tabell-atgardsplan",
+        "atgardsplan-1",
+        "2023-2030",
+    }

@@ -13,6 +13,8 @@ the command prints it grouped by file.
 from __future__ import annotations
 
 import contextlib
+import html
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -56,6 +58,8 @@ class Outcome:
 
     findings: list[Finding]
     readability: list[Readability]
+    written_hyphens: frozenset[str] = frozenset()
+    """The words the report writes with a hyphen (`pdfcheck.hyphen_pairs`), for `--pdf`."""
 
     @property
     def errors(self) -> list[Finding]:
@@ -159,7 +163,16 @@ def check(project: Path, on_stage: Callable[[str], None] | None = None) -> Outco
     else:
         check_spelling(speller, (run for group in runs.values() for run in group), findings)
         speller.keep()
-    return Outcome(findings.items, readability)
+    return Outcome(findings.items, readability, _written_hyphens(made))
+
+
+def _written_hyphens(made: Made) -> frozenset[str]:
+    """The hyphens the report's own text has, read from the web page it renders."""
+    from kfsreport.commands.check.pdfcheck import hyphen_pairs
+
+    if made.document is None or made.document.screen_html is None:
+        return frozenset()
+    return hyphen_pairs(html.unescape(re.sub(r"<[^>]*>", " ", made.document.screen_html)))
 
 
 def _load(speller: Speller) -> None:

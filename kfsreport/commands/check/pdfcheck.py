@@ -37,8 +37,11 @@ class Promise:
         return cls({"pdfuaid:part": "1"})
 
 
-def check_pdf(path: Path) -> list[str]:
-    """Every way the PDF at `path` falls short of an accessible, archivable report."""
+def check_pdf(path: Path, written: frozenset[str] = frozenset()) -> list[str]:
+    """Every way the PDF at `path` falls short of an accessible, archivable report.
+
+    `written`: the words the report itself writes with a hyphen, as pairs around each hyphen
+    (`hyphen_pairs`); a line that breaks after such a hyphen (`apt-` / `get`) cut no word."""
     import pikepdf
 
     problems: list[str] = []
@@ -62,7 +65,7 @@ def check_pdf(path: Path) -> list[str]:
         problems += pdfstructure.check(pdf, elements)
         if "/StructTreeRoot" in root:
             problems += pdfwords.check(pdf, shown)
-    problems += _text(path, shown)
+    problems += _text(path, shown, written)
     return problems
 
 
@@ -154,22 +157,46 @@ def _fonts(pdf: Any) -> list[str]:
     return problems
 
 
-WORD_BREAK = re.compile(r"(?:^|\s)[^\W\d_]{2,}[-\u2010\u00ad]$")
+WORD_BREAK = re.compile(r"(?:^|\s)([^\W\d_]{2,})([-\u2010\u00ad])$")
 """A line that ends in a word cut by a hyphen (not code such as `figur("skr-`)."""
+HYPHENATED = re.compile(r"\w+(?:[-\u2010]\w+)+")
+FIRST_WORD = re.compile(r"\w+")
 CONTINUES = ("och ", "eller ", "samt ", "respektive ", "till ")
 """`bygg- och fastighetsbranschen`: a first part written with its hyphen, not a cut word."""
 
 
-def _cut(line: str, following: str) -> bool:
+def hyphen_pairs(text: str) -> frozenset[str]:
+    """Each pair of parts the text joins with a hyphen, in lower case: `apt-get` and
+    `tabell-atgardsplan-1` give `apt-get`, `tabell-atgardsplan` and `atgardsplan-1`."""
+    pairs: set[str] = set()
+    for word in HYPHENATED.findall(text):
+        parts = re.split(r"[-\u2010]", word.lower())
+        pairs.update(f"{a}-{b}" for a, b in zip(parts, parts[1:], strict=False))
+    return frozenset(pairs)
+
+
+def _cut(line: str, following: str, written: frozenset[str] = frozenset()) -> bool:
     following = following.lstrip()
     return (
-        bool(WORD_BREAK.search(line.rstrip()))
+        _hyphen_at_end(line, following, written)
         and following[:1].islower()
         and not following.startswith(CONTINUES)
     )
 
 
-def _text(path: Path, shown: str | None) -> list[str]:
+def _hyphen_at_end(line: str, following: str, written: frozenset[str]) -> bool:
+    """Whether `line` ends in a word cut by a hyphen that the text does not write itself
+    (a break after the hyphen of `apt-get` when the report writes `apt-get`)."""
+    found = WORD_BREAK.search(line.rstrip())
+    if found is None:
+        return False
+    after = FIRST_WORD.match(following.lstrip())
+    if after is None or found.group(2) == "\u00ad":
+        return True
+    return f"{found.group(1)}-{after.group(0)}".lower() not in written
+
+
+def _text(path: Path, shown: str | None, written: frozenset[str] = frozenset()) -> list[str]:
     """Copy-and-paste: no line may end in a hyphen that the extracted text keeps (poppler
     reads `/ActualText`, so a hyphen the repair covers is not seen), and no word may be
     hyphenated across a page break (read from the drawn text, `_drawn_text`, since the repair
@@ -181,13 +208,13 @@ def _text(path: Path, shown: str | None) -> list[str]:
     for page in shown.split("\f"):
         lines = page.splitlines()
         for line, following in zip(lines, lines[1:], strict=False):
-            broken += _cut(line, following)
+            broken += _cut(line, following, written)
     if broken:
         problems.append(
             f"{broken} rader slutar med ett avstavningstecken som följer med "
             "när texten kopieras eller läses upp."
         )
-    turns = _page_turn_hyphens(_drawn_text(path).split("\f"))
+    turns = _page_turn_hyphens(_drawn_text(path).split("\f"), written)
     if turns:
         pages = ", ".join(str(page) for page in turns)
         problems.append(f"{len(turns)} ord avstavas över en sidbrytning (sidan {pages}).")
@@ -200,15 +227,21 @@ def _pdftotext(path: Path) -> str:
     ).stdout
 
 
-def _page_turn_hyphens(pages: list[str]) -> list[int]:
+def _page_turn_hyphens(pages: list[str], written: frozenset[str] = frozenset()) -> list[int]:
     """The pages (from 1) whose text flow ends in a word cut by a hyphen: a line ending so
     that is not followed on its page by the rest of the word (drawn in content order, a
     paragraph's lines follow each other; at a page turn the rest is on the next page)."""
     found = []
+    # Where a word cut at a page turn goes on: the next page's first line in lower case.
+    goes_on = [
+        next((line for line in page.splitlines() if line.lstrip()[:1].islower()), "") for page in pages
+    ]
     for number, page in enumerate(pages, 1):
         lines = [line for line in page.splitlines() if line.strip()]
         for line, following in zip(lines, [*lines[1:], ""], strict=False):
-            if WORD_BREAK.search(line.rstrip()) and not following.lstrip()[:1].islower():
+            if following.lstrip()[:1].islower():
+                continue  # the word goes on in the next line of the page
+            if _hyphen_at_end(line, (goes_on[number:] or [""])[0], written):
                 found.append(number)
                 break
     return found
