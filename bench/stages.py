@@ -1,8 +1,10 @@
 """One instrumented build in a fresh process: `python bench/stages.py PROJECT OUT [--html FILE]`.
 
 Runs the build's own pipeline (`kfsreport.pipeline.make`, the PDF not printed there) and
-then WeasyPrint's layout and the PDF writing in this process, timing each stage (imports,
-load, validate, charts, render, WeasyPrint layout, PDF write, write), and prints the
+then WeasyPrint's layout and the PDF writing in this process as `pdf.lay_out` does them,
+timing each stage (imports, load, validate, charts, render, WeasyPrint layout, a second
+layout for a word split at a page turn, WeasyPrint's PDF writing, the tag repair, the archive
+copy, write), and prints the
 timings as JSON. With `--html`, also saves the final print HTML, so the bare `weasyprint`
 command can lay out exactly the same document for comparison. Used by bench/run.py.
 """
@@ -33,8 +35,14 @@ def main(argv: list[str]) -> int:
 
     from kfsreport.commands.build import output_name
     from kfsreport.pipeline import make
-    from kfsreport.printing import pageturn
-    from kfsreport.printing.pdf import make_fetcher, write_variants
+    from kfsreport.printing import pageturn, pdftags, weasyprint_1051
+    from kfsreport.printing.pdf import (
+        VARIANTS,
+        _without_page_turn_hyphens,
+        archive_copy,
+        make_fetcher,
+        write_variants,
+    )
     from kfsreport.render.templates import template_dirs
     from kfsreport.write.cache import cache_dir
     from kfsreport.write.output import write_outputs
@@ -54,14 +62,34 @@ def main(argv: list[str]) -> int:
     made.problems.raise_if_any()
     assert made.report is not None and made.document is not None and made.charts is not None
     report, document, charts = made.report, made.document, made.charts
-    pageturn.install()  # as the build lays out: no page ends in a hyphen
+    from weasyprint.text.fonts import FontConfiguration
+
+    pageturn.install()  # as pdf.lay_out lays out: no page ends in a hyphen
+    weasyprint_1051.install()
     fetcher = make_fetcher([project, *template_dirs(project)])
-    layout = weasyprint.HTML(
-        string=document.print_html, base_url=project.as_uri() + "/", url_fetcher=fetcher
-    ).render()
+    fonts = FontConfiguration()
+    html = document.print_html or ""
+    layout = weasyprint.HTML(string=html, base_url=project.as_uri() + "/", url_fetcher=fetcher).render(
+        font_config=fonts
+    )
     lap("weasyprint_layout")
-    pdfs = write_variants(layout)  # as the build does: the archive file on the second core
-    lap("pdf_write")
+    # The safety net of pdf.lay_out: the whole layout again if a word is still split across a
+    # page turn (none should be; a time here shows that pageturn missed one).
+    layout = _without_page_turn_hyphens(html, project, fetcher, fonts, layout)
+    lap("page_turn_relayout")
+    if layout.color_profiles:  # a template's own @color-profile: write_variants does it all
+        pdfs = write_variants(layout)
+        lap("pdf_write")
+        timings["tags_repair"] = timings["archive"] = 0.0
+    else:  # write_variants, a step at a time
+        pdftags.install()
+        pdftags.prepare(layout)
+        written = bytes(layout.write_pdf(pdf_variant=VARIANTS[""]))
+        lap("pdf_write")
+        accessible = pdftags.repair(written)
+        lap("tags_repair")
+        pdfs = {"": accessible, "-arkiv": archive_copy(accessible, layout.metadata)}
+        lap("archive")
     name = output_name(report.settings)
     files = {out / f"{name}.html": (document.screen_html or "").encode("utf-8")}
     files.update({out / f"{name}{suffix}.pdf": data for suffix, data in pdfs.items()})
