@@ -283,14 +283,26 @@ def _silent(text: str) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    printer = _first_check_printer(args.project)  # before the imports below, which take a while
     from kfsreport.commands.check import check
     from kfsreport.commands.progress import Stages
 
     with Stages() as stages:
-        outcome = check(args.project, on_stage=stages)
+        outcome = check(args.project, on_stage=stages, printer=printer)
     print(outcome.report(strict=args.strict, quiet=args.quiet), end="")
     code = outcome.exit_code(args.strict)
     return max(code, _check_pdfs(args.project, args.out, outcome.written_hyphens)) if args.pdf else code
+
+
+def _first_check_printer(project: Path) -> Any:
+    """The print process for the first check of a report (nothing of an earlier check in its
+    cache folder), started now so that it imports WeasyPrint while this process imports the
+    checks; None otherwise, and `check` starts one itself if it needs one after all."""
+    from kfsreport import pipeline
+    from kfsreport.write.cache import cache_dir
+
+    checks = cache_dir(project) / "checks"
+    return None if checks.is_dir() and any(checks.glob("css-*.json")) else pipeline.print_process()
 
 
 def _check_pdfs(project: Path, out: Path | None = None, written: frozenset[str] = frozenset()) -> int:

@@ -153,3 +153,34 @@ def test_the_first_check_loads_the_dictionary_while_it_waits_for_the_print_proce
     loaded_in.clear()
     check(project)  # the stylesheets come from the cache: no print process, nothing ahead
     assert loaded_in == []
+
+
+def test_the_command_starts_the_first_checks_print_process_before_loading_the_checks(
+    make_project, monkeypatch, cli, tmp_path
+):
+    """`kfsreport check` on a report with nothing in its cache starts the print process first
+    thing (it imports WeasyPrint while this process imports the checks) and check uses that
+    one; a later check starts none."""
+    project = make_project("check-planted")
+    monkeypatch.setenv("KFSREPORT_CACHE", str(tmp_path / "tom-cache"))
+    started: list[str] = []
+    real = pipeline.print_process
+    monkeypatch.setattr(pipeline, "print_process", lambda: started.append("kommandot") or real())
+    monkeypatch.setattr("kfsreport.commands.check.print_process", lambda: started.append("check") or real())
+    assert "WeasyPrint: Ignored `colr: red`" in cli("check", "--project", str(project)).out
+    assert started == ["kommandot"]
+    started.clear()
+    assert "WeasyPrint: Ignored `colr: red`" in cli("check", "--project", str(project)).out
+    assert started == []
+
+
+def test_a_print_process_started_ahead_is_ended_when_the_stylesheets_are_in_the_cache(make_project):
+    from kfsreport.printing.printworker import PrintServer
+
+    project = make_project("check-planted")
+    check(project)  # the stylesheets' verdict is in the cache now
+    ahead = PrintServer()
+    ahead.start()
+    assert ahead.pid is not None
+    assert "WeasyPrint: Ignored `colr: red`" in check(project, printer=ahead).report()
+    assert ahead.pid is None

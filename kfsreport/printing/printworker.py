@@ -33,6 +33,7 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -56,6 +57,7 @@ class PrintServer:
         self._process: subprocess.Popen[bytes] | None = None
         self._sending: threading.Thread | None = None
         self._sent = False
+        self._waiting: Callable[[], None] | None = None
 
     @property
     def pid(self) -> int | None:
@@ -67,6 +69,13 @@ class PrintServer:
         """Start the process now (it takes a moment to import WeasyPrint)."""
         with self._lock:
             self._running()
+
+    def while_waiting(self, work: Callable[[], None] | None) -> None:
+        """Call `work` (which must return at once, starting a thread, say) the first time the
+        caller waits for an answer: work that holds the interpreter, such as loading Hunspell's
+        dictionary, then costs nothing but the time this process would wait anyway. None:
+        forget the work not yet called."""
+        self._waiting = work
 
     # --- charts ---------------------------------------------------------------------------------
 
@@ -172,6 +181,9 @@ class PrintServer:
         """The process's answer, or None with the failure logged and the process stopped."""
         if not posted or self._process is None or self._process.stdout is None:
             return None
+        work, self._waiting = self._waiting, None
+        if work is not None:
+            work()
         try:
             kind, value = pickle.load(self._process.stdout)
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError) as error:

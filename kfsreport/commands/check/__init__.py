@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kfsreport.commands.check.carried import check_carried
 from kfsreport.commands.check.findings import Finding, Findings
@@ -41,6 +42,9 @@ from kfsreport.render.stylesheets import fonts_only_checked
 from kfsreport.validate.report import Report
 from kfsreport.write.cache import cache_dir
 from kfsreport.write.output import write_outputs
+
+if TYPE_CHECKING:
+    from kfsreport.printing.printworker import PrintServer
 
 FACTS_TEXT = frozenset(
     {"text", "title", "label", "addressed_to", "topic", "place", "source", "established", "decided_by"}
@@ -113,7 +117,9 @@ class Outcome:
         )
 
 
-def check(project: Path, on_stage: Callable[[str], None] | None = None) -> Outcome:
+def check(
+    project: Path, on_stage: Callable[[str], None] | None = None, printer: PrintServer | None = None
+) -> Outcome:
     """Check the report in `project` without writing into it; return every finding.
 
     What only costs time is kept in the report's cache folder (never the report folder):
@@ -121,20 +127,27 @@ def check(project: Path, on_stage: Callable[[str], None] | None = None) -> Outco
     stylesheets. When WeasyPrint must read the stylesheets, a print process starts at once
     and imports it on the second core, drawing the charts there too, while this process
     loads and checks the report (as a build does); the web page is rendered with its fonts
-    subset but not compressed, since check never shows it."""
+    subset but not compressed, since check never shows it. `printer`: a print process the
+    caller started ahead for a check that would need one (the command does, before importing
+    this package); check uses it, or ends it if the stylesheets' verdict is in the cache."""
     stage = on_stage or (lambda name: None)
     findings = Findings()
     root = project.resolve()
     cache = cache_dir(root)
-    printer = print_process() if cached_warnings(root, cache) is None else None
+    if cached_warnings(root, cache) is not None:
+        release(printer)
+        printer = None
+    elif printer is None:
+        printer = print_process()
     speller = make_speller(root, Problems(), cache=cache)
     loading = None
     if printer is not None and speller is not None:
-        # The first check of a report: while this process waits for the print process to
-        # draw the charts, the Swedish dictionary loads (Hunspell holds the interpreter while
-        # it reads, so a thread helps only where this process would wait anyway).
+        # The first check of a report: the first time this process waits for the print
+        # process (to draw the charts, or to parse the stylesheets), the Swedish dictionary
+        # loads in a thread. Hunspell holds the interpreter while it reads (0.2–0.4 s), so
+        # a thread started any earlier would only stop this process's own work.
         loading = threading.Thread(target=_load, args=(speller,), daemon=True)
-        loading.start()
+        printer.while_waiting(loading.start)
     try:
         with fonts_only_checked():
             made = make(root, ["html"], cache=cache, on_stage=stage, printer=printer)
@@ -149,6 +162,8 @@ def check(project: Path, on_stage: Callable[[str], None] | None = None) -> Outco
         else:
             chapters = _chapters_anyway(sources)
     finally:
+        if printer is not None:
+            printer.while_waiting(None)  # never waited: the spelling loads the dictionary itself
         release(printer)
     stage("rules")
     runs = _rules(sources, report, chapters, findings)
@@ -156,7 +171,7 @@ def check(project: Path, on_stage: Callable[[str], None] | None = None) -> Outco
         check_readability(chapter.path, chapter.title, runs[chapter.path], findings) for chapter in chapters
     ]
     stage("spelling")
-    if loading is not None:
+    if loading is not None and loading.is_alive():
         loading.join()
     if speller is None:
         missing_dictionary(findings)
