@@ -32,6 +32,26 @@ if not (os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("KFSREPORT_TEST
 os.environ["KFSREPORT_CACHE"] = os.environ["KFSREPORT_TEST_RUN_CACHE"]
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep each `xdist_group` in one worker under `--dist loadgroup` (`make test`).
+
+    pytest-xdist 3.8 groups the tests by adding `@group` to each test's id (`item._nodeid`),
+    which pytest 9.2 no longer reads (the id is `item._id`): every group was silently spread
+    over the workers, so each started its own Chromium, ran the Nu Html Checker's JVM and
+    made every module fixture again. The id is set here the way pytest 9.2 keeps it (and
+    left alone where xdist's own suffix took); tests/test_browser.py checks that it holds."""
+    if not config.getoption("loadgroup", default=False):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        marks = item.iter_markers("xdist_group")
+        names = {str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in marks}
+        if names and "@" not in item.nodeid:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(sorted(names))}")  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def print_process() -> Iterator[None]:
     """Builds in the test process hand their charts and PDFs to a print process, as

@@ -93,6 +93,13 @@ def browser() -> Iterator[Browser]:
         yield opened
 
 
+def test_the_browser_tests_run_in_one_worker(request):
+    """Under `make test` (`--dist loadgroup`) this module's group keeps it in one worker, so
+    Chromium and the Nu Html Checker's JVM start once (tests/conftest.py)."""
+    if request.config.getoption("loadgroup", default=False):
+        assert request.node.nodeid.endswith("@browser"), request.node.nodeid
+
+
 def test_demo_page_is_at_most_one_and_a_half_megabytes(pages):
     assert pages["demo"].path.stat().st_size <= MAX_DEMO_BYTES
 
