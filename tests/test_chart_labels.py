@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from fontTools.ttLib import TTFont
 
+from kfsreport.charts.crowding import crowded, meet
 from kfsreport.charts.draw import vega_lite
 from kfsreport.charts.figures import draw_apart, draw_here
 from kfsreport.charts.spec import ChartSpec
@@ -137,8 +138,9 @@ def generated(seed: int) -> tuple[ChartSpec, pd.DataFrame]:
 def test_the_interim_reports_economy_chart_no_longer_runs_two_labels_together():
     first = draw_here([vega_lite(*INTERIM)], [FONTS])[0]
     assert ("2\xa0000", "3\xa0000") in overlaps(first), "the precondition: drawn once, two labels met"
+    assert meet(first), "the charts stage sees it too"
     svg = draw_apart([INTERIM], None, [FONTS], draw_here)[0]
-    assert overlaps(svg) == []
+    assert overlaps(svg) == [] and not meet(svg)
     values = [label[0] for label in axis_labels(svg)[0]]
     assert values[0] == "0" and float(values[-1].replace("\xa0", "")) > 2653, values
 
@@ -152,3 +154,30 @@ def test_no_axis_labels_meet_in_generated_charts(seeds):
         if chart.type != "line" and not frame["y"].eq(0).all():
             zero = [label for axis in axis_labels(svg) for label in axis if ZERO.match(label[0])]
             assert zero, (seed, "zero is labelled")
+
+
+def _axis(labels: list[tuple[float, float, str]]) -> str:
+    texts = "".join(
+        f'<text transform="translate({x},{y})" font-size="14px" text-anchor="middle">{text}</text>'
+        for x, y, text in labels
+    )
+    return f'<svg><g class="mark-text role-axis-label">{texts}</g></svg>'
+
+
+@pytest.mark.parametrize(
+    ("labels", "met"),
+    [
+        ([(i * 40.0, 0.0, str(i)) for i in range(300)], False),  # a long axis, every label apart
+        ([(i * 40.0, 0.0, str(i)) for i in range(300)] + [(11_962.0, 0.0, "x")], True),  # the last two
+        ([(0.0, i * 20.0, f"{i} {i}") for i in range(300)], False),  # one above the other, apart
+        ([(0.0, i * 20.0, str(i)) for i in range(299)] + [(12.0, 5_970.0, "ny")], True),  # on the last
+        ([(float(i), 0.0, str(i)) for i in range(300)], True),  # every label on the one before it
+        ([(40.0, 0.0, "b"), (0.0, 0.0, "en lång etikett")], True),  # out of order
+    ],
+    ids=["apart", "last-two-meet", "stacked", "stacked-and-on-the-last", "all-meet", "unsorted"],
+)
+def test_the_charts_stage_finds_meeting_labels_as_crowded_lists_them(labels, met):
+    """`meet` (the charts stage's question, without comparing every pair) answers as
+    `crowded` (every pair) does, wherever on the axis the meeting labels are."""
+    svg = _axis(labels)
+    assert meet(svg) == bool(crowded(svg)) == met

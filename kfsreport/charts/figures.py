@@ -193,7 +193,7 @@ def draw_apart(
 ) -> list[str]:
     """Each chart's SVG, drawn all at once by `draw`, and drawn again with fewer axis labels
     (`draw.vega_lite`'s `fewer`) while two labels of one axis meet (`crowding.py`)."""
-    from kfsreport.charts.crowding import crowded
+    from kfsreport.charts.crowding import meet
     from kfsreport.charts.draw import vega_lite
 
     svgs: dict[int, str] = {}
@@ -203,7 +203,7 @@ def draw_apart(
             break
         drawn = draw([vega_lite(*charts[i], colours, fewer) for i in pending], fonts)
         svgs.update(zip(pending, drawn, strict=True))
-        pending = [i for i in pending if crowded(svgs[i])]
+        pending = [i for i in pending if meet(svgs[i])]
     return [svgs[i] for i in range(len(charts))]
 
 

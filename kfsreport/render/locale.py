@@ -8,6 +8,7 @@ never end up on different lines.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_date, get_day_names, get_month_names
@@ -18,8 +19,12 @@ NBSP = "\u00a0"
 MINUS = get_minus_sign_symbol(LOCALE)
 
 
+@lru_cache(maxsize=1 << 16, typed=True)
 def number(value: float, decimals: int | None = None, signed: bool = False) -> str:
-    """`3894` → `3 894`; `6.9` → `6,9`; `-8` → `−8`; with `signed`, `60` → `+60`."""
+    """`3894` → `3 894`; `6.9` → `6,9`; `-8` → `−8`; with `signed`, `60` → `+60`.
+
+    Remembered: a chart labels the same values in each drawing the thinning asks for, and
+    Babel takes about 50 µs a number (a chart of 5 000 rows drawn seven times: 2 s)."""
     if decimals is None:
         decimals = _decimals_of(value)
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
