@@ -12,7 +12,10 @@ messages with file and line above the last good page; fixing it brings the page 
 whenever the inputs change once it has been asked for, so a refresh costs WeasyPrint's
 layout and nothing more. The PDF is never an old one: a request waits while the files are
 being rebuilt, gets the errors while they are broken, and the page shows the PDF's state
-(server-sent `pdf` events). Nothing is written to `output/` or anywhere in the report folder.
+(server-sent `pdf` events). Once the PDF has been laid out, a save of one chapter's file also
+lays out that chapter alone, at its place in the report, before the whole PDF
+(`chapterpdf.py`), and the page links to it at `/kapitel/<id>.pdf`.
+Nothing is written to `output/` or anywhere in the report folder.
 """
 
 from __future__ import annotations
@@ -31,9 +34,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import unquote
 
 from markupsafe import Markup
 
+from kfsreport.commands.chapterpdf import CHAPTER_PREFIX, ChapterPdf, Chapters, Job, chapter_spans
 from kfsreport.errors import Problems, ReportError, os_reason
 from kfsreport.load.folder import CONTENT_DIR, SETTINGS_FILE
 from kfsreport.pipeline import Made, make
@@ -114,16 +119,23 @@ class Preview:
         self.changed = threading.Condition()
         self.closed = False
         self._building = threading.Lock()
+        self._saved: list[str] | None = None
         self.cache = cache_dir(self.root)
-        self.pdf = PdfBuilds(self.print_edition, on_state=self._pdf_state_changed)
         self.pdf_state = "idle"
+        self.pdf_status = PDF_STATES["idle"]
+        """The PDF status the page shows (HTML): the state's text and the chapter PDF's."""
+        self.chapter_ids: list[str] = []
+        """The chapters of the last good build, in order: the addresses /kapitel/<id>.pdf."""
+        self.pdf = PdfBuilds(self.print_edition, on_state=self._pdf_state_changed)
 
-    def rebuild(self) -> bool:
-        """Build the HTML edition in memory; on a problem keep the last good page."""
+    def rebuild(self, saved: list[str] | None = None) -> bool:
+        """Build the HTML edition in memory; on a problem keep the last good page. `saved`:
+        the files whose save started this (report-relative, with `/`), if known."""
         with self._building:
             started = time.perf_counter()
             shown_before = [str(error) for error in self.errors]
             self.pdf.expect()
+            self._saved = saved
             html, errors = self._build()
             if errors:  # told before the page reloads, so the terminal and the page agree
                 self.pdf.broken(errors)
@@ -148,12 +160,14 @@ class Preview:
         # The print edition first when the PDF is wanted, laid out while the page is made.
         formats = ["pdf", "html"] if self.pdf.wanted else ["html"]
         try:
-            made = self._make(formats, on_print=lambda html: self.pdf.submit(html, self.root))
+            made = self._make(formats, on_print=lambda html: self.pdf.submit(html, self.root, self._saved))
         except Exception as error:  # a bug must not stop the preview; show it instead
             log.exception("kfsreport kunde inte bygga förhandsvisningen")
             return None, [ReportError(f"internt fel i kfsreport: {error!r}.", hint="Rapportera felet.")]
         if made.failed or made.document is None:
             return None, made.problems.errors
+        if made.report is not None:
+            self.chapter_ids = [chapter.id for chapter in made.report.chapters]
         return made.document.screen_html, []
 
     def print_edition(self) -> tuple[str | None, Path, list[ReportError]]:
@@ -190,21 +204,23 @@ class Preview:
         if errors:
             html = _after_body_open(html, _error_banner(errors, has_good=self.html is not None))
         status = Markup('<p id="kfsreport-pdf" role="status" style="{}">{}</p>').format(
-            PDF_STATUS_STYLE, Markup(PDF_STATES[self.pdf_state])
+            PDF_STATUS_STYLE, Markup(self.pdf_status)
         )
         return _before_body_close(html, str(status) + script).encode("utf-8")
 
     def wait_for_change(self, seen: int, timeout: float, pdf_seen: str = "") -> tuple[int, str]:
-        """Block until the version or the PDF's state changes (or `timeout`); return both."""
+        """Block until the version or the PDF's status changes (or `timeout`); return both."""
         with self.changed:
             self.changed.wait_for(
-                lambda: self.version != seen or self.pdf_state != pdf_seen or self.closed, timeout
+                lambda: self.version != seen or self.pdf_status != pdf_seen or self.closed, timeout
             )
-            return self.version, self.pdf_state
+            return self.version, self.pdf_status
 
     def _pdf_state_changed(self, state: str) -> None:
+        status = PDF_STATES[state] + self.pdf.chapter_note()
         with self.changed:
             self.pdf_state = state
+            self.pdf_status = status
             self.changed.notify_all()
 
     def close(self) -> None:
@@ -276,6 +292,8 @@ class PdfBuilds:
         self._pending: tuple[str, Path] | None = None
         self._server = PrintServer()
         self._closed = False
+        self.chapters = Chapters()
+        """The chapter PDFs (`chapterpdf.py`), laid out before the whole PDF."""
 
     def expect(self) -> None:
         """The files changed and the page is being rebuilt: the PDF is out of date until the
@@ -298,10 +316,13 @@ class PdfBuilds:
             self.done.notify_all()
         self._tell()
 
-    def submit(self, html: str, root: Path) -> None:
-        """A new print edition from the preview's rebuild: lay it out now."""
+    def submit(self, html: str, root: Path, saved: list[str] | None = None) -> None:
+        """A new print edition from the preview's rebuild: lay it out now, the chapter whose
+        file was `saved` first if one was."""
         with self.done:
             self._pending = (html, root)
+            self.chapters.edition(html, root, self.generation)
+            self.chapters.saved(saved)
             self.stale = True
             self.awaiting = False
             self._start()
@@ -311,6 +332,8 @@ class PdfBuilds:
         """The inputs changed and no print edition came with them."""
         with self.done:
             self._pending = None
+            self.chapters.edition(None, None, self.generation)
+            self.chapters.promised = None
             self.stale = True
             self.awaiting = False
             if self.wanted:
@@ -331,6 +354,12 @@ class PdfBuilds:
                 return "building"
             return "ready" if self.fresh else "error"
 
+    def chapter_note(self) -> str:
+        """What the page's status says about the chapter last saved (HTML), if anything."""
+        with self.done:
+            current = not (self.awaiting or self.is_broken)
+            return self.chapters.note(self.generation, current)
+
     def _tell(self) -> None:
         self.on_state(self.state())
 
@@ -345,6 +374,34 @@ class PdfBuilds:
             self.done.wait_for(lambda: not (self.running or self.awaiting) or self._closed, timeout)
             return (self.pdf if self.fresh else None), self.error
 
+    def get_chapter(self, chapter_id: str, timeout: float = PDF_WAIT) -> tuple[ChapterPdf | None, str | None]:
+        """The chapter's PDF from the files as they are (laid out now if there is none, after
+        the whole PDF if that has not been laid out yet), or why there is none."""
+        with self.done:
+            self.wanted = True
+            if not self.is_broken:
+                self.chapters.want(chapter_id)
+            if not (self.awaiting or self.is_broken):
+                self._start()  # the rebuild under way starts it when its print edition comes
+        self._tell()
+        with self.done:
+
+            def settled() -> bool:
+                if self._closed or self.is_broken:
+                    return True
+                if self.awaiting or self.stale:
+                    return False
+                return not (self.running and self.chapters.waiting(chapter_id, self.generation))
+
+            self.done.wait_for(settled, timeout)
+            made = self.chapters.fresh(chapter_id, self.generation)
+            if made is not None and not (self.awaiting or self.is_broken):
+                return made, None
+            failed = self.chapters.errors.get(chapter_id)
+            reason = failed[1] if failed is not None and failed[0] == self.generation else None
+            missing = f"kapitlet finns inte i den senaste PDF:en. Hela PDF:en finns på {PDF_PATH}."
+            return None, reason or self.error or missing
+
     def _start(self) -> None:
         if not self.running and not self._closed:
             self.running = True
@@ -353,33 +410,80 @@ class PdfBuilds:
     def _run(self) -> None:
         while True:
             with self.done:
-                self.stale = False
-                pending, self._pending = self._pending, None
-                generation = self.generation
                 if self._closed:
                     break
-            pdf, error = self._build_once(pending)
+                job = None if self.awaiting else self.chapters.job(self.generation)
+                if job is None:
+                    if not self.stale:
+                        break  # started for a chapter that cannot be laid out; the PDF is fresh
+                    self.stale = False
+                    pending, self._pending = self._pending, None
+                    generation = self.generation
+            if job is not None:  # the chapter saved first, then the whole PDF
+                self._lay_out_chapter(job)
+                self._tell()
+                continue
+            pdf, error = self._build_once(pending, generation)
             with self.done:
                 if pdf is not None:
                     self.pdf = pdf
                 self.fresh = pdf is not None and generation == self.generation
                 self.error = error
-                if not self.stale or self._closed:
+                more = self.chapters.job_ready(self.generation) and not self.awaiting
+                if self._closed or not (self.stale or more):
                     break
+            self._tell()
         with self.done:
             self.running = False
+            self.chapters.working = None
             self.done.notify_all()
         self._tell()
 
-    def _build_once(self, pending: tuple[str, Path] | None) -> tuple[bytes | None, str | None]:
+    def _lay_out_chapter(self, job: Job) -> None:
+        error: str | None = None
+        pdf: bytes | None = None
+        refused: list[str] = []
+        pages = 0
+        try:
+            pdf, refused, pages = self._server.lay_out_chapter(
+                job.html, job.root, template_dirs(job.root), job.place
+            )
+        except OSError as failure:
+            error = f"Kapitlets PDF kunde inte göras: {failure}."
+        if refused:
+            problems = Problems()
+            report_refused(refused, problems)
+            error = "\n".join(map(str, problems))
+        with self.done:
+            self.chapters.working = None
+            if pdf is not None and not refused:
+                self.chapters.made[job.span.id] = ChapterPdf(
+                    job.span, pdf, job.generation, job.place, pages, job.exact
+                )
+                self.chapters.errors.pop(job.span.id, None)
+            else:
+                self.chapters.errors[job.span.id] = (
+                    job.generation,
+                    error or "Kapitlets PDF kunde inte göras.",
+                )
+            self.done.notify_all()
+
+    def _build_once(
+        self, pending: tuple[str, Path] | None, generation: int
+    ) -> tuple[bytes | None, str | None]:
         if pending is None:
             made, root, errors = self.make_html()
             if made is None:
                 return None, "\n".join(map(str, errors)) or "PDF:en kunde inte byggas."
             pending = (made, root)
+            with self.done:
+                if generation == self.generation and not self.awaiting:
+                    self.chapters.edition(made, root, generation)
         html, root = pending
         try:
-            pdfs, refused = self._server.lay_out(html, root, template_dirs(root), archive=False)
+            pdfs, refused = self._server.lay_out(
+                html, root, template_dirs(root), archive=False, remember=True
+            )
         except OSError as error:  # e.g. the preview is closing; the next request starts anew
             return None, f"PDF:en kunde inte byggas: {error}."
         if refused:
@@ -387,6 +491,10 @@ class PdfBuilds:
             report_refused(refused, problems)
             return None, "\n".join(map(str, problems))
         pdf = (pdfs or {}).get("")
+        if pdf is not None:
+            places = self._server.places([span.id for span in chapter_spans(html)])
+            with self.done:
+                self.chapters.learn(html, places)
         return pdf, None if pdf is not None else "PDF:en kunde inte byggas."
 
     def close(self) -> None:
@@ -414,6 +522,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.OK, "text/html; charset=utf-8", preview.page())
         elif path == "/events":
             self._events(preview)
+        elif path.startswith(CHAPTER_PREFIX):
+            self._chapter(preview, unquote(path.removeprefix(CHAPTER_PREFIX)))
         elif path == PDF_PATH:
             pdf, error = preview.pdf.get()
             if pdf is not None:
@@ -426,6 +536,24 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             text = f"Sidan finns inte. Förhandsvisningen finns på / och PDF:en på {PDF_PATH}."
             self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", text.encode())
+
+    def _chapter(self, preview: Preview, name: str) -> None:
+        """/kapitel/<id>.pdf: the chapter's preview PDF, why there is none, or not found."""
+        chapter_id = name.removesuffix(".pdf")
+        if not name.endswith(".pdf") or chapter_id not in preview.chapter_ids:
+            listed = ", ".join(f"{CHAPTER_PREFIX}{known}.pdf" for known in preview.chapter_ids) or "inga ännu"
+            text = (
+                f"Kapitlet '{chapter_id}' finns inte i rapporten. Ett kapitels PDF finns på "
+                f"{CHAPTER_PREFIX}<kapitlets id>.pdf: {listed}. Hela PDF:en finns på {PDF_PATH}."
+            )
+            self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", text.encode())
+            return
+        made, error = preview.pdf.get_chapter(chapter_id)
+        if made is not None:
+            self._send(HTTPStatus.OK, "application/pdf", made.pdf)
+            return
+        text = f"Kapitlets PDF kunde inte göras:\n\n{error or 'okänt fel'}\n\nRätta felet och ladda om sidan."
+        self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", text.encode())
 
     def _send(self, status: HTTPStatus, kind: str, body: bytes) -> None:
         self.send_response(status)
@@ -456,7 +584,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.head_only:
             return
-        version, pdf = preview.version, preview.pdf_state
+        version, pdf = preview.version, preview.pdf_status
         try:
             self.wfile.write(f"retry: 500\nevent: reload\ndata: {version}\n\n".encode())
             self.wfile.write(_pdf_event(pdf))
@@ -496,8 +624,8 @@ def _send_protection(handler: BaseHTTPRequestHandler) -> None:
     handler.send_header("Referrer-Policy", "no-referrer")
 
 
-def _pdf_event(state: str) -> bytes:
-    return f"event: pdf\ndata: {PDF_STATES[state]}\n\n".encode()
+def _pdf_event(status: str) -> bytes:
+    return f"event: pdf\ndata: {status}\n\n".encode()
 
 
 class _Server(ThreadingHTTPServer):
@@ -578,7 +706,7 @@ class PreviewServer:
             ):
                 self._watching[0].set()
                 if changes:
-                    self.preview.rebuild()
+                    self.preview.rebuild(_relative(root, changes))
 
     def _watch_root(self) -> None:
         """report.yaml, and the watched folders appearing, in the report folder itself."""
@@ -599,6 +727,15 @@ class PreviewServer:
             if any(Path(path).name in WATCHED_DIRS for _, path in changes):
                 self._restart.set()
             self.preview.rebuild()
+
+
+def _relative(root: Path, changes: set[tuple[Any, str]]) -> list[str]:
+    """The saved files as the report names them (`content/03-resultat.md`), in order."""
+    paths = []
+    for _, path in sorted(changes, key=lambda change: change[1]):
+        with contextlib.suppress(ValueError):
+            paths.append(Path(path).relative_to(root).as_posix())
+    return paths
 
 
 def serve(project: Path, port: int, announce: Callable[[str], None]) -> int:

@@ -12,7 +12,10 @@ Requests go in order through its stdin, answers come back through its stdout (pi
 - `css_warnings()`: what WeasyPrint says about the print stylesheets (for `check`);
 - `send()` / `receive()`: the print HTML in, as soon as it is rendered (the build makes the
   web page meanwhile); each PDF out, laid out and written exactly as `pdf.lay_out` does it
-  in the build's own process, with the URLs its fetcher refused.
+  in the build's own process, with the URLs its fetcher refused;
+- `places()` / `lay_out_chapter()`, for the preview: where the chapters began in the last
+  layout sent with `remember`, and one chapter laid out alone at its place
+  (`chapterlayout`).
 
 The process is spawned, never forked, so it works wherever Python runs and whatever threads
 the caller has. It ends when its stdin closes (the build is done or has stopped, or the
@@ -35,7 +38,10 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+if TYPE_CHECKING:
+    from kfsreport.printing.chapterlayout import Place
 
 log = logging.getLogger(__name__)
 
@@ -107,9 +113,18 @@ class PrintServer:
 
     # --- the PDF --------------------------------------------------------------------------------
 
-    def send(self, html: str, root: Path, template_dirs: list[Path], *, archive: bool = True) -> None:
-        """Hand over the print HTML and return at once; the process starts laying it out."""
-        message = ("print", html, str(root), [str(d) for d in template_dirs], archive)
+    def send(
+        self,
+        html: str,
+        root: Path,
+        template_dirs: list[Path],
+        *,
+        archive: bool = True,
+        remember: bool = False,
+    ) -> None:
+        """Hand over the print HTML and return at once; the process starts laying it out.
+        With `remember`, the process keeps where each element's page began (`places`)."""
+        message = ("print", html, str(root), [str(d) for d in template_dirs], archive, remember)
         self._lock.acquire()  # held until receive(): nobody else may ask in between
         self._sent = True
         # A large page fills the pipe while the process may still be busy, so it is written
@@ -136,14 +151,43 @@ class PrintServer:
         return None
 
     def lay_out(
-        self, html: str, root: Path, template_dirs: list[Path], *, archive: bool = True
+        self,
+        html: str,
+        root: Path,
+        template_dirs: list[Path],
+        *,
+        archive: bool = True,
+        remember: bool = False,
     ) -> PrintAnswer:
         """`send()` and `receive()` in one; raises OSError if the process failed."""
-        self.send(html, root, template_dirs, archive=archive)
+        self.send(html, root, template_dirs, archive=archive, remember=remember)
         answer = self.receive()
         if answer is None:
             raise OSError("PDF-processen avslutades oväntat")
         return answer
+
+    # --- the preview's chapter PDF --------------------------------------------------------------
+
+    def places(self, ids: list[str]) -> dict[str, Place]:
+        """Where each of `ids` began in the last layout sent with `remember` (`chapterlayout`);
+        empty if the process failed (logged) or has laid out nothing since it started."""
+        with self._lock:
+            found = self._answer(self._post(("places", ids)), "kapitlens sidor")
+        return found if isinstance(found, dict) else {}
+
+    def lay_out_chapter(
+        self, html: str, root: Path, template_dirs: list[Path], place: Place
+    ) -> tuple[bytes | None, list[str], int]:
+        """One chapter alone at `place` (`chapterlayout.lay_out_chapter`): its PDF (None if a
+        fetch was refused), the URLs refused and its number of pages; raises OSError if the
+        process failed."""
+        message = ("chapter", html, str(root), [str(d) for d in template_dirs], place)
+        with self._lock:
+            answer = self._answer(self._post(message), "kapitlets PDF")
+        if not (isinstance(answer, tuple) and len(answer) == 3):
+            raise OSError("PDF-processen kunde inte lägga ut kapitlet")
+        pdf, refused, count = answer
+        return (pdf if isinstance(pdf, bytes) else None), [str(url) for url in refused], int(count)
 
     def cancel(self) -> None:
         """Forget a `send()` whose answer nobody will read (the build stopped on an error in
@@ -242,6 +286,7 @@ def _end_with_parent(parent: int) -> None:
 
 def _do(kind: str, arguments: list[Any]) -> Any:
     from kfsreport.charts.svg import to_svg, warm_up
+    from kfsreport.printing import chapterlayout
     from kfsreport.printing.pdf import lay_out
 
     if kind == "warm":
@@ -254,8 +299,19 @@ def _do(kind: str, arguments: list[Any]) -> Any:
 
         root, template_dirs = arguments
         return css_warnings(Path(root), [Path(d) for d in template_dirs])
-    html, root, template_dirs, archive = arguments
-    return lay_out(html, Path(root), [Path(d) for d in template_dirs], archive=archive)
+    if kind == "places":
+        return chapterlayout.places(arguments[0])
+    if kind == "chapter":
+        html, root, template_dirs, place = arguments
+        return chapterlayout.lay_out_chapter(html, Path(root), [Path(d) for d in template_dirs], place)
+    html, root, template_dirs, archive, remember = arguments
+    if not remember:
+        return lay_out(html, Path(root), [Path(d) for d in template_dirs], archive=archive)
+    chapterlayout.recording(True)
+    try:
+        return lay_out(html, Path(root), [Path(d) for d in template_dirs], archive=archive)
+    finally:
+        chapterlayout.recording(False)
 
 
 if __name__ == "__main__":  # requests on stdin, answers on stdout

@@ -1,0 +1,222 @@
+"""The preview's chapter PDF: the chapter just saved, laid out alone at its place in the
+report and served at `/kapitel/<id>.pdf` long before the whole PDF is laid out again.
+
+The print edition marks each chapter's section with its id and source file (`data-chapter`,
+`data-source`, report.html.j2), so the chapter's part can be cut out of the print HTML with
+the page's head (stylesheets) around it (`alone`). Where it goes in the report comes from the
+last full layout of the preview's PDF (`printing/chapterlayout.py`): the folio of its first
+page, right or left page, the running heads in force, the words kept whole at page turns.
+If everything before the chapter in the print HTML (cover, contents, earlier chapters) is
+what that layout had, the numbers are exact (`exact`); if not (a chapter before it grew, one
+was added, a heading changed the contents), the numbers are the last full layout's and the
+page says so, until the full PDF that follows has been laid out: then a chapter PDF whose
+numbers turn out right is marked exact, and one whose numbers moved is laid out again.
+A chapter missing from the last full layout (new or renamed) gets no chapter PDF until the
+full one is laid out. `Chapters` holds this state; `serve.PdfBuilds` drives it under its lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html as htmllib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup
+
+from kfsreport.printing.chapterlayout import Place
+
+CHAPTER_PREFIX = "/kapitel/"
+"""A chapter's PDF is served at `/kapitel/<the chapter's id>.pdf`."""
+SECTION = re.compile(r'<section class="chapter\b[^"]*" data-chapter="([^"]*)" data-source="([^"]*)">')
+HEADING = re.compile(r'<h2 class="chapter-title"[^>]*>(.*?)</h2>', re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Span:
+    """One chapter's section in a print edition's HTML."""
+
+    id: str
+    source: str
+    """The chapter's file, as `content/03-resultat.md`."""
+    heading: str
+    """Its heading as the reader sees it: `3 Resultat`."""
+    start: int
+    end: int
+
+
+def chapter_spans(html: str) -> list[Span]:
+    """The chapters' sections in the print HTML, in order (none if a template left out the marks)."""
+    marks = list(SECTION.finditer(html))
+    end_of_main = html.find("</main>")
+    if end_of_main < 0:
+        return []
+    spans = []
+    for number, mark in enumerate(marks):
+        end = marks[number + 1].start() if number + 1 < len(marks) else end_of_main
+        heading = HEADING.search(html, mark.end(), end)
+        text = " ".join(htmllib.unescape(re.sub(r"<[^>]*>", "", heading.group(1))).split()) if heading else ""
+        spans.append(
+            Span(htmllib.unescape(mark.group(1)), htmllib.unescape(mark.group(2)), text, mark.start(), end)
+        )
+    return spans
+
+
+def alone(html: str, span: Span) -> str:
+    """The print HTML with this chapter only: the same head, body and main, nothing else."""
+    body = re.search(r"<body\b[^>]*>", html)
+    main = re.search(r"<main\b[^>]*>", html)
+    if body is None or main is None:
+        return html
+    return f"{html[: body.end()]}\n{main.group(0)}\n{html[span.start : span.end]}</main>\n</body>\n</html>\n"
+
+
+def prefix_key(html: str, span: Span) -> str:
+    """What decides where the chapter starts: everything before it in the print HTML."""
+    return hashlib.sha256(html[: span.start].encode("utf-8")).hexdigest()
+
+
+def chapter_path(chapter_id: str) -> str:
+    return f"{CHAPTER_PREFIX}{chapter_id}.pdf"
+
+
+@dataclass
+class ChapterPdf:
+    span: Span
+    pdf: bytes
+    generation: int
+    place: Place
+    pages: int
+    exact: bool
+
+
+@dataclass(frozen=True)
+class Job:
+    """A chapter to lay out: its HTML alone, where it goes, and from which files."""
+
+    span: Span
+    html: str
+    root: Path
+    place: Place
+    generation: int
+    exact: bool
+
+
+@dataclass
+class Chapters:
+    """The chapter PDFs' state; every method is called under `PdfBuilds`' lock."""
+
+    html: str | None = None
+    """The print edition of the files as they are (None until one is made, or once they change)."""
+    root: Path | None = None
+    generation: int = -1
+    spans: dict[str, Span] = field(default_factory=dict)
+    known: dict[str, tuple[Place, str]] = field(default_factory=dict)
+    """From the last full layout, by id: where the chapter began, and its prefix key then."""
+    queue: list[str] = field(default_factory=list)
+    made: dict[str, ChapterPdf] = field(default_factory=dict)
+    errors: dict[str, tuple[int, str]] = field(default_factory=dict)
+    """The last failure by id, with the generation it was laid out from."""
+    promised: str | None = None
+    """The chapter the page's status tells about: the one last saved."""
+    working: str | None = None
+
+    def edition(self, html: str | None, root: Path | None, generation: int) -> None:
+        """The print edition of the files as they are now (None: the files changed, no print
+        edition came with them)."""
+        self.html, self.root, self.generation = html, root, generation
+        self.spans = {span.id: span for span in chapter_spans(html)} if html is not None else {}
+
+    def saved(self, paths: list[str] | None) -> None:
+        """The preview's rebuild after these files were saved (report-relative, `/`): a save of
+        one chapter's file promises that chapter's PDF; a save of anything else (facts, data,
+        templates, report.yaml, several chapters at once) promises none, since it may change
+        every page and number."""
+        by_source = {span.source: span.id for span in self.spans.values()}
+        chosen = by_source.get(paths[0]) if paths and len(set(paths)) == 1 else None
+        self.promised = chosen if chosen in self.known else None
+        if self.promised is not None:
+            self.want(self.promised)
+
+    def want(self, chapter_id: str) -> None:
+        if chapter_id not in self.queue:
+            self.queue.append(chapter_id)
+
+    def job(self, generation: int) -> Job | None:
+        """The next chapter to lay out from the files as they are, if any can be now."""
+        if self.html is None or self.root is None or self.generation != generation:
+            return None
+        for chapter_id in list(self.queue):
+            span, known = self.spans.get(chapter_id), self.known.get(chapter_id)
+            if span is None or known is None:
+                continue
+            self.queue.remove(chapter_id)
+            place, key = known
+            exact = key == prefix_key(self.html, span)
+            self.working = chapter_id
+            return Job(span, alone(self.html, span), self.root, place, generation, exact)
+        return None
+
+    def job_ready(self, generation: int) -> bool:
+        """Whether `job` has a chapter to lay out now."""
+        return (
+            self.html is not None
+            and self.generation == generation
+            and any(chapter_id in self.spans and chapter_id in self.known for chapter_id in self.queue)
+        )
+
+    def learn(self, html: str, places: dict[str, Place]) -> None:
+        """A full layout of `html` is done: where each chapter began in it. A chapter PDF made
+        with numbers that turn out right becomes exact; one whose numbers moved is made again."""
+        spans = {span.id: span for span in chapter_spans(html)}
+        self.known = {
+            chapter_id: (place, prefix_key(html, spans[chapter_id]))
+            for chapter_id, place in places.items()
+            if chapter_id in spans
+        }
+        for chapter_id, made in list(self.made.items()):
+            known = self.known.get(chapter_id)
+            if known is None or known[0] != made.place:
+                del self.made[chapter_id]
+                if known is not None and chapter_id in self.spans and made.generation == self.generation:
+                    self.want(chapter_id)
+            elif html == self.html:
+                made.exact = True
+
+    def fresh(self, chapter_id: str, generation: int) -> ChapterPdf | None:
+        made = self.made.get(chapter_id)
+        return made if made is not None and made.generation == generation else None
+
+    def waiting(self, chapter_id: str, generation: int) -> bool:
+        """Whether a PDF of this chapter from the files as they are may still come."""
+        if self.fresh(chapter_id, generation) is not None:
+            return False
+        failed = self.errors.get(chapter_id)
+        if failed is not None and failed[0] == generation:
+            return False
+        return chapter_id in self.queue or self.working == chapter_id
+
+    def note(self, generation: int, current: bool) -> str:
+        """What the page's status adds about the promised chapter (HTML), or nothing."""
+        chapter_id = self.promised
+        if chapter_id is None or not current:
+            return ""
+        span = self.spans.get(chapter_id)
+        heading = span.heading if span is not None else chapter_id
+        made = self.fresh(chapter_id, generation)
+        if made is not None:
+            last = made.place.page + made.pages - 1
+            pages = (
+                f"sidan {made.place.page}" if last == made.place.page else f"sidorna {made.place.page}–{last}"
+            )
+            numbers = "" if made.exact else ", sidnumren från den senaste hela PDF:en, de kan ändras"
+            return str(
+                Markup(
+                    '<br>Förhandsvisning av kapitlet <a href="{}">{}</a> ({}{}): bara för att titta, '
+                    "den fil du skickar är hela PDF:en."
+                ).format(chapter_path(chapter_id), heading, pages, numbers)
+            )
+        if self.waiting(chapter_id, generation):
+            return str(Markup("<br>Kapitlet {} görs som förhandsvisning …").format(heading))
+        return ""
