@@ -1,0 +1,253 @@
+"""The preview's chapter PDF: save one chapter and `/kapitel/<id>.pdf` is that chapter laid out
+alone, page for page what the whole PDF has for it (folios, running heads, figure numbers),
+never from files older than the ones on disk, never from broken files; an unknown chapter
+is a Swedish 404. And the bookkeeping behind it (`chapterpdf.Chapters`): numbers from a full
+layout that no longer matches what precedes the chapter are said to be so."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kfsreport.commands.chapterpdf import Chapters, alone, chapter_spans
+from kfsreport.commands.serve import PreviewServer
+from kfsreport.printing.chapterlayout import Place
+from tests.conftest import edit
+
+PACKAGE_CSS = Path(__file__).resolve().parent.parent / "kfsreport" / "templates" / "css"
+from tests.test_serve import Events, get
+
+SECOND_CHART = """  - id: butiker-igen
+    type: bar
+    title: Butiker i byarna, samma siffror en gång till
+    alt: Stapeldiagram. Fjällby har sju byabutiker, Östra dalen fyra och Norra sjön två.
+    data: data/butiker.csv
+    x: kommun
+    y: butiker
+    y_title: Antal butiker
+    source: Beredningens inventering 2031
+"""
+
+
+def _paragraphs(topic: str, count: int) -> str:
+    return "\n\n".join(
+        f"Stycke {n} om {topic}: beredningen har gått igenom vad byarna i kommunen har kvar av "
+        f"service, hur långt det är till närmaste butik och vad invånarna själva vill ändra på. "
+        f"Svaren från by nummer {n} liknar de andra, men vägen dit är längre om vintern."
+        for n in range(1, count + 1)
+    )
+
+
+@pytest.fixture
+def chapters(make_project) -> Path:
+    """A two-sided report with a foreword of several pages, a chapter whose figure is the
+    report's second, and a long chapter after it. Its own print stylesheet sets the left
+    pages' running head on the inside cover, long before the chapters."""
+    project = make_project("annan-region")
+    (project / "templates" / "css").mkdir(parents=True)
+    (project / "templates" / "css" / "print.css").write_text(
+        (PACKAGE_CSS / "print.css").read_text(encoding="utf-8")
+        + '\n.colophon { string-set: report-title "Fjällmarks årsrapport"; }\n',
+        encoding="utf-8",
+    )
+    charts = project / "data" / "charts.yaml"
+    charts.write_text(charts.read_text(encoding="utf-8") + SECOND_CHART, encoding="utf-8")
+    (project / "content" / "00-inledning.md").write_text(
+        '---\ntitle: Inledning\n---\n\n{{ figur("butiker") }}\n\n' + _paragraphs("inledningen", 30) + "\n",
+        encoding="utf-8",
+    )
+    edit(project / "content" / "01-landsbygden.md", '{{ figur("butiker") }}', '{{ figur("butiker-igen") }}')
+    (project / "content" / "02-uppfoljning.md").write_text(
+        "---\ntitle: Uppföljning\n---\n\n" + _paragraphs("uppföljningen", 45) + "\n", encoding="utf-8"
+    )
+    return project
+
+
+@pytest.fixture
+def running(chapters: Path) -> Iterator[tuple[Path, int]]:
+    with PreviewServer(chapters, port=0) as server:
+        yield chapters, int(server.url.rstrip("/").rsplit(":", 1)[1])
+
+
+def pages_text(pdf: bytes) -> list[str]:
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    return text.decode("utf-8").split("\f")[:-1]
+
+
+def page_images(pdf: bytes, first: int, last: int) -> list[bytes]:
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "in.pdf").write_bytes(pdf)
+        subprocess.run(
+            ["pdftoppm", "-r", "30", "-gray", "-f", str(first), "-l", str(last), "in.pdf", "p"],
+            cwd=folder,
+            check=True,
+        )
+        return [image.read_bytes() for image in sorted(Path(folder).glob("p-*.pgm"))]
+
+
+def saved_chapter(events: Events, chapter_id: str) -> str:
+    """Wait until the page's PDF status links to the chapter's PDF; return the status."""
+    while True:
+        status = events.next("pdf")
+        if f'href="/kapitel/{chapter_id}.pdf"' in status:
+            return status
+
+
+def test_a_saved_chapter_is_laid_out_alone_exactly_as_on_its_pages_in_the_whole_pdf(running):
+    project, port = running
+    assert get(port, "/rapport.pdf")[0] == 200  # the first full layout: the chapters' places
+    events = Events(port)
+    edit(project / "content" / "02-uppfoljning.md", "Stycke 3 om", "Nyskrivet stycke 3 om")
+    status = saved_chapter(events, "uppfoljning")
+    assert "Förhandsvisning av kapitlet" in status and "den fil du skickar är hela PDF:en" in status
+    assert "de kan ändras" not in status  # nothing before the chapter changed: the numbers are exact
+    code, kind, chapter = get(port, "/kapitel/uppfoljning.pdf")
+    assert (code, kind) == (200, "application/pdf")
+    code, _, full = get(port, "/rapport.pdf")
+    assert code == 200
+    texts, whole = pages_text(chapter), pages_text(full)
+    assert "Nyskrivet stycke 3" in texts[0]
+    first = next(number for number, text in enumerate(whole) if "Nyskrivet stycke 3" in text)
+    assert first > 3 and len(texts) >= 3
+    assert f"sidorna {first + 1}–{first + len(texts)})" in status
+    for offset, text in enumerate(texts):
+        folio = str(first + offset + 1)
+        assert folio in text.split("\n"), f"folio {folio} missing on the chapter's page {offset + 1}"
+        # Two-sided: a left page's running head is set on the inside cover only.
+        if (first + offset) % 2 == 1:
+            assert "Fjällmarks årsrapport" in text.split("\n")
+    assert page_images(chapter, 1, len(texts)) == page_images(full, first + 1, first + len(texts))
+    events.close()
+
+
+def test_a_chapter_keeps_the_figure_numbers_of_the_whole_report(running):
+    project, port = running
+    assert get(port, "/rapport.pdf")[0] == 200
+    events = Events(port)
+    edit(project / "content" / "01-landsbygden.md", "räknat deras butiker", "räknat alla deras butiker")
+    saved_chapter(events, "landsbygdens-service")
+    code, _, chapter = get(port, "/kapitel/landsbygdens-service.pdf")
+    assert code == 200
+    text = " ".join(" ".join(pages_text(chapter)).split())
+    assert "räknat alla deras butiker" in text
+    assert "Figur 2. Butiker i byarna, samma siffror en gång till" in text
+    assert "Figur 1." not in text
+    events.close()
+
+
+def test_a_chapter_pdf_is_never_older_than_the_files(running):
+    project, port = running
+    assert get(port, "/rapport.pdf")[0] == 200
+    events = Events(port)
+    chapter = project / "content" / "01-landsbygden.md"
+    edit(chapter, "räknat deras butiker", "räknat ORD1 butiker")
+    saved_chapter(events, "landsbygdens-service")
+    edit(chapter, "räknat ORD1 butiker", "räknat ORD2 butiker")
+    events.reload()
+    code, _, pdf = get(port, "/kapitel/landsbygdens-service.pdf")  # waits for the new one
+    text = " ".join(" ".join(pages_text(pdf)).split())
+    assert code == 200 and "ORD2" in text and "ORD1" not in text
+    events.close()
+
+
+def test_a_broken_edit_gives_no_chapter_pdf_but_its_message(running):
+    project, port = running
+    assert get(port, "/rapport.pdf")[0] == 200
+    events = Events(port)
+    chapter = project / "content" / "01-landsbygden.md"
+    edit(chapter, "räknat deras butiker", "räknat {{ fakta.finns_inte }} butiker")
+    events.pdf_state("Ingen ny PDF förrän felen är rättade")
+    code, kind, body = get(port, "/kapitel/landsbygdens-service.pdf")
+    assert (code, kind) == (503, "text/plain; charset=utf-8")
+    message = body.decode("utf-8")
+    assert message.startswith("Kapitlets PDF kunde inte göras:") and "content/01-landsbygden.md:" in message
+    assert "Traceback" not in message
+    assert "/kapitel/" not in get(port)[2].decode("utf-8").split('id="kfsreport-pdf"', 1)[1]
+    events.close()
+
+
+def test_an_unknown_chapter_is_not_found_in_swedish(running):
+    _, port = running
+    for path in ("/kapitel/finns-inte.pdf", "/kapitel/", "/kapitel/uppfoljning", "/kapitel/%2e%2e.pdf"):
+        code, kind, body = get(port, path)
+        text = body.decode("utf-8")
+        assert (code, kind) == (404, "text/plain; charset=utf-8"), path
+        assert "finns inte i rapporten" in text and "/kapitel/uppfoljning.pdf" in text
+        assert "Traceback" not in text
+
+
+def test_a_change_to_the_data_promises_no_chapter_pdf(running):
+    project, port = running
+    assert get(port, "/rapport.pdf")[0] == 200
+    events = Events(port)
+    facts = project / "data" / "facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    events.reload()
+    events.pdf_state("PDF:en är klar")
+    assert "/kapitel/" not in get(port)[2].decode("utf-8").split('id="kfsreport-pdf"', 1)[1]
+    events.close()
+
+
+# --- the bookkeeping, without a layout ---------------------------------------------------------
+
+HEAD = '<!DOCTYPE html>\n<html lang="sv"><head><style>p{}</style></head>\n<body class="edition-print">\n'
+
+
+def _print_html(*chapters: tuple[str, str], contents: str = "Innehåll") -> str:
+    sections = "".join(
+        f'<section class="chapter" data-chapter="{name}" data-source="content/{name}.md">\n'
+        f'<h2 class="chapter-title" id="{name}"><span class="heading-number">1</span> {text}</h2>\n'
+        f"<p>{text}</p>\n</section>\n"
+        for name, text in chapters
+    )
+    return f'{HEAD}<nav class="toc">{contents}</nav>\n<main id="innehall" class="report-body">\n{sections}</main>\n</body>\n</html>\n'
+
+
+def test_a_chapter_is_cut_out_with_the_head_and_nothing_else():
+    html = _print_html(("a", "Första"), ("b", "Andra &amp; sista"))
+    spans = chapter_spans(html)
+    assert [(span.id, span.source, span.heading) for span in spans] == [
+        ("a", "content/a.md", "1 Första"),
+        ("b", "content/b.md", "1 Andra & sista"),
+    ]
+    only = alone(html, spans[1])
+    assert only.startswith(HEAD) and "Andra" in only and "Första" not in only and "Innehåll" not in only
+    assert only.rstrip().endswith("</section>\n</main>\n</body>\n</html>")
+
+
+def test_numbers_from_a_full_layout_that_no_longer_matches_are_said_to_be_so():
+    state = Chapters()
+    before = _print_html(("a", "Första"), ("b", "Andra"))
+    state.edition(before, Path("/r"), 1)
+    place = Place(page=7, index=6, right=True)
+    state.learn(before, {"a": Place(5, 4, True), "b": place})
+    # An edit of b itself: everything before it as in the full layout, the numbers are exact.
+    state.edition(_print_html(("a", "Första"), ("b", "Andra, ändrad")), Path("/r"), 2)
+    state.saved(["content/b.md"])
+    job = state.job(2)
+    assert job is not None and job.exact and job.place == place and "ändrad" in job.html
+    # A chapter grew before it: laid out with the last full layout's numbers, and said so.
+    grown = _print_html(("a", "Första, mycket längre"), ("b", "Andra"))
+    state.edition(grown, Path("/r"), 3)
+    state.saved(["content/b.md"])
+    job = state.job(3)
+    assert job is not None and not job.exact
+    from kfsreport.commands.chapterpdf import ChapterPdf
+
+    state.made["b"] = ChapterPdf(job.span, b"%PDF", 3, job.place, 2, job.exact)
+    assert "sidnumren från den senaste hela PDF:en, de kan ändras" in state.note(3, current=True)
+    assert "sidorna 7–8" in state.note(3, current=True)
+    # The full layout that follows moved it: the chapter PDF goes and is made again.
+    state.learn(grown, {"a": Place(5, 4, True), "b": Place(9, 8, True)})
+    assert "b" not in state.made and state.job(3) is not None
+    # A new or renamed chapter is in no full layout yet: nothing is promised for it.
+    state.edition(_print_html(("a", "Första"), ("ny", "Ny")), Path("/r"), 4)
+    state.saved(["content/ny.md"])
+    assert state.promised is None and state.job(4) is None and state.note(4, current=True) == ""
+    # A save of anything but one chapter's file promises nothing either.
+    state.saved(["data/facts.yaml"])
+    assert state.promised is None
