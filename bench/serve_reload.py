@@ -9,6 +9,10 @@ The aim (issue 6) is 0.15 s; this is measured here, never asserted in the tests.
 Then the PDF: a few more edits, each timed from the save until `/rapport.pdf` has the word,
 next to WeasyPrint's own layout and writing of the same print HTML in this process (with
 WeasyPrint already imported), which is what a refresh should cost and no more.
+
+Then the chapter PDF (issue 19: 0.5 s): for each chapter named with --chapter (default: the
+one edited above, the report's last), a few edits timed from the save until
+`/kapitel/<id>.pdf` has the word, with the chapter's number of pages.
 """
 
 from __future__ import annotations
@@ -34,6 +38,12 @@ def main() -> int:
     parser.add_argument("--project", type=Path, default=REPO)
     parser.add_argument("-n", type=int, default=20, help="antal ändringar (standard 20)")
     parser.add_argument("--pdf", type=int, default=5, help="antal ändringar för PDF:en (standard 5)")
+    parser.add_argument(
+        "--chapter",
+        action="append",
+        default=[],
+        help="kapitelfil i content/ vars PDF mäts (flera går; standard: den sista)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         project = Path(folder) / "rapport"
@@ -51,20 +61,41 @@ def main() -> int:
             _fetch(port, "/rapport.pdf")  # the first PDF starts the PDF process
             pdf_times = [_one_pdf_edit(chapter, port, f"Pdford{i}") for i in range(args.pdf)]
             layout = _weasyprint_alone(server, args.pdf)
+            chapters = []
+            for name in args.chapter or [chapter.name]:
+                edited = project / "content" / name
+                chapter_id = _chapter_id(server, edited)
+                times = [
+                    _one_pdf_edit(edited, port, f"Kapitelord{i}", f"/kapitel/{chapter_id}.pdf")
+                    for i in range(args.pdf)
+                ]
+                pages = server.preview.pdf.chapters.made[chapter_id].pages
+                chapters.append((name, pages, statistics.median(times)))
     print(f"{len(times)} ändringar: median {statistics.median(times):.3f} s, längst {max(times):.3f} s")  # noqa: T201
     print(  # noqa: T201
         f"PDF efter {len(pdf_times)} ändringar: median {statistics.median(pdf_times):.3f} s; "
         f"WeasyPrints egen layout och skrivning: median {layout:.3f} s"
     )
+    for name, pages, median in chapters:
+        print(f"Kapitlets PDF, {name} ({pages} sidor), efter {args.pdf} ändringar: median {median:.3f} s")  # noqa: T201
     return 0
 
 
-def _one_pdf_edit(chapter: Path, port: int, word: str) -> float:
+def _chapter_id(server: PreviewServer, chapter: Path) -> str:
+    """The id of the chapter in this file (its address /kapitel/<id>.pdf)."""
+    from kfsreport.commands.chapterpdf import chapter_spans
+
+    html, _, _ = server.preview.print_edition()
+    source = f"content/{chapter.name}"
+    return next(span.id for span in chapter_spans(html or "") if span.source == source)
+
+
+def _one_pdf_edit(chapter: Path, port: int, word: str, path: str = "/rapport.pdf") -> float:
     started = time.perf_counter()
     with chapter.open("a", encoding="utf-8") as handle:
         handle.write(f"\n{word}.\n")
     while True:  # the PDF being made may still be the one from before the save
-        pdf = _fetch(port, "/rapport.pdf")
+        pdf = _fetch(port, path)
         text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout
         if word.encode() in text:
             return time.perf_counter() - started

@@ -142,7 +142,9 @@ def _add_serve(commands: Any) -> None:
         help="förhandsvisa rapporten i webbläsaren medan du skriver",
         description="Bygg HTML-sidan och visa den på http://127.0.0.1:PORT/. När du sparar en fil "
         "byggs sidan om och laddas om av sig själv. Ett fel visas på sidan med fil och rad; den "
-        "senaste fungerande versionen finns kvar. PDF:en finns på /rapport.pdf. Inget skrivs i output/.",
+        "senaste fungerande versionen finns kvar. PDF:en finns på /rapport.pdf, och när den har gjorts "
+        "en gång läggs ett kapitel du sparar ut för sig först, på /kapitel/<id>.pdf (en förhandsvisning, "
+        "utan arkivdelen). Inget skrivs i output/.",
         epilog="Exempel:\n  kfsreport serve --project . --port 8000   (avsluta med Ctrl+C)",
     )
     _project_option(serve)

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from kfsreport.commands.chapterpdf import Chapters, alone, chapter_spans
+from kfsreport.commands.chapterpdf import ChapterPdf, Chapters, alone, chapter_spans
 from kfsreport.commands.serve import PreviewServer
 from kfsreport.printing.chapterlayout import Place
 from tests.conftest import edit
+from tests.test_serve import Events, get
 
 PACKAGE_CSS = Path(__file__).resolve().parent.parent / "kfsreport" / "templates" / "css"
-from tests.test_serve import Events, get
 
 SECOND_CHART = """  - id: butiker-igen
     type: bar
@@ -204,7 +204,8 @@ def _print_html(*chapters: tuple[str, str], contents: str = "Innehåll") -> str:
         f"<p>{text}</p>\n</section>\n"
         for name, text in chapters
     )
-    return f'{HEAD}<nav class="toc">{contents}</nav>\n<main id="innehall" class="report-body">\n{sections}</main>\n</body>\n</html>\n'
+    main = f'<main id="innehall" class="report-body">\n{sections}</main>'
+    return f'{HEAD}<nav class="toc">{contents}</nav>\n{main}\n</body>\n</html>\n'
 
 
 def test_a_chapter_is_cut_out_with_the_head_and_nothing_else():
@@ -236,8 +237,6 @@ def test_numbers_from_a_full_layout_that_no_longer_matches_are_said_to_be_so():
     state.saved(["content/b.md"])
     job = state.job(3)
     assert job is not None and not job.exact
-    from kfsreport.commands.chapterpdf import ChapterPdf
-
     state.made["b"] = ChapterPdf(job.span, b"%PDF", 3, job.place, 2, job.exact)
     assert "sidnumren från den senaste hela PDF:en, de kan ändras" in state.note(3, current=True)
     assert "sidorna 7–8" in state.note(3, current=True)
