@@ -65,12 +65,12 @@ def main() -> int:
             for name in args.chapter or [chapter.name]:
                 edited = project / "content" / name
                 chapter_id = _chapter_id(server, edited)
-                times = [
+                seconds = [
                     _one_pdf_edit(edited, port, f"Kapitelord{i}", f"/kapitel/{chapter_id}.pdf")
                     for i in range(args.pdf)
                 ]
                 pages = server.preview.pdf.chapters.made[chapter_id].pages
-                chapters.append((name, pages, statistics.median(times)))
+                chapters.append((name, pages, statistics.median(seconds)))
     print(f"{len(times)} ändringar: median {statistics.median(times):.3f} s, längst {max(times):.3f} s")  # noqa: T201
     print(  # noqa: T201
         f"PDF efter {len(pdf_times)} ändringar: median {statistics.median(pdf_times):.3f} s; "

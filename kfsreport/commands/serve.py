@@ -293,7 +293,10 @@ class PdfBuilds:
         self._server = PrintServer()
         self._closed = False
         self.chapters = Chapters()
-        """The chapter PDFs (`chapterpdf.py`), laid out before the whole PDF."""
+        """The chapter PDFs (`chapterpdf.py`), laid out in a print process of their own, so
+        that a whole PDF being laid out for an earlier save never holds one up."""
+        self._chapter_server = PrintServer()
+        self.chapter_running = False
 
     def expect(self) -> None:
         """The files changed and the page is being rebuilt: the PDF is out of date until the
@@ -325,6 +328,7 @@ class PdfBuilds:
             self.chapters.saved(saved)
             self.stale = True
             self.awaiting = False
+            self._start_chapters()
             self._start()
         self._tell()
 
@@ -381,17 +385,22 @@ class PdfBuilds:
             self.wanted = True
             if not self.is_broken:
                 self.chapters.want(chapter_id)
-            if not (self.awaiting or self.is_broken):
-                self._start()  # the rebuild under way starts it when its print edition comes
+            if not (self.awaiting or self.is_broken):  # else the rebuild's print edition starts them
+                self._start_chapters()
+                if self.stale:
+                    self._start()
         self._tell()
         with self.done:
 
             def settled() -> bool:
                 if self._closed or self.is_broken:
                     return True
-                if self.awaiting or self.stale:
+                if self.awaiting:
                     return False
-                return not (self.running and self.chapters.waiting(chapter_id, self.generation))
+                if not self.chapters.waiting(chapter_id, self.generation):
+                    return True
+                # Laid out now, or once the whole PDF under way has told where the chapter is.
+                return not (self.chapter_running or self.running or self.stale)
 
             self.done.wait_for(settled, timeout)
             made = self.chapters.fresh(chapter_id, self.generation)
@@ -410,33 +419,42 @@ class PdfBuilds:
     def _run(self) -> None:
         while True:
             with self.done:
+                self.stale = False
+                pending, self._pending = self._pending, None
+                generation = self.generation
                 if self._closed:
                     break
-                job = None if self.awaiting else self.chapters.job(self.generation)
-                if job is None:
-                    if not self.stale:
-                        break  # started for a chapter that cannot be laid out; the PDF is fresh
-                    self.stale = False
-                    pending, self._pending = self._pending, None
-                    generation = self.generation
-            if job is not None:  # the chapter saved first, then the whole PDF
-                self._lay_out_chapter(job)
-                self._tell()
-                continue
             pdf, error = self._build_once(pending, generation)
             with self.done:
                 if pdf is not None:
                     self.pdf = pdf
                 self.fresh = pdf is not None and generation == self.generation
                 self.error = error
-                more = self.chapters.job_ready(self.generation) and not self.awaiting
-                if self._closed or not (self.stale or more):
+                self._start_chapters()  # a chapter that waited for this layout's places
+                if not self.stale or self._closed:
                     break
-            self._tell()
         with self.done:
             self.running = False
-            self.chapters.working = None
             self.done.notify_all()
+        self._tell()
+
+    def _start_chapters(self) -> None:
+        """Lay out the chapters asked for, if any can be now (called under the lock)."""
+        idle = not (self.chapter_running or self._closed or self.awaiting)
+        if idle and self.chapters.job_ready(self.generation):
+            self.chapter_running = True
+            threading.Thread(target=self._run_chapters, name="kfsreport-kapitel", daemon=True).start()
+
+    def _run_chapters(self) -> None:
+        while True:
+            with self.done:
+                job = None if (self._closed or self.awaiting) else self.chapters.job(self.generation)
+                if job is None:
+                    self.chapter_running = False
+                    self.done.notify_all()
+                    break
+            self._lay_out_chapter(job)
+            self._tell()
         self._tell()
 
     def _lay_out_chapter(self, job: Job) -> None:
@@ -445,7 +463,7 @@ class PdfBuilds:
         refused: list[str] = []
         pages = 0
         try:
-            pdf, refused, pages = self._server.lay_out_chapter(
+            pdf, refused, pages = self._chapter_server.lay_out_chapter(
                 job.html, job.root, template_dirs(job.root), job.place
             )
         except OSError as failure:
@@ -493,6 +511,7 @@ class PdfBuilds:
         pdf = (pdfs or {}).get("")
         if pdf is not None:
             places = self._server.places([span.id for span in chapter_spans(html)])
+            self._chapter_server.start()  # WeasyPrint imported before the first chapter is saved
             with self.done:
                 self.chapters.learn(html, places)
         return pdf, None if pdf is not None else "PDF:en kunde inte byggas."
@@ -502,6 +521,7 @@ class PdfBuilds:
             self._closed = True
             self.done.notify_all()
         self._server.close()
+        self._chapter_server.close()
 
 
 class _Handler(BaseHTTPRequestHandler):
