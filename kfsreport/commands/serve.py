@@ -55,6 +55,8 @@ WATCHED_DIRS = (CONTENT_DIR, "data", "templates")
 PDF_PATH = "/rapport.pdf"
 PDF_WAIT = 600.0
 """Seconds a request for the PDF waits for the build in progress."""
+CHAPTER_FIRST = 5.0
+"""Seconds the whole PDF waits for a chapter's PDF being laid out before it starts anyway."""
 KEEPALIVE = 15.0
 WATCH_OPTIONS: dict[str, Any] = {
     "step": 30,  # ms of quiet after a change before rebuilding: an editor's save is one change
@@ -87,7 +89,7 @@ RELOAD_SCRIPT = """<script nonce="%(nonce)s">
 </script>
 """
 PDF_STATUS_STYLE = (
-    "position:fixed;right:1rem;bottom:1rem;z-index:1000;margin:0;padding:.4rem .8rem;"
+    "position:fixed;right:1rem;bottom:1rem;z-index:1000;margin:0;padding:.4rem .8rem;max-width:34rem;"
     "background:#fff;color:#1a1a1a;border:2px solid #0b5563;border-radius:4px;"
     "font:15px/1.4 system-ui,sans-serif"
 )
@@ -419,6 +421,8 @@ class PdfBuilds:
     def _run(self) -> None:
         while True:
             with self.done:
+                # The chapter just saved first, with a core to itself: the whole PDF can wait.
+                self.done.wait_for(lambda: not self.chapter_running or self._closed, CHAPTER_FIRST)
                 self.stale = False
                 pending, self._pending = self._pending, None
                 generation = self.generation
