@@ -387,7 +387,7 @@ def report(
                 f"{name} ({pages}: {f'{seconds:.2f}'.replace('.', ',')} s)"
                 for name, pages, seconds in view.chapters
             )
-            + "; kapitlet läggs ut ensamt i PDF-processen, så tiden växer med kapitlets längd",
+            + "; kapitlet läggs ut ensamt i en egen PDF-process, så tiden växer med kapitlets längd",
         ),
         (
             "`kfsreport check` ≤ 1,5 s, första körningen (tom cache)",

@@ -124,6 +124,18 @@ def test_a_saved_chapter_is_laid_out_alone_exactly_as_on_its_pages_in_the_whole_
     events.close()
 
 
+def test_a_chapter_asked_for_before_the_pdf_comes_after_the_first_full_layout(running):
+    _, port = running
+    code, kind, chapter = get(port, "/kapitel/landsbygdens-service.pdf")  # nothing laid out yet
+    assert (code, kind) == (200, "application/pdf")
+    code, _, full = get(port, "/rapport.pdf")
+    assert code == 200
+    whole = pages_text(full)
+    first = next(number for number, text in enumerate(whole) if "Landsbygdens service" in text and number > 2)
+    count = len(pages_text(chapter))
+    assert page_images(chapter, 1, count) == page_images(full, first + 1, first + count)
+
+
 def test_a_chapter_keeps_the_figure_numbers_of_the_whole_report(running):
     project, port = running
     assert get(port, "/rapport.pdf")[0] == 200
