@@ -465,3 +465,68 @@ def test_a_computation_that_cannot_be_done_is_reported_at_its_compute_line(make_
     root = with_charts(make_project, charts)
     (root / "data/utfall.csv").write_text("Kommun,Utfall\nNorsjö,0\nLycksele,0\n", encoding="utf-8")
     assert errors_of(root)[0] == ("data/charts.yaml:9: andelen kan inte räknas ut: summan av 'Utfall' är 0.")
+
+
+@pytest.mark.parametrize("kind", ["bar", "grouped_bar", "stacked_bar", "line", "part_of_whole", "key_number"])
+def test_every_kind_of_chart_makes_a_valid_vega_lite_spec_at_every_thinning_step(kind, monkeypatch):
+    # A build does not have Altair check its whole specs against the Vega-Lite schema (a
+    # quarter of each spec's time): this test does, for each kind, orientation and thinning step, and the spec
+    # is the same with or without the check.
+    import pandas as pd
+
+    from kfsreport.charts.draw import vega_lite
+    from kfsreport.charts.figures import THINNING
+    from kfsreport.charts.spec import ChartSpec
+
+    dated = kind == "line"
+    frame = pd.DataFrame(
+        {
+            "x": pd.to_datetime(["2023-01-01", "2023-06-01", "2024-01-01"] * 2)
+            if dated
+            else ["Norra länsdelen", "Södra", "Kusten"] * 2,
+            "s": ["kvinnor"] * 3 + ["män"] * 3,
+            "y": [12.5, -3.0, 40.0, 7.25, 18.0, 2.0],
+        }
+    )
+    grouped = kind in ("grouped_bar", "stacked_bar", "line")
+    specs = []
+    for orientation in ("horizontal", "vertical") if kind.endswith("bar") else (None,):
+        spec = ChartSpec(
+            id="a",
+            type=kind,
+            title="T",
+            alt="Ett diagram i ett test.",
+            source="S",
+            values=[],
+            x="x",
+            y="y",
+            series="s" if grouped else None,
+            unit="procent",
+            orientation=orientation,
+        )
+        for fewer in range(THINNING + 1):
+            checked = vega_lite(spec, frame, fewer=fewer, validate=True)  # raises if invalid
+            specs.append((spec, fewer, checked))
+
+    import altair.utils.schemapi
+
+    checks: list[object] = []
+    check = altair.utils.schemapi.validate_jsonschema
+
+    def counted(instance: object, schema: object, *args: object, **kwargs: object) -> object:
+        checks.append(schema)
+        return check(instance, schema, *args, **kwargs)
+
+    monkeypatch.setattr(altair.utils.schemapi, "validate_jsonschema", counted)
+    spec, fewer, checked = specs[0]
+    vega_lite(spec, frame, fewer=fewer, validate=True)
+    checked_once, checks[:] = list(checks), []
+    for spec, fewer, checked in specs:
+        assert vega_lite(spec, frame, fewer=fewer) == checked
+    # Altair still checks a few parts as they are made, but the whole chart only when asked.
+    assert any(_whole_chart(schema) for schema in checked_once)
+    assert not any(_whole_chart(schema) for schema in checks)
+
+
+def _whole_chart(schema: object) -> bool:
+    return isinstance(schema, dict) and str(schema.get("$ref", "")).startswith("#/definitions/TopLevel")

@@ -43,14 +43,24 @@ STACK_ORDER = "_ordning"
 
 
 def vega_lite(
-    spec: ChartSpec, frame: pd.DataFrame, colours: list[str] | None = None, fewer: int = 0
+    spec: ChartSpec,
+    frame: pd.DataFrame,
+    colours: list[str] | None = None,
+    fewer: int = 0,
+    *,
+    validate: bool = False,
 ) -> dict[str, Any]:
     """The Vega-Lite spec (a dict) for `spec` drawn from `frame` in `colours` (the theme's palette).
 
     `fewer` thins the axes' labels, a step at a time, when a drawing showed two of them
     meeting (`crowding.py`): fewer value ticks, months further apart on a line chart's time
     axis, every second (third …) year on an ordinal one, narrower category names under
-    vertical bars."""
+    vertical bars.
+
+    `validate`: Altair checks the whole spec against the Vega-Lite schema, a quarter of the
+    time this function takes (jsonschema, at each drawing); the specs this function makes are
+    checked so for every kind of chart and every thinning step by tests/test_charts.py, and a
+    build does not check them again."""
     import altair as alt
 
     data = frame.copy()
@@ -85,7 +95,7 @@ def vega_lite(
     # Altair refuses more than 5 000 rows by default, to protect notebooks; the rows here come
     # from the report's own data file, already bounded by its size (datasets.MAX_DATA_BYTES).
     with alt.data_transformers.disable_max_rows():
-        return dict(chart.configure(**_theme(palette)).to_dict())
+        return dict(chart.configure(**_theme(palette)).to_dict(validate=validate))
 
 
 def value_label(spec: ChartSpec, value: Any) -> str:
