@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import logging
+import os
 import re
 import secrets
 import sys
@@ -502,6 +503,8 @@ class PdfBuilds:
                 if generation == self.generation and not self.awaiting:
                     self.chapters.edition(made, root, generation)
         html, root = pending
+        self._server.start()
+        _in_background(self._server.pid)
         try:
             pdfs, refused = self._server.lay_out(
                 html, root, template_dirs(root), archive=False, remember=True
@@ -751,6 +754,18 @@ class PreviewServer:
             if any(Path(path).name in WATCHED_DIRS for _, path in changes):
                 self._restart.set()
             self.preview.rebuild()
+
+
+BACKGROUND_NICENESS = 10
+"""How much lower the whole PDF's print process runs than the chapter's and the page's, where
+the system allows it: on two cores busy with the page, a chapter and the whole PDF at once,
+the whole PDF (which nobody waits for) gives way."""
+
+
+def _in_background(pid: int | None) -> None:
+    if pid is not None and hasattr(os, "setpriority"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, pid, BACKGROUND_NICENESS)
 
 
 def _relative(root: Path, changes: set[tuple[Any, str]]) -> list[str]:
