@@ -100,3 +100,28 @@ def test_a_colour_must_be_written_as_hex(
     run = cli("check", "--project", str(root))
     assert run.code != 0
     assert "report.yaml:" in run.out and "accent" in run.out
+
+
+def test_duplex_left_hand_pages_carry_the_reports_title(
+    make_project: Callable[[str], Path], cli: Callable[..., Run]
+) -> None:
+    # The title is set on the cover's header, in the normal flow: WeasyPrint 70 takes no
+    # string-set from the absolutely placed box the cover's title stands in, and the left-hand
+    # pages' running head was empty.
+    root = make_project("annan-region")
+    chapter = root / "content" / "01-landsbygden.md"
+    more = "Servicen på landsbygden behöver planeras tillsammans med kommunerna och regionen. " * 12
+    chapter.write_text(chapter.read_text(encoding="utf-8") + ("\n\n" + more) * 12, encoding="utf-8")
+    assert cli("build", "--project", str(root)).code == 0
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(root / "output" / "arsrapport-2031.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\f")[:-1]
+    opener = next(i for i, page in enumerate(pages, 1) if page.lstrip().startswith("1 Landsbygdens service"))
+    body_left = [i for i in range(opener + 1, len(pages)) if i % 2 == 0]  # before the back cover
+    assert body_left, "the chapter reaches a left-hand page"
+    for number in body_left:
+        head = next(line.strip() for line in pages[number - 1].splitlines() if line.strip())
+        assert head.startswith("Årsrapport 2031"), (number, head)
