@@ -357,7 +357,10 @@ def report(
             1.5,
             "×",
             "1,48 ×",
-            stages,
+            f"{demo.cold_s - demo.warm_s:.2f} s mer än med varm cache: byggprocessen läser in pandas, "
+            "openpyxl och Altair och räknar fram diagrammen, arbetsprocessen startar vl-convert och ritar "
+            "dem, och ett diagram vars etiketter möts ritas om med färre; först därefter finns "
+            "utskrifts-HTML:en att lägga ut",
         ),
         ("bygge utan ändringar ≤ 0,3 s", noop, 0.3, "s", "0,11 s", stages),
         (
@@ -374,7 +377,10 @@ def report(
             1.2,
             "×",
             "1,14 ×",
-            f"PDF:en tog {view.pdf:.2f} s, WeasyPrints layout och skrivning {view.layout:.2f} s",
+            f"PDF:en tog {view.pdf:.2f} s, WeasyPrints layout och skrivning {view.layout:.2f} s. Utöver "
+            "WeasyPrint: sidan byggs om först, krokarna i layouten, taggträdets rättning, kapitlens "
+            "platser som sparas för kapitlets PDF, och en ändring i ett kapitel lägger ut kapitlets "
+            "PDF först",
         ),
         (
             "ett kapitels PDF i förhandsvisningen ≤ 0,5 s efter en sparning (median över kapitlen)",
@@ -395,7 +401,10 @@ def report(
             1.5,
             "s",
             "7 s",
-            "importerna, stavningskontrollens ordlistor och diagrammen läses och görs första gången",
+            "i granskningens egen process: pandas, openpyxl och Altair läses in (0,55 s) för att "
+            "räkna fram diagrammen, som sedan väntas in från arbetsprocessen medan ordlistan läses "
+            "(0,2 s), sidan görs (0,18 s) och reglerna och stavningen körs (0,14 s). Nästa steg: "
+            "stavningen i arbetsprocessen medan den väntar, och sidan gjord medan diagrammen ritas",
         ),
         ("`kfsreport check` ≤ 1,5 s, körningen efter", flow.check_again, 1.5, "s", "1–2 s", stages),
         (
