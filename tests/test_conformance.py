@@ -6,8 +6,6 @@ in the text a screen reader gets."""
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 
 import page
@@ -40,10 +38,11 @@ def page_turns(path: Path) -> list[str]:
     tree (`pdfwords`): words run together, leader dots, a paragraph split where a page breaks
     it. The report's own hyphens (`apt-get` in the manual) are read from its web page, as
     `kfsreport check --pdf` reads them from the page it renders."""
-    from kfsreport.commands.check.pdfcheck import check_pdf, hyphen_pairs
+    from kfsreport.commands.check.pdfcheck import check_pdf, written_hyphens
 
-    pages = [re.sub(r"<[^>]*>", " ", page.read_text(encoding="utf-8")) for page in path.parent.glob("*.html")]
-    written = hyphen_pairs(html.unescape(" ".join(pages)))
+    written = written_hyphens(
+        " ".join(page.read_text(encoding="utf-8") for page in path.parent.glob("*.html"))
+    )
     return [problem for problem in check_pdf(path, written) if any(word in problem for word in HEARD)]
 
 

@@ -22,11 +22,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from kfsreport.render.hyphenation import SOFT
+
 _installed = False
 _enabled = True
 _whole_line = False
 """True while WeasyPrint lays out a line that must not be hyphenated."""
-SOFT = "\u00ad"
 
 
 def install() -> None:

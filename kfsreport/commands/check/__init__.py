@@ -13,8 +13,6 @@ the command prints it grouped by file.
 from __future__ import annotations
 
 import contextlib
-import html
-import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -62,8 +60,16 @@ class Outcome:
 
     findings: list[Finding]
     readability: list[Readability]
-    written_hyphens: frozenset[str] = frozenset()
-    """The words the report writes with a hyphen (`pdfcheck.hyphen_pairs`), for `--pdf`."""
+    page: str | None = None
+    """The web page check rendered (None if the report did not get that far)."""
+
+    @property
+    def written_hyphens(self) -> frozenset[str]:
+        """The words the report writes with a hyphen, for `--pdf` (`pdfcheck.written_hyphens`),
+        read from the page only when asked."""
+        from kfsreport.commands.check.pdfcheck import written_hyphens
+
+        return written_hyphens(self.page) if self.page is not None else frozenset()
 
     @property
     def errors(self) -> list[Finding]:
@@ -178,16 +184,7 @@ def check(
     else:
         check_spelling(speller, (run for group in runs.values() for run in group), findings)
         speller.keep()
-    return Outcome(findings.items, readability, _written_hyphens(made))
-
-
-def _written_hyphens(made: Made) -> frozenset[str]:
-    """The hyphens the report's own text has, read from the web page it renders."""
-    from kfsreport.commands.check.pdfcheck import hyphen_pairs
-
-    if made.document is None or made.document.screen_html is None:
-        return frozenset()
-    return hyphen_pairs(html.unescape(re.sub(r"<[^>]*>", " ", made.document.screen_html)))
+    return Outcome(findings.items, readability, made.document.screen_html if made.document else None)
 
 
 def _load(speller: Speller) -> None:

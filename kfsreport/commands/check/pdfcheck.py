@@ -10,6 +10,7 @@ out as whole words, and words that a screen reader hears apart as the page shows
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -164,8 +165,14 @@ HYPHENATED = re.compile(r"\b\w+(?:[-\u2010]\w+)+")
 page's embedded fonts and images) was tried again from every one of its characters, 2.6 s
 of every `check`; the words found are the same."""
 FIRST_WORD = re.compile(r"\w+")
+TAG = re.compile(r"<[^>]*>")
 CONTINUES = ("och ", "eller ", "samt ", "respektive ", "till ")
 """`bygg- och fastighetsbranschen`: a first part written with its hyphen, not a cut word."""
+
+
+def written_hyphens(page: str) -> frozenset[str]:
+    """`hyphen_pairs` of a web page's text: what `--pdf` needs from the page `check` renders."""
+    return hyphen_pairs(html.unescape(TAG.sub(" ", page)))
 
 
 def hyphen_pairs(text: str) -> frozenset[str]:
