@@ -18,8 +18,8 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from kfsreport.charts.crowding import crowded, meet
-from kfsreport.charts.draw import vega_lite
-from kfsreport.charts.figures import draw_apart, draw_here
+from kfsreport.charts.draw import first_step, vega_lite
+from kfsreport.charts.figures import THINNING, draw_apart, draw_here
 from kfsreport.charts.spec import ChartSpec
 
 FONTS = Path(__file__).resolve().parent.parent / "kfsreport" / "templates" / "fonts"
@@ -154,6 +154,79 @@ def test_no_axis_labels_meet_in_generated_charts(seeds):
         if chart.type != "line" and not frame["y"].eq(0).all():
             zero = [label for axis in axis_labels(svg) for label in axis if ZERO.match(label[0])]
             assert zero, (seed, "zero is labelled")
+
+
+def _many(kind: str, count: int, **keys: object) -> tuple[ChartSpec, pd.DataFrame]:
+    """A chart of `count` categories: years for a line, municipalities for bars."""
+    names = [str(1800 + i) for i in range(count)] if kind == "line" else [f"Kommun {i}" for i in range(count)]
+    values = [i % 7 + 1 for i in range(count)]
+    return spec(kind, x="x", y="y", **keys), pd.DataFrame({"x": names, "y": values})
+
+
+def _sweep(chart: ChartSpec, frame: pd.DataFrame) -> tuple[int, list[bool], str]:
+    """The thinning as it was before the labels were counted: drawn at every step from the
+    first until two labels no longer meet (or the last step), and whether each step met."""
+    met = []
+    for fewer in range(THINNING + 1):
+        svg = draw_here([vega_lite(chart, frame, None, fewer)], [FONTS])[0]
+        met.append(meet(svg))
+        if not met[-1]:
+            break
+    return fewer, met, svg
+
+
+@pytest.mark.parametrize(
+    ("chart", "first"),
+    [
+        (_many("line", 200), 2),  # 200 years: every third before 4 px can part them
+        (_many("line", 100), 1),
+        (_many("bar", 90, orientation="vertical"), THINNING),  # upright or not, 90 names meet
+        (_many("line", 8), 0),
+    ],
+    ids=["line-200", "line-100", "vertical-bars-90", "line-8"],
+)
+def test_a_crowded_axis_starts_at_the_first_step_its_labels_can_be_apart_and_ends_where_every_step_did(
+    chart, first
+):
+    """A chart with more labels than its axis can hold apart is drawn first at the step whose
+    count can (`draw.first_step`): every step before it meets when drawn, and the chart the
+    charts stage ends with is the one the step-by-step thinning ends with."""
+    spec_, frame = chart
+    assert first_step(spec_, frame, THINNING) == first
+    step, met, svg = _sweep(spec_, frame)
+    assert met[:first] == [True] * first  # what the count proved
+    assert step >= first
+    assert draw_apart([chart], None, [FONTS], draw_here) == [svg]
+
+
+@pytest.mark.parametrize(
+    "chart",
+    [
+        _many("bar", 400),  # horizontal bars: the chart grows with its names
+        (
+            spec("line", x="x", y="y", columns={"x": "date"}),
+            pd.DataFrame({"x": pd.date_range("1990-01-01", periods=400, freq="MS"), "y": range(400)}),
+        ),  # a time axis: Vega chooses its ticks
+    ],
+    ids=["horizontal-bars", "time-axis"],
+)
+def test_an_axis_the_count_cannot_judge_starts_at_the_first_step(chart):
+    assert first_step(*chart, THINNING) == 0
+
+
+def test_a_chart_of_5001_years_is_drawn_once_at_the_last_step():
+    """No step of the thinning can part 5 001 labels (every 7th is 715 labels across 340 px),
+    so the chart is drawn once, at the last step, not seven times (the issue's 5 001 rows)."""
+    chart = _many("line", 5_001)
+    calls: list[list[dict]] = []
+
+    def counting(specs: list[dict], fonts: list[Path]) -> list[str]:
+        calls.append(specs)
+        return draw_here(specs, fonts)
+
+    (svg,) = draw_apart([chart], None, [FONTS], counting)
+    assert calls == [[vega_lite(*chart, None, THINNING)]]
+    assert meet(svg)  # as at every step before it
 
 
 def _axis(labels: list[tuple[float, float, str]]) -> str:

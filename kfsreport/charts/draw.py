@@ -368,6 +368,36 @@ def _line(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: lis
     return alt.layer(*layers).properties(width=WIDTH - 160, height=260)
 
 
+def first_step(spec: ChartSpec, frame: pd.DataFrame, last: int) -> int:
+    """The first thinning step (`fewer`, at most `last`) at which the labels of the chart's
+    category axis can be apart, known by counting them before anything is drawn.
+
+    The labels' centres lie on an axis at most WIDTH px long, so K labels stand apart only if
+    each centre is a label's width and `crowding.GAP` from the next: (K - 1) x (GAP + the
+    least width) px. A line chart's ordinal axis shows every (fewer + 1)th name, so 5 000 years
+    need every 86th before any two can be apart, and a chart drawn at each step in between
+    would only show that again (`figures.draw_apart`). Under vertical bars every category is
+    named; upright names (UPRIGHT_WRAP's last step) are TEXT px across each. An axis this
+    cannot judge (a time axis, the values) starts at 0."""
+    from kfsreport.charts.crowding import GAP
+
+    def apart(count: int, least: float) -> bool:
+        return (count - 1) * (GAP + least) <= WIDTH
+
+    for fewer in range(last):
+        if spec.type == "line" and spec.columns.get(spec.x) != "date":
+            shown = _ordered(frame[spec.x])[:: fewer + 1]
+            if apart(sum(1 for value in shown if not pd.isna(value)), 0):
+                return fewer
+        elif spec.type in ("bar", "grouped_bar", "stacked_bar") and not _horizontal(spec):
+            upright = fewer >= len(UPRIGHT_WRAP) - 1
+            if apart(int(frame[spec.x].nunique()), TEXT if upright else 0):
+                return fewer
+        else:
+            return fewer
+    return last
+
+
 def _ordered(column: pd.Series) -> list[Any]:
     """The distinct values in the order an ordinal axis shows them (ascending)."""
     values = [v.item() if hasattr(v, "item") else v for v in pd.unique(column)]

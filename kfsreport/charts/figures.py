@@ -192,18 +192,21 @@ def draw_apart(
     charts: list[tuple[ChartSpec, pd.DataFrame]], colours: list[str] | None, fonts: list[Path], draw: Draw
 ) -> list[str]:
     """Each chart's SVG, drawn all at once by `draw`, and drawn again with fewer axis labels
-    (`draw.vega_lite`'s `fewer`) while two labels of one axis meet (`crowding.py`)."""
+    (`draw.vega_lite`'s `fewer`) while two labels of one axis meet (`crowding.py`). A chart
+    starts at the first step whose labels are few enough to be apart (`draw.first_step`):
+    the steps before it would all be drawn only to meet."""
     from kfsreport.charts.crowding import meet
-    from kfsreport.charts.draw import vega_lite
+    from kfsreport.charts.draw import first_step, vega_lite
 
     svgs: dict[int, str] = {}
+    step = {i: first_step(spec, frame, THINNING) for i, (spec, frame) in enumerate(charts)}
     pending = list(range(len(charts)))
-    for fewer in range(THINNING + 1):
-        if not pending:
-            break
-        drawn = draw([vega_lite(*charts[i], colours, fewer) for i in pending], fonts)
+    while pending:
+        drawn = draw([vega_lite(*charts[i], colours, step[i]) for i in pending], fonts)
         svgs.update(zip(pending, drawn, strict=True))
-        pending = [i for i in pending if meet(svgs[i])]
+        pending = [i for i in pending if step[i] < THINNING and meet(svgs[i])]
+        for i in pending:
+            step[i] += 1
     return [svgs[i] for i in range(len(charts))]
 
 
