@@ -1,6 +1,7 @@
 """The structure repair (kfsreport/printing/pdftags.py) and the checks that see what it repairs
-(kfsreport/commands/check/pdfstructure.py): each defect WeasyPrint leaves is planted into a repaired PDF, and
-`check_pdf` must report it; the repaired demo reads chapter by chapter, in whole words."""
+(kfsreport/commands/check/pdfstructure.py): each defect WeasyPrint leaves is planted into a repaired PDF
+(a ten-page report with every structure the defects need, `structure`), and `check_pdf` must
+report it; the repaired demo reads chapter by chapter, in whole words."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ import pikepdf
 import pytest
 
 from kfsreport.commands.check.pdfcheck import check_pdf
-from tests.conftest import FIXTURES, REPO, built_once
+from tests.conftest import FIXTURES, built_once
 from tests.test_pdf import UA, raw_pdf
+
+SMALL = "testrapport-2030.pdf"
 
 
 def elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
@@ -52,7 +55,80 @@ def small_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     def make(out: Path) -> None:
         build(FIXTURES / "minimal", ["pdf"], out_dir=out)
 
-    return built_once(tmp_path_factory, "minimal-pdf", make) / "testrapport-2030.pdf"
+    return built_once(tmp_path_factory, "minimal-pdf", make) / SMALL
+
+
+STRUCTURE_CHAPTER = """\
+---
+title: Öppna data
+---
+
+Länets kommuner delar sina mätningar som [Open Data]{lang=en}, fritt för vem som helst att
+använda.
+
+## Insamling {#insamling}
+
+{{ figur("besok") }}
+
+## Bearbetning {#bearbetning}
+
+LONG
+
+## Spridning {#spridning}
+
+Resultaten läggs ut varje kvartal.
+"""
+STRUCTURE_DATA = "kommun;besok\nNorsjö;12\nMalå;7\nSorsele;9\n"
+STRUCTURE_CHARTS = """\
+charts:
+  - id: besok
+    type: bar
+    title: Besök per kommun
+    x: kommun
+    y: besok
+    data: data/besok.csv
+    source: Kommunernas egna räkningar.
+    alt: Norsjö hade flest besök, tolv, och Malå färst, sju.
+"""
+
+
+def plant_structure(root: Path) -> None:
+    """tests/fixtures/minimal in `root`, with a chapter that has every structure a planted
+    defect needs and the minimal report lacks: a figure, two English words, a contents list of
+    three links under one chapter, and a paragraph that goes on over a page break."""
+    long = " ".join(
+        f"Mätpunkt {i} visar att besöken ökade under våren och minskade igen under hösten." for i in range(90)
+    )
+    (root / "content/03-oppna-data.md").write_text(STRUCTURE_CHAPTER.replace("LONG", long), encoding="utf-8")
+    (root / "data/besok.csv").write_text(STRUCTURE_DATA, encoding="utf-8")
+    (root / "data/charts.yaml").write_text(STRUCTURE_CHARTS, encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def structure(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report of `plant_structure` built once per test run (ten pages): the folder, with
+    its PDF in `output/`. Its checks take a tenth of the demo's 37 pages', so the planted
+    defects are planted here."""
+    from kfsreport.commands.build import build
+
+    def make(folder: Path) -> None:
+        root = folder / "rapport"
+        shutil.copytree(FIXTURES / "minimal", root)
+        plant_structure(root)
+        build(root, ["pdf"])
+
+    return built_once(tmp_path_factory, "pdf-structure", make) / "rapport"
+
+
+@pytest.fixture(scope="session")
+def structure_pdf(structure: Path) -> Path:
+    return structure / "output" / SMALL
+
+
+@pytest.fixture(scope="session")
+def structure_problems(structure_pdf: Path) -> list[str]:
+    """What `check_pdf` finds in it, read once per test process: none."""
+    return check_pdf(structure_pdf)
 
 
 # --- the repaired demo ------------------------------------------------------------------------
@@ -162,9 +238,11 @@ def test_words_are_whole_across_layout_hyphens(demo):
 # --- each defect, planted, is reported ---------------------------------------------------------
 
 
-def plant(tmp_path: Path, demo: Path, change: Callable[[pikepdf.Pdf], None]) -> list[str]:
-    path = tmp_path / UA
-    shutil.copy(demo / UA, path)
+def plant(tmp_path: Path, pdf: Path, change: Callable[[pikepdf.Pdf], None]) -> list[str]:
+    """`change` made in a copy of the repaired `pdf` (tmp_path / its name), and what
+    `check_pdf` finds in it."""
+    path = tmp_path / pdf.name
+    shutil.copy(pdf, path)
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         change(pdf)
         pdf.save(path)
@@ -254,13 +332,13 @@ def _pixels(pdf: pikepdf.Pdf) -> None:
 
 
 def _space_left_out(pdf: pikepdf.Pdf) -> None:
-    """The space between "Building" and "Women" (a box of its own, which WeasyPrint does not
-    draw) left out of the tree, as it was before the repair read it."""
+    """The space between two English words, "Open" and "Data" (a box of its own, which
+    WeasyPrint does not draw), left out of the tree, as it was before the repair read it."""
     for span in of_role(pdf, "/Span"):
         if str(span.get("/ActualText", "")) == " " and str(span.P.get("/Lang", "")) == "en":
             span.ActualText = pikepdf.String("")
             return
-    raise AssertionError("no space between two English words in the demo")
+    raise AssertionError("no space between two English words in the report")
 
 
 def _leaders_read(pdf: pikepdf.Pdf) -> None:
@@ -297,7 +375,7 @@ def _paragraph_split(pdf: pikepdf.Pdf) -> None:
         siblings = [k.objgen for k in paragraph.P.K]
         paragraph.P.K.insert(siblings.index(paragraph.objgen) + 1, rest)
         return
-    raise AssertionError("no paragraph over a page break in the demo")
+    raise AssertionError("no paragraph over a page break in the report")
 
 
 @pytest.mark.parametrize(
@@ -316,37 +394,40 @@ def _paragraph_split(pdf: pikepdf.Pdf) -> None:
         (_dangling, "som inte finns i taggträdet"),
         (_no_id_tree, "saknar /IDTree"),
         (_pixels, "utanför sidan"),
-        (_space_left_out, "”BuildingWomen” (sidan visar ”Building Women”)"),
+        (_space_left_out, "sidan 7: ”OpenData” (sidan visar ”Open Data”)"),
         (_leaders_read, "1 textblock läser upp utfyllnadspunkter (sidan"),
-        (_paragraph_split, "1 stycke är delat i två P-element där sidan bryts (sidan 10)"),
+        (_paragraph_split, "1 stycke är delat i två P-element där sidan bryts (sidan 8)"),
     ],
 )
-def test_each_planted_defect_is_reported(tmp_path, demo, demo_pdf_problems, change, reported):
-    assert demo_pdf_problems == []
-    problems = plant(tmp_path, demo, change)
+def test_each_planted_defect_is_reported(tmp_path, structure_pdf, structure_problems, change, reported):
+    assert structure_problems == []
+    problems = plant(tmp_path, structure_pdf, change)
     assert any(reported in problem for problem in problems), problems
 
 
-def test_a_run_together_word_is_reported_with_its_page_by_check_pdf(tmp_path, demo, cli):
+def test_a_run_together_word_is_reported_with_its_page_by_check_pdf(tmp_path, structure, cli):
     """`kfsreport check --pdf` names the file, the page and the word, in Swedish, and what to do."""
     out = tmp_path / "ut"
     out.mkdir()
-    shutil.copy(demo / UA, out / UA)
-    run = cli("check", "--project", str(REPO), "--pdf", "--out", str(out))
-    assert f"{out / UA}: PDF-granskningen hittade inga fel." in run.out
-    plant(tmp_path, demo, _space_left_out)  # into tmp_path / UA
-    shutil.copy(tmp_path / UA, out / UA)
-    run = cli("check", "--project", str(REPO), "--pdf", "--out", str(out))
+    shutil.copy(structure / "output" / SMALL, out / SMALL)
+    run = cli("check", "--project", str(structure), "--pdf", "--out", str(out))
+    assert f"{out / SMALL}: PDF-granskningen hittade inga fel." in run.out
+    plant(tmp_path, structure / "output" / SMALL, _space_left_out)  # into tmp_path / SMALL
+    shutil.copy(tmp_path / SMALL, out / SMALL)
+    run = cli("check", "--project", str(structure), "--pdf", "--out", str(out))
     assert run.code == 1 and "Traceback" not in run.err
     line = next(line for line in run.out.splitlines() if "ihopskriv" in line)
-    found = re.search(r"^(.+?): fel: 1 ord är ihopskrivet .*: sidan (\d+): ”BuildingWomen”", line)
-    assert found and found.group(1) == str(out / UA), line
+    found = re.search(r"^(.+?): fel: 1 ord är ihopskrivet .*: sidan (\d+): ”OpenData”", line)
+    assert found and found.group(1) == str(out / SMALL), line
     assert "bygg om PDF:en med kfsreport build" in line
     page = found.group(2)
     shown = subprocess.run(
-        ["pdftotext", "-f", page, "-l", page, str(out / UA), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-f", page, "-l", page, str(out / SMALL), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
-    assert "Building Women" in " ".join(shown.split())  # the page it names shows the two words
+    assert "Open Data" in " ".join(shown.split())  # the page it names shows the two words
 
 
 def test_layout_hyphens_without_the_repair_are_reported_and_with_it_are_not(tmp_path):
