@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 if TYPE_CHECKING:
     from kfsreport.charts.figures import Charts, Draw
     from kfsreport.load.folder import Sources
+    from kfsreport.printing.inparts import InParts
     from kfsreport.printing.printworker import PrintServer
     from kfsreport.render.pages import Document
     from kfsreport.validate.report import Report
@@ -61,6 +62,9 @@ class Made:
     document: Document | None = None
     pdfs: dict[str, bytes] | None = None
     """Each PDF variant by file-name suffix (`""`, `"-arkiv"`), when printed."""
+    plan: dict[Path, bytes] = field(default_factory=dict)
+    """The layout's facts for the next build (`printing/parts.py`), by cache file; the
+    build writes them with the other cache entries."""
 
     @property
     def failed(self) -> bool:
@@ -100,15 +104,19 @@ def make(
     stage = on_stage or _no_progress
     made = Made(project.resolve())
     own = printer is None
+    second: PrintServer | None = None
     if own:
         printer = print_process() if print_pdf and (formats is None or "pdf" in formats) else None
+        if printer is not None and printer is not _kept:
+            second = _second_process(cache)
     try:
-        _stages(made, formats, cache, printer, stage, on_print, print_pdf, own)
+        _stages(made, formats, cache, (printer, second), stage, on_print, print_pdf, own)
     except BuildFailed as failed:
         made.problems.extend(failed.errors)
     finally:
         if own:
             release(printer)
+            release(second)
     return made
 
 
@@ -130,6 +138,23 @@ def print_process() -> PrintServer | None:
         log.info("PDF-processen kunde inte starta (%s); PDF:en görs i den här processen.", error)
         return None
     return printer
+
+
+def _second_process(cache: Path | None) -> PrintServer | None:
+    """A second print process for a report whose last layout says where a second part of
+    its pages can begin (`printing/inparts.py`), started now like the first; else None."""
+    from kfsreport.printing.inparts import usable_plan
+    from kfsreport.printing.printworker import PrintServer
+
+    if usable_plan(cache) is None:
+        return None
+    second = PrintServer()
+    try:
+        second.start()
+    except OSError as error:
+        log.info("Den andra PDF-processen kunde inte starta (%s).", error)
+        return None
+    return second
 
 
 def release(printer: PrintServer | None) -> None:
@@ -158,7 +183,7 @@ def _stages(
     made: Made,
     formats: Sequence[str] | None,
     cache: Path | None,
-    printer: PrintServer | None,
+    printers: tuple[PrintServer | None, PrintServer | None],
     stage: Callable[[str], None],
     on_print: Callable[[str], None] | None,
     print_pdf: bool,
@@ -168,11 +193,13 @@ def _stages(
     # and `kfsreport --help` never load pandas, Altair or WeasyPrint.
     from kfsreport.charts.figures import render_charts, uncached
     from kfsreport.load.folder import load_project
+    from kfsreport.printing.inparts import plan_file, plan_json
     from kfsreport.printing.pdf import report_refused, write_pdf_bytes
     from kfsreport.render.pages import Document, render_chapters, render_edition
     from kfsreport.render.templates import template_dirs
     from kfsreport.validate.report import validate
 
+    printer, second = printers
     stage("load")
     made.sources, made.problems = load_project(made.root)
     problems = made.problems
@@ -181,7 +208,8 @@ def _stages(
     wanted = list(formats or report.settings.formats)
     if printer is not None and own and "pdf" not in wanted:
         release(printer)  # report.yaml asks for the web page only
-        printer = None
+        release(second)
+        printer = second = None
     dirs = template_dirs(report.root)
     stage("charts")
     if printer is not None and uncached(report, dirs, cache):
@@ -191,9 +219,13 @@ def _stages(
     chapters = render_chapters(report, problems, charts, cache)
     printed = render_edition(chapters, "print", problems) if "pdf" in wanted else None
     sent = False
+    in_parts = _in_parts(cache, printer, second) if print_pdf else None
     if printed is not None and not problems:
-        if printer is not None and print_pdf:  # laid out there while the web page is made here
-            printer.send(printed, report.root, dirs)
+        if in_parts is not None:  # two parts on two processes while the web page is made here
+            in_parts.send(printed, report.root, dirs)
+            sent = True
+        elif printer is not None and print_pdf:  # laid out there while the web page is made here
+            printer.send(printed, report.root, dirs, plan=cache is not None)
             sent = True
         if on_print is not None:
             on_print(printed)
@@ -202,13 +234,32 @@ def _stages(
     made.document = Document(screen, printed)
     if printed is not None and print_pdf:
         stage("pdf")
-        answer = printer.receive() if printer is not None and sent else None
+        answer = None
+        if in_parts is not None and sent:
+            answer = in_parts.receive()
+            facts = in_parts.facts
+        elif printer is not None and sent:
+            answer = printer.receive()
+            facts = [found] if (found := printer.facts()) is not None else []
         if answer is not None:
             made.pdfs, refused = answer
             report_refused(refused, problems)
+            plan = plan_json(facts) if cache is not None and not refused else None
+            if plan is not None and cache is not None:
+                made.plan[plan_file(cache)] = plan
         else:  # no print process, or it failed (logged): the same work here
             made.pdfs = write_pdf_bytes(printed, report.root, dirs, problems)
         problems.raise_if_any()
+
+
+def _in_parts(cache: Path | None, printer: PrintServer | None, second: PrintServer | None) -> InParts | None:
+    """The two-part layout when both processes run and the last build left a usable plan."""
+    from kfsreport.printing.inparts import InParts, usable_plan
+
+    if printer is None or second is None:
+        return None
+    plan = usable_plan(cache)
+    return InParts(plan, printer, second) if plan is not None else None
 
 
 def _no_progress(stage: str) -> None:

@@ -1,6 +1,7 @@
 """A page whose compressed content happens to end in CR still has a /Length every validator
 reads alike (PDFA2A-STREAM-LENGTH-001)."""
 
+import hashlib
 import io
 import re
 import zlib
@@ -125,3 +126,33 @@ def test_run_length_encoding_reads_back_as_the_data() -> None:
         pdf.Root.S = pdf.make_stream(b"")
         pdf.Root.S.write(pdfstreams.run_length(data), filter=pikepdf.Name.RunLengthDecode)
         assert pdf.Root.S.read_bytes(pikepdf.StreamDecodeLevel.specialized) == data
+
+
+def _object_stream_ending_in_cr() -> pikepdf.Pdf:
+    """A PDF whose object stream, as qpdf groups and compresses it afresh, ends in CR."""
+    for n in range(5_000):
+        pdf = pikepdf.new()
+        pdf.add_blank_page()
+        text = hashlib.sha256(str(n).encode()).hexdigest()  # bytes that vary the checksum well
+        element = pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.P, T=pikepdf.String(text))
+        pdf.Root.Note = pdf.make_indirect(element)
+        pdf.Root.Metadata = pdf.make_stream(b"<x/>", Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
+        out = io.BytesIO()
+        mode = pikepdf.ObjectStreamMode.generate
+        pdf.save(out, deterministic_id=True, fix_metadata_version=False, object_stream_mode=mode)
+        if pdfstreams.WRITTEN_ENDING_IN_CR in out.getvalue():
+            return pdf
+    raise AssertionError("no such object stream found")
+
+
+def test_an_object_stream_ending_in_cr_is_saved_so_it_does_not() -> None:
+    """An object stream ending in CR stays so whatever the offsets and the compression (its
+    bytes end in the checksum of what it holds): a structure element in it gets its default
+    revision number, and the objects read the same."""
+    pdf = _object_stream_ending_in_cr()
+    data = pdfstreams.save(pdf, generate=True)
+    assert pdfstreams.WRITTEN_ENDING_IN_CR not in data
+    saved = pikepdf.open(io.BytesIO(data))
+    assert str(saved.Root.Note.T) == str(pdf.Root.Note.T)
+    assert int(saved.Root.Note.get("/R", 0)) == 0
+    assert any(isinstance(o, pikepdf.Stream) and o.get("/Type") == "/ObjStm" for o in saved.objects)

@@ -80,7 +80,7 @@ def build(
         raise BuildFailed([ReportError(message, path=where)], problems.warnings) from None
     reads = reads_of(made.report)
     with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
-        entries = dict(made.charts.cache_entries)
+        entries = {**made.charts.cache_entries, **made.plan}
         entries[record] = record_of(inputs_digest(root, formats, target, reads), reads, files)
         write_outputs(entries)
     return BuildResult(written, warnings=problems.warnings)

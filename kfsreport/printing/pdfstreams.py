@@ -11,10 +11,12 @@ run-length encoding as well (`/Filter [/RunLengthDecode /FlateDecode]`, a standa
 PDF/A allows, which qpdf saves as it is), whose encoding ends in its end-of-data byte 128; it
 grows by one byte in 128, in one stream of 256. The XMP metadata, which PDF/A
 requires unfiltered, gets a line feed after its packet. The streams qpdf makes only as it
-writes (the cross-reference stream and object streams) are checked in the written bytes: if
-one ends in CR, the metadata gets one more line feed, which moves every offset after it (a
-new cross-reference stream), and the file is written again; after a few tries the objects are
-also grouped into object streams afresh (qpdf's `generate`, new object streams).
+writes (the cross-reference stream and object streams) are checked in the written bytes. An
+object stream holds objects, not offsets, and its bytes end in the checksum of what it holds:
+if one ends in CR, a structure element in it gets its default revision number written out
+(`/R 0`, ISO 32000-1 table 323), which changes what the stream holds and nothing it means, and
+the written file is saved again with the same object streams. If the cross-reference stream
+ends in CR, the metadata gets one more line feed, which moves every offset after it.
 """
 
 from __future__ import annotations
@@ -30,19 +32,51 @@ WRITTEN_ENDING_IN_CR = b"\r\nendstream"
 """A stream whose data ends in CR, as qpdf writes it (data, line feed, `endstream`)."""
 
 
-def save(pdf: Any) -> bytes:
-    """The bytes of `pdf`, saved as kfsreport always saves, with no stream ending in CR."""
+def save(pdf: Any, *, generate: bool = False) -> bytes:
+    """The bytes of `pdf`, saved as kfsreport always saves, with no stream ending in CR.
+    With `generate`, the objects are grouped into object streams afresh (a PDF joined from
+    parts, whose copied objects would otherwise be written one by one, uncompressed)."""
     import pikepdf
 
     settle(pdf)
-    modes = [pikepdf.ObjectStreamMode.preserve] * 4 + [pikepdf.ObjectStreamMode.generate] * 4
-    for mode in modes:
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, fix_metadata_version=False, object_stream_mode=mode)
-        data = out.getvalue()
-        if WRITTEN_ENDING_IN_CR not in data or not _pad_metadata(pdf):
+    mode = pikepdf.ObjectStreamMode.generate if generate else pikepdf.ObjectStreamMode.preserve
+    data = _saved(pdf, mode)
+    for _ in range(8):
+        if WRITTEN_ENDING_IN_CR not in data:
             return data
+        written = pikepdf.open(io.BytesIO(data))
+        if not _touch_object_streams(written, pikepdf) and not _pad_metadata(written):
+            return data
+        data = _saved(written, pikepdf.ObjectStreamMode.preserve)
     return data
+
+
+def _saved(pdf: Any, mode: Any) -> bytes:
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, fix_metadata_version=False, object_stream_mode=mode)
+    return out.getvalue()
+
+
+def _touch_object_streams(pdf: Any, pikepdf: Any) -> bool:
+    """In each object stream of the written `pdf` that ends in CR, one structure element gets
+    `/R 0` (or loses it); False if there is no such stream (or no element in one)."""
+    touched = False
+    for stream in pdf.objects:
+        if not (isinstance(stream, pikepdf.Stream) and stream.get("/Type") == "/ObjStm"):
+            continue
+        if not stream.read_raw_bytes().endswith(CR):
+            continue
+        header = stream.read_bytes()[: int(stream.First)].split()
+        for number in header[0::2]:
+            element = pdf.get_object((int(number), 0))
+            if isinstance(element, pikepdf.Dictionary) and element.get("/Type") == "/StructElem":
+                if "/R" in element:
+                    del element["/R"]
+                else:
+                    element.R = 0
+                touched = True
+                break
+    return touched
 
 
 def _pad_metadata(pdf: Any) -> bool:

@@ -154,8 +154,7 @@ def _hint(element: Any, box: Any, pdf: Any, pydyf: Any) -> None:
     """Private hints from the HTML element of `box` on its structure element."""
     if box.element is None or "KfsK" in element:
         return
-    keys = pdf.__dict__.setdefault("kfs_keys", {})
-    element["KfsK"] = keys.setdefault((id(box.element), box.element_tag), len(keys))
+    element["KfsK"] = _key(box, pdf)
     label = getattr(box, "kfs_label", None)
     annotation = getattr(box, "link_annotation", None)
     if label and annotation is not None:
@@ -175,6 +174,29 @@ def _hint(element: Any, box: Any, pdf: Any, pydyf: Any) -> None:
         element["KfsScope"] = pydyf.String("Row" if attributes.get("scope") == "row" else "Column")
 
 
+class _Order:
+    """The document order of the elements of the document `prepare` was last given (it keeps
+    the tree alive, so no other element can have an id found here)."""
+
+    root: Any = None
+    index: dict[int, int] = {}
+
+
+PSEUDO = {"": 0, "::before": 1, "::after": 2, "::marker": 3, "::footnote-call": 4, "::footnote-marker": 5}
+
+
+def _key(box: Any, pdf: Any) -> int:
+    """The hint naming the HTML element (and pseudo-element) a structure element comes from:
+    its place in the document, so that the same element has the same key in every part of a
+    report laid out in parts (`parts.py`); else a number counted per PDF."""
+    order = _Order.index.get(id(box.element))
+    if order is not None:
+        tag = box.element_tag or ""
+        return order * 16 + PSEUDO.get(tag[tag.find("::") :] if "::" in tag else "", 15)
+    keys = pdf.__dict__.setdefault("kfs_keys", {})
+    return -1 - int(keys.setdefault((id(box.element), box.element_tag), len(keys)))
+
+
 def prepare(document: Any) -> None:
     """Mark the laid-out boxes before WeasyPrint draws them: running heads and page numbers
     are `Pagination` artifacts, leader dots `Layout` artifacts; each line that ends in a
@@ -182,6 +204,10 @@ def prepare(document: Any) -> None:
     each link gets a readable description (`kfs_label`)."""
     from weasyprint.formatting_structure import boxes
 
+    html = getattr(document, "_html", None)
+    root = getattr(html, "etree_element", None)
+    if root is not None and root is not _Order.root:
+        _Order.root, _Order.index = root, {id(element): n for n, element in enumerate(root.iter())}
     texts: list[Any] = []
     read: list[Any] = []
     links: dict[int, list[Any]] = {}
@@ -478,25 +504,33 @@ def repair(data: bytes) -> bytes:
     import pikepdf
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        root = pdf.Root.get("/StructTreeRoot")
-        if root is None:
+        if pdf.Root.get("/StructTreeRoot") is None:
             return data
-        tree = _Tree(pdf)
-        tree.strip_artifacts()
-        documents = list(root.K) if isinstance(root.K, pikepdf.Array) else [root.K]
-        for document in documents:
-            _rebuild(tree, document, root)
-        root.K = pikepdf.Array(documents)
-        tree.mark_late_artifacts()
-        tree.walked = [element for document in documents for element in _walk(document)]
-        _alias_headers(tree, documents)
-        _parent_tree(tree, root, documents)
-        _id_tree(tree, root, documents)
-        for element in tree.walked:
-            _strip_hints(element)
-        from kfsreport.printing import pdfstreams
+        return repair_open(pdf)
 
-        return pdfstreams.save(pdf)
+
+def repair_open(pdf: Any, *, generate: bool = False) -> bytes:
+    """`repair` of an open pikepdf PDF that has a structure tree: the repaired file's bytes
+    (`generate`: saved with new object streams, as the parts of a report joined by `stitch`)."""
+    import pikepdf
+
+    root = pdf.Root.StructTreeRoot
+    tree = _Tree(pdf)
+    tree.strip_artifacts()
+    documents = list(root.K) if isinstance(root.K, pikepdf.Array) else [root.K]
+    for document in documents:
+        _rebuild(tree, document, root)
+    root.K = pikepdf.Array(documents)
+    tree.mark_late_artifacts()
+    tree.walked = [element for document in documents for element in _walk(document)]
+    _alias_headers(tree, documents)
+    _parent_tree(tree, root, documents)
+    _id_tree(tree, root, documents)
+    for element in tree.walked:
+        _strip_hints(element)
+    from kfsreport.printing import pdfstreams
+
+    return pdfstreams.save(pdf, generate=generate)
 
 
 def _rebuild(tree: _Tree, element: Any, parent: Any) -> list[Any]:

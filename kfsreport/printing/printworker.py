@@ -13,6 +13,11 @@ Requests go in order through its stdin, answers come back through its stdout (pi
 - `send()` / `receive()`: the print HTML in, as soon as it is rendered (the build makes the
   web page meanwhile); each PDF out, laid out and written exactly as `pdf.lay_out` does it
   in the build's own process, with the URLs its fetcher refused;
+- `send(..., plan=True)`: the same, and the layout's facts kept for the next build
+  (`parts.Facts`, read with `facts()`);
+- `send_part()` / `receive_part()`: one part of the pages laid out from the whole print
+  HTML (`parts.lay_out_part`), for a build that lays out its report on two processes, and
+  `join()`: the first part's process joins the second part to its own (`parts.join`);
 - `places()` / `lay_out_chapter()`, for the preview: where the chapters began in the last
   layout sent with `remember`, and one chapter laid out alone at its place
   (`chapterlayout`).
@@ -42,6 +47,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:
     from kfsreport.printing.chapterlayout import Place
+    from kfsreport.printing.parts import Facts, Seed
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +70,7 @@ class PrintServer:
         self._sending: threading.Thread | None = None
         self._sent = False
         self._waiting: Callable[[], None] | None = None
+        self._facts: Facts | None = None
 
     @property
     def pid(self) -> int | None:
@@ -121,10 +128,12 @@ class PrintServer:
         *,
         archive: bool = True,
         remember: bool = False,
+        plan: bool = False,
     ) -> None:
         """Hand over the print HTML and return at once; the process starts laying it out.
-        With `remember`, the process keeps where each element's page began (`places`)."""
-        message = ("print", html, str(root), [str(d) for d in template_dirs], archive, remember)
+        With `remember`, the process keeps where each element's page began (`places`); with
+        `plan`, the answer brings the layout's facts (`facts()`)."""
+        message = ("print", html, str(root), [str(d) for d in template_dirs], archive, remember, plan)
         self._lock.acquire()  # held until receive(): nobody else may ask in between
         self._sent = True
         # A large page fills the pipe while the process may still be busy, so it is written
@@ -145,9 +154,53 @@ class PrintServer:
         finally:
             self._sent = False
             self._lock.release()
+        if isinstance(answer, tuple) and len(answer) == 3:
+            *answer, self._facts = answer
+            answer = tuple(answer)
         if isinstance(answer, tuple) and len(answer) == 2 and isinstance(answer[1], list):
             pdfs, refused = answer
             return (pdfs if isinstance(pdfs, dict) else None), [str(url) for url in refused]
+        return None
+
+    def facts(self) -> Facts | None:
+        """The facts of the last layout sent with `plan` (once), or None."""
+        facts, self._facts = self._facts, None
+        return facts
+
+    def send_part(self, html: str, root: Path, template_dirs: list[Path], seed: Seed) -> None:
+        """Hand over the print HTML and the part to lay out (`parts.lay_out_part`); returns at
+        once, like `send()`."""
+        message = ("part", html, str(root), [str(d) for d in template_dirs], seed)
+        self._lock.acquire()  # held until receive_part()
+        self._sent = True
+        self._sending = threading.Thread(target=self._post, args=(message,), daemon=True)
+        self._sending.start()
+
+    def join(self, second: bytes, bookmarks: list[list[Any]]) -> dict[str, bytes] | None:
+        """The report's PDFs from the first part this process laid out and `second`
+        (`parts.join`), or None if the process failed (logged)."""
+        with self._lock:
+            pdfs = self._answer(self._post(("join", second, bookmarks)), "PDF:ens delar")
+        if isinstance(pdfs, dict) and all(isinstance(v, bytes) for v in pdfs.values()):
+            return pdfs
+        return None
+
+    def receive_part(self) -> tuple[bytes | None, list[str], Facts | None] | None:
+        """The answer to `send_part()`: the part's PDF, the URLs refused and the facts found;
+        None if the process failed (logged)."""
+        if not self._sent:
+            raise RuntimeError("receive_part() before send_part()")
+        try:
+            if self._sending is not None:
+                self._sending.join()
+                self._sending = None
+            answer = self._answer(True, "PDF:ens del")
+        finally:
+            self._sent = False
+            self._lock.release()
+        if isinstance(answer, tuple) and len(answer) == 3 and isinstance(answer[1], list):
+            pdf, refused, facts = answer
+            return (pdf if isinstance(pdf, bytes) else None), [str(url) for url in refused], facts
         return None
 
     def lay_out(
@@ -286,7 +339,7 @@ def _end_with_parent(parent: int) -> None:
 
 def _do(kind: str, arguments: list[Any]) -> Any:
     from kfsreport.charts.svg import to_svg, warm_up
-    from kfsreport.printing import chapterlayout
+    from kfsreport.printing import chapterlayout, parts
     from kfsreport.printing.pdf import lay_out
 
     if kind == "warm":
@@ -304,14 +357,20 @@ def _do(kind: str, arguments: list[Any]) -> Any:
     if kind == "chapter":
         html, root, template_dirs, place = arguments
         return chapterlayout.lay_out_chapter(html, Path(root), [Path(d) for d in template_dirs], place)
-    html, root, template_dirs, archive, remember = arguments
-    if not remember:
-        return lay_out(html, Path(root), [Path(d) for d in template_dirs], archive=archive)
-    chapterlayout.recording(True)
+    if kind == "join":
+        second, bookmarks = arguments
+        return parts.join(second, bookmarks)
+    if kind == "part":
+        html, root, template_dirs, seed = arguments
+        return parts.lay_out_part(html, Path(root), [Path(d) for d in template_dirs], seed)
+    html, root, template_dirs, archive, remember, plan = arguments
+    chapterlayout.recording(remember)
+    parts.recording(plan)
     try:
-        return lay_out(html, Path(root), [Path(d) for d in template_dirs], archive=archive)
+        pdfs, refused = lay_out(html, Path(root), [Path(d) for d in template_dirs], archive=archive)
     finally:
         chapterlayout.recording(False)
+    return (pdfs, refused, parts.record()) if plan else (pdfs, refused)
 
 
 if __name__ == "__main__":  # requests on stdin, answers on stdout

@@ -144,34 +144,46 @@ def _finish(html: str) -> str:
     return html.replace("\x00", '<span class="no-hyphens">').replace("\x01", "</span>")
 
 
+SPLIT_END = re.compile(r"\w(?:\u00ad-?|[-\u2010])$")
+"""A line's text that ends in a hyphen the layout added, or at a soft hyphen."""
+
+
+def _flow_texts(page: Any) -> list[str]:
+    """The texts of a laid-out page's flow (its running heads and page number left out)."""
+    from weasyprint.formatting_structure import boxes
+
+    flow = [child for child in page._page_box.children if not isinstance(child, boxes.MarginBox)]
+    return [
+        box.text
+        for child in flow
+        for box in ([child] if isinstance(child, boxes.TextBox) else child.descendants())
+        if isinstance(box, boxes.TextBox) and box.text.strip()
+    ]
+
+
+def ends_in_split_word(page: Any) -> bool:
+    """Whether a laid-out page's last line ends in a word split to the next page."""
+    texts = _flow_texts(page)
+    return bool(texts) and bool(SPLIT_END.search(texts[-1].rstrip()))
+
+
 def page_turn_words(document: Any) -> set[str]:
     """The words a laid-out WeasyPrint `document` splits across a page turn: the last line of
     a page ending in a hyphen, joined with the first word of the next page."""
-    from weasyprint.formatting_structure import boxes
-
-    def texts(page: Any) -> list[str]:
-        flow = [child for child in page._page_box.children if not isinstance(child, boxes.MarginBox)]
-        return [
-            box.text
-            for child in flow
-            for box in ([child] if isinstance(child, boxes.TextBox) else child.descendants())
-            if isinstance(box, boxes.TextBox) and box.text.strip()
-        ]
-
     found = set()
-    pages = [texts(page) for page in document.pages]
+    pages = [_flow_texts(page) for page in document.pages]
     for page, following in zip(pages, pages[1:], strict=False):
         if not page or not following:
             continue
         end = page[-1].rstrip()
-        if re.search(r"\w(?:\u00ad-?|[-\u2010])$", end):  # an automatic break, or at a soft hyphen
+        if SPLIT_END.search(end):
             words = end.rstrip("-\u2010\u00ad").split()
             head = words[-1] if words else ""
             tail = ""
             for text in following:  # a word hyphenated twice goes on after its middle line
                 first = text.split()[0] if text.split() else ""
                 tail += first
-                if first != text.strip() or not re.search(r"\w(?:\u00ad-?|[-\u2010])$", first):
+                if first != text.strip() or not SPLIT_END.search(first):
                     break
             word = re.sub(r"\W", "", head + tail.replace(SOFT, ""))
             if len(word) > 3:

@@ -8,6 +8,8 @@ each report folder has its own subfolder, named by a hash of the folder's full p
 - `checks/`: what `check` has judged: each word's spelling (`check/spelling.py`) and
   WeasyPrint's warnings about the print stylesheets (`check/stylesheets.py`), each file
   named by a hash of what the verdicts depend on;
+- `layout-plan.json`: the last PDF layout's facts per page (`printing/parts.py`), so the
+  next build can lay out two parts at once; checked against what the parts find, never trusted;
 - `builds/`: for each output folder, the record of the last build into it (the no-op check)
   and the lock that keeps two builds from writing there at once.
 

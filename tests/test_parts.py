@@ -1,0 +1,295 @@
+"""A report laid out in two parts at once (printing/parts.py, stitch.py, inparts.py).
+
+The PDF a build makes from two parts must be the PDF the whole layout makes: the same pages
+drawn pixel for pixel, the same text per page, the same structure tree, bookmarks, named
+destinations and links, and it must pass the validator. The reference is the whole layout
+of the test run's shared builds, which also left the plan the split build reads; each split
+build runs in a fresh process, as `kfsreport build` does (this test process has WeasyPrint
+loaded, where no print process is started). When the plan no longer fits (an edit moved the
+pages), the build lays the report out whole and is just as right.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kfsreport.printing import parts
+from kfsreport.write.cache import cache_dir
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: no second print process")
+
+SPLIT = "lades ut i två delar samtidigt"
+WHOLE = "läggs ut i ett stycke"
+
+
+def build_in_parts(root: Path, out: Path) -> str:
+    """`kfsreport -v build` of `root` into `out` in a fresh process; its log."""
+    done = subprocess.run(
+        [sys.executable, "-m", "kfsreport", "-v", "build", "--out", str(out), str(root)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stderr
+
+
+def pages_as_images(pdf: Path, folder: Path) -> list[bytes]:
+    folder.mkdir()
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(folder / "p")], check=True)
+    return [image.read_bytes() for image in sorted(folder.glob("*.png"))]
+
+
+def page_texts(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
+    return text.stdout.split("\f")
+
+
+def what_a_reader_gets(pdf: Path) -> list[str]:
+    """The structure tree (each element's role, alternative and actual text, its marked
+    content per page), the bookmarks with their nesting and counts, the named destinations
+    and every annotation, as lines."""
+    import pikepdf
+
+    lines: list[str] = []
+    with pikepdf.open(pdf) as opened:
+        pages = {page.objgen: number for number, page in enumerate(opened.pages)}
+
+        def element(item: object, depth: int) -> None:
+            if isinstance(item, pikepdf.Dictionary) and "/S" in item:
+                page = pages.get(item.Pg.objgen) if "/Pg" in item else None
+                alt = str(item.get("/Alt", "")) + str(item.get("/ActualText", ""))
+                lines.append(f"{'  ' * depth}{item.S} {alt} p{page} {str(item.get('/Lang', ''))}")
+                kids = item.get("/K")
+                for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]) if kids is not None else []:
+                    element(kid, depth + 1)
+            elif isinstance(item, pikepdf.Dictionary) and item.get("/Type") == "/OBJR":
+                lines.append(f"{'  ' * depth}OBJR {item.Obj.get('/Contents')}")
+            elif item is not None:
+                lines.append(f"{'  ' * depth}MCID {int(item)}")
+
+        root = opened.Root.StructTreeRoot
+        for top in root.K if isinstance(root.K, pikepdf.Array) else [root.K]:
+            element(top, 0)
+
+        def outline(item: object, depth: int) -> None:
+            while item is not None:
+                target = item.Dest[0].objgen
+                lines.append(f"BOOKMARK {'  ' * depth}{item.Title} {item.get('/Count')} p{pages[target]}")
+                if "/First" in item:
+                    outline(item.First, depth + 1)
+                item = item.get("/Next")
+
+        outline(opened.Root.Outlines.get("/First"), 0)
+        names = list(opened.Root.Names.Dests.Names)
+        for index in range(0, len(names), 2):
+            lines.append(f"DEST {names[index]} p{pages[names[index + 1][0].objgen]}")
+        for number, page in enumerate(opened.pages):
+            for annotation in page.get("/Annots", []):
+                target = annotation.get("/Dest") or annotation.get("/A", {}).get("/URI")
+                lines.append(
+                    f"LINK p{number} {target} {annotation.get('/Contents')} {annotation.get('/StructParent')}"
+                )
+        lines.append(f"LANG {opened.Root.get('/Lang')} PAGES {len(opened.pages)}")
+    return lines
+
+
+def assert_same_pdf(whole: Path, split: Path, tmp_path: Path) -> None:
+    assert page_texts(split) == page_texts(whole)
+    assert what_a_reader_gets(split) == what_a_reader_gets(whole)
+    assert pages_as_images(split, tmp_path / "images-split") == pages_as_images(whole, tmp_path / "images-whole")
+
+
+def validator_failures(pdf: Path) -> list[str]:
+    from tests.test_conformance import failures, page_turns
+
+    return failures(pdf, "ua1") + failures(pdf, "2a") + page_turns(pdf)
+
+
+def test_the_demo_laid_out_in_two_parts_is_the_whole_layout(demo: Path, tmp_path: Path) -> None:
+    """The demo splits inside chapter 3: a paragraph, the chapter's section and its
+    bookmarks run across the join, and the contents on page 3 link to pages of the second part."""
+    assert parts.load_plan(cache_dir(REPO)) is not None  # left by the shared whole build
+    log = build_in_parts(REPO, tmp_path / "out")
+    assert SPLIT in log
+    split = tmp_path / "out" / "arsrapport-2025.pdf"
+    assert_same_pdf(demo / "arsrapport-2025.pdf", split, tmp_path)
+    assert validator_failures(split) == []
+
+
+def test_the_manual_laid_out_in_two_parts_is_its_whole_layout(handbok: Path, tmp_path: Path) -> None:
+    """The manual: code blocks, tables and definition lists, 40 pages and more."""
+    log = build_in_parts(REPO / "handbok", tmp_path / "out")
+    assert SPLIT in log
+    (whole,) = handbok.glob("*.pdf")
+    split = tmp_path / "out" / whole.name
+    assert_same_pdf(whole, split, tmp_path)
+    assert validator_failures(split) == []
+
+
+def test_a_duplex_report_laid_out_in_two_parts_is_its_whole_layout(demo: Path, tmp_path: Path) -> None:
+    """Duplex: chapters open on right-hand pages, with a blank page before some, and the
+    running heads and margins differ on left and right. The simplex plan does not fit it:
+    the first build lays it out whole, the next in two parts."""
+    root = demo_copy(tmp_path)
+    settings = root / "report.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "print: duplex\n", encoding="utf-8")
+    assert WHOLE in build_in_parts(root, tmp_path / "whole")
+    assert SPLIT in build_in_parts(root, tmp_path / "split")
+    split = tmp_path / "split" / "arsrapport-2025.pdf"
+    assert_same_pdf(tmp_path / "whole" / "arsrapport-2025.pdf", split, tmp_path)
+    assert validator_failures(split) == []
+
+
+def demo_copy(tmp_path: Path) -> Path:
+    """A copy of the demo report with the plan its shared whole build left."""
+    root = tmp_path / "rapport"
+    root.mkdir()
+    for part in ("report.yaml", "ordlista.txt", "avstavning.txt", "content", "data", "templates"):
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, root / part)
+        elif source.exists():
+            shutil.copy(source, root / part)
+    cache_dir(root).mkdir(parents=True, exist_ok=True)
+    shutil.copy(cache_dir(REPO) / parts.PLAN_FILE, cache_dir(root) / parts.PLAN_FILE)
+    return root
+
+
+def test_an_edit_that_moves_the_pages_is_laid_out_whole(demo: Path, tmp_path: Path) -> None:
+    """A chapter before the join grows by a page: the parts do not agree with the plan, the
+    build lays the report out whole (the contents and every later page number moved), and
+    the next build splits again with the plan that layout left."""
+    root = demo_copy(tmp_path)
+    chapter = root / "content" / "01-sammanfattning.md"
+    chapter.write_text(
+        chapter.read_text(encoding="utf-8") + "\n\nEtt nytt stycke som tar plats.\n" * 12, encoding="utf-8"
+    )
+    log = build_in_parts(root, tmp_path / "edited")
+    assert WHOLE in log and SPLIT not in log
+    before, after = (
+        page_texts(demo / "arsrapport-2025.pdf"),
+        page_texts(tmp_path / "edited" / "arsrapport-2025.pdf"),
+    )
+    assert len(after) > len(before)
+    assert "Ett nytt stycke som tar plats." in after[4] + after[5]
+    log = build_in_parts(root, tmp_path / "again")
+    assert SPLIT in log
+    assert page_texts(tmp_path / "again" / "arsrapport-2025.pdf") == after
+
+
+@pytest.mark.parametrize(
+    "plan", ["{", '{"pages": 3}', "[]", '{"pages": "x", "states": 1, "strings": 2, "anchors": 3, "safe": 4}']
+)
+def test_a_broken_plan_is_no_plan(tmp_path: Path, plan: str) -> None:
+    (tmp_path / parts.PLAN_FILE).write_text(plan, encoding="utf-8")
+    assert parts.load_plan(tmp_path) is None
+
+
+def test_a_plan_that_lies_is_caught_and_the_report_laid_out_whole(demo: Path, tmp_path: Path) -> None:
+    """The cache is not trusted: a plan whose state at the join is wrong (its content would
+    resume a paragraph later) gives the whole layout, not a wrong PDF."""
+    root = demo_copy(tmp_path)
+    plan = json.loads((cache_dir(REPO) / parts.PLAN_FILE).read_text(encoding="utf-8"))
+    split = parts.load_plan(cache_dir(REPO))
+    assert split is not None
+    at = split.split_at()
+    assert at is not None
+    plan["states"][at][0] = plan["states"][at + 1][0]  # where the page after it begins
+    (cache_dir(root) / parts.PLAN_FILE).write_text(json.dumps(plan), encoding="utf-8")
+    log = build_in_parts(root, tmp_path / "out")
+    assert WHOLE in log and SPLIT not in log
+    assert page_texts(tmp_path / "out" / "arsrapport-2025.pdf") == page_texts(demo / "arsrapport-2025.pdf")
+
+
+# --- the parts' bookkeeping, without a layout ----------------------------------------------------
+
+
+def test_a_page_state_survives_the_cache_as_weasyprint_keeps_it() -> None:
+    state = (
+        {0: {3: {87: {0: {19: {5: None}}}}}},
+        {"break": "any", "page": "chapter"},
+        False,
+        ([0], {"pages": [37], "page": [19]}, [{"pages", "page"}], [["chapter", 10, {0: {3: {3: None}}}]]),
+        {"content_changed": True},
+    )
+    encoded = parts.encode_state(state)
+    assert json.loads(json.dumps(encoded)) == encoded
+    decoded = parts.decode_state(json.loads(json.dumps(encoded)))
+    assert decoded[:4] == state[:4]
+    assert decoded[4] == {
+        "content_changed": False,
+        "pages_wanted": False,
+        "anchors": [],
+        "content_lookups": [],
+    }
+
+
+def test_the_join_is_near_the_middle_at_a_page_nothing_is_carried_to() -> None:
+    state = parts.encode_state((None, {"break": "any", "page": None}, True, ([0], {}, [set()], []), {}))
+    safe = [True] * 21
+    safe[10] = safe[9] = False  # a float continues onto pages 9 and 10
+    plan = parts.Plan(20, [state] * 21, {}, {}, safe)
+    assert plan.split_at() == 11
+    assert parts.Plan(6, [state] * 7, {}, {}, [True] * 7).split_at() is None  # too short to gain
+    assert parts.Plan(20, [state] * 21, {}, {}, [False] * 21).split_at() is None
+
+
+def facts_pair() -> tuple[tuple[parts.Seed, parts.Seed], parts.Facts, parts.Facts]:
+    state = parts.encode_state(
+        (None, {"break": "any", "page": None}, True, ([0], {"page": [0]}, [set()], []), {})
+    )
+    at_four = parts.encode_state(
+        ({0: {4: None}}, {"break": "any", "page": None}, True, ([0], {"page": [4]}, [set()], []), {})
+    )
+    plan = parts.Plan(
+        8,
+        [state] * 4 + [at_four] + [state] * 4,
+        {"chapter": {"2": ["Ett"], "6": ["Två"]}},
+        {"ett": [1, {"page": [2], "pages": [0]}], "tva": [5, {"page": [6], "pages": [8]}]},
+        [True] * 9,
+    )
+    seeds = plan.seeds(4)
+    first = parts.Facts(
+        0,
+        4,
+        [state] * 4 + [at_four],
+        {"chapter": {"2": ["Ett"]}},
+        {"ett": [1, {"page": [2], "pages": [8]}]},
+        safe=[True] * 5,
+    )
+    second = parts.Facts(
+        4,
+        4,
+        [at_four] + [state] * 4,
+        {"chapter": {"6": ["Två"]}},
+        {"tva": [5, {"page": [6], "pages": [8]}]},
+        safe=[True] * 5,
+    )
+    return seeds, first, second
+
+
+def test_parts_agree_only_when_each_found_what_the_other_was_given() -> None:
+    seeds, first, second = facts_pair()
+    assert parts.agree(seeds, (first, second))
+    assert parts.plan_from([first, second]) is not None
+    moved_anchor = parts.Facts(**{**second.__dict__, "anchors": {"tva": [6, {"page": [7]}]}})
+    assert not parts.agree(seeds, (first, moved_anchor))
+    other_state = parts.Facts(**{**first.__dict__, "states": first.states[:4] + [first.states[0]]})
+    assert not parts.agree(seeds, (other_state, second))
+    other_string = parts.Facts(**{**first.__dict__, "strings": {"chapter": {"2": ["Annat"]}}})
+    assert not parts.agree(seeds, (other_string, second))
+    shorter = parts.Facts(**{**second.__dict__, "pages": 3})
+    assert not parts.agree(seeds, (first, shorter))
+    carried = parts.Facts(**{**first.__dict__, "safe": [True] * 4 + [False]})
+    assert not parts.agree(seeds, (carried, second))
+    running = parts.Facts(**{**second.__dict__, "whole_document": False})
+    assert not parts.agree(seeds, (first, running))
