@@ -94,7 +94,12 @@ class InParts:
         if pdfs is not None:
             self.facts = [found[0], found[1]]
             split, total = found[1].start, found[1].start + found[1].pages
-            log.info("PDF:en lades ut i två delar samtidigt: sidorna 1–%d och %d–%d.", split, split + 1, total)
+            log.info(
+                "PDF:en lades ut i två delar samtidigt: sidorna 1–%d och %d–%d.",
+                split,
+                split + 1,
+                total,
+            )
         return pdfs
 
     def plan_json(self) -> bytes | None:
