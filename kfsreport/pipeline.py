@@ -92,6 +92,7 @@ def make(
     on_stage: Callable[[str], None] | None = None,
     on_print: Callable[[str], None] | None = None,
     printer: PrintServer | None = None,
+    on_valid: Callable[[Made], None] | None = None,
 ) -> Made:
     """Run the stages on the report in `project` for `formats` (default: report.yaml's).
 
@@ -100,7 +101,10 @@ def make(
     `on_stage`: called with each stage's name as it starts (progress and timings).
     `on_print`: given the print edition's HTML as soon as it is sound (the preview's PDF).
     `printer`: a print process the caller has started and will close (`check` has its charts
-    drawn there), instead of the one `make` would start for a PDF."""
+    drawn there), instead of the one `make` would start for a PDF.
+    `on_valid`: called with what is made so far as soon as the report is validated and the
+    print process asked to start vl-convert, before the charts are computed (`check` hands
+    its words to the print process then)."""
     stage = on_stage or _no_progress
     made = Made(project.resolve())
     own = printer is None
@@ -110,7 +114,7 @@ def make(
         if printer is not None and printer is not _kept:
             second = _second_process(cache)
     try:
-        _stages(made, formats, cache, (printer, second), stage, on_print, print_pdf, own)
+        _stages(made, formats, cache, (printer, second), stage, on_print, print_pdf, own, on_valid)
     except BuildFailed as failed:
         made.problems.extend(failed.errors)
     finally:
@@ -188,6 +192,7 @@ def _stages(
     on_print: Callable[[str], None] | None,
     print_pdf: bool,
     own: bool = True,
+    on_valid: Callable[[Made], None] | None = None,
 ) -> None:
     # The heavy stages are imported here, not at the top, so that a build with nothing to do
     # and `kfsreport --help` never load pandas, Altair or WeasyPrint.
@@ -214,6 +219,8 @@ def _stages(
     stage("charts")
     if printer is not None and uncached(report, dirs, cache):
         printer.warm_charts()  # vl-convert starts there while pandas and Altair load here
+    if on_valid is not None:
+        on_valid(made)
     charts = made.charts = render_charts(report, dirs, problems, cache, _draw_with(printer))
     stage("render")
     chapters = render_chapters(report, problems, charts, cache)

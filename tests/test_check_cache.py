@@ -5,13 +5,14 @@ it judged again; the report folder is never written to."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from kfsreport import pipeline
+from kfsreport.commands import hunspell
 from kfsreport.commands.check import check
-from kfsreport.commands.check import spelling as spelling_module
 from kfsreport.commands.check import stylesheets as stylesheets_module
 from kfsreport.printing.csswarnings import css_warnings
 from kfsreport.render import stylesheets
@@ -36,8 +37,8 @@ def _cached_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(stylesheets_module, "css_warnings", _refuse)
     monkeypatch.setattr(pipeline, "print_process", _refuse)
     monkeypatch.setattr("kfsreport.commands.check.print_process", lambda: None)
-    monkeypatch.setattr(spelling_module.Speller, "_hunspell", _refuse)
-    monkeypatch.setattr(spelling_module.Speller, "_english_hunspell", _refuse)
+    monkeypatch.setattr(hunspell.Speller, "_hunspell", _refuse)
+    monkeypatch.setattr(hunspell.Speller, "_english_hunspell", _refuse)
 
 
 def test_a_second_check_gives_the_same_findings_from_the_cache(make_project, monkeypatch):
@@ -135,24 +136,75 @@ def _unwritable(files: dict[Path, bytes]) -> list[Path]:
     raise PermissionError(13, "Permission denied", str(next(iter(files))))
 
 
-def test_the_first_check_loads_the_dictionary_while_it_waits_for_the_print_process(make_project, monkeypatch):
-    import threading
-
+def test_the_first_check_has_its_words_judged_by_the_print_process(make_project, monkeypatch):
+    """The print process loads the dictionaries and judges every word while this process
+    computes the charts; this process loads none, and the findings are the same."""
     project = make_project("check-planted")
-    loaded_in: list[str] = []
-    real = spelling_module.Speller.load
-
-    def load(self: spelling_module.Speller) -> None:
-        loaded_in.append(threading.current_thread().name)
-        real(self)
-
-    monkeypatch.setattr(spelling_module.Speller, "load", load)
+    printer = pipeline._kept
+    assert printer is not None
+    asked: list[list[str]] = []
+    real = type(printer).spell
+    monkeypatch.setattr(
+        type(printer),
+        "spell",
+        lambda self, *a: asked.append(a[2]) or real(self, *a),  # type: ignore[misc]
+    )
+    monkeypatch.setattr(hunspell.Speller, "_hunspell", _refuse)
+    monkeypatch.setattr(hunspell.Speller, "_english_hunspell", _refuse)
     text = check(project).report()
-    assert loaded_in and loaded_in != [threading.main_thread().name]
+    assert len(asked) == 1 and "Stavningsfle" in asked[0] and asked[0] == sorted(set(asked[0]))
     assert "'Stavningsfle' finns inte i den svenska ordlistan (menade du" in text
-    loaded_in.clear()
-    check(project)  # the stylesheets come from the cache: no print process, nothing ahead
-    assert loaded_in == []
+    assert "'Kartläga' finns inte i den svenska ordlistan" in text
+    asked.clear()
+    assert check(project).report() == text  # the verdicts are in the cache: nothing asked
+    assert asked == []
+
+
+def test_a_print_process_that_cannot_spell_leaves_the_words_to_this_process(make_project, monkeypatch):
+    project = make_project("check-planted")
+    first = check(project).report()
+    shutil.rmtree(cache_dir(project))
+    printer = pipeline._kept
+    assert printer is not None
+    monkeypatch.setattr(type(printer), "spell", lambda self, *a: None)
+    assert check(project).report() == first
+    shutil.rmtree(cache_dir(project))
+    monkeypatch.setattr(type(printer), "spell", lambda self, *a: {"known": "inte en tabell"})
+    assert check(project).report() == first
+
+
+def test_the_print_process_judges_words_as_this_process_does(tmp_path):
+    from kfsreport.commands.hunspell import DICTIONARY_DIR, Speller, judge_words
+
+    words = ["kommunen", "Stavningsfle", "Bjurholm", "SKR:s", "IFO-verksamheten", "workshop", "ok"]
+    here = Speller(DICTIONARY_DIR, ["Bjurholm", "SKR"])
+    for word in words:
+        here.judge(word)
+    printer = pipeline._kept
+    assert printer is not None
+    there = printer.spell(DICTIONARY_DIR, ["Bjurholm", "SKR"], words)
+    assert there == judge_words(DICTIONARY_DIR, ["Bjurholm", "SKR"], words) == here.verdicts()
+    assert there is not None and there["known"]["Bjurholm"] and not there["known"]["Stavningsfle"]
+    learnt = Speller(DICTIONARY_DIR, ["Bjurholm", "SKR"], store=tmp_path / "ord.json")
+    assert learnt.learn(there) and learnt.unjudged([*words, "nytt"]) == ["nytt"]
+    assert not learnt.learn({"known": {}, "english": []}) and not learnt.learn(None)
+    learnt.keep()  # what was learnt is kept for the next check like what was judged
+    assert Speller(DICTIONARY_DIR, [], store=tmp_path / "ord.json").unjudged(words) == []
+
+
+def test_a_report_that_stops_before_its_charts_is_spelled_here(make_project, monkeypatch):
+    """When validation fails, the words never reach the print process: the dictionary is
+    loaded here, and the words are still judged."""
+    project = make_project("check-clean")
+    edit(project / "content" / "01-kapitel.md", '{{ ref("uppfoljning") }}', '{{ ref("finns-inte") }}')
+    edit(project / "content" / "01-kapitel.md", "besökt", "besökkt")
+    printer = pipeline._kept
+    assert printer is not None
+    monkeypatch.setattr(type(printer), "spell", _refuse)
+    outcome = check(project)
+    assert "finns-inte" in "\n".join(finding.error.message for finding in outcome.errors)
+    unknown = "content/01-kapitel.md:5: varning: 'besökkt' finns inte i den svenska ordlistan"
+    assert unknown in outcome.report()
 
 
 def test_the_command_starts_the_first_checks_print_process_before_loading_the_checks(

@@ -10,6 +10,8 @@ Requests go in order through its stdin, answers come back through its stdout (pi
 - `warm_charts()`: a chart must be drawn, so the process starts vl-convert now;
 - `draw()`: Vega-Lite specs in, SVGs out;
 - `css_warnings()`: what WeasyPrint says about the print stylesheets (for `check`);
+- `spell()`: words judged with Hunspell (for a report's first `check`, which computes its
+  charts meanwhile instead of loading the dictionaries);
 - `send()` / `receive()`: the print HTML in, as soon as it is rendered (the build makes the
   web page meanwhile); each PDF out, laid out and written exactly as `pdf.lay_out` does it
   in the build's own process, with the URLs its fetcher refused;
@@ -117,6 +119,14 @@ class PrintServer:
         if isinstance(found, list) and all(isinstance(w, tuple) and len(w) == 2 for w in found):
             return [(str(where), str(message)) for where, message in found]
         return None
+
+    def spell(self, folder: Path, extra: list[str], words: list[str]) -> dict[str, Any] | None:
+        """`words` judged with Hunspell's dictionaries in `folder` and the word list `extra`
+        (`spelling.judge_words`: the process loads the dictionaries, which this process then
+        need not), or None if the process failed (logged)."""
+        with self._lock:
+            found = self._answer(self._post(("spell", str(folder), extra, words)), "stavningen")
+        return found if isinstance(found, dict) else None
 
     # --- the PDF --------------------------------------------------------------------------------
 
@@ -352,6 +362,11 @@ def _do(kind: str, arguments: list[Any]) -> Any:
 
         root, template_dirs = arguments
         return css_warnings(Path(root), [Path(d) for d in template_dirs])
+    if kind == "spell":
+        from kfsreport.commands.hunspell import judge_words
+
+        folder, extra, words = arguments
+        return judge_words(Path(folder), extra, words)
     if kind == "places":
         return chapterlayout.places(arguments[0])
     if kind == "chapter":

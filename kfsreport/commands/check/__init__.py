@@ -22,7 +22,12 @@ from typing import TYPE_CHECKING
 from kfsreport.commands.check.carried import check_carried
 from kfsreport.commands.check.findings import Finding, Findings
 from kfsreport.commands.check.readability import MAX_WORDS, Readability, check_readability
-from kfsreport.commands.check.spelling import Speller, check_spelling, make_speller, missing_dictionary
+from kfsreport.commands.check.spelling import (
+    check_spelling,
+    make_speller,
+    missing_dictionary,
+    spelled_words,
+)
 from kfsreport.commands.check.structure import (
     check_chapter,
     check_chart_alts,
@@ -32,6 +37,7 @@ from kfsreport.commands.check.structure import (
 from kfsreport.commands.check.stylesheets import cached_warnings, check_print_stylesheets
 from kfsreport.commands.check.text import TextRun, chapter_runs, yaml_runs
 from kfsreport.commands.check.typography import check_typography
+from kfsreport.commands.hunspell import Speller
 from kfsreport.errors import Problems
 from kfsreport.load.folder import Sources
 from kfsreport.pipeline import Made, make, print_process, release
@@ -146,17 +152,26 @@ def check(
     elif printer is None:
         printer = print_process()
     speller = make_speller(root, Problems(), cache=cache)
+    ahead = _SpellingAhead(printer, speller) if printer is not None and speller is not None else None
     loading = None
     if printer is not None and speller is not None:
-        # The first check of a report: the first time this process waits for the print
-        # process (to draw the charts, or to parse the stylesheets), the Swedish dictionary
+        # The first check of a report: the print process judges the words (`_SpellingAhead`)
+        # once the report is valid. If it never gets that far, the first time this process
+        # waits for the print process (to parse the stylesheets), the Swedish dictionary
         # loads in a thread. Hunspell holds the interpreter while it reads (0.2–0.4 s), so
         # a thread started any earlier would only stop this process's own work.
         loading = threading.Thread(target=_load, args=(speller,), daemon=True)
         printer.while_waiting(loading.start)
     try:
         with fonts_only_checked():
-            made = make(root, ["html"], cache=cache, on_stage=stage, printer=printer)
+            made = make(
+                root,
+                ["html"],
+                cache=cache,
+                on_stage=stage,
+                printer=printer,
+                on_valid=ahead.start if ahead is not None else None,
+            )
         _keep_charts(made)
         findings.errors_from(made.problems.errors)
         findings.warnings_from(made.problems.warnings)
@@ -170,9 +185,12 @@ def check(
     finally:
         if printer is not None:
             printer.while_waiting(None)  # never waited: the spelling loads the dictionary itself
+        if ahead is not None:
+            ahead.finish()
         release(printer)
     stage("rules")
-    runs = _rules(sources, report, chapters, findings)
+    runs = ahead.runs if ahead is not None and ahead.runs is not None else _runs(sources, chapters)
+    _rules(sources, report, chapters, findings, runs)
     readability = [
         check_readability(chapter.path, chapter.title, runs[chapter.path], findings) for chapter in chapters
     ]
@@ -185,6 +203,46 @@ def check(
         check_spelling(speller, (run for group in runs.values() for run in group), findings)
         speller.keep()
     return Outcome(findings.items, readability, made.document.screen_html if made.document else None)
+
+
+class _SpellingAhead:
+    """The first check's spelling judged in the print process, which has loaded Hunspell's
+    dictionaries by the time this process has computed the charts (the process is idle
+    between importing WeasyPrint and drawing them). Asked from a thread, since the answer
+    comes when this process is busy; a print process that fails leaves the words to the
+    speller here, which then loads the dictionaries itself."""
+
+    def __init__(self, printer: PrintServer, speller: Speller) -> None:
+        self.printer, self.speller = printer, speller
+        self.runs: dict[str, list[TextRun]] | None = None
+        self._asking: threading.Thread | None = None
+        self._verdicts: object = None
+
+    def start(self, made: Made) -> None:
+        """The report is valid: its prose is known, so its words go to the print process."""
+        if made.sources is None or made.report is None:
+            return
+        self.runs = _runs(made.sources, made.report.chapters)
+        words = self.speller.unjudged(
+            word for group in self.runs.values() for _, _, word in spelled_words(group)
+        )
+        if not words:
+            return
+        self.printer.while_waiting(None)  # the dictionaries load there, not here
+        folder, extra = self.speller.source
+        self._asking = threading.Thread(target=self._ask, args=(folder, extra, words), daemon=True)
+        self._asking.start()
+
+    def _ask(self, folder: Path, extra: list[str], words: list[str]) -> None:
+        self._verdicts = self.printer.spell(folder, extra, words)
+
+    def finish(self) -> None:
+        """Wait for the verdicts (before the print process is let go) and take them."""
+        if self._asking is not None:
+            self._asking.join()
+            self._asking = None
+            if self._verdicts is not None:
+                self.speller.learn(self._verdicts)
 
 
 def _load(speller: Speller) -> None:
@@ -201,17 +259,9 @@ def _keep_charts(made: Made) -> None:
             write_outputs(made.charts.cache_entries)
 
 
-def _rules(
-    sources: Sources, report: Report | None, chapters: list[ParsedChapter], findings: Findings
-) -> dict[str, list[TextRun]]:
-    """Structure and typography for every file; returns each file's prose for the rest."""
-    by_path = {source.path: source for source in sources.chapters}
-    runs: dict[str, list[TextRun]] = {}
-    for chapter in chapters:
-        check_chapter(chapter, by_path.get(chapter.path), findings)
-        if report is not None:
-            check_directives(chapter, report.facts, findings)
-        runs[chapter.path] = list(chapter_runs(chapter))
+def _runs(sources: Sources, chapters: list[ParsedChapter]) -> dict[str, list[TextRun]]:
+    """Each file's prose, for the typography, the readability and the spelling."""
+    runs = {chapter.path: list(chapter_runs(chapter)) for chapter in chapters}
     for located, keys in (
         (sources.settings, SETTINGS_TEXT),
         (sources.facts, FACTS_TEXT),
@@ -219,13 +269,28 @@ def _rules(
     ):
         if located is not None:
             runs[located.path] = list(yaml_runs(located, keys))
+    return runs
+
+
+def _rules(
+    sources: Sources,
+    report: Report | None,
+    chapters: list[ParsedChapter],
+    findings: Findings,
+    runs: dict[str, list[TextRun]],
+) -> None:
+    """Structure and typography for every file."""
+    by_path = {source.path: source for source in sources.chapters}
+    for chapter in chapters:
+        check_chapter(chapter, by_path.get(chapter.path), findings)
+        if report is not None:
+            check_directives(chapter, report.facts, findings)
     if sources.charts is not None:
         check_chart_alts(sources.charts, findings)
     if report is not None:
         check_settings(report.settings, sources.settings, findings)
         check_carried(report, sources, findings)
     check_typography((run for group in runs.values() for run in group), findings)
-    return runs
 
 
 def _chapters_anyway(sources: Sources) -> list[ParsedChapter]:

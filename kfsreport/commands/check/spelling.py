@@ -11,25 +11,21 @@ gets the suggestion to mark it so.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.util
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
 
 from kfsreport.commands.check.findings import Findings
 from kfsreport.commands.check.text import TextRun
+from kfsreport.commands.hunspell import DICTIONARY_DIR, ENGLISH, LANGUAGE, Speller, has_dictionary
 from kfsreport.errors import Problems
 from kfsreport.load.folder import read_text
 
-DICTIONARY_DIR = Path("/usr/share/hunspell")
-LANGUAGE = "sv_SE"
-ENGLISH = "en_US"
 WORD_LIST = "ordlista.txt"
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-:'’][^\W\d_]+)*-?")
@@ -38,112 +34,11 @@ _NOT_WORDS = re.compile(
     r"|\S*\d[^\W_]*(?:-[^\W_]+)*",
     re.IGNORECASE,
 )
-_MAX_SUGGESTIONS = 3
-
-
-class Speller:
-    """Hunspell with the report's word list added; remembers every word it has judged.
-
-    The dictionaries are loaded only when a word must be judged (the Swedish one takes a
-    few tenths of a second, the English one is needed only for a word the Swedish one does
-    not know). With a `store` (a file in the report's cache), the verdicts, English
-    verdicts and suggestions of earlier checks are read from it and new ones written back
-    by `keep()`: its name is a hash of the dictionaries and the word list, so a changed
-    dictionary or list starts afresh, and a report whose words have all been judged before
-    is checked without loading Hunspell at all."""
-
-    def __init__(self, folder: Path, extra: Iterable[str], store: Path | None = None) -> None:
-        self._folder = folder
-        self._extra = list(extra)
-        self._swedish: Any = None
-        self._english: Any = None
-        self._store = store
-        self._known: dict[str, bool] = {}
-        self._foreign: dict[str, bool] = {}
-        self._suggestions: dict[str, list[str]] = {}
-        self._changed = False
-        if store is not None:
-            self._read(store)
-
-    def knows(self, word: str) -> bool:
-        if word not in self._known:
-            self._known[word] = bool(self._hunspell().spell(word)) or self._known_parts(word)
-            self._changed = True
-        return self._known[word]
-
-    def _known_parts(self, word: str) -> bool:
-        """`SKR:s` and `IFO-verksamheten`: a word the list knows with a suffix or a known part."""
-        base, colon, suffix = word.partition(":")
-        if colon:
-            return self.knows(base) and suffix in ("s", "n", "en", "et", "ns", "ens", "ets", "ar", "er", "or")
-        parts = word.split("-")
-        return len(parts) > 1 and all(self.knows(part) for part in parts if part)
-
-    def is_english(self, word: str) -> bool:
-        """Whether the English dictionary (if installed) knows `word`."""
-        if len(word) <= 2:
-            return False
-        if word not in self._foreign:
-            english = self._english_hunspell()
-            self._foreign[word] = english is not None and bool(english.spell(word))
-            self._changed = True
-        return self._foreign[word]
-
-    def suggest(self, word: str) -> list[str]:
-        if word not in self._suggestions:
-            self._suggestions[word] = list(self._hunspell().suggest(word))[:_MAX_SUGGESTIONS]
-            self._changed = True
-        return self._suggestions[word]
-
-    def load(self) -> None:
-        """Load the Swedish dictionary now rather than at the first word that needs it."""
-        self._hunspell()
-
-    def keep(self) -> None:
-        """Write the verdicts to the store, if there is one and something new was judged."""
-        if self._store is None or not self._changed:
-            return
-        from kfsreport.write.output import write_outputs
-
-        kept = {"known": self._known, "english": self._foreign, "suggestions": self._suggestions}
-        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
-            write_outputs({self._store: json.dumps(kept, ensure_ascii=False).encode()})
-        self._changed = False
-
-    def _read(self, store: Path) -> None:
-        try:
-            kept = json.loads(store.read_text(encoding="utf-8"))
-            known = {str(w): bool(v) for w, v in kept["known"].items()}
-            foreign = {str(w): bool(v) for w, v in kept["english"].items()}
-            suggestions = {str(w): [str(s) for s in v] for w, v in kept["suggestions"].items()}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return  # no store yet, or a damaged one: judged afresh
-        self._known, self._foreign, self._suggestions = known, foreign, suggestions
-
-    def _hunspell(self) -> Any:
-        if self._swedish is None:
-            from hunspell import Hunspell  # type: ignore[import-untyped]
-
-            self._swedish = Hunspell(LANGUAGE, hunspell_data_dir=str(self._folder))
-            for word in self._extra:
-                self._swedish.add(word)
-        return self._swedish
-
-    def _english_hunspell(self) -> Any:
-        if self._english is None and _has(self._folder, ENGLISH):
-            from hunspell import Hunspell
-
-            self._english = Hunspell(ENGLISH, hunspell_data_dir=str(self._folder))
-        return self._english
-
-
-def _has(folder: Path, language: str) -> bool:
-    return (folder / f"{language}.dic").is_file() and (folder / f"{language}.aff").is_file()
 
 
 @cache
 def _dictionary_available(folder: Path) -> bool:
-    return _has(folder, LANGUAGE) and importlib.util.find_spec("hunspell") is not None
+    return has_dictionary(folder, LANGUAGE) and importlib.util.find_spec("hunspell") is not None
 
 
 def make_speller(
@@ -186,29 +81,37 @@ def word_list(root: Path, problems: Problems) -> list[str]:
 
 def check_spelling(speller: Speller, runs: Iterable[TextRun], findings: Findings) -> None:
     """Warn about every word neither the dictionary nor the word list knows."""
+    for run, start, word in spelled_words(runs):
+        if speller.knows(word):
+            continue
+        if speller.is_english(word):
+            findings.warning(
+                run.path,
+                run.line_at(start),
+                f"'{word}' finns inte i den svenska ordlistan men i den engelska.",
+                f"Är det engelska, märk det så att det läses upp rätt: [{word}]{{lang=en}}. "
+                f"Annars rätta stavningen eller lägg till ordet i {WORD_LIST}.",
+            )
+            continue
+        suggestions = speller.suggest(word)
+        close = f" (menade du {' eller '.join(repr(s) for s in suggestions)}?)" if suggestions else ""
+        findings.warning(
+            run.path,
+            run.line_at(start),
+            f"'{word}' finns inte i den svenska ordlistan{close}.",
+            f"Rätta stavningen, eller lägg till ordet i {WORD_LIST} om det är rätt.",
+        )
+
+
+def spelled_words(runs: Iterable[TextRun]) -> Iterator[tuple[TextRun, int, str]]:
+    """Each word whose spelling is checked, with its run and where in the run it starts:
+    not a first part ("hälso- och sjukvård"), nor text marked as another language."""
     for run in runs:
         text = _NOT_WORDS.sub(lambda m: " " * len(m.group()), run.text)
         for match in _WORD.finditer(text):
             word = match.group().strip(":'’")
-            if word.endswith("-") or run.is_foreign(match.start()) or speller.knows(word):
-                continue  # "hälso- och sjukvård": a first part; [Building Women]{lang=en}
-            if speller.is_english(word):
-                findings.warning(
-                    run.path,
-                    run.line_at(match.start()),
-                    f"'{word}' finns inte i den svenska ordlistan men i den engelska.",
-                    f"Är det engelska, märk det så att det läses upp rätt: [{word}]{{lang=en}}. "
-                    f"Annars rätta stavningen eller lägg till ordet i {WORD_LIST}.",
-                )
-                continue
-            suggestions = speller.suggest(word)
-            close = f" (menade du {' eller '.join(repr(s) for s in suggestions)}?)" if suggestions else ""
-            findings.warning(
-                run.path,
-                run.line_at(match.start()),
-                f"'{word}' finns inte i den svenska ordlistan{close}.",
-                f"Rätta stavningen, eller lägg till ordet i {WORD_LIST} om det är rätt.",
-            )
+            if not word.endswith("-") and not run.is_foreign(match.start()):
+                yield run, match.start(), word
 
 
 def missing_dictionary(findings: Findings) -> None:
