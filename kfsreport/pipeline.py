@@ -30,6 +30,7 @@ report folder.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Callable, Sequence
@@ -42,7 +43,7 @@ from kfsreport.errors import BuildFailed, Problems
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
-    from kfsreport.charts.figures import Charts, Draw
+    from kfsreport.charts.figures import Charts, ChartsInProgress, Draw
     from kfsreport.load.folder import Sources
     from kfsreport.printing.inparts import InParts
     from kfsreport.printing.printworker import PrintServer
@@ -196,10 +197,8 @@ def _stages(
 ) -> None:
     # The heavy stages are imported here, not at the top, so that a build with nothing to do
     # and `kfsreport --help` never load pandas, Altair or WeasyPrint.
-    from kfsreport.charts.figures import render_charts, uncached
+    from kfsreport.charts.figures import begin_charts, uncached
     from kfsreport.load.folder import load_project
-    from kfsreport.printing.inparts import plan_file, plan_json
-    from kfsreport.printing.pdf import report_refused, write_pdf_bytes
     from kfsreport.render.pages import Document, render_chapters, render_edition
     from kfsreport.render.templates import template_dirs
     from kfsreport.validate.report import validate
@@ -221,7 +220,17 @@ def _stages(
         printer.warm_charts()  # vl-convert starts there while pandas and Altair load here
     if on_valid is not None:
         on_valid(made)
-    charts = made.charts = render_charts(report, dirs, problems, cache, _draw_with(printer))
+    # With the print process drawing and no print page waiting for the charts (check), the
+    # web page is rendered while they are drawn, with stand-ins the drawn charts replace.
+    later = printer is not None and "pdf" not in wanted
+    drawing = begin_charts(report, dirs, problems, cache, _draw_with(printer), background=later)
+    if later and not problems:
+        screen = _screen_while_drawn(made, drawing, cache, stage, "html" in wanted)
+        problems.raise_if_any()
+        made.document = Document(screen, None)
+        return
+    charts = made.charts = drawing.finish()
+    problems.raise_if_any()
     stage("render")
     chapters = render_chapters(report, problems, charts, cache)
     printed = render_edition(chapters, "print", problems) if "pdf" in wanted else None
@@ -240,6 +249,9 @@ def _stages(
     problems.raise_if_any()
     made.document = Document(screen, printed)
     if printed is not None and print_pdf:
+        from kfsreport.printing.inparts import plan_file, plan_json
+        from kfsreport.printing.pdf import report_refused, write_pdf_bytes
+
         stage("pdf")
         answer = None
         if in_parts is not None and sent:
@@ -267,6 +279,26 @@ def _in_parts(cache: Path | None, printer: PrintServer | None, second: PrintServ
         return None
     plan = usable_plan(cache)
     return InParts(plan, printer, second) if plan is not None else None
+
+
+def _screen_while_drawn(
+    made: Made, drawing: ChartsInProgress, cache: Path | None, stage: Callable[[str], None], html: bool
+) -> str | None:
+    """The web page, rendered while the print process draws the charts (`drawing`), and
+    then filled with them: the page a build makes, in less time."""
+    from kfsreport.render.pages import fill_charts, render_chapters, render_edition
+
+    assert made.report is not None
+    stage("render")
+    try:
+        chapters = render_chapters(made.report, made.problems, drawing.stand_ins, cache)
+        screen = render_edition(chapters, "screen", made.problems) if html else None
+    except BaseException:
+        with contextlib.suppress(Exception):  # the drawing is waited for, then kept
+            made.charts = drawing.finish()
+        raise
+    made.charts = drawing.finish()
+    return fill_charts(screen, drawing.stand_ins, made.charts, chapters, made.problems) if screen else None
 
 
 def _no_progress(stage: str) -> None:

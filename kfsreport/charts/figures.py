@@ -15,8 +15,10 @@ so `screen_svg` embeds the subset of the font that the chart draws.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -33,6 +35,7 @@ from kfsreport.render.stylesheets import (
     find_template_file,
     subset_font,
 )
+from kfsreport.render.templates import b64
 from kfsreport.validate.report import Report
 from kfsreport.write.cache import fonts_dir
 from kfsreport.write.fingerprint import file_digest, library_version
@@ -65,6 +68,8 @@ class Figure:
 class Charts:
     figures: dict[str, Figure] = field(default_factory=dict)
     cache_entries: dict[Path, bytes] = field(default_factory=dict)
+    stand_ins: frozenset[str] = frozenset()
+    """The charts whose `svg` is a stand-in while they are drawn (`ChartsInProgress`)."""
 
 
 Draw = Callable[[list[dict[str, Any]], list[Path]], list[str]]
@@ -87,20 +92,136 @@ def render_charts(
 
     Charts not in `cache` (the report's cache folder; none: no cache) are computed here and
     drawn all at once by `draw`."""
-    result = Charts()
-    drawn: dict[str, tuple[str, DataTable]] = {}
-    missing = _missing(report, template_dirs, cache, drawn)
-    if missing:
-        for (chart_id, key), svg_and_table in _draw_all(report, missing, template_dirs, problems, draw):
-            drawn[chart_id] = svg_and_table
-            if key and cache:
-                entry = {"svg": svg_and_table[0], "table": asdict(svg_and_table[1])}
-                result.cache_entries[cache / "charts" / f"{key}.json"] = json.dumps(entry).encode()
+    charts = begin_charts(report, template_dirs, problems, cache, draw).finish()
+    problems.raise_if_any()
+    return charts
+
+
+def begin_charts(
+    report: Report,
+    template_dirs: list[Path],
+    problems: Problems,
+    cache: Path | None = None,
+    draw: Draw = draw_here,
+    *,
+    background: bool = False,
+) -> ChartsInProgress:
+    """Compute every chart the text places that is not in `cache`, and start drawing them
+    with `draw`: in a thread with `background` (the print process draws them while this
+    process renders the page with `stand_ins`), else now. `finish()` gives the charts."""
+    return ChartsInProgress(report, template_dirs, problems, cache, draw, background)
+
+
+class ChartsInProgress:
+    """The charts of one build while they are drawn.
+
+    `stand_ins` are the charts with each one being drawn standing in as an SVG of its own
+    (`stand_in`), with its real number and table: a page rendered with them is the real page
+    once each stand-in's Base64 is replaced by the drawn chart's (`pages.fill_charts`). The
+    stand-ins' Base64 uses every Base64 character, as a drawn chart's does, so the page's
+    font subsets (made from every character on the page) are the same too."""
+
+    def __init__(
+        self,
+        report: Report,
+        template_dirs: list[Path],
+        problems: Problems,
+        cache: Path | None,
+        draw: Draw,
+        background: bool,
+    ) -> None:
+        self._report, self._cache, self._draw = report, cache, draw
+        self._found: dict[str, tuple[str, DataTable]] = {}
+        missing = _missing(report, template_dirs, cache, self._found)
+        self._frames = _frames(report, missing, problems) if missing else []
+        self._colours = _colours(report) if self._frames else None
+        self._fonts = [d / "fonts" for d in template_dirs if (d / "fonts").is_dir()]
+        pairs = [(spec, frame) for _, spec, frame in self._frames]
+        self._steps = _first_steps(pairs)
+        specs = _first_specs(pairs, self._colours, self._steps)
+        if not specs:
+            self._first: Callable[[], list[str]] = list
+        elif background:
+            self._first = _in_background(draw, specs, self._fonts)
+        else:
+            drawn = draw(specs, self._fonts)
+            self._first = lambda: drawn
+        self._tables = [data_table(spec, frame) for _, spec, frame in self._frames]
+        figures = {
+            chart_id: (stand_in(i), table)
+            for i, (((chart_id, _), _, _), table) in enumerate(zip(self._frames, self._tables, strict=True))
+        }
+        self.stand_ins = _charts(report, {**self._found, **figures}, frozenset(figures))
+        self._done: Charts | None = None
+
+    def finish(self) -> Charts:
+        """The drawn charts (those whose labels met drawn again with fewer), and the cache
+        entries of the new ones; waits for the drawing. Raises nothing for the problems
+        found: the caller does, when it is done."""
+        if self._done is not None:
+            return self._done
+        first = self._first()
+        self._first = lambda: first
+        pairs = [(spec, frame) for _, spec, frame in self._frames]
+        svgs = _thinned(pairs, self._colours, self._fonts, self._draw, first, self._steps)
+        drawn = dict(self._found)
+        entries: dict[Path, bytes] = {}
+        for ((chart_id, key), _, _), svg, table in zip(self._frames, svgs, self._tables, strict=True):
+            drawn[chart_id] = (svg, table)
+            if key and self._cache:
+                entry = {"svg": svg, "table": asdict(drawn[chart_id][1])}
+                entries[self._cache / "charts" / f"{key}.json"] = json.dumps(entry).encode()
+        self._done = _charts(self._report, drawn, frozenset())
+        self._done.cache_entries.update(entries)
+        return self._done
+
+    def wait(self) -> None:
+        """Wait for the drawing started, whatever became of it (the build stopped)."""
+        with contextlib.suppress(Exception):
+            self._first()
+
+
+def stand_in(number: int) -> str:
+    """An SVG standing in for the `number`th chart being drawn: unique, and with every
+    Base64 character in its Base64, padding `=` included (see `ChartsInProgress`)."""
+    text = f'<svg xmlns="http://www.w3.org/2000/svg" data-kfsreport-ritas="{number}"><desc>'
+    end = "</desc></svg>"
+    characters = "".join(chr(code) for code in range(0x21, 0x7F) if chr(code) not in "<>&")
+    filler = characters
+    while len(set(b64(text + filler + end))) < 65:  # each at all three places of a group
+        filler += characters[len(filler) % len(characters) :] + "x"
+    return text + filler + end
+
+
+def _charts(report: Report, drawn: dict[str, tuple[str, DataTable]], stand_ins: frozenset[str]) -> Charts:
+    result = Charts(stand_ins=stand_ins)
     for chart_id, number in report.figure_numbers.items():
         if chart_id in drawn:
             result.figures[chart_id] = Figure(report.charts[chart_id], number, *drawn[chart_id])
-    problems.raise_if_any()
     return result
+
+
+def _in_background(draw: Draw, specs: list[dict[str, Any]], fonts: list[Path]) -> Callable[[], list[str]]:
+    """`draw` run in a thread; the function returned waits for its SVGs (or its exception)."""
+    outcome: list[list[str]] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(draw(specs, fonts))
+        except BaseException as error:  # handed to whoever waits
+            failure.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+
+    def wait() -> list[str]:
+        thread.join()
+        if failure:
+            raise failure[0]
+        return outcome[0]
+
+    return wait
 
 
 def uncached(report: Report, template_dirs: list[Path], cache: Path | None) -> bool:
@@ -168,10 +289,21 @@ def _draw_all(
     """Read the data, compute with pandas and describe with Altair, then draw every
     description at once with `draw`, and again, with fewer axis labels, each chart whose
     labels met (`crowding.py`)."""
-    from kfsreport.charts.compute import chart_frame
-    from kfsreport.render.theme import palette
+    frames = _frames(report, missing, problems)
+    fonts = [d / "fonts" for d in template_dirs if (d / "fonts").is_dir()]
+    svgs = draw_apart([(spec, frame) for _, spec, frame in frames], _colours(report), fonts, draw)
+    return [
+        (ident, (svg, data_table(spec, frame)))
+        for (ident, spec, frame), svg in zip(frames, svgs, strict=True)
+    ]
 
-    colours = palette(report.settings.theme)
+
+def _frames(
+    report: Report, missing: list[tuple[str, str | None]], problems: Problems
+) -> list[tuple[tuple[str, str | None], ChartSpec, pd.DataFrame]]:
+    """Each missing chart's numbers, computed with pandas (problems reported, those charts left out)."""
+    from kfsreport.charts.compute import chart_frame
+
     frames = []
     for chart_id, key in missing:
         spec = report.charts[chart_id]
@@ -180,12 +312,13 @@ def _draw_all(
         frame = chart_frame(spec, report.root, report.facts, problems, origin, keys, report.settings.words)
         if frame is not None:
             frames.append(((chart_id, key), spec, frame))
-    fonts = [d / "fonts" for d in template_dirs if (d / "fonts").is_dir()]
-    svgs = draw_apart([(spec, frame) for _, spec, frame in frames], colours, fonts, draw)
-    return [
-        (ident, (svg, data_table(spec, frame)))
-        for (ident, spec, frame), svg in zip(frames, svgs, strict=True)
-    ]
+    return frames
+
+
+def _colours(report: Report) -> list[str] | None:
+    from kfsreport.render.theme import palette
+
+    return palette(report.settings.theme)
 
 
 def draw_apart(
@@ -195,18 +328,55 @@ def draw_apart(
     (`draw.vega_lite`'s `fewer`) while two labels of one axis meet (`crowding.py`). A chart
     starts at the first step whose labels are few enough to be apart (`draw.first_step`):
     the steps before it would all be drawn only to meet."""
-    from kfsreport.charts.crowding import meet
-    from kfsreport.charts.draw import first_step, vega_lite
+    steps = _first_steps(charts)
+    specs = _first_specs(charts, colours, steps)
+    return _thinned(charts, colours, fonts, draw, draw(specs, fonts) if specs else [], steps)
 
-    svgs: dict[int, str] = {}
-    step = {i: first_step(spec, frame, THINNING) for i, (spec, frame) in enumerate(charts)}
-    pending = list(range(len(charts)))
+
+def _first_steps(charts: list[tuple[ChartSpec, pd.DataFrame]]) -> list[int]:
+    """The thinning step each chart is first drawn at (`draw.first_step`)."""
+    if not charts:
+        return []  # nothing to draw: neither pandas nor Altair is loaded
+    from kfsreport.charts.draw import first_step
+
+    return [first_step(spec, frame, THINNING) for spec, frame in charts]
+
+
+def _first_specs(
+    charts: list[tuple[ChartSpec, pd.DataFrame]], colours: list[str] | None, steps: list[int]
+) -> list[dict[str, Any]]:
+    """Each chart's Vega-Lite description at its first step."""
+    if not charts:
+        return []
+    from kfsreport.charts.draw import vega_lite
+
+    return [vega_lite(spec, frame, colours, step) for (spec, frame), step in zip(charts, steps, strict=True)]
+
+
+def _thinned(
+    charts: list[tuple[ChartSpec, pd.DataFrame]],
+    colours: list[str] | None,
+    fonts: list[Path],
+    draw: Draw,
+    first: list[str],
+    steps: list[int],
+) -> list[str]:
+    """The charts as first drawn (`first`, at `steps`), each whose labels meet drawn again
+    a step further, until none meet or the last step is drawn."""
+    if not charts:
+        return []
+    from kfsreport.charts.crowding import meet
+    from kfsreport.charts.draw import vega_lite
+
+    step = dict(enumerate(steps))
+    svgs = dict(zip(range(len(charts)), first, strict=True))
+    pending = [i for i in range(len(charts)) if step[i] < THINNING and meet(svgs[i])]
     while pending:
+        for i in pending:
+            step[i] += 1
         drawn = draw([vega_lite(*charts[i], colours, step[i]) for i in pending], fonts)
         svgs.update(zip(pending, drawn, strict=True))
         pending = [i for i in pending if step[i] < THINNING and meet(svgs[i])]
-        for i in pending:
-            step[i] += 1
     return [svgs[i] for i in range(len(charts))]
 
 

@@ -243,10 +243,22 @@ def _fonts_in_charts(
 ) -> str:
     """The web page with the report font inside each chart image (see `charts.figures`)."""
     dirs = template_dirs(report.root)
-    for figure in charts.figures.values():
+    for chart_id, figure in charts.figures.items():
         plain = b64(figure.svg)
-        if plain in html:
+        if chart_id not in charts.stand_ins and plain in html:
             html = html.replace(plain, b64(screen_svg(figure.svg, report.root, dirs, problems, cache)))
+    return html
+
+
+def fill_charts(html: str, stand_ins: Charts, charts: Charts, chapters: Chapters, problems: Problems) -> str:
+    """The web page rendered with `stand_ins` (`figures.ChartsInProgress`) with each
+    stand-in replaced by its drawn chart, the report font inside as `render_edition` puts it."""
+    report = chapters.report
+    dirs = template_dirs(report.root)
+    for chart_id in stand_ins.stand_ins:
+        drawn = charts.figures[chart_id].svg
+        screen = screen_svg(drawn, report.root, dirs, problems, chapters.cache)
+        html = html.replace(b64(stand_ins.figures[chart_id].svg), b64(screen))
     return html
 
 
