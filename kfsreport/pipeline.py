@@ -19,9 +19,10 @@ Stages are plain functions with no process code. What runs where is decided here
 here: with `print_pdf`, `make()` starts a print process (`printworker.PrintServer`, spawned,
 the same the preview uses) that imports WeasyPrint on the second core while this process
 loads and validates, starts vl-convert and draws the charts this process has computed,
-and lays out the print page while this process makes the web page. If it cannot start or
-fails, the failure is logged with its traceback (`--verbose`) and the work is done here;
-the outputs are the same. When WeasyPrint is already imported here, there is nothing to
+and lays out the print page while this process makes the web page; with no print page to
+make (`check`), the web page is rendered while the charts are drawn, with stand-ins the drawn
+charts then replace (`_screen_while_drawn`). If it cannot start or fails, the failure is
+logged with its traceback (`--verbose`) and the work is done here; the outputs are the same. When WeasyPrint is already imported here, there is nothing to
 gain and no process is started. A caller that makes many builds (the test suite) can keep
 one print process for all of them (`keep_printer`) instead of one per build. The caches
 (drawn charts, font subsets) live in the cache folder given (`cache.py`), never in the

@@ -5,7 +5,9 @@ Reads the validated Report (chart descriptions, facts, data files) and produces 
 A chart whose description, data and drawing code are unchanged comes from the cache whole
 (SVG and table of numbers), without loading pandas or Altair; new ones are returned as cache
 entries for the write stage to store. Drawing is a function given by the caller (the
-pipeline draws in its print process when it has one), by default `draw_here`.
+pipeline draws in its print process when it has one), by default `draw_here`;
+`begin_charts` starts it in a thread, so that the page can be rendered meanwhile with
+stand-ins (`ChartsInProgress`).
 
 A figure's SVG names the report font but does not carry it: WeasyPrint draws chart text with
 the fonts of the print stylesheet, so the print edition (and the PDF's critical path) needs no
