@@ -22,11 +22,11 @@ loads and validates, starts vl-convert and draws the charts this process has com
 and lays out the print page while this process makes the web page; with no print page to
 make (`check`), the web page is rendered while the charts are drawn, with stand-ins the drawn
 charts then replace (`_screen_while_drawn`). If it cannot start or fails, the failure is
-logged with its traceback (`--verbose`) and the work is done here; the outputs are the same. When WeasyPrint is already imported here, there is nothing to
-gain and no process is started. A caller that makes many builds (the test suite) can keep
-one print process for all of them (`keep_printer`) instead of one per build. The caches
-(drawn charts, font subsets) live in the cache folder given (`cache.py`), never in the
-report folder.
+logged with its traceback (`--verbose`) and the work is done here; the outputs are the same.
+When WeasyPrint is already imported here, there is nothing to gain and no process is started.
+A caller that makes many builds (the test suite) can keep one print process for all of them
+(`keep_printer`) instead of one per build. The caches (drawn charts, font subsets) live in
+the cache folder given (`cache.py`), never in the report folder.
 """
 
 from __future__ import annotations
