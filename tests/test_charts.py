@@ -470,8 +470,8 @@ def test_a_computation_that_cannot_be_done_is_reported_at_its_compute_line(make_
 @pytest.mark.parametrize("kind", ["bar", "grouped_bar", "stacked_bar", "line", "part_of_whole", "key_number"])
 def test_every_kind_of_chart_makes_a_valid_vega_lite_spec_at_every_thinning_step(kind, monkeypatch):
     # A build does not have Altair check its whole specs against the Vega-Lite schema (a
-    # quarter of each spec's time): this test does, for each kind, orientation and thinning step, and the spec
-    # is the same with or without the check.
+    # quarter of each spec's time): this test does, for each kind, orientation and thinning
+    # step, and the spec is the same with or without the check.
     import pandas as pd
 
     from kfsreport.charts.draw import vega_lite
@@ -523,9 +523,32 @@ def test_every_kind_of_chart_makes_a_valid_vega_lite_spec_at_every_thinning_step
     checked_once, checks[:] = list(checks), []
     for spec, fewer, checked in specs:
         assert vega_lite(spec, frame, fewer=fewer) == checked
-    # Altair still checks a few parts as they are made, but the whole chart only when asked.
+    # Altair checks the whole chart only when asked.
     assert any(_whole_chart(schema) for schema in checked_once)
     assert not any(_whole_chart(schema) for schema in checks)
+
+
+def test_a_builds_chart_is_made_without_altairs_checks_as_each_part_is_made(monkeypatch):
+    """Altair's debug mode (on by default) checks parts of a chart as they are made; a build
+    makes its specs with it off, and on again afterwards (the spec is the same: see above)."""
+    import altair.utils.schemapi
+    import pandas as pd
+
+    from kfsreport.charts import draw
+    from kfsreport.charts.spec import ChartSpec
+
+    modes: list[bool] = []
+    real = draw._bar
+    monkeypatch.setattr(
+        draw, "_bar", lambda *args: modes.append(altair.utils.schemapi.DEBUG_MODE) or real(*args)
+    )
+    spec = ChartSpec(
+        id="a", type="bar", title="T", alt="Ett diagram i ett test.", source="S", values=[], x="x", y="y"
+    )
+    frame = pd.DataFrame({"x": ["Norra", "Södra"], "y": [1.0, 2.0]})
+    draw.vega_lite(spec, frame)
+    draw.vega_lite(spec, frame, validate=True)
+    assert modes == [False, True] and altair.utils.schemapi.DEBUG_MODE
 
 
 def _whole_chart(schema: object) -> bool:

@@ -60,7 +60,19 @@ def vega_lite(
     `validate`: Altair checks the whole spec against the Vega-Lite schema, a quarter of the
     time this function takes (jsonschema, at each drawing); the specs this function makes are
     checked so for every kind of chart and every thinning step by tests/test_charts.py, and a
-    build does not check them again."""
+    build does not check them again: nor does Altair check each part as it is made (its
+    debug mode, on unless `validate` is off). Channels are given as objects (`alt.Text(…)`,
+    `alt.ColorValue(…)`), never as text or dicts, which Altair would first look up among all
+    its schema classes. The spec is the same either way (tests/test_charts.py)."""
+    from altair.utils.schemapi import debug_mode
+
+    with debug_mode(validate):
+        return _vega_lite(spec, frame, colours, fewer, validate)
+
+
+def _vega_lite(
+    spec: ChartSpec, frame: pd.DataFrame, colours: list[str] | None, fewer: int, validate: bool
+) -> dict[str, Any]:
     import altair as alt
 
     data = frame.copy()
@@ -271,7 +283,7 @@ def _bar(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list
                 labelled.mark_text(align="left", dx=5).encode(
                     _category(alt, spec, fewer),
                     alt.X("_at:Q", axis=_axis(alt, spec, data, fewer)),
-                    text=f"{LABEL}:N",
+                    text=alt.Text(f"{LABEL}:N"),
                 )
             )
         else:
@@ -279,7 +291,7 @@ def _bar(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list
                 base.mark_text(baseline="bottom", dy=-4).encode(
                     _category(alt, spec, fewer),
                     alt.Y(f"{spec.y}:Q", axis=_axis(alt, spec, data, fewer)),
-                    text=f"{LABEL}:N",
+                    text=alt.Text(f"{LABEL}:N"),
                 )
             )
     return alt.layer(*layers).properties(**_size(spec, len(data), data[spec.x]))
@@ -300,14 +312,14 @@ def _grouped(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: 
                 _category(alt, spec, fewer),
                 alt.X(f"{spec.y}:Q", axis=_axis(alt, spec, data, fewer)),
                 offset,
-                text=f"{LABEL}:N",
+                text=alt.Text(f"{LABEL}:N"),
             )
         else:
             text = base.mark_text(baseline="bottom", dy=-3).encode(
                 _category(alt, spec, fewer),
                 alt.Y(f"{spec.y}:Q", axis=_axis(alt, spec, data, fewer)),
                 offset,
-                text=f"{LABEL}:N",
+                text=alt.Text(f"{LABEL}:N"),
             )
         layers.append(text)
     groups = data[spec.series].nunique()
@@ -332,7 +344,7 @@ def _stacked(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: 
         layers.append(
             ordered.transform_filter(f"datum['{spec.y}'] > 0")
             .mark_text(color="white", fontWeight=600, xOffset=-10 if _horizontal(spec) else 0)
-            .encode(_category(alt, spec, fewer), position, order, text=f"{LABEL}:N")
+            .encode(_category(alt, spec, fewer), position, order, text=alt.Text(f"{LABEL}:N"))
         )
     categories = data[spec.x].unique()
     return alt.layer(*layers).properties(**_size(spec, len(categories), categories))
@@ -355,7 +367,7 @@ def _line(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: lis
             alt.Shape(f"{spec.series}:N", legend=None),
         ]
     line = base.mark_line(point={"size": 60, "filled": True}, strokeWidth=2.5).encode(*encodings)
-    layers = [line if spec.series else line.encode(color=alt.value(palette[0]))]
+    layers = [line if spec.series else line.encode(color=alt.ColorValue(palette[0]))]
     if spec.series:
         last = base.transform_window(
             _sista="rank()", sort=[alt.SortField(spec.x, order="descending")], groupby=[spec.series]
@@ -363,7 +375,9 @@ def _line(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: lis
         layers.append(
             last.transform_filter("datum._sista == 1")
             .mark_text(align="left", dx=8, fontWeight=600)
-            .encode(x, y, alt.Color(f"{spec.series}:N", sort=None, legend=None), text=f"{spec.series}:N")
+            .encode(
+                x, y, alt.Color(f"{spec.series}:N", sort=None, legend=None), text=alt.Text(f"{spec.series}:N")
+            )
         )
     return alt.layer(*layers).properties(width=WIDTH - 160, height=260)
 
@@ -426,7 +440,7 @@ def _part_of_whole(
         align="left", baseline="top", y=46, fontWeight=600
     )
     labels = [
-        mark.encode(alt.X("_start:Q", scale=alt.Scale(domain=[0, 100]), axis=None), text="_text:N")
+        mark.encode(alt.X("_start:Q", scale=alt.Scale(domain=[0, 100]), axis=None), text=alt.Text("_text:N"))
         for mark in (above, below)
     ]
     bar = bars.properties(width=WIDTH - 40, height=40)
@@ -441,8 +455,8 @@ def _key_number(
     one = alt.Chart(first)
     number = one.mark_text(
         align="left", baseline="alphabetic", x=0, y=46, fontSize=46, fontWeight=700
-    ).encode(text=f"{LABEL}:N", color=alt.value(palette[0]))
+    ).encode(text=alt.Text(f"{LABEL}:N"), color=alt.ColorValue(palette[0]))
     name = one.mark_text(align="left", baseline="top", x=0, y=58, fontSize=TEXT + 2).encode(
-        text=f"{spec.x}:N"
+        text=alt.Text(f"{spec.x}:N")
     )
     return alt.layer(number, name).properties(height=80)
