@@ -124,6 +124,51 @@ def test_a_saved_chapter_is_laid_out_alone_exactly_as_on_its_pages_in_the_whole_
     events.close()
 
 
+def test_the_whole_pdf_is_laid_out_in_two_parts_from_the_second_time_on(running, caplog):
+    """The first whole PDF is laid out in one piece and leaves its facts; after a change, the
+    next comes from two parts, page for page what one piece gives, and the chapters' places
+    for the chapter PDF then come from the parts' facts: a chapter saved after that is still
+    exact."""
+    import logging
+
+    project, port = running
+    caplog.set_level(logging.INFO, logger="kfsreport.printing.inparts")
+    assert get(port, "/rapport.pdf")[0] == 200
+    assert "två delar" not in caplog.text
+    events = Events(port)
+    edit(project / "content" / "02-uppfoljning.md", "Stycke 3 om", "Nyskrivet stycke 3 om")
+    saved_chapter(events, "uppfoljning")  # the rebuild is done; the whole PDF is under way
+    code, _, split = get(port, "/rapport.pdf")
+    assert code == 200 and "lades ut i två delar samtidigt" in caplog.text
+    from kfsreport.printing.pdf import lay_out
+    from kfsreport.render.templates import template_dirs
+
+    printed = project / "print.html"
+    printed.write_text(_print_edition(project), encoding="utf-8")
+    whole = lay_out(printed.read_text(encoding="utf-8"), project, template_dirs(project), archive=False)[0]
+    assert whole is not None
+    count = len(pages_text(split))
+    assert pages_text(split) == pages_text(whole[""])
+    assert page_images(split, 1, count) == page_images(whole[""], 1, count)
+    edit(project / "content" / "01-landsbygden.md", "räknat deras butiker", "räknat alla deras butiker")
+    saved_chapter(events, "landsbygdens-service")
+    code, _, chapter = get(port, "/kapitel/landsbygdens-service.pdf")
+    assert code == 200 and "räknat alla deras butiker" in " ".join(" ".join(pages_text(chapter)).split())
+    code, _, full = get(port, "/rapport.pdf")
+    texts = pages_text(chapter)
+    first = next(n for n, text in enumerate(pages_text(full)) if "Landsbygdens service" in text and n > 2)
+    assert page_images(chapter, 1, len(texts)) == page_images(full, first + 1, first + len(texts))
+    events.close()
+
+
+def _print_edition(project: Path) -> str:
+    from kfsreport.pipeline import make
+
+    made = make(project, ["pdf"], cache=None)
+    assert made.document is not None and made.document.print_html is not None
+    return made.document.print_html
+
+
 def test_a_chapter_asked_for_before_the_pdf_comes_after_the_first_full_layout(running):
     _, port = running
     code, kind, chapter = get(port, "/kapitel/landsbygdens-service.pdf")  # nothing laid out yet

@@ -1,6 +1,9 @@
 """The preview's PDFs: the whole report's, laid out again in the background whenever the files
 change once it has been asked for, and a saved chapter's, laid out first and alone
 (`chapterpdf.py`), each by a warm print process of its own (`printworker.PrintServer`).
+From the second time on, the whole PDF is laid out in two parts at once on two processes
+(`printing/inparts.py`), from the facts of the layout before; where the chapters begin
+then comes from those facts too (`parts.Plan.places`).
 
 `serve.Preview` hands each print edition its rebuild makes to `PdfBuilds`, which decides what
 is laid out when and never gives out a PDF that does not match the files: a request waits
@@ -17,6 +20,8 @@ from pathlib import Path
 
 from kfsreport.commands.chapterpdf import ChapterPdf, Chapters, Job, chapter_spans
 from kfsreport.errors import Problems, ReportError
+from kfsreport.printing.inparts import InParts
+from kfsreport.printing.parts import Plan, plan_from
 from kfsreport.printing.pdf import report_refused
 from kfsreport.printing.printworker import PrintServer
 from kfsreport.render.templates import template_dirs
@@ -61,6 +66,10 @@ class PdfBuilds:
         that a whole PDF being laid out for an earlier save never holds one up."""
         self._chapter_server = PrintServer()
         self.chapter_running = False
+        self._part_server = PrintServer()
+        """The second part of the whole PDF's pages (`inparts.InParts`)."""
+        self._plan: Plan | None = None
+        """The last whole PDF's layout facts, for the next one in two parts."""
 
     def expect(self) -> None:
         """The files changed and the page is being rebuilt: the PDF is out of date until the
@@ -264,12 +273,8 @@ class PdfBuilds:
                 if generation == self.generation and not self.awaiting:
                     self.chapters.edition(made, root, generation)
         html, root = pending
-        self._server.start()
-        _in_background(self._server.pid)
         try:
-            pdfs, refused = self._server.lay_out(
-                html, root, template_dirs(root), archive=False, remember=True
-            )
+            pdfs, refused, joined = self._lay_out(html, root)
         except OSError as error:  # e.g. the preview is closing; the next request starts anew
             return None, f"PDF:en kunde inte byggas: {error}."
         if refused:
@@ -278,11 +283,34 @@ class PdfBuilds:
             return None, "\n".join(map(str, problems))
         pdf = (pdfs or {}).get("")
         if pdf is not None:
-            places = self._server.places([span.id for span in chapter_spans(html)])
+            ids = [span.id for span in chapter_spans(html)]
+            places = self._plan.places(ids) if joined and self._plan is not None else self._server.places(ids)
             self._chapter_server.start()  # WeasyPrint imported before the first chapter is saved
             with self.done:
                 self.chapters.learn(html, places)
         return pdf, None if pdf is not None else "PDF:en kunde inte byggas."
+
+    def _lay_out(self, html: str, root: Path) -> tuple[dict[str, bytes] | None, list[str], bool]:
+        """The whole PDF, in two parts if the last layout's facts allow; the URLs refused, and
+        whether the parts were used. Raises OSError if the print process failed."""
+        dirs = template_dirs(root)
+        plan = self._plan if self._plan is not None and self._plan.split_at() is not None else None
+        self._server.start()
+        _in_background(self._server.pid)
+        if plan is None:
+            pdfs, refused = self._server.lay_out(html, root, dirs, archive=False, remember=True, plan=True)
+            found = self._server.facts()
+            self._plan = plan_from([found]) if found is not None else None
+            return pdfs, refused, False
+        self._part_server.start()
+        _in_background(self._part_server.pid)
+        job = InParts(plan, self._server, self._part_server, archive=False, remember=True)
+        job.send(html, root, dirs)
+        answer = job.receive()
+        if answer is None:
+            raise OSError("PDF-processen avslutades oväntat")
+        self._plan = plan_from(job.facts)
+        return answer[0], answer[1], job.joined
 
     def close(self) -> None:
         with self.done:
@@ -290,6 +318,7 @@ class PdfBuilds:
             self.done.notify_all()
         self._server.close()
         self._chapter_server.close()
+        self._part_server.close()
 
 
 BACKGROUND_NICENESS = 10

@@ -6,9 +6,10 @@ second part can begin. Both processes get the whole print HTML; the first lays o
 before that point and the second the rest. If each part found what the other was given
 (`parts.agree`), the first process joins the second's pages to its own, repairs the tags and
 makes the archive copy (`parts.join`). If not (an edit moved the pages, a word was split at
-the join) or anything fails, the first process lays the report out whole, as a build without
-a plan does, and the build is as right as ever, only slower by the wasted half. Either way
-the facts of the layout used are the plan of the next build (`plan_json`).
+the join, the join failed), the first process lays the report out whole, as a build without
+a plan does, and the build is as right as ever, only slower by the wasted half; if a process
+failed or was closed, the caller lays it out itself, as when its one print process fails.
+Either way the facts of the layout used are the plan of the next build (`plan_json`).
 """
 
 from __future__ import annotations
@@ -43,10 +44,24 @@ class InParts:
     """One build's PDF from two print processes: `send` as soon as the print HTML exists,
     `receive` when the PDF is needed."""
 
-    def __init__(self, plan: Plan, first: PrintServer, second: PrintServer) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        first: PrintServer,
+        second: PrintServer,
+        *,
+        archive: bool = True,
+        remember: bool = False,
+    ) -> None:
+        """`archive`: the archive copy too; `remember`: a whole layout in the first process,
+        if the parts are not used, keeps where the chapters began (the preview's)."""
         self.plan = plan
         self.first = first
         self.second = second
+        self.archive = archive
+        self.remember = remember
+        self.joined = False
+        """Whether the PDF came from the two parts."""
         self.facts: list[Facts] = []
         self._seeds: tuple[Seed, Seed] | None = None
         self._work: tuple[str, Path, list[Path]] | None = None
@@ -60,20 +75,21 @@ class InParts:
         self.second.send_part(html, root, template_dirs, self._seeds[1])
 
     def receive(self) -> PrintAnswer | None:
-        """The PDFs and the URLs refused, as `PrintServer.receive` answers; None if the
-        first process failed (logged; the caller lays the report out itself)."""
+        """The PDFs and the URLs refused, as `PrintServer.receive` answers; None if a
+        process failed (logged; the caller lays the report out itself)."""
         assert self._seeds is not None and self._work is not None
         first, second = self.first.receive_part(), self.second.receive_part()
-        if first is not None and second is not None:
-            refused = list(dict.fromkeys(first[1] + second[1]))
-            if refused:
-                return None, refused
-            pdfs = self._joined(first, second)
-            if pdfs is not None:
-                return pdfs, []
+        if first is None or second is None:
+            return None  # a process failed or was closed (logged): not started again here
+        refused = list(dict.fromkeys(first[1] + second[1]))
+        if refused:
+            return None, refused
+        pdfs = self._joined(first, second)
+        if pdfs is not None:
+            return pdfs, []
         log.info("PDF:ens två delar stämde inte med varandra; rapporten läggs ut i ett stycke.")
         html, root, template_dirs = self._work
-        self.first.send(html, root, template_dirs, plan=True)
+        self.first.send(html, root, template_dirs, archive=self.archive, remember=self.remember, plan=True)
         answer = self.first.receive()
         facts = self.first.facts()
         self.facts = [facts] if facts is not None else []
@@ -90,9 +106,10 @@ class InParts:
             or not agree(self._seeds, (found[0], found[1]))
         ):
             return None
-        pdfs = self.first.join(pdf, found[0].bookmarks + found[1].bookmarks)
+        pdfs = self.first.join(pdf, found[0].bookmarks + found[1].bookmarks, archive=self.archive)
         if pdfs is not None:
             self.facts = [found[0], found[1]]
+            self.joined = True
             split, total = found[1].start, found[1].start + found[1].pages
             log.info(
                 "PDF:en lades ut i två delar samtidigt: sidorna 1–%d och %d–%d.",

@@ -29,9 +29,12 @@ import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kfsreport.printing.engine import load_weasyprint
+
+if TYPE_CHECKING:
+    from kfsreport.printing.chapterlayout import Place
 
 PLAN_FILE = "layout-plan.json"
 """The last layout's facts, in the report's cache folder (`write/cache.py`)."""
@@ -156,6 +159,32 @@ class Plan:
         first = Seed(0, split, self.pages, None, {}, after)
         second = Seed(split, None, self.pages, self.states[split], strings, before)
         return first, second
+
+    def places(self, ids: list[str]) -> dict[str, Place]:
+        """Where each of `ids` began, as `chapterlayout.places` tells from a whole layout it
+        recorded (a layout in parts, which keeps no word whole at a page turn, is told here)."""
+        from kfsreport.printing.chapterlayout import Place
+
+        found = {}
+        for name in ids:
+            anchor = self.anchors.get(name)
+            if anchor is None or not 0 <= anchor[0] < self.pages:
+                continue
+            index = anchor[0]
+            counters = self.states[index + 1][3][1]
+            strings = {}
+            for string, by_page in self.strings.items():
+                before = [
+                    values
+                    for page, values in sorted(by_page.items(), key=lambda i: int(i[0]))
+                    if int(page) <= index and values
+                ]
+                if before:
+                    strings[string] = before[-1][-1]
+            found[name] = Place(
+                (counters.get("page") or [index + 1])[-1], index, bool(self.states[index][2]), strings
+            )
+        return found
 
     def to_json(self) -> str:
         return json.dumps(

@@ -186,11 +186,14 @@ class PrintServer:
         self._sending = threading.Thread(target=self._post, args=(message,), daemon=True)
         self._sending.start()
 
-    def join(self, second: bytes, bookmarks: list[list[Any]]) -> dict[str, bytes] | None:
+    def join(
+        self, second: bytes, bookmarks: list[list[Any]], *, archive: bool = True
+    ) -> dict[str, bytes] | None:
         """The report's PDFs from the first part this process laid out and `second`
-        (`parts.join`), or None if the process failed (logged)."""
+        (`parts.join`; without `archive`, the accessible one only), or None if the process
+        failed (logged)."""
         with self._lock:
-            pdfs = self._answer(self._post(("join", second, bookmarks)), "PDF:ens delar")
+            pdfs = self._answer(self._post(("join", second, bookmarks, archive)), "PDF:ens delar")
         if isinstance(pdfs, dict) and all(isinstance(v, bytes) for v in pdfs.values()):
             return pdfs
         return None
@@ -221,9 +224,10 @@ class PrintServer:
         *,
         archive: bool = True,
         remember: bool = False,
+        plan: bool = False,
     ) -> PrintAnswer:
         """`send()` and `receive()` in one; raises OSError if the process failed."""
-        self.send(html, root, template_dirs, archive=archive, remember=remember)
+        self.send(html, root, template_dirs, archive=archive, remember=remember, plan=plan)
         answer = self.receive()
         if answer is None:
             raise OSError("PDF-processen avslutades oväntat")
@@ -373,8 +377,8 @@ def _do(kind: str, arguments: list[Any]) -> Any:
         html, root, template_dirs, place = arguments
         return chapterlayout.lay_out_chapter(html, Path(root), [Path(d) for d in template_dirs], place)
     if kind == "join":
-        second, bookmarks = arguments
-        return parts.join(second, bookmarks)
+        second, bookmarks, archive = arguments
+        return parts.join(second, bookmarks, archive)
     if kind == "part":
         html, root, template_dirs, seed = arguments
         return parts.lay_out_part(html, Path(root), [Path(d) for d in template_dirs], seed)
