@@ -8,6 +8,7 @@ costly that many tests only read, such as the built demo, is made once per test 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import tempfile
@@ -149,12 +150,17 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_pdf_problems(demo: Path) -> list[str]:
-    """What `check_pdf` finds in the shared demo's PDF, read once per test process: the tests
-    that plant a defect in a copy first assert that the original has none."""
+def demo_pdf_problems(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """What `check_pdf` finds in the shared demo's PDF (2 s of processor time), read once per
+    test run and shared by every worker, like the demo itself."""
     from kfsreport.commands.check.pdfcheck import check_pdf
 
-    return check_pdf(demo / "arsrapport-2025.pdf")
+    def make(folder: Path) -> None:
+        found = check_pdf(demo / "arsrapport-2025.pdf")
+        (folder / "problems.json").write_text(json.dumps(found, ensure_ascii=False), encoding="utf-8")
+
+    folder = built_once(tmp_path_factory, "demo-pdf-problems", make)
+    return list(json.loads((folder / "problems.json").read_text(encoding="utf-8")))
 
 
 @pytest.fixture(scope="session")
