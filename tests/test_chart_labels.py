@@ -214,6 +214,16 @@ def test_an_axis_the_count_cannot_judge_starts_at_the_first_step(chart):
     assert first_step(*chart, THINNING) == 0
 
 
+def test_labels_are_counted_as_they_are_drawn():
+    """Dates on an ordinal axis are drawn by day, so 400 hours are 17 labels; names that
+    differ only in their spaces wrap to one label under vertical bars."""
+    hours = pd.DataFrame({"x": pd.date_range("2030-01-01", periods=400, freq="h"), "y": range(400)})
+    assert first_step(spec("line", x="x", y="y"), hours, THINNING) == 0
+    spaced = pd.DataFrame({"x": [f"Kommun{' ' * i}A" for i in range(1, 101)], "y": range(100)})
+    assert first_step(spec("bar", x="x", y="y", orientation="vertical"), spaced, THINNING) == 0
+    assert first_step(*_many("bar", 100, orientation="vertical"), THINNING) == THINNING
+
+
 def test_a_chart_of_5001_years_is_drawn_once_at_the_last_step():
     """No step of the thinning can part 5 001 labels (every 7th is 715 labels across 340 px),
     so the chart is drawn once, at the last step, not seven times (the issue's 5 001 rows)."""

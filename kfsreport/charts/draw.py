@@ -398,14 +398,18 @@ def first_step(spec: ChartSpec, frame: pd.DataFrame, last: int) -> int:
     def apart(count: int, least: float) -> bool:
         return (count - 1) * (GAP + least) <= WIDTH
 
+    column = frame[spec.x]
+    if pd.api.types.is_datetime64_any_dtype(column):  # as `vega_lite` hands dates to Vega
+        column = column.dt.strftime("%Y-%m-%d")
+    # Names that differ only in their spaces may wrap to the same label: counted once.
+    names = len({" ".join(str(value).split()) for value in column.dropna()})
     for fewer in range(last):
         if spec.type == "line" and spec.columns.get(spec.x) != "date":
-            shown = _ordered(frame[spec.x])[:: fewer + 1]
+            shown = _ordered(column)[:: fewer + 1]
             if apart(sum(1 for value in shown if not pd.isna(value)), 0):
                 return fewer
         elif spec.type in ("bar", "grouped_bar", "stacked_bar") and not _horizontal(spec):
-            upright = fewer >= len(UPRIGHT_WRAP) - 1
-            if apart(int(frame[spec.x].nunique()), TEXT if upright else 0):
+            if apart(names, TEXT if fewer >= len(UPRIGHT_WRAP) - 1 else 0):
                 return fewer
         else:
             return fewer
