@@ -556,6 +556,8 @@ def lay_out_part(
             with _links_to(set(seed.anchors)):
                 pdf = bytes(document.write_pdf(pdf_variant=VARIANTS[""]))
             _Kept.pdf, _Kept.metadata = (pdf, document.metadata) if seed.start == 0 else (None, None)
+            if seed.start == 0:
+                import pikepdf  # noqa: F401  (for `join`, while the second part is still under way)
     except FatalURLFetchingError:
         pdf = None
     finally:
