@@ -167,8 +167,9 @@ def demo_copy(tmp_path: Path) -> Path:
 
 def test_an_edit_that_moves_the_pages_is_laid_out_whole(demo: Path, tmp_path: Path) -> None:
     """A chapter before the join grows by a page: the parts do not agree with the plan, the
-    build lays the report out whole (the contents and every later page number moved), and
-    the next build splits again with the plan that layout left."""
+    build lays the report out whole (the contents and every later page number moved). That
+    the next build splits again with the plan this layout left is the duplex test's second
+    build."""
     root = demo_copy(tmp_path)
     chapter = root / "content" / "01-sammanfattning.md"
     chapter.write_text(
@@ -182,9 +183,6 @@ def test_an_edit_that_moves_the_pages_is_laid_out_whole(demo: Path, tmp_path: Pa
     )
     assert len(after) > len(before)
     assert "Ett nytt stycke som tar plats." in after[4] + after[5]
-    log = build_in_parts(root, tmp_path / "again")
-    assert SPLIT in log
-    assert page_texts(tmp_path / "again" / "arsrapport-2025.pdf") == after
 
 
 @pytest.mark.parametrize(
