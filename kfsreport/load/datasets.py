@@ -24,13 +24,12 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Literal
 
-import openpyxl  # type: ignore[import-untyped, unused-ignore]
 import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 from defusedxml import DefusedXmlException  # type: ignore[import-untyped, unused-ignore]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped, unused-ignore]
 
 from kfsreport.errors import Problems, suggest
 from kfsreport.load.folder import inside
+from kfsreport.load.plainxlsx import column_letter, plain_rows
 
 ColumnType = Literal["text", "number", "integer", "date"]
 Origin = tuple[str, int | None]
@@ -273,6 +272,15 @@ def _xlsx_table(
             SAVE_HINT,
         )
         return None
+    plain = plain_rows(data)  # a plain file without importing openpyxl (0.1 s), else openpyxl
+    if plain is not None:
+        title = _pick_sheet(list(plain), name, sheet, problems, origin)
+        if title is None:
+            return None
+        records = _filled(enumerate(plain[title], start=1))
+        return _table(name, f"bladet '{title}' i {name}", records, excel=True, problems=problems)
+    import openpyxl  # type: ignore[import-untyped, unused-ignore]
+
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         sheets: dict[str, Any] = {ws.title: ws for ws in book.worksheets}
@@ -280,11 +288,15 @@ def _xlsx_table(
         if title is None:
             return None
         sheets[title].reset_dimensions()  # trust the rows, not the size the file claims
-        rows = enumerate(sheets[title].iter_rows(min_row=1, min_col=1, values_only=True), start=1)
-        records: list[Record] = [(line, row) for line, row in rows if any(_as_text(cell) for cell in row)]
+        records = _filled(enumerate(sheets[title].iter_rows(min_row=1, min_col=1, values_only=True), start=1))
     finally:
         book.close()
     return _table(name, f"bladet '{title}' i {name}", records, excel=True, problems=problems)
+
+
+def _filled(rows: Iterator[tuple[int, Sequence[object]]]) -> list[Record]:
+    """The rows with something in them, each with its Excel row number."""
+    return [(line, row) for line, row in rows if any(_as_text(cell) for cell in row)]
 
 
 def _pick_sheet(
@@ -405,7 +417,7 @@ def _shows_decimals(cells: Iterator[object]) -> bool:
 def _ambiguous_cell(table: _Table, line: int, index: int, column: str, text: str) -> Bad:
     sign, digits = text[: len(text) - len(text.lstrip("+-\u2212"))], text.lstrip("+-\u2212")
     whole, mark, rest = digits[:-4], digits[-4], digits[-3:]
-    where = f" (cell {get_column_letter(index + 1)}{line})" if table.excel else ""
+    where = f" (cell {column_letter(index + 1)}{line})" if table.excel else ""
     as_thousands = f"{sign}{whole}\u00a0{rest}"
     as_decimal = f"{sign}{whole},{rest}"
     message = (
@@ -445,7 +457,7 @@ def _long_row(table: _Table, line: int, count: int) -> Bad:
 
 
 def _bad_cell(table: _Table, line: int, index: int, column: str, kind: str, cell: object) -> Bad:
-    where = f" (cell {get_column_letter(index + 1)}{line})" if table.excel else ""
+    where = f" (cell {column_letter(index + 1)}{line})" if table.excel else ""
     hint = _HINTS[kind] if _as_text(cell) else _EMPTY_HINT
     return (line, index, f"kolumnen '{column}'{where} {_reason(cell, kind)}", hint)
 
