@@ -28,9 +28,17 @@ REPO = Path(__file__).parent.parent
 # the user's cache folder, made once per run: pytest-xdist's workers inherit it from the
 # process that starts them, as the subprocesses the tests start do, so a font subset made in
 # one is not made again in another. Each report folder a test makes has its own subfolder.
+_OWN_CACHE: str | None = None
+"""The run's cache folder, if this process made it (the one that starts the workers): removed
+when the run ends, so a test run leaves nothing behind in the temp folder."""
 if not (os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("KFSREPORT_TEST_RUN_CACHE")):
-    os.environ["KFSREPORT_TEST_RUN_CACHE"] = tempfile.mkdtemp(prefix="kfsreport-test-cache-")
+    _OWN_CACHE = os.environ["KFSREPORT_TEST_RUN_CACHE"] = tempfile.mkdtemp(prefix="kfsreport-test-cache-")
 os.environ["KFSREPORT_CACHE"] = os.environ["KFSREPORT_TEST_RUN_CACHE"]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _OWN_CACHE is not None:
+        shutil.rmtree(_OWN_CACHE, ignore_errors=True)
 
 
 @pytest.hookimpl(trylast=True)
