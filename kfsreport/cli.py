@@ -6,6 +6,7 @@ Heavy libraries are imported inside the commands, so `kfsreport --help` starts a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -39,13 +40,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         _configure_logging(args)
-        return int(args.run(args))
+        code = int(args.run(args))
     except ReportError as error:  # not the report's: this computer lacks something (engine.py)
         print(error, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Avbrutet. Tidigare utdata är orörda.", file=sys.stderr)
         return 130
+    if argv is None and args.command in QUICK_EXIT:
+        _exit_now(code)
+    return code
+
+
+QUICK_EXIT = frozenset({"build", "check"})
+"""The commands that, run as the program (`argv` None: not from a test), end without the
+interpreter's teardown, which takes 0.1–0.2 s with pandas, Altair and WeasyPrint loaded.
+Everything they write is written and closed (`output.write_outputs`), their print processes
+ended and their threads joined by the time the command returns."""
+
+
+def _exit_now(code: int) -> None:
+    """End the process with `code` now: the streams and the log flushed, nothing else torn down."""
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`kfsreport check | head`)
+            stream.flush()
+    logging.shutdown()
+    os._exit(code)
 
 
 def _missing_folder(project: Path) -> str:

@@ -233,3 +233,33 @@ def test_entry_point_prints_no_traceback_on_bad_input(make_project):
     )
     assert "Traceback" not in result.stderr
     assert not (project / "output").exists()
+
+
+def _as_the_program(*args: str) -> subprocess.CompletedProcess[str]:
+    """`kfsreport <args>` as the console script runs it (`main()` without arguments), with a
+    handler that says whether the interpreter's teardown ran."""
+    script = (
+        "import atexit, sys; from kfsreport.cli import main; "
+        "atexit.register(lambda: print('nedmontering', file=sys.stderr)); "
+        f"sys.argv = ['kfsreport', *{list(args)!r}]; sys.exit(main())"
+    )
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+
+
+def test_build_and_check_end_without_the_interpreters_teardown_and_lose_nothing(make_project, tmp_path):
+    """The teardown takes 0.1–0.2 s with pandas, Altair and WeasyPrint loaded: `build` and
+    `check` end without it, with all they print and write, and their exit code."""
+    project = make_project("check-planted")
+    checked = _as_the_program("check", "--project", str(project))
+    assert checked.returncode == 1 and "nedmontering" not in checked.stderr
+    assert checked.stdout.rstrip().endswith(
+        "Rätta felen (fil och rad står först på raden) och kör kfsreport check igen."
+    )
+    clean = make_project("minimal")
+    built = _as_the_program(
+        "build", "--project", str(clean), "--format", "html", "--out", str(tmp_path / "ut")
+    )
+    assert built.returncode == 0 and "nedmontering" not in built.stderr, built.stderr
+    pages = list((tmp_path / "ut").glob("*.html"))
+    assert pages and all(p.read_text(encoding="utf-8").rstrip().endswith("</html>") for p in pages)
+    assert "nedmontering" in _as_the_program("--version").stderr + _as_the_program("new", "--help").stderr
