@@ -426,7 +426,8 @@ def report(
             f"ren `weasyprint` behöver själv {big.bare_peak_mb:.0f} MB för samma {big.pages} sidor, "
             "eftersom WeasyPrint håller hela layouten i minnet tills PDF:en är skriven. Bygget lägger "
             "ut rapporten i två delar samtidigt, men varje process läser hela HTML:en och håller hela "
-            "boxträdet och halva layouten. Under 400 MB kräver fler och mindre delar efter varandra, "
+            "boxträdet och halva layouten, så två delar tar mer minne än en (1544 MB med hela layouten "
+            "i en process, förra mätningen). Under 400 MB kräver fler och mindre delar efter varandra, "
             "i processer som behåller boxträdet mellan dem; det är inte gjort",
         ),
         (
@@ -476,14 +477,15 @@ def report(
         "Ren `weasyprint` är kommandot `weasyprint --pdf-variant pdf/ua-1` på exakt den utskrifts-HTML "
         "som bygget gör, i samma körning. Bygget skriver dessutom HTML-sidan och arkiv-PDF:en. "
         "Minnet är det högsta sammanlagda minnet (PSS) för processen och alla processer den "
-        "startar, avläst var 50:e millisekund; för bygget är det byggprocessen och arbetsprocessen "
-        "som lägger ut PDF:en på den andra kärnan.",
+        "startar, avläst var 50:e millisekund; för bygget är det byggprocessen och de två "
+        "arbetsprocesserna som lägger ut var sin del av PDF:ens sidor.",
         "",
         "## Tid per steg (en process, varm diagramcache)",
         "",
         "Stegen mätta ett i taget i en och samma process (bench/stages.py). I ett riktigt bygge "
-        "går importen av WeasyPrint, starten av vl-convert, diagrammens ritning och PDF:ens "
-        "layout och skrivning i en arbetsprocess på den andra kärnan, samtidigt som resten.",
+        "går importen av WeasyPrint, starten av vl-convert och diagrammens ritning i en "
+        "arbetsprocess samtidigt som resten, och PDF:ens layout och skrivning i två, med halva "
+        "sidorna var (stegen för taggträdet och arkivdelen görs sedan på den ihopsydda PDF:en).",
         "",
         "| steg | " + " | ".join(w.name for w in workloads) + " |",
         "|---|" + "---:|" * len(workloads),
