@@ -137,13 +137,7 @@ def print_process() -> PrintServer | None:
         return _kept
     if "weasyprint" in sys.modules or (os.cpu_count() or 1) < 2:
         return None
-    printer = PrintServer()
-    try:
-        printer.start()
-    except OSError as error:
-        log.info("PDF-processen kunde inte starta (%s); PDF:en görs i den här processen.", error)
-        return None
-    return printer
+    return _started(PrintServer(), "PDF-processen kunde inte starta (%s); PDF:en görs i den här processen.")
 
 
 def _second_process(cache: Path | None) -> PrintServer | None:
@@ -154,13 +148,17 @@ def _second_process(cache: Path | None) -> PrintServer | None:
 
     if usable_plan(cache) is None:
         return None
-    second = PrintServer()
+    return _started(PrintServer(), "Den andra PDF-processen kunde inte starta (%s).")
+
+
+def _started(printer: PrintServer, failed: str) -> PrintServer | None:
+    """`printer`, started; None (with `failed` logged) if it cannot be."""
     try:
-        second.start()
+        printer.start()
     except OSError as error:
-        log.info("Den andra PDF-processen kunde inte starta (%s).", error)
+        log.info(failed, error)
         return None
-    return second
+    return printer
 
 
 def release(printer: PrintServer | None) -> None:
