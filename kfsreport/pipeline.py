@@ -262,9 +262,10 @@ def _stages(
         if answer is not None:
             made.pdfs, refused = answer
             report_refused(refused, problems)
-            plan = plan_json(facts) if cache is not None and not refused else None
-            if plan is not None and cache is not None:
-                made.plan[plan_file(cache)] = plan
+            if cache is not None and not refused:
+                # No plan (a report that cannot be laid out in parts) replaces the last one,
+                # so the next build does not try the parts again.
+                made.plan[plan_file(cache)] = plan_json(facts) or NO_PLAN
         else:  # no print process, or it failed (logged): the same work here
             made.pdfs = write_pdf_bytes(printed, report.root, dirs, problems)
         problems.raise_if_any()
@@ -298,6 +299,10 @@ def _screen_while_drawn(
         raise
     made.charts = drawing.finish()
     return fill_charts(screen, drawing.stand_ins, made.charts, chapters, made.problems) if screen else None
+
+
+NO_PLAN = b"{}"
+"""The layout plan's file when the last layout left none (`parts.load_plan` reads no plan)."""
 
 
 def _no_progress(stage: str) -> None:

@@ -292,3 +292,24 @@ def test_parts_agree_only_when_each_found_what_the_other_was_given() -> None:
     assert not parts.agree(seeds, (carried, second))
     running = parts.Facts(**{**second.__dict__, "whole_document": False})
     assert not parts.agree(seeds, (first, running))
+
+
+def test_a_mark_fixed_on_every_page_keeps_the_report_whole(demo: Path, tmp_path: Path) -> None:
+    """A template's own stylesheet may put something on every page with `position: fixed` (a
+    draft mark): WeasyPrint draws each page's fixed boxes on every other page too, which a
+    part cannot know of the other part, so such a report is laid out whole, and the mark is
+    on every page."""
+    root = demo_copy(tmp_path)
+    css = root / "templates" / "css" / "print.css"
+    css.parent.mkdir(parents=True)
+    package = REPO / "kfsreport" / "templates" / "css" / "print.css"
+    mark = (
+        'body::before { content: "UTKASTMÄRKE"; position: fixed; bottom: 2mm; left: 2mm; font-size: 6pt; }\n'
+    )
+    css.write_text(package.read_text(encoding="utf-8") + mark, encoding="utf-8")
+    log = build_in_parts(root, tmp_path / "first")  # the demo's plan is tried, and not used
+    assert WHOLE in log and SPLIT not in log
+    log = build_in_parts(root, tmp_path / "second")  # no plan is kept for such a report
+    assert SPLIT not in log and WHOLE not in log
+    pages = page_texts(tmp_path / "second" / "arsrapport-2025.pdf")[:-1]
+    assert len(pages) >= 30 and all("UTKASTMÄRKE" in page for page in pages)
