@@ -143,27 +143,34 @@ class PrintServer:
         """Hand over the print HTML and return at once; the process starts laying it out.
         With `remember`, the process keeps where each element's page began (`places`); with
         `plan`, the answer brings the layout's facts (`facts()`)."""
-        message = ("print", html, str(root), [str(d) for d in template_dirs], archive, remember, plan)
-        self._lock.acquire()  # held until receive(): nobody else may ask in between
+        self._hand_over(("print", html, str(root), [str(d) for d in template_dirs], archive, remember, plan))
+
+    def _hand_over(self, message: tuple[Any, ...]) -> None:
+        """Post `message` and return at once; the lock is held until `_taken` reads the answer,
+        so nobody else may ask in between."""
+        self._lock.acquire()
         self._sent = True
         # A large page fills the pipe while the process may still be busy, so it is written
         # from a thread, and the caller goes on to make the web page.
         self._sending = threading.Thread(target=self._post, args=(message,), daemon=True)
         self._sending.start()
 
-    def receive(self) -> PrintAnswer | None:
-        """The answer to `send()`, or None if the process failed (logged)."""
+    def _taken(self, what: str) -> Any:
+        """The answer to what `_hand_over` posted (None if the process failed, logged)."""
         if not self._sent:
-            raise RuntimeError("receive() before send()")
+            raise RuntimeError(f"{what}: no request handed over")
         try:
-            posted = True
             if self._sending is not None:
                 self._sending.join()
                 self._sending = None
-            answer = self._answer(posted, "PDF:en")
+            return self._answer(True, what)
         finally:
             self._sent = False
             self._lock.release()
+
+    def receive(self) -> PrintAnswer | None:
+        """The answer to `send()`, or None if the process failed (logged)."""
+        answer = self._taken("PDF:en")
         if isinstance(answer, tuple) and len(answer) == 3:
             *answer, self._facts = answer
             answer = tuple(answer)
@@ -180,11 +187,7 @@ class PrintServer:
     def send_part(self, html: str, root: Path, template_dirs: list[Path], seed: Seed) -> None:
         """Hand over the print HTML and the part to lay out (`parts.lay_out_part`); returns at
         once, like `send()`."""
-        message = ("part", html, str(root), [str(d) for d in template_dirs], seed)
-        self._lock.acquire()  # held until receive_part()
-        self._sent = True
-        self._sending = threading.Thread(target=self._post, args=(message,), daemon=True)
-        self._sending.start()
+        self._hand_over(("part", html, str(root), [str(d) for d in template_dirs], seed))
 
     def join(
         self, second: bytes, bookmarks: list[list[Any]], *, archive: bool = True
@@ -201,16 +204,7 @@ class PrintServer:
     def receive_part(self) -> tuple[bytes | None, list[str], Facts | None] | None:
         """The answer to `send_part()`: the part's PDF, the URLs refused and the facts found;
         None if the process failed (logged)."""
-        if not self._sent:
-            raise RuntimeError("receive_part() before send_part()")
-        try:
-            if self._sending is not None:
-                self._sending.join()
-                self._sending = None
-            answer = self._answer(True, "PDF:ens del")
-        finally:
-            self._sent = False
-            self._lock.release()
+        answer = self._taken("PDF:ens del")
         if isinstance(answer, tuple) and len(answer) == 3 and isinstance(answer[1], list):
             pdf, refused, facts = answer
             return (pdf if isinstance(pdf, bytes) else None), [str(url) for url in refused], facts
