@@ -294,7 +294,7 @@ def test_numbers_from_a_full_layout_that_no_longer_matches_are_said_to_be_so():
     state.saved(["content/b.md"])
     job = state.job(3)
     assert job is not None and not job.exact
-    state.made["b"] = ChapterPdf(job.span, b"%PDF", 3, job.place, 2, job.exact)
+    state.finished(job, ChapterPdf(job.span, b"%PDF", 3, job.place, 2, job.exact), None)
     assert "sidnumren från den senaste hela PDF:en, de kan ändras" in state.note(3, current=True)
     assert "sidorna 7–8" in state.note(3, current=True)
     # The full layout that follows moved it: the chapter PDF goes and is made again.
@@ -307,3 +307,44 @@ def test_numbers_from_a_full_layout_that_no_longer_matches_are_said_to_be_so():
     # A save of anything but one chapter's file promises nothing either.
     state.saved(["data/facts.yaml"])
     assert state.promised is None
+
+
+def test_a_chapter_asked_for_again_is_not_laid_out_again():
+    """The page asks for the chapter PDF while it is being made and after: one layout per
+    change of the files, not one per request (each would hold the next save's layout up)."""
+    state = Chapters()
+    html = _print_html(("a", "Första"), ("b", "Andra"))
+    state.edition(html, Path("/r"), 1)
+    state.learn(html, {"a": Place(5, 4, True), "b": Place(7, 6, True)})
+    state.saved(["content/b.md"])
+    job = state.job(1)
+    assert job is not None and state.waiting("b", 1)
+    state.want("b", 1)  # asked again while it is laid out
+    assert state.job(1) is None and state.waiting("b", 1)
+    state.finished(job, ChapterPdf(job.span, b"%PDF", 1, job.place, 2, job.exact), None)
+    state.want("b", 1)  # asked again once made
+    assert state.job(1) is None and not state.waiting("b", 1)
+    # The files change while it is laid out: the request is for the new files and is queued.
+    state.working = ("b", 1)
+    state.want("b", 2)
+    state.edition(_print_html(("a", "Första"), ("b", "Andra, ändrad")), Path("/r"), 2)
+    job = state.job(2)
+    assert job is not None and "ändrad" in job.html and state.waiting("b", 2)
+    assert not state.waiting("b", 3)  # a request for files not yet rebuilt waits for their edition
+
+
+def test_a_chapter_laid_out_while_a_full_layout_moved_it_is_laid_out_again():
+    state = Chapters()
+    html = _print_html(("a", "Första"), ("b", "Andra"))
+    state.edition(html, Path("/r"), 1)
+    state.learn(html, {"a": Place(5, 4, True), "b": Place(7, 6, True)})
+    state.saved(["content/b.md"])
+    job = state.job(1)
+    assert job is not None
+    state.learn(html, {"a": Place(5, 4, True), "b": Place(9, 8, True)})  # done meanwhile
+    state.finished(job, ChapterPdf(job.span, b"%PDF", 1, job.place, 2, job.exact), None)
+    assert state.fresh("b", 1) is None
+    again = state.job(1)
+    assert again is not None and again.place == Place(9, 8, True)
+    state.finished(again, None, "Kapitlets PDF kunde inte göras: trasig.")
+    assert not state.waiting("b", 1) and state.errors["b"] == (1, "Kapitlets PDF kunde inte göras: trasig.")

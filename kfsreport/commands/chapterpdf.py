@@ -120,7 +120,8 @@ class Chapters:
     """The last failure by id, with the generation it was laid out from."""
     promised: str | None = None
     """The chapter the page's status tells about: the one last saved."""
-    working: str | None = None
+    working: tuple[str, int] | None = None
+    """The chapter being laid out, with the generation of the files it is laid out from."""
 
     def edition(self, html: str | None, root: Path | None, generation: int) -> None:
         """The print edition of the files as they are now (None: the files changed, no print
@@ -137,10 +138,13 @@ class Chapters:
         chosen = by_source.get(paths[0]) if paths and len(set(paths)) == 1 else None
         self.promised = chosen if chosen in self.known else None
         if self.promised is not None:
-            self.want(self.promised)
+            self.want(self.promised, self.generation)
 
-    def want(self, chapter_id: str) -> None:
-        if chapter_id not in self.queue:
+    def want(self, chapter_id: str, generation: int) -> None:
+        """Lay out this chapter from the files of `generation`, unless its PDF from them is made
+        or being made: a reader's page asking again and again never queues the same layout twice."""
+        made = self.fresh(chapter_id, generation) is not None
+        if not made and self.working != (chapter_id, generation) and chapter_id not in self.queue:
             self.queue.append(chapter_id)
 
     def job(self, generation: int) -> Job | None:
@@ -154,9 +158,24 @@ class Chapters:
             self.queue.remove(chapter_id)
             place, key = known
             exact = key == prefix_key(self.html, span)
-            self.working = chapter_id
+            self.working = (chapter_id, generation)
             return Job(span, alone(self.html, span), self.root, place, generation, exact)
         return None
+
+    def finished(self, job: Job, made: ChapterPdf | None, error: str | None) -> None:
+        """The chapter PDF of `job` is laid out (`made`), or failed with `error`. A full layout
+        that ended meanwhile and moved the chapter has it laid out again at its new place."""
+        chapter_id = job.span.id
+        self.working = None
+        if made is None:
+            self.errors[chapter_id] = (job.generation, error or "Kapitlets PDF kunde inte göras.")
+            return
+        self.made[chapter_id] = made
+        self.errors.pop(chapter_id, None)
+        known = self.known.get(chapter_id)
+        if known is not None and known[0] != job.place and job.generation == self.generation:
+            del self.made[chapter_id]
+            self.want(chapter_id, self.generation)
 
     def job_ready(self, generation: int) -> bool:
         """Whether `job` has a chapter to lay out now."""
@@ -180,7 +199,7 @@ class Chapters:
             if known is None or known[0] != made.place:
                 del self.made[chapter_id]
                 if known is not None and chapter_id in self.spans and made.generation == self.generation:
-                    self.want(chapter_id)
+                    self.want(chapter_id, self.generation)
             elif html == self.html:
                 made.exact = True
 
@@ -195,7 +214,7 @@ class Chapters:
         failed = self.errors.get(chapter_id)
         if failed is not None and failed[0] == generation:
             return False
-        return chapter_id in self.queue or self.working == chapter_id
+        return chapter_id in self.queue or self.working == (chapter_id, generation)
 
     def note(self, generation: int, current: bool) -> str:
         """What the page's status adds about the promised chapter (HTML), or nothing."""

@@ -157,7 +157,7 @@ class PdfBuilds:
         with self.done:
             self.wanted = True
             if not self.is_broken:
-                self.chapters.want(chapter_id)
+                self.chapters.want(chapter_id, self.generation)
             if not (self.awaiting or self.is_broken):  # else the rebuild's print edition starts them
                 self._start_chapters()
                 if self.stale:
@@ -248,17 +248,8 @@ class PdfBuilds:
             report_refused(refused, problems)
             error = "\n".join(map(str, problems))
         with self.done:
-            self.chapters.working = None
-            if pdf is not None and not refused:
-                self.chapters.made[job.span.id] = ChapterPdf(
-                    job.span, pdf, job.generation, job.place, pages, job.exact
-                )
-                self.chapters.errors.pop(job.span.id, None)
-            else:
-                self.chapters.errors[job.span.id] = (
-                    job.generation,
-                    error or "Kapitlets PDF kunde inte göras.",
-                )
+            made = ChapterPdf(job.span, pdf, job.generation, job.place, pages, job.exact) if pdf else None
+            self.chapters.finished(job, None if refused else made, error)
             self.done.notify_all()
 
     def _build_once(
