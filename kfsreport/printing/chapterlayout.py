@@ -15,6 +15,8 @@ set before the chapter gets the value in force there (`LayoutContext.get_string_
 Figure and table numbers are text from the render and need nothing; the contents'
 `target-counter()` page numbers are not part of a chapter. The result is written without
 the structure tree repair and without the archive variant: a preview to look at.
+A chapter laid out before in this process is laid out again only from the page its edit
+can change (`chapterresume.py`).
 """
 
 from __future__ import annotations
@@ -82,7 +84,14 @@ def install() -> None:
 
     @functools.wraps(lay_out_document)
     def layout_document(html: Any, root_box: Any, context: Any, *args: Any, **kwargs: Any) -> Any:
-        context.kfs_place = _State.place
+        context.kfs_place = place = _State.place
+        if place is not None:  # a chapter alone: from the page its edit can change, if known
+            from kfsreport.printing import chapterresume
+
+            def whole(html: Any, root_box: Any, context: Any) -> Any:
+                return lay_out_document(html, root_box, context, *args, **kwargs)
+
+            return chapterresume.lay_out(html, root_box, context, place, whole)
         pages = list(lay_out_document(html, root_box, context, *args, **kwargs))  # a generator
         if _State.recording:
             _State.last = _remember(pages, context)
@@ -181,16 +190,18 @@ def lay_out_chapter(
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
-    from kfsreport.printing import pageturn, pdftags, weasyprint_1051
+    from kfsreport.printing import chapterresume, pageturn, parts, pdftags, weasyprint_1051
     from kfsreport.printing.pdf import _remove_font_folder, _without_page_turn_hyphens, make_fetcher
     from kfsreport.render.hyphenation import protect_words
 
     pageturn.install()  # the same hooks as the full layout, so the lines break the same way
     weasyprint_1051.install()
     pdftags.install()
+    parts.install()  # what each page carries over, for the next layout of the chapter
     if place.words:
         html = protect_words(html, set(place.words))
     fetcher = make_fetcher([root, *template_dirs])
+    chapterresume.watch(fetcher)
     fonts = FontConfiguration()
     pdf: bytes | None
     count = 0
@@ -200,12 +211,21 @@ def lay_out_chapter(
             font_config=fonts
         )
         document = _without_page_turn_hyphens(html, root, fetcher, fonts, document)
-        count = len(document.pages)
-        pdf = bytes(document.write_pdf())
+        count = chapterresume.first_page() + len(document.pages)
+        pdf = chapterresume.keep(document.pages, bytes(document.write_pdf()))
+        if pdf is None:  # the earlier pages did not join the new ones: the whole chapter
+            document = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render(
+                font_config=fonts
+            )
+            document = _without_page_turn_hyphens(html, root, fetcher, fonts, document)
+            count = len(document.pages)
+            pdf = chapterresume.keep(document.pages, bytes(document.write_pdf()))
     except FatalURLFetchingError:
         pdf = None
     finally:
         _State.place = None
         _remove_font_folder(fonts)
     refused = list(dict.fromkeys(getattr(fetcher, "refused", [])))
+    if pdf is None or refused:
+        chapterresume.forget()
     return (None if refused else pdf), refused, count
