@@ -157,7 +157,10 @@ def test_an_image_file_changed_under_the_same_html_lays_the_chapter_out_anew(cha
     is the same, the first page is not."""
     html, root = chapter
     picture = root / "karta.svg"
-    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60"><rect width="200" height="60" fill="{}"/></svg>'
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60">'
+        '<rect width="200" height="60" fill="{}"/></svg>'
+    )
     first = _paragraphs(html)[0]
     with_picture = html[:first] + '<p><img src="karta.svg" alt="Karta"></p>\n' + html[first:]
     picture.write_text(svg.format("#000000"), encoding="utf-8")
@@ -168,6 +171,36 @@ def test_an_image_file_changed_under_the_same_html_lays_the_chapter_out_anew(cha
     assert chapterresume.begun_at() == 0
     assert _seen(after)[0][0] != _seen(before)[0][0]
     assert _seen(after) == _seen(_from_the_start(edited, root))
+
+
+@pytest.mark.parametrize(
+    "style, link",
+    [
+        (
+            "@page { @bottom-left { content: counter(page) ' av ' counter(pages) !important; }"
+            " @bottom-right { content: counter(page) ' av ' counter(pages) !important; } }",
+            "",
+        ),
+        (
+            "a.xref::after { content: ' (sidan ' target-counter(attr(href), page) ')'; }",
+            '<a class="xref" href="#del-5">del 5</a>',
+        ),
+    ],
+    ids=["the page count in a margin", "a page reference to a later part"],
+)
+def test_pages_that_show_other_pages_numbers_are_laid_out_from_the_start(chapter, style, link):
+    html, root = chapter
+    styled = html.replace("</head>", f"<style>{style}</style></head>", 1)
+    first = _paragraphs(styled)[0]
+    styled = styled[: first + 3] + link + styled[first + 3 :]
+    _lay_out(styled, root)
+    edited = EDITS["a paragraph added at the end"](styled, [])
+    pdf, _ = _lay_out(edited, root)
+    assert chapterresume.begun_at() == 0
+    seen = _seen(pdf)
+    assert seen == _seen(_from_the_start(edited, root))
+    assert ("(sidan " in seen[1][0]) == bool(link)
+    assert (re.search(r"\b\d+ av \d+\b", seen[1][-1]) is None) == bool(link)
 
 
 def test_pages_that_do_not_join_are_laid_out_again_from_the_start(chapter, monkeypatch):

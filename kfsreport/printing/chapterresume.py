@@ -11,15 +11,17 @@ that ended before the page where the content before c resumes is the same as bef
   c. Pages 0 to r − 1 ended before it, so they saw nothing of c;
 - pages r to the end are laid out again from the last layout's state at page r (`parts.Seed`,
   with the strings set and the anchors placed on the pages before it), as a part of a report
-  is (`parts.lay_out_pages`);
+  is (`parts._lay_out_part`);
 - `joined` puts the last PDF's first r pages before the new ones (`stitch`).
 
 Anything else is laid out from the first page, as before: another chapter or place, a change
-in the page's head (stylesheets) or in the elements around the section, text or a
-pseudo-element directly in the section, a float or footnote carried onto page r, or a layout
-that could not be told in facts. The blocks are compared as the HTML parser built them
-(their serialised elements), so whitespace in the Markdown that changes nothing on the page
-does not count as a change either.
+in the page's head (stylesheets) or in the elements around the section, a changed file the
+layout read (a font, an image), text or a pseudo-element directly in the section, a float or
+footnote carried onto page r, a layout that could not be told in facts, a stylesheet that
+shows the page count (the pages kept would keep the old one) and content that looks up
+where its targets fall (`target-counter()`: an earlier page could show a later one's page).
+The blocks are compared as the HTML parser built them (their serialised elements), so
+whitespace in the Markdown that changes nothing on the page does not count as a change.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +66,10 @@ class _Layout:
     """The files the layout read (stylesheets, fonts, images) by URL, with their digests."""
     begun_at: int = 0
     """The page this layout began at (0: the whole chapter was laid out)."""
+
+
+PAGES = re.compile(rb"counters?\(\s*pages\b")
+"""The page count in a stylesheet (`counter(pages)`)."""
 
 
 class _State:
@@ -116,7 +123,7 @@ def lay_out(html: Any, root_box: Any, context: Any, place: Place, whole: Any) ->
     _State.last = _State.kept.get(found[1].element.get("data-chapter", "")) if found is not None else None
     last = _State.last
     seed = None
-    if found is not None and last is not None:
+    if found is not None and last is not None and not context.target_collector.counter_lookup_items:
         around, path, blocks = _describe(html, root_box, found)
         seed = _seed(last, place, around, path, blocks)
     if seed is None:
@@ -233,6 +240,8 @@ def _seed(
     last: _Layout, place: Place, around: bytes, path: tuple[int, ...], blocks: list[bytes]
 ) -> parts.Seed | None:
     if last.place != place or last.around != around or last.path != path or not last.pdf:
+        return None
+    if PAGES.search(around):  # "page 3 of 9" on the pages kept would keep the old count
         return None
     if any(_digest(url) != digest for url, digest in last.read.items()):
         return None
