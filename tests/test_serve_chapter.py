@@ -121,6 +121,16 @@ def test_a_saved_chapter_is_laid_out_alone_exactly_as_on_its_pages_in_the_whole_
         if (first + offset) % 2 == 1:
             assert "Fjällmarks årsrapport" in text.split("\n")
     assert page_images(chapter, 1, len(texts)) == page_images(full, first + 1, first + len(texts))
+    # Saved again near its end: laid out from the page the edit can change
+    # (`chapterresume`), and still page for page the whole PDF's.
+    edit(project / "content" / "02-uppfoljning.md", "Stycke 44 om", "Stycke 44, omskrivet, om")
+    events.reload()  # the page rebuilt from the save; the chapter's PDF follows it
+    chapter = get(port, "/kapitel/uppfoljning.pdf")[2]
+    full = get(port, "/rapport.pdf")[2]
+    texts = pages_text(chapter)
+    assert any("Stycke 44, omskrivet" in text for text in texts[1:])
+    assert texts == pages_text(full)[first : first + len(texts)]
+    assert page_images(chapter, 1, len(texts)) == page_images(full, first + 1, first + len(texts))
     events.close()
 
 
