@@ -3,10 +3,12 @@
 The PDF a build makes from two parts must be the PDF the whole layout makes: the same pages
 drawn pixel for pixel, the same text per page, the same structure tree, bookmarks, named
 destinations and links, and it must pass the validator. The reference is the whole layout
-of the test run's shared builds, which also left the plan the split build reads; each split
-build runs in a fresh process, as `kfsreport build` does (this test process has WeasyPrint
-loaded, where no print process is started). When the plan no longer fits (an edit moved the
-pages), the build lays the report out whole and is just as right.
+of the test run's shared builds, which also left the plan the split build reads, or a whole
+build made here, in the test process, as the shared ones are; each build that may lay out in
+parts runs in a fresh process, as `kfsreport build` does (this test process has one kept
+print process, which never lays out in parts). When the plan no longer fits (an edit moved
+the pages), the build lays the report out whole and is just as right. No report is built
+twice: a copy of the demo starts with the shared build's plan and drawn charts.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from kfsreport.printing import parts
+from kfsreport.printing.inparts import usable_plan
 from kfsreport.write.cache import cache_dir
 from tests.conftest import REPO
 
@@ -138,12 +141,20 @@ def test_the_manual_laid_out_in_two_parts_is_its_whole_layout(handbok: Path, tmp
 
 def test_a_duplex_report_laid_out_in_two_parts_is_its_whole_layout(demo: Path, tmp_path: Path) -> None:
     """Duplex: chapters open on right-hand pages, with a blank page before some, and the
-    running heads and margins differ on left and right. The simplex plan does not fit it:
-    the first build lays it out whole, the next in two parts."""
+    running heads and margins differ on left and right. The simplex plan does not fit it
+    (the page where its second part begins starts elsewhere in duplex; the fallback it
+    leads to is `test_an_edit_that_moves_the_pages_is_laid_out_whole`'s): the whole layout,
+    built here, leaves the duplex plan, and the next build lays it out in two parts."""
+    from kfsreport.commands.build import build
+
     root = demo_copy(tmp_path)
     settings = root / "report.yaml"
     settings.write_text(settings.read_text(encoding="utf-8") + "print: duplex\n", encoding="utf-8")
-    assert WHOLE in build_in_parts(root, tmp_path / "whole")
+    build(root, out_dir=tmp_path / "whole")
+    simplex, duplex = parts.load_plan(cache_dir(REPO)), parts.load_plan(cache_dir(root))
+    assert simplex is not None and duplex is not None
+    at = simplex.split_at()
+    assert at is not None and duplex.states[at] != simplex.states[at]
     assert SPLIT in build_in_parts(root, tmp_path / "split")
     split = tmp_path / "split" / "arsrapport-2025.pdf"
     assert_same_pdf(tmp_path / "whole" / "arsrapport-2025.pdf", split, tmp_path)
@@ -151,7 +162,8 @@ def test_a_duplex_report_laid_out_in_two_parts_is_its_whole_layout(demo: Path, t
 
 
 def demo_copy(tmp_path: Path) -> Path:
-    """A copy of the demo report with the plan its shared whole build left."""
+    """A copy of the demo report with the plan its shared whole build left, and the charts it
+    drew (a chart is cached by what it is made from, the same in the copy)."""
     root = tmp_path / "rapport"
     root.mkdir()
     for part in ("report.yaml", "ordlista.txt", "avstavning.txt", "content", "data", "templates"):
@@ -162,14 +174,15 @@ def demo_copy(tmp_path: Path) -> Path:
             shutil.copy(source, root / part)
     cache_dir(root).mkdir(parents=True, exist_ok=True)
     shutil.copy(cache_dir(REPO) / parts.PLAN_FILE, cache_dir(root) / parts.PLAN_FILE)
+    shutil.copytree(cache_dir(REPO) / "charts", cache_dir(root) / "charts")
     return root
 
 
 def test_an_edit_that_moves_the_pages_is_laid_out_whole(demo: Path, tmp_path: Path) -> None:
     """A chapter before the join grows by a page: the parts do not agree with the plan, the
-    build lays the report out whole (the contents and every later page number moved). That
-    the next build splits again with the plan this layout left is the duplex test's second
-    build."""
+    build lays the report out whole (the contents and every later page number moved), and
+    that layout leaves the plan for the next build: all its pages, with a page where a
+    second part can begin (a whole layout's plan splits the duplex test's next build)."""
     root = demo_copy(tmp_path)
     chapter = root / "content" / "01-sammanfattning.md"
     chapter.write_text(
@@ -183,6 +196,8 @@ def test_an_edit_that_moves_the_pages_is_laid_out_whole(demo: Path, tmp_path: Pa
     )
     assert len(after) > len(before)
     assert "Ett nytt stycke som tar plats." in after[4] + after[5]
+    plan = usable_plan(cache_dir(root))
+    assert plan is not None and plan.pages == len(after) - 1
 
 
 @pytest.mark.parametrize(
@@ -298,7 +313,8 @@ def test_a_mark_fixed_on_every_page_keeps_the_report_whole(demo: Path, tmp_path:
     """A template's own stylesheet may put something on every page with `position: fixed` (a
     draft mark): WeasyPrint draws each page's fixed boxes on every other page too, which a
     part cannot know of the other part, so such a report is laid out whole, and the mark is
-    on every page."""
+    on every page. No plan is kept for it, so the next build starts no second print process
+    and does not try the parts again (`pipeline._second_process` asks `usable_plan`)."""
     root = demo_copy(tmp_path)
     css = root / "templates" / "css" / "print.css"
     css.parent.mkdir(parents=True)
@@ -309,7 +325,6 @@ def test_a_mark_fixed_on_every_page_keeps_the_report_whole(demo: Path, tmp_path:
     css.write_text(package.read_text(encoding="utf-8") + mark, encoding="utf-8")
     log = build_in_parts(root, tmp_path / "first")  # the demo's plan is tried, and not used
     assert WHOLE in log and SPLIT not in log
-    log = build_in_parts(root, tmp_path / "second")  # no plan is kept for such a report
-    assert SPLIT not in log and WHOLE not in log
-    pages = page_texts(tmp_path / "second" / "arsrapport-2025.pdf")[:-1]
+    assert parts.load_plan(cache_dir(root)) is None and usable_plan(cache_dir(root)) is None
+    pages = page_texts(tmp_path / "first" / "arsrapport-2025.pdf")[:-1]
     assert len(pages) >= 30 and all("UTKASTMÄRKE" in page for page in pages)
