@@ -41,9 +41,24 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(_OWN_CACHE, ignore_errors=True)
 
 
+SLOW_FIRST = (
+    "test_parts.py",
+    "test_serve_chapter.py",
+    "test_printworker.py",
+    "test_serve.py",
+    "test_conformance.py",
+    "test_chart_labels.py",
+)
+"""Modules whose tests take seconds each (builds of the demo or the manual in fresh processes,
+the preview's layouts, the validator), measured with `--durations`: under `make test` they
+are handed out first, right after the groups, so that the run ends with short tests on both
+workers instead of one worker finishing a long test while the other waits."""
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Keep each `xdist_group` in one worker under `--dist loadgroup` (`make test`).
+    """Keep each `xdist_group` in one worker under `--dist loadgroup` (`make test`), and hand
+    out the slow modules' tests first (`SLOW_FIRST`).
 
     pytest-xdist 3.8 groups the tests by adding `@group` to each test's id (`item._nodeid`),
     which pytest 9.2 no longer reads (the id is `item._id`): every group was silently spread
@@ -53,6 +68,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if not config.getoption("loadgroup", default=False):
         return
     from _pytest.nodeid import NodeId
+
+    # pytest-xdist hands out the groups first (most tests first, `--loadscope-reorder`), then
+    # every other test alone in the order collected: a stable sort puts the slow ones first.
+    items.sort(key=lambda item: item.path.name not in SLOW_FIRST)
 
     for item in items:
         marks = item.iter_markers("xdist_group")

@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from tests.browser import Browser, open_browser
-from tests.conftest import FIXTURES, REPO, built_report
+from tests.conftest import FIXTURES, REPO, SLOW_FIRST, built_report
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +98,16 @@ def test_the_browser_tests_run_in_one_worker(request):
     Chromium and the Nu Html Checker's JVM start once (tests/conftest.py)."""
     if request.config.getoption("loadgroup", default=False):
         assert request.node.nodeid.endswith("@browser"), request.node.nodeid
+
+
+def test_the_slow_modules_are_handed_out_first(request):
+    """Under `make test` the tests of `SLOW_FIRST` come before every other test outside a
+    group, so no long test is left for the end of the run (tests/conftest.py)."""
+    if not request.config.getoption("loadgroup", default=False):
+        return
+    alone = [item.path.name for item in request.session.items if "@" not in item.nodeid]
+    slow = [name in SLOW_FIRST for name in alone]
+    assert slow == sorted(slow, reverse=True), alone
 
 
 def test_demo_page_is_at_most_one_and_a_half_megabytes(pages):
