@@ -5,6 +5,9 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -58,7 +61,7 @@ def test_a_failure_while_moving_into_place_leaves_no_temporary_file(tmp_path, mo
         output.write_outputs({tmp_path / "r.html": b"ny html", tmp_path / "r.pdf": b"ny pdf"})
     # The first file has already been moved into place when the second move fails: write_outputs
     # promises no half-written file and no leftovers, not that two renames happen as one.
-    assert sorted(files_in(tmp_path)) == ["r.html", "r.pdf"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["r.html", "r.pdf"]
     assert (tmp_path / "r.pdf").read_bytes() == b"gammal pdf"
 
 
@@ -69,6 +72,7 @@ def test_a_failure_while_writing_leaves_earlier_outputs_and_no_temporary_file(tm
     with pytest.raises(OSError):
         output.write_outputs({tmp_path / "r.html": b"ny html", tmp_path / "r.pdf": b"ny pdf"})
     assert files_in(tmp_path) == {"r.html": b"gammal html", "r.pdf": b"gammal pdf"}
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["r.html", "r.pdf"]
 
 
 def test_a_failure_while_writing_keeps_every_earlier_output(tmp_path, monkeypatch):
@@ -132,3 +136,38 @@ def test_two_builds_give_byte_identical_html_and_pdf(make_project, tmp_path):
     assert [p.name for p in second.written] == [p.name for p in first.written]
     assert files_in(root / "output")["testrapport-2030.pdf"].startswith(b"%PDF-")
     assert files_in(root / "output") == files_in(copy / "output")
+
+
+KILLED_WRITER = """
+import os, signal, sys
+from pathlib import Path
+from kfsreport.write import output
+
+real, calls = os.fsync, []
+def fsync(fd):
+    calls.append(fd)
+    if len(calls) == 2:  # the second file is being written: killed, as by kill -9
+        os.kill(os.getpid(), signal.SIGKILL)
+    real(fd)
+os.fsync = fsync
+folder = Path(sys.argv[1])
+output.write_outputs({folder / "r.html": b"ny html", folder / "r.pdf": b"ny pdf"})
+"""
+
+
+def test_a_writer_killed_half_way_leaves_the_earlier_files_and_nothing_else(tmp_path):
+    (tmp_path / "r.html").write_bytes(b"gammal html")
+    (tmp_path / "r.pdf").write_bytes(b"gammal pdf")
+    run = subprocess.run([sys.executable, "-c", KILLED_WRITER, str(tmp_path)], check=False)
+    assert run.returncode == -signal.SIGKILL
+    assert files_in(tmp_path) == {"r.html": b"gammal html", "r.pdf": b"gammal pdf"}
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["r.html", "r.pdf"]  # no temporary file
+
+
+def test_files_are_still_written_where_unnamed_files_cannot_be_linked(tmp_path, monkeypatch):
+    (tmp_path / "r.html").write_bytes(b"gammal")
+    fail_on_call(monkeypatch, "link", 1, OSError(errno.EXDEV, "Invalid cross-device link"))
+    output.write_outputs({tmp_path / "r.html": b"ny html", tmp_path / "r.pdf": b"ny pdf"})
+    assert files_in(tmp_path) == {"r.html": b"ny html", "r.pdf": b"ny pdf"}
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["r.html", "r.pdf"]
+    assert oct((tmp_path / "r.html").stat().st_mode & 0o777) == "0o644"
