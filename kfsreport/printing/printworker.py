@@ -37,9 +37,11 @@ import contextlib
 import logging
 import os
 import pickle
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -69,6 +71,8 @@ class PrintServer:
         self._lock = threading.Lock()
         self._stopping = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
+        self._folder: Path | None = None
+        """The process's own temporary folder (its TMPDIR), removed when it ends."""
         self._sending: threading.Thread | None = None
         self._sent = False
         self._waiting: Callable[[], None] | None = None
@@ -268,7 +272,15 @@ class PrintServer:
         if self._process is not None and self._process.poll() is not None:
             self._stop()  # it died (killed, out of memory): a new one takes its place
         if self._process is None:
-            self._process = subprocess.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            # WeasyPrint copies the fonts of a layout into a temporary folder and removes it
+            # when the layout is done; a process ended in the middle of one (the preview's
+            # whole PDF when the preview closes, a build stopped) cannot. Its own TMPDIR,
+            # removed here when it ends, leaves nothing behind whatever it was doing.
+            self._folder = Path(tempfile.mkdtemp(prefix="kfsreport-print-"))
+            environment = {**os.environ, "TMPDIR": str(self._folder)}
+            self._process = subprocess.Popen(
+                self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=environment
+            )
         return self._process
 
     def _post(self, message: tuple[Any, ...]) -> bool:
@@ -303,15 +315,17 @@ class PrintServer:
     def _stop(self) -> None:
         with self._stopping:
             process, self._process = self._process, None
-        if process is None:
-            return
-        with contextlib.suppress(OSError):
-            process.kill()
-        process.wait()
-        for stream in (process.stdin, process.stdout):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
+            folder, self._folder = self._folder, None
+        if process is not None:
+            with contextlib.suppress(OSError):
+                process.kill()
+            process.wait()
+            for stream in (process.stdin, process.stdout):
+                if stream is not None:
+                    with contextlib.suppress(OSError):
+                        stream.close()
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def serve(receive: BinaryIO, send: BinaryIO) -> None:
@@ -326,6 +340,7 @@ def serve(receive: BinaryIO, send: BinaryIO) -> None:
         try:
             kind, *arguments = pickle.load(receive)
         except EOFError:  # the build is done or stopped, or the preview closed
+            _remove_own_folder()
             return
         try:
             answer: Any = ("ok", _do(kind, arguments))
@@ -342,7 +357,16 @@ def _end_with_parent(parent: int) -> None:
     (Windows), the process ends at its next request, when stdin is closed."""
     while os.getppid() == parent:
         time.sleep(0.1)
+    _remove_own_folder()
     os._exit(1)
+
+
+def _remove_own_folder() -> None:
+    """Remove this process's own temporary folder (`PrintServer` made it its TMPDIR): the
+    parent that would remove it may be gone."""
+    folder = os.environ.get("TMPDIR", "")
+    if Path(folder).name.startswith("kfsreport-print-"):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _do(kind: str, arguments: list[Any]) -> Any:
