@@ -46,6 +46,9 @@ ALLOWED_PREFIXES = (
     "/usr/share/zoneinfo",
     "/dev/urandom",
     os.path.join(tempfile.gettempdir(), "weasyprint-"),  # WeasyPrint's own scratch files
+    # A print process's own temporary folder (its TMPDIR: WeasyPrint's fonts, tempfile's probe),
+    # removed when the process ends (tests/test_print_folder.py).
+    os.path.join(tempfile.gettempdir(), "kfsreport-print-"),
     os.path.realpath(os.environ["KFSREPORT_CACHE"]),  # the tests' cache folder (conftest.py)
 )
 

@@ -82,6 +82,8 @@ class _State:
     """The page the layout being made began at (0: the whole chapter)."""
     read: dict[str, str] = {}
     """The files read by the layout being made (`watch`)."""
+    chapter: str | None = None
+    """The id of the chapter being laid out (None: no chapter's section found)."""
 
 
 def watch(fetcher: Any) -> None:
@@ -120,12 +122,12 @@ def lay_out(html: Any, root_box: Any, context: Any, place: Place, whole: Any) ->
     them by `whole(html, root_box, context)`. Remembers what the next layout needs."""
     begin()
     found = _section(root_box)
-    _State.last = _State.kept.get(found[1].element.get("data-chapter", "")) if found is not None else None
-    last = _State.last
+    described = _describe(html, root_box, found) if found is not None else None
+    _State.chapter = found[1].element.get("data-chapter", "") if found is not None else None
+    _State.last = last = _State.kept.get(_State.chapter) if _State.chapter is not None else None
     seed = None
-    if found is not None and last is not None and not context.target_collector.counter_lookup_items:
-        around, path, blocks = _describe(html, root_box, found)
-        seed = _seed(last, place, around, path, blocks)
+    if described is not None and last is not None and not context.target_collector.counter_lookup_items:
+        seed = _seed(last, place, *described)
     if seed is None:
         pages = list(whole(html, root_box, context))
         facts = layout_facts(context, pages, 0, len(pages))
@@ -138,10 +140,8 @@ def lay_out(html: Any, root_box: Any, context: Any, place: Place, whole: Any) ->
         plan = _continued(last.plan, facts) if facts.whole_document else None
         bookmarks = last.bookmarks[: seed.start]
         _State.start = seed.start
-    if found is not None and plan is not None:
-        around, path, blocks = _describe(html, root_box, found)
-        chapter = found[1].element.get("data-chapter", "")
-        _State.laid_out = _Layout(chapter, place, around, path, blocks, plan, bookmarks)
+    if _State.chapter is not None and described is not None and plan is not None:
+        _State.laid_out = _Layout(_State.chapter, place, *described, plan, bookmarks)
     return pages
 
 
@@ -176,6 +176,7 @@ def keep(pages: list[Any], pdf: bytes) -> bytes | None:
         laid_out.read = {**(last.read if start and last is not None else {}), **_State.read}
         laid_out.begun_at = start
         _State.kept[laid_out.chapter] = laid_out
+    # Else the chapter's older layout, if any, stays: its PDF, facts and blocks belong together.
     _State.last = laid_out
     return pdf
 
