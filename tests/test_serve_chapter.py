@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kfsreport.commands.chapterpdf import ChapterPdf, Chapters, alone, chapter_spans
+from kfsreport.commands.chapterpdf import ChapterPdf, Chapters, Job, alone, chapter_spans
 from kfsreport.commands.serve import PreviewServer
 from kfsreport.printing.chapterlayout import Place
 from tests.conftest import edit
@@ -319,15 +319,20 @@ def test_numbers_from_a_full_layout_that_no_longer_matches_are_said_to_be_so():
     assert state.promised is None
 
 
-def test_a_chapter_asked_for_again_is_not_laid_out_again():
-    """The page asks for the chapter PDF while it is being made and after: one layout per
-    change of the files, not one per request (each would hold the next save's layout up)."""
+def _saved_b() -> tuple[Chapters, str, Job | None]:
+    """Chapters a and b placed by a full layout, b just saved: its layout job taken."""
     state = Chapters()
     html = _print_html(("a", "Första"), ("b", "Andra"))
     state.edition(html, Path("/r"), 1)
     state.learn(html, {"a": Place(5, 4, True), "b": Place(7, 6, True)})
     state.saved(["content/b.md"])
-    job = state.job(1)
+    return state, html, state.job(1)
+
+
+def test_a_chapter_asked_for_again_is_not_laid_out_again():
+    """The page asks for the chapter PDF while it is being made and after: one layout per
+    change of the files, not one per request (each would hold the next save's layout up)."""
+    state, html, job = _saved_b()
     assert job is not None and state.waiting("b", 1)
     state.want("b", 1)  # asked again while it is laid out
     assert state.job(1) is None and state.waiting("b", 1)
@@ -344,12 +349,7 @@ def test_a_chapter_asked_for_again_is_not_laid_out_again():
 
 
 def test_a_chapter_laid_out_while_a_full_layout_moved_it_is_laid_out_again():
-    state = Chapters()
-    html = _print_html(("a", "Första"), ("b", "Andra"))
-    state.edition(html, Path("/r"), 1)
-    state.learn(html, {"a": Place(5, 4, True), "b": Place(7, 6, True)})
-    state.saved(["content/b.md"])
-    job = state.job(1)
+    state, html, job = _saved_b()
     assert job is not None
     state.learn(html, {"a": Place(5, 4, True), "b": Place(9, 8, True)})  # done meanwhile
     state.finished(job, ChapterPdf(job.span, b"%PDF", 1, job.place, 2, job.exact), None)
