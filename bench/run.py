@@ -393,7 +393,9 @@ def report(
                 f"{name} ({pages}: {f'{seconds:.2f}'.replace('.', ',')} s)"
                 for name, pages, seconds in view.chapters
             )
-            + "; kapitlet läggs ut ensamt i en egen PDF-process, så tiden växer med kapitlets längd",
+            + "; kapitlet läggs ut ensamt i en egen PDF-process, och när det lagts ut förut på samma "
+            "plats bara från sidan där ändringen kan börja verka (bänken lägger till en mening sist i "
+            "kapitlet; den första ändringen av varje kapitel läggs ut från kapitlets början)",
         ),
         (
             "`kfsreport check` ≤ 1,5 s, första körningen (tom cache)",
