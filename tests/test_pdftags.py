@@ -490,3 +490,26 @@ def test_a_page_turn_hyphen_that_reads_whole_is_still_reported_and_the_build_lea
     built = tmp_path / "built.pdf"
     built.write_bytes(pdfs[""])
     assert not [p for p in check_pdf(built) if "sidbrytning" in p]
+
+
+def test_kept_page_references_are_pydyfs_own_and_follow_added_pages():
+    """`page_references` keeps pydyf's tuple instead of making it anew on every read (which
+    made writing a long PDF quadratic): the same tuple as pydyf's own property, on a made-up
+    PDF, again after pages are added, and the same object while no page is added."""
+    import pydyf
+
+    from kfsreport.printing import pdftags
+
+    pdftags.install()
+    pdf = pydyf.PDF()
+    for _ in range(3):
+        pdf.add_object(pydyf.Dictionary())  # objects between pages: numbers not 1, 2, 3
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    kept = pdftags.page_references(pdf)
+    assert kept == tuple(f"{n} 0 R".encode() for n in pdf.pages["Kids"][::3])
+    assert len(kept) == 3 and kept[0] != b"1 0 R"
+    assert pdftags.page_references(pdf) is kept  # not made again
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    again = pdftags.page_references(pdf)
+    assert len(again) == 4 and again[:3] == kept and again[3] == f"{pdf.objects[-1].number} 0 R".encode()
+    assert pdftags.pydyf_page_references.fget(pdf) == again == pdf.page_references

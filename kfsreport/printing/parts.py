@@ -530,7 +530,7 @@ def lay_out_part(
     from weasyprint.urls import FatalURLFetchingError
 
     from kfsreport.printing import pageturn, pdftags, weasyprint_1051
-    from kfsreport.printing.pdf import VARIANTS, _remove_font_folder, make_fetcher
+    from kfsreport.printing.pdf import VARIANTS, _remove_font_folder, make_fetcher, without_collector
     from kfsreport.render.hyphenation import ends_in_split_word, page_turn_words
 
     pageturn.install()
@@ -541,23 +541,28 @@ def lay_out_part(
     pdf: bytes | None = None
     facts: Facts | None = None
     _State.seed = seed
-    try:
+
+    def laid_out_and_written() -> tuple[bytes | None, Facts | None]:
+        # The layout is a local of this function only, gone when it returns (without_collector).
         document = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render(
             font_config=fonts
         )
         facts, _State.facts = _State.facts, None
         _State.seed = None
         split_word = seed.stop is not None and document.pages and ends_in_split_word(document.pages[-1])
-        if document.color_profiles or split_word or page_turn_words(document):
-            facts = None
-        elif facts is not None:
-            facts.bookmarks = [[b[0], b[3]] for page in document.pages for b in page.bookmarks]
-            pdftags.prepare(document)
-            with _links_to(set(seed.anchors)):
-                pdf = bytes(document.write_pdf(pdf_variant=VARIANTS[""]))
-            _Kept.pdf, _Kept.metadata = (pdf, document.metadata) if seed.start == 0 else (None, None)
-            if seed.start == 0:
-                import pikepdf  # noqa: F401  (for `join`, while the second part is still under way)
+        if document.color_profiles or split_word or page_turn_words(document) or facts is None:
+            return None, None
+        facts.bookmarks = [[b[0], b[3]] for page in document.pages for b in page.bookmarks]
+        pdftags.prepare(document)
+        with _links_to(set(seed.anchors)):
+            pdf = bytes(document.write_pdf(pdf_variant=VARIANTS[""]))
+        _Kept.pdf, _Kept.metadata = (pdf, document.metadata) if seed.start == 0 else (None, None)
+        if seed.start == 0:
+            import pikepdf  # noqa: F401  (for `join`, while the second part is still under way)
+        return pdf, facts
+
+    try:
+        pdf, facts = without_collector(laid_out_and_written)
     except FatalURLFetchingError:
         pdf = None
     finally:

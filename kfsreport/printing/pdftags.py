@@ -65,7 +65,7 @@ _installed = False
 
 
 def install() -> None:
-    """Wrap four WeasyPrint 70 functions (once per process): line breaking remembers which
+    """Wrap four WeasyPrint 70 functions and one of pydyf's (once per process): line breaking remembers which
     lines end in a hyphen it added and where it left out a space at a line's end or start;
     marked content of artifacts and of text read otherwise than drawn is drawn as `/Artifact`
     or with `/ActualText`; each structure element gets its hints."""
@@ -147,7 +147,29 @@ def install() -> None:
             yield element
 
     tags._build_box_tree = build_box_tree
+    global pydyf_page_references
+    pydyf_page_references = pydyf.PDF.page_references
+    pydyf.PDF.page_references = property(page_references)
     _installed = True
+
+
+pydyf_page_references: Any = None
+"""pydyf's own property, replaced by `page_references` (tests/test_pdftags.py compares them)."""
+
+
+def page_references(pdf: Any) -> tuple[bytes, ...]:
+    """pydyf's `PDF.page_references` (0.13), kept: the same tuple of `b"N 0 R"`, made again
+    only when a page has been added. pydyf builds the tuple of all pages anew on each read, and
+    WeasyPrint 70 reads it once per tagged piece of text (`tags.py`, for `/Pg`) and per anchor,
+    so writing a PDF of n pages took time growing with n²: 25 s of the 42 s that writing the
+    demo ×20 (561 pages) took. Pages are only ever appended (`PDF.add_page`), so the length of
+    `/Kids` tells whether the kept tuple is still right."""
+    kids = pdf.pages["Kids"]
+    kept = pdf.__dict__.get("kfs_page_references")
+    if kept is None or kept[0] is not kids or kept[1] != len(kids):
+        references = tuple(f"{number} 0 R".encode("ascii") for number in kids[::3])
+        kept = pdf.kfs_page_references = (kids, len(kids), references)
+    return kept[2]  # type: ignore[no-any-return]
 
 
 def _hint(element: Any, box: Any, pdf: Any, pydyf: Any) -> None:
