@@ -321,3 +321,49 @@ def test_the_hyphen_pairs_are_every_two_parts_a_hyphen_joins() -> None:
         "atgardsplan-1",
         "2023-2030",
     }
+
+
+def test_the_layout_runs_with_the_cyclic_collector_paused_and_resumed_after() -> None:
+    """`without_collector` pauses Python's cyclic garbage collector while a layout is made
+    and written (it went through the growing layout again and again), and turns it on again
+    afterwards, also when the layout fails; a caller that had it off keeps it off."""
+    import gc
+
+    import pytest
+
+    from kfsreport.printing.pdf import without_collector
+
+    assert gc.isenabled()
+    assert without_collector(gc.isenabled) is False
+    assert gc.isenabled()
+
+    def fails() -> None:
+        raise ValueError("layout")
+
+    with pytest.raises(ValueError, match="layout"):
+        without_collector(fails)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert without_collector(lambda: 1) == 1
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_pdf_is_laid_out_and_written_without_the_cyclic_collector(tmp_path, monkeypatch) -> None:
+    import gc
+
+    from kfsreport.printing import pdf
+
+    seen = []
+    write = pdf.write_variants
+
+    def spied(document, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        return write(document, **kwargs)
+
+    monkeypatch.setattr(pdf, "write_variants", spied)
+    pdfs, refused = pdf.lay_out("<p>Hej</p>", tmp_path, [], archive=False)
+    assert pdfs is not None and pdfs[""].startswith(b"%PDF") and refused == []
+    assert seen == [False] and gc.isenabled()
