@@ -323,3 +323,85 @@ def test_a_kept_print_process_serves_every_build_and_outlives_one_that_stops(tmp
     """
     run = run_python(code, str(_copy("minimal", tmp_path)), str(tmp_path))
     assert run.stdout.splitlines() == ["True True False", "['', '-arkiv'] True"], run.stderr
+
+
+def test_the_print_process_gives_a_layouts_memory_back_after_answering(monkeypatch):
+    """After a layout (a whole PDF, a part, the join, a chapter) is answered, the process
+    collects the layout's reference cycles and hands the freed memory back
+    (`give_back_memory`), so an idle print process does not hold a whole layout; not after a
+    small request (charts, the chapters' places)."""
+    import io
+    import pickle
+
+    from kfsreport.printing import printworker
+
+    events: list[str] = []
+    monkeypatch.setattr(printworker, "_do", lambda kind, arguments: events.append(f"do {kind}") or kind)
+    monkeypatch.setattr(printworker, "give_back_memory", lambda: events.append("give back"))
+    requests = io.BytesIO()
+    kinds = ["part", "places", "join", "draw"]
+    for kind in kinds:
+        pickle.dump((kind, "arguments"), requests)
+    requests.seek(0)
+    answers = io.BytesIO()
+    printworker.serve(requests, answers)
+    assert events == ["do part", "give back", "do places", "do join", "give back", "do draw"]
+    answers.seek(0)
+    assert [pickle.load(answers) for _ in kinds] == [("ok", kind) for kind in kinds]
+
+
+def test_giving_back_memory_frees_reference_cycles():
+    import gc
+    import weakref
+
+    from kfsreport.printing.printworker import give_back_memory
+
+    class Box:
+        pass
+
+    box = Box()
+    box.page = box  # type: ignore[attr-defined]  # a cycle, as a laid-out page's boxes make
+    gone = weakref.ref(box)
+    gc.disable()
+    try:
+        del box
+        assert gone() is not None
+        give_back_memory()
+        assert gone() is None
+    finally:
+        gc.enable()
+
+
+def test_a_laid_out_document_keeps_no_cache_of_every_elements_style():
+    """Once the pages exist, WeasyPrint's caches of every element's cascaded and computed
+    style are emptied (`parts.forget_styles`): the layout context outlives the layout (an SVG
+    image refers to it), and the caches held the styles of the whole document, also of the
+    pages another part lays out, while the PDF was written. The pages keep their own."""
+    import base64
+
+    from weasyprint import HTML
+    from weasyprint.layout import LayoutContext
+
+    from kfsreport.printing import parts
+
+    parts.install()
+    svg = "data:image/svg+xml;base64," + base64.b64encode(
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="5" height="5"/></svg>'
+    ).decode("ascii")
+    document = HTML(string=f'<p style="color: red">Hej</p><img src="{svg}">').render()
+    boxes = list(document.pages[0]._page_box.descendants())
+    context = next(box.replacement._context for box in boxes if hasattr(box, "replacement"))
+    assert isinstance(context, LayoutContext)  # kept alive by the SVG image, as by a chart
+    assert not context.style_for._cascaded_styles and not context.style_for._computed_styles
+    assert any(getattr(box, "element_tag", "") == "p" and box.style["color"] == (1, 0, 0, 1) for box in boxes)
+
+    class StyleFor:
+        _cascaded_styles = {"a": 1}
+        _computed_styles = {"a": 2}
+
+    class Context:
+        style_for = StyleFor()
+
+    parts.forget_styles(Context())
+    assert StyleFor._cascaded_styles == {} and StyleFor._computed_styles == {}
+    parts.forget_styles(object())  # another WeasyPrint without the caches: nothing to do
