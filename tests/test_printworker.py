@@ -338,6 +338,7 @@ def test_the_print_process_gives_a_layouts_memory_back_after_answering(monkeypat
     events: list[str] = []
     monkeypatch.setattr(printworker, "_do", lambda kind, arguments: events.append(f"do {kind}") or kind)
     monkeypatch.setattr(printworker, "give_back_memory", lambda: events.append("give back"))
+    monkeypatch.setattr(printworker, "_end_with_parent", lambda parent: None)  # no watcher left behind
     requests = io.BytesIO()
     kinds = ["part", "places", "join", "draw"]
     for kind in kinds:
