@@ -51,7 +51,11 @@ def chapter(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     (project / "content" / "02-uppfoljning.md").write_text(
         "---\ntitle: Uppföljning\n---\n\n" + "\n".join(parts), encoding="utf-8"
     )
-    html, root, errors = Preview(project).print_edition()
+    preview = Preview(project)
+    try:
+        html, root, errors = preview.print_edition()
+    finally:
+        preview.close()  # its print processes, which a garbage-collected Preview leaves running
     assert html is not None and not errors
     span = next(span for span in chapter_spans(html) if span.source == "content/02-uppfoljning.md")
     return alone(html, span), root

@@ -12,6 +12,9 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from kfsreport.printing.chapterlayout import Place
 from kfsreport.printing.printworker import PrintServer
 
 FONT_FOLDER = (
@@ -72,3 +75,26 @@ def test_a_print_process_whose_parent_is_killed_removes_its_folder(tmp_path):
     while (folder.exists() or Path(f"/proc/{child}").exists()) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not folder.exists()
+
+
+def test_a_retired_print_process_starts_no_other():
+    """The preview closes while a layout thread is still at work: what that thread asks of
+    its print process afterwards starts no process that nobody would close."""
+    server = PrintServer()
+    server.start()
+    assert server.pid is not None
+    folder = _process_folder(server.pid)
+    server.retire()
+    assert server.pid is None and not folder.exists()
+    with pytest.raises(OSError):
+        server.start()
+    assert server.draw([{"mark": "bar"}], []) is None
+    with pytest.raises(OSError):
+        server.lay_out_chapter("<p>x</p>", folder, [], Place(1, 0, True))
+    assert server.pid is None
+    closed = PrintServer()
+    closed.start()
+    closed.close()
+    closed.start()  # closed, not retired: the next request starts a new one
+    assert closed.pid is not None
+    closed.close()

@@ -276,7 +276,8 @@ class PdfBuilds:
         if pdf is not None:
             ids = [span.id for span in chapter_spans(html)]
             places = self._plan.places(ids) if joined and self._plan is not None else self._server.places(ids)
-            self._chapter_server.start()  # WeasyPrint imported before the first chapter is saved
+            with contextlib.suppress(OSError):  # closing: nothing more to prepare
+                self._chapter_server.start()  # WeasyPrint imported before the first chapter is saved
             with self.done:
                 self.chapters.learn(html, places)
         return pdf, None if pdf is not None else "PDF:en kunde inte byggas."
@@ -307,9 +308,10 @@ class PdfBuilds:
         with self.done:
             self._closed = True
             self.done.notify_all()
-        self._server.close()
-        self._chapter_server.close()
-        self._part_server.close()
+        # For good: a layout thread still at work must not start a process nobody closes.
+        self._server.retire()
+        self._chapter_server.retire()
+        self._part_server.retire()
 
 
 BACKGROUND_NICENESS = 10

@@ -71,6 +71,8 @@ class PrintServer:
         self._lock = threading.Lock()
         self._stopping = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
+        self._retired = False
+        """Closed for good (`retire`): no request starts a process again."""
         self._folder: Path | None = None
         """The process's own temporary folder (its TMPDIR), removed when it ends."""
         self._sending: threading.Thread | None = None
@@ -263,7 +265,15 @@ class PrintServer:
 
     def close(self) -> None:
         """End the process at once (a layout in progress is not waited for; whoever waits
-        for its answer gets None)."""
+        for its answer gets None). The next request starts a new one."""
+        self._stop()
+
+    def retire(self) -> None:
+        """End the process for good (the preview closing): a request from a thread still at
+        work afterwards starts no new process, which nobody would close, and fails as a
+        failed process does (start() raises OSError)."""
+        with self._stopping:
+            self._retired = True
         self._stop()
 
     # --- the pipe -------------------------------------------------------------------------------
@@ -271,6 +281,13 @@ class PrintServer:
     def _running(self) -> subprocess.Popen[bytes]:
         if self._process is not None and self._process.poll() is not None:
             self._stop()  # it died (killed, out of memory): a new one takes its place
+        with self._stopping:
+            return self._started()
+
+    def _started(self) -> subprocess.Popen[bytes]:
+        """The process, started now if there is none (under `_stopping`)."""
+        if self._retired:
+            raise OSError("PDF-processen är stängd")
         if self._process is None:
             # WeasyPrint copies the fonts of a layout into a temporary folder and removes it
             # when the layout is done; a process ended in the middle of one (the preview's
