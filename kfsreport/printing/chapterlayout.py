@@ -207,19 +207,17 @@ def lay_out_chapter(
     count = 0
     _State.place = place
     try:
-        document = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render(
-            font_config=fonts
-        )
-        document = _without_page_turn_hyphens(html, root, fetcher, fonts, document)
-        count = chapterresume.first_page() + len(document.pages)
-        pdf = chapterresume.keep(document.pages, bytes(document.write_pdf()))
-        if pdf is None:  # the earlier pages did not join the new ones: the whole chapter
+        # At most twice: if the earlier pages do not join the new ones (`keep` gives None),
+        # the chapter is laid out again from its first page.
+        for _ in range(2):
             document = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render(
                 font_config=fonts
             )
             document = _without_page_turn_hyphens(html, root, fetcher, fonts, document)
-            count = len(document.pages)
+            count = chapterresume.first_page() + len(document.pages)
             pdf = chapterresume.keep(document.pages, bytes(document.write_pdf()))
+            if pdf is not None:
+                break
     except FatalURLFetchingError:
         pdf = None
     finally:

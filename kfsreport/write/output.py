@@ -43,11 +43,10 @@ def write_outputs(files: dict[Path, bytes]) -> list[Path]:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd = _unnamed_file(target.parent)
             if fd is None:
-                fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-                staged.append((Path(name), target))
+                staged.append((_named_copy(target, data), target))
             else:
                 unnamed.append((fd, target))
-            _write_all(fd, data, close=(fd, target) not in unnamed)
+                _write_all(fd, data, close=False)
         for fd, target in unnamed:
             staged.append((_named(fd, target, files[target]), target))
         for temp, target in staged:
@@ -102,9 +101,14 @@ def _named(fd: int, target: Path, data: bytes) -> Path:
                 break
     finally:
         os.close(folder)
-    named, path = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    return _named_copy(target, data)
+
+
+def _named_copy(target: Path, data: bytes) -> Path:
+    """`data` written to a new temporary file beside `target` (none is left if that fails)."""
+    fd, path = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        _write_all(named, data, close=True)
+        _write_all(fd, data, close=True)
     except OSError:
         Path(path).unlink(missing_ok=True)
         raise
