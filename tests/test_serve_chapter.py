@@ -358,3 +358,26 @@ def test_a_chapter_laid_out_while_a_full_layout_moved_it_is_laid_out_again():
     assert again is not None and again.place == Place(9, 8, True)
     state.finished(again, None, "Kapitlets PDF kunde inte göras: trasig.")
     assert not state.waiting("b", 1) and state.errors["b"] == (1, "Kapitlets PDF kunde inte göras: trasig.")
+
+
+def test_a_whole_pdf_finished_after_a_broken_save_keeps_the_files_errors():
+    """The whole PDF of an earlier save is still being laid out when a broken save comes:
+    when it is done, the PDF and the chapter PDF still answer with the files' errors."""
+    from kfsreport.commands.pdfbuilds import PdfBuilds
+    from kfsreport.errors import ReportError
+
+    builds = PdfBuilds(lambda: (None, Path("/r"), []))
+    try:
+        builds.wanted = True
+        generation = builds.generation
+        builds.expect()
+        error = ReportError(message="rutan avslutas inte.", path="content/03-resultat.md", line=367)
+        builds.broken([error])
+        builds._built(b"%PDF-1.7", None, generation)  # the earlier files' PDF, done now
+        assert builds.state() == "error"
+        pdf, told = builds.get(timeout=1)
+        assert pdf is None and told is not None and "content/03-resultat.md:367" in told
+        chapter, told = builds.get_chapter("resultat", timeout=1)
+        assert chapter is None and told is not None and "content/03-resultat.md:367" in told
+    finally:
+        builds.close()

@@ -201,10 +201,7 @@ class PdfBuilds:
                     break
             pdf, error = self._build_once(pending, generation)
             with self.done:
-                if pdf is not None:
-                    self.pdf = pdf
-                self.fresh = pdf is not None and generation == self.generation
-                self.error = error
+                self._built(pdf, error, generation)
                 self._start_chapters()  # a chapter that waited for this layout's places
                 if not self.stale or self._closed:
                     break
@@ -212,6 +209,16 @@ class PdfBuilds:
             self.running = False
             self.done.notify_all()
         self._tell()
+
+    def _built(self, pdf: bytes | None, error: str | None, generation: int) -> None:
+        """A whole PDF laid out from the files of `generation` (under the lock). If the files
+        were saved broken meanwhile, their errors stay what a request is told: a layout of
+        the earlier files must not clear them."""
+        if pdf is not None:
+            self.pdf = pdf
+        self.fresh = pdf is not None and generation == self.generation
+        if not self.is_broken:
+            self.error = error
 
     def _start_chapters(self) -> None:
         """Lay out the chapters asked for, if any can be now (called under the lock)."""
