@@ -381,3 +381,24 @@ def test_a_whole_pdf_finished_after_a_broken_save_keeps_the_files_errors():
         assert chapter is None and told is not None and "content/03-resultat.md:367" in told
     finally:
         builds.close()
+
+
+def test_a_preview_started_on_broken_files_answers_a_chapter_address_with_the_error(make_project):
+    """Before any build has worked the preview knows no chapters, but it knows why: the
+    chapter address gives the files' errors, as /rapport.pdf does, not "no such chapter"."""
+    project = make_project("annan-region")
+    chapter = project / "content" / "01-landsbygden.md"
+    edit(chapter, "räknat deras butiker", "räknat {{ fakta.finns_inte }} butiker")
+    with PreviewServer(project, port=0) as server:
+        port = int(server.url.rstrip("/").rsplit(":", 1)[1])
+        code, kind, body = get(port, "/kapitel/landsbygdens-service.pdf")
+        message = body.decode("utf-8")
+        assert (code, kind) == (503, "text/plain; charset=utf-8")
+        assert message.startswith("Kapitlets PDF kunde inte göras:") and "content/01-landsbygden.md:" in message
+        assert "finns inte i rapporten" not in message and "Traceback" not in message
+        events = Events(port)
+        edit(chapter, "räknat {{ fakta.finns_inte }} butiker", "räknat deras butiker")
+        events.reload()
+        code, _, body = get(port, "/kapitel/finns-inte.pdf")  # known chapters now: a plain 404
+        assert code == 404 and "/kapitel/landsbygdens-service.pdf" in body.decode("utf-8")
+        events.close()

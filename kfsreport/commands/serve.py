@@ -296,6 +296,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _chapter(self, preview: Preview, name: str) -> None:
         """/kapitel/<id>.pdf: the chapter's preview PDF, why there is none, or not found."""
         chapter_id = name.removesuffix(".pdf")
+        with preview.changed:
+            errors = list(preview.errors)
+        if name.endswith(".pdf") and not preview.chapter_ids and errors:
+            # No build has worked yet: which chapters there are is not known, but why is.
+            self._chapter_failed("\n".join(map(str, errors)))
+            return
         if not name.endswith(".pdf") or chapter_id not in preview.chapter_ids:
             listed = ", ".join(f"{CHAPTER_PREFIX}{known}.pdf" for known in preview.chapter_ids) or "inga ännu"
             text = (
@@ -308,6 +314,9 @@ class _Handler(BaseHTTPRequestHandler):
         if made is not None:
             self._send(HTTPStatus.OK, "application/pdf", made.pdf)
             return
+        self._chapter_failed(error)
+
+    def _chapter_failed(self, error: str | None) -> None:
         text = f"Kapitlets PDF kunde inte göras:\n\n{error or 'okänt fel'}\n\nRätta felet och ladda om sidan."
         self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", text.encode())
 
