@@ -394,7 +394,8 @@ def test_a_preview_started_on_broken_files_answers_a_chapter_address_with_the_er
         code, kind, body = get(port, "/kapitel/landsbygdens-service.pdf")
         message = body.decode("utf-8")
         assert (code, kind) == (503, "text/plain; charset=utf-8")
-        assert message.startswith("Kapitlets PDF kunde inte göras:") and "content/01-landsbygden.md:" in message
+        assert message.startswith("Kapitlets PDF kunde inte göras:")
+        assert "content/01-landsbygden.md:" in message
         assert "finns inte i rapporten" not in message and "Traceback" not in message
         events = Events(port)
         edit(chapter, "räknat {{ fakta.finns_inte }} butiker", "räknat deras butiker")
