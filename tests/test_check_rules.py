@@ -30,14 +30,10 @@ def typography(text: str) -> list[str]:
 @pytest.mark.parametrize(
     ("text", "fix"),
     [
-        ("ökade med 6.9 % i år", "Skriv 6,9&nbsp;%."),
-        ("ökade med 6.9% i år", "Skriv 6,9&nbsp;%."),
-        ("ökade med 6,9% i år", "Skriv 6,9&nbsp;% (hårt mellanslag)."),
-        (
-            "kostade 1417 tkr",
-            "Skriv 1417&nbsp;tkr (hårt mellanslag), eller hämta talet ur fakta med {{ tal.… }}.",
-        ),
-        ("för 10 000 personer", "Skriv 10&nbsp;000 (hårt mellanslag)."),
+        ("ökade med 6.9 % i år", "Skriv 6,9 %."),
+        ("ökade med 6.9% i år", "Skriv 6,9 %."),
+        ("ökade med 6,9% i år", "Skriv 6,9 % (med mellanslag)."),
+        ("kostade 1417tkr", "Skriv 1417 tkr (med mellanslag)."),
         ('han sa "ja" till det', "Skriv ”ja” (samma tecken före och efter)."),
         ("under 2019-2020", "Skriv 2019–2020."),
         ("sidorna 4 - 6", "Skriv 4–6."),
@@ -53,6 +49,7 @@ def test_typography_slips_are_warned_about_with_the_fix(text, fix):
     [
         "ökade med 6,9\u00a0% i år",
         "för 10\u00a0000 personer",
+        "kostade 1 417 tkr, 6,9 % av budgeten, för 10 000 personer",
         "han sa ”ja” till det",
         "under 2019–2020",
         "regionfullmäktige 2022-11-29–30, § 167",

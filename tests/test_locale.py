@@ -110,3 +110,23 @@ def test_with_unit_without_a_unit_is_just_the_number(unit):
 )
 def test_date_is_day_month_name_year_without_leading_zero(day, shown):
     assert locale.date(day) == shown
+
+
+# --- numbers typed by hand in the text (render.numbers) -------------------------------------
+
+
+def test_spaces_typed_in_numbers_and_before_units_become_no_break_spaces():
+    from kfsreport.render.numbers import bind_numbers
+
+    html = "<td>1 417 tkr</td><td>−13 553 tkr</td><td>6,9 %</td><p>för 10 000 personer och 3 av 4</p>"
+    assert bind_numbers(html) == (
+        "<td>1\u00a0417\u00a0tkr</td><td>−13\u00a0553\u00a0tkr</td><td>6,9\u00a0%</td>"
+        "<p>för 10\u00a0000 personer och 3 av 4</p>"
+    )
+
+
+def test_numbers_in_code_charts_and_attributes_are_left_as_written():
+    from kfsreport.render.numbers import bind_numbers
+
+    html = '<img alt="1 417 tkr"><code>6,9 %</code><pre>10 000</pre><svg><text>5 %</text></svg>år 2020 2021'
+    assert bind_numbers(html) == html

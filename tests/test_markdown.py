@@ -337,7 +337,7 @@ def test_tables_are_wrapped_so_they_can_scroll(tmp_path):
     html = html_of(project(tmp_path, {"01-a.md": chapter("A", body)}))
     wrap = '<div class="table-wrap" role="region" tabindex="0" aria-label="Tabell: Kommun, Invånare">'
     assert f"{wrap}\n<table>\n<thead>" in html
-    assert '<td>Norsjö</td>\n<td style="text-align:right">3 894</td>' in html
+    assert '<td>Norsjö</td>\n<td style="text-align:right">3\u00a0894</td>' in html
     assert "</tbody>\n</table>\n</div>\n" in html
 
 
@@ -389,3 +389,10 @@ def test_a_sole_chapter_with_broken_front_matter_gets_one_message(tmp_path):
         "content/01-a.md:1: kapitlet börjar inte med front matter. "
         "Börja filen med raden ---, sedan title: Kapitlets rubrik och en rad ---."
     ]
+
+
+def test_numbers_typed_with_ordinary_spaces_never_break_in_a_table_cell_or_a_sentence(tmp_path):
+    body = "Det kostade 1 417 tkr, 6,9 % mer.\n\n| Område | 2021 |\n|---|---:|\n| Tandvård | 112 003 tkr |\n"
+    html = chapter_of(html_of(project(tmp_path, {"01-a.md": chapter("A", body)})), "a")
+    assert "1\u00a0417\u00a0tkr, 6,9\u00a0% mer" in html
+    assert "112\u00a0003\u00a0tkr</td>" in html

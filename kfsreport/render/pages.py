@@ -29,6 +29,7 @@ from kfsreport.render.expressions import Evaluator, ExpressionError, template_re
 from kfsreport.render.htmlcheck import unsafe_parts
 from kfsreport.render.hyphenation import mark_breaks, read_word_list
 from kfsreport.render.markdown import BOX_KINDS, Heading, ParsedChapter, make_parser, plain_text
+from kfsreport.render.numbers import bind_numbers
 from kfsreport.render.sandbox import LimitError
 from kfsreport.render.stylesheets import build_stylesheet
 from kfsreport.render.tables import number_tables
@@ -387,7 +388,7 @@ def _render_chapter(
 ) -> RenderedChapter:
     state = _ChapterState(chapter, report, evaluator, problems, iter(chapter.headings[1:]))
     env = {"docId": chapter.id, "kfs": state}
-    html = md.renderer.render(chapter.tokens, md.options, env)
+    html = bind_numbers(md.renderer.render(chapter.tokens, md.options, env))
     return RenderedChapter(
         chapter.id, chapter.number, chapter.title, Markup(html), chapter.path, chapter.label, chapter.appendix
     )

@@ -2,8 +2,8 @@
 
 Each rule is a pattern, a message and the suggested fix built from what was written, e.g.
 `6.9 %` → `6,9 %`. All are warnings: the text is readable, but not as the council's
-reports should look. A no-break space is written `&nbsp;` in Markdown; a value from the
-facts (`{{ tal.x }}`) always has one.
+reports should look. An ordinary space inside a number or before its unit (`1 417 tkr`,
+`6,9 %`) is not a slip: the build makes it a no-break space (`render.numbers`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from kfsreport.commands.check.findings import Findings
 from kfsreport.commands.check.text import TextRun
+from kfsreport.render.numbers import UNITS
 
-_UNITS = r"(?:%|‰|kr|tkr|mnkr|mdkr|km|kg|kWh|MWh|GWh|°C)"
+
 _AFTER_UNIT = r"(?![\w])"
 
 
@@ -26,36 +27,16 @@ class Rule:
     fix: Callable[[re.Match[str]], str]
 
 
-def _nbsp(text: str) -> str:
-    return text.replace("\u00a0", "&nbsp;")
-
-
 RULES = [
     Rule(
-        re.compile(rf"(?<![\d.,])(\d+)\.(\d+)(\s?)({_UNITS}){_AFTER_UNIT}"),
+        re.compile(rf"(?<![\d.,])(\d+)\.(\d+)(\s?)({UNITS}){_AFTER_UNIT}"),
         lambda m: f"'{m.group()}': decimaltal skrivs med komma på svenska.",
-        lambda m: f"Skriv {_nbsp(m.group(1) + ',' + m.group(2) + chr(0xA0) + m.group(4))}.",
+        lambda m: f"Skriv {m.group(1)},{m.group(2)} {m.group(4)}.",
     ),
     Rule(
-        re.compile(rf"(?<![\w.,])(\d+(?:,\d+)?)({_UNITS}){_AFTER_UNIT}"),
+        re.compile(rf"(?<![\w.,])(\d+(?:,\d+)?)({UNITS}){_AFTER_UNIT}"),
         lambda m: f"'{m.group()}': mellanslag saknas mellan talet och {_unit_name(m.group(2))}.",
-        lambda m: f"Skriv {_nbsp(m.group(1) + chr(0xA0) + m.group(2))} (hårt mellanslag).",
-    ),
-    Rule(
-        re.compile(rf"(?<![\w.,])(\d+(?:,\d+)?) ({_UNITS}){_AFTER_UNIT}"),
-        lambda m: (
-            f"'{m.group()}': vanligt mellanslag före {_unit_name(m.group(2))}, så talet och "
-            "enheten kan hamna på olika rader."
-        ),
-        lambda m: (
-            f"Skriv {_nbsp(m.group(1) + chr(0xA0) + m.group(2))} (hårt mellanslag), "
-            "eller hämta talet ur fakta med {{ tal.… }}."
-        ),
-    ),
-    Rule(
-        re.compile(r"(?<![\d,.\u00a0])\d{1,3}(?: \d{3})+(?![\d,])"),
-        lambda m: f"'{m.group()}': vanligt mellanslag mellan tusental, så talet kan delas mellan två rader.",
-        lambda m: f"Skriv {_nbsp(m.group().replace(' ', chr(0xA0)))} (hårt mellanslag).",
+        lambda m: f"Skriv {m.group(1)} {m.group(2)} (med mellanslag).",
     ),
     Rule(
         re.compile(r'"([^"\n]*)"?'),
