@@ -197,6 +197,25 @@ def test_a_level_one_heading_in_a_chapter_is_an_error_with_its_line(tmp_path):
     ]
 
 
+
+def test_a_sixth_heading_level_is_an_error_with_its_line(tmp_path):
+    # `######` would come out as the same h6 as `#####`, its place in the outline lost.
+    body = "## B\n\n### C\n\n#### D\n\n##### E\n\n###### F\n\nText.\n"
+    root = project(tmp_path, {"01-a.md": chapter("A", body)})
+    assert errors_of(root) == [
+        "content/01-a.md:13: rubriker med sex # används inte: kapitlets rubriker går ned till #####. "
+        "Skriv rubriken med ##### eller gör den till vanlig text, till exempel i fetstil."
+    ]
+
+
+def test_the_lowest_heading_level_is_styled_in_both_editions():
+    # `#####` is an h6, which browsers and WeasyPrint otherwise print smaller than the text.
+    from kfsreport.errors import PACKAGE_TEMPLATES
+
+    for name in ("print.css", "screen.css"):
+        css = (PACKAGE_TEMPLATES / "css" / name).read_text(encoding="utf-8")
+        assert re.search(r"^h6 \{ font-size: [^;]+;", css, re.MULTILINE), name
+
 # --- what Markdown may produce --------------------------------------------------------------
 
 

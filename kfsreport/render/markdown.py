@@ -269,6 +269,13 @@ def _check_token(token: Token, chapter: ParsedChapter, problems: Problems) -> No
             "rubriker med en # används inte i kapitlen.",
             "Kapitlets rubrik står i front matter (title:); använd ## för avsnitt.",
         )
+    if token.type == "heading_open" and token.markup == "######":
+        problems.fail(
+            chapter.path,
+            line,
+            "rubriker med sex # används inte: kapitlets rubriker går ned till #####.",
+            "Skriv rubriken med ##### eller gör den till vanlig text, till exempel i fetstil.",
+        )
     if token.type == "container_box_open":
         kind = token.info.strip().split(maxsplit=1)[0]
         if kind not in BOX_KINDS:
