@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.rendering import errors_of, html_of, print_html_of
+from tests.rendering import chapter, errors_of, html_of, print_html_of, project
 
 TABLE = "| Kommun | Invånare |\n|---|---:|\n| Norsjö | 3 894 |\n"
 
@@ -130,3 +130,23 @@ def test_a_table_id_used_twice_is_an_error_at_the_second(make_project):
         "content/03-extra.md:10: tabellens id 't' är redan id för en annan tabell "
         "(content/03-extra.md:5). Ge tabellen ett annat id i {#…} sist på raden Tabell:."
     ]
+
+
+def test_a_table_of_many_columns_with_long_words_stays_within_the_page(tmp_path: Path) -> None:
+    """Eight columns whose cells start with long capitalised words (kept whole, as names are,
+    in other text) ran off the paper's edge; a table of many columns is set smaller and may
+    hyphenate every word in its cells."""
+    from weasyprint import HTML
+    from weasyprint.formatting_structure import boxes
+
+    head = "| " + " | ".join(f"Sannolikhetsbedömning {i}" for i in range(8)) + " |\n"
+    row = "| " + " | ".join("Kompetensförsörjningsplaner" for _ in range(8)) + " |\n"
+    body = "Tabell: Risker\n" + head + "|" + "---|" * 8 + "\n" + row
+    html = print_html_of(project(tmp_path, {"01-a.md": chapter("A", body)}))
+    assert '<div class="table-wrap many-columns"' in html
+    widths = []
+    for page in HTML(string=html).render().pages:
+        box = page._page_box
+        for table in (b for b in box.descendants() if isinstance(b, boxes.TableBox)):
+            widths.append((table.position_x + table.margin_width(), box.content_box_x() + box.width))
+    assert widths and all(right <= edge + 0.5 for right, edge in widths), widths

@@ -477,9 +477,20 @@ def _table_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any
     return _open_table(self, tokens, idx, options, env, "Tabell: " + ", ".join(heads) if heads else "Tabell")
 
 
+MANY_COLUMNS = 6
+"""From this many columns a table is `many-columns`: print.css sets it smaller and lets the
+words in its cells be hyphenated (names too), so that it is never wider than the page."""
+
+
 def _open_table(self: Any, tokens: list[Token], idx: int, options: Any, env: Any, label: str) -> str:
+    columns = 0
+    for token in tokens[idx + 1 :]:
+        if token.type in ("thead_close", "table_close"):
+            break
+        columns += token.type == "th_open"
+    wrap = "table-wrap many-columns" if columns >= MANY_COLUMNS else "table-wrap"
     return str(
-        Markup('<div class="table-wrap" role="region" tabindex="0" aria-label="{}">\n').format(label)
+        Markup('<div class="{}" role="region" tabindex="0" aria-label="{}">\n').format(wrap, label)
     ) + str(self.renderToken(tokens, idx, options, env))
 
 
