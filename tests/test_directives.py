@@ -63,6 +63,18 @@ def test_plan_is_a_table_of_goals_with_their_activities(make_project):
     ) in rows[1]
 
 
+
+def test_a_plan_of_goals_without_activities_has_no_empty_activities_column(make_project):
+    # A strategy's goal picture: sub-goals only. The column of activities stood empty in every row.
+    root = make_project("minimal")
+    text = (root / "data/facts.yaml").read_text(encoding="utf-8")
+    start, end = text.index("  activities:\n"), text.index("conclusions:")
+    (root / "data/facts.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
+    html = chapter_of(html_of(root), "resultat")
+    plan = html[html.index('<div class="plan">') : html.index("</table>")]
+    assert '<thead>\n<tr><th scope="col">Mål</th></tr>\n</thead>' in plan
+    assert "Aktiviteter</th>" not in plan and "<ul" not in plan
+
 @pytest.mark.parametrize(
     ("status", "label"),
     [("planned", "Planerad"), ("ongoing", "Pågår"), ("done", "Genomförd"), ("cancelled", "Inställd")],
