@@ -125,3 +125,22 @@ def test_duplex_left_hand_pages_carry_the_reports_title(
     for number in body_left:
         head = next(line.strip() for line in pages[number - 1].splitlines() if line.strip())
         assert head.startswith("Årsrapport 2031"), (number, head)
+
+
+def test_a_faint_colour_is_told_which_way_to_go_with_a_shade_that_passes() -> None:
+    """An orange accent behind dark text needs a lighter shade, a pale primary a darker one:
+    "a darker or lighter shade" left the author to guess, and guess wrong."""
+    from kfsreport.errors import Problems
+    from kfsreport.render.theme import INK, WHITE, check_theme
+
+    problems = Problems()
+    check_theme(Theme(primary="#0b5563", accent="#e35205"), None, problems)
+    (error,) = problems.errors
+    assert error.message.startswith("theme.accent: färgen har kontrasten 4,1:1 bakom mörk text")
+    shade = re.search(r"Välj en ljusare nyans, till exempel (#[0-9a-f]{6}) \(WCAG", error.hint or "")
+    assert shade and contrast(shade.group(1), INK) >= 4.5
+    problems = Problems()
+    check_theme(Theme(primary="#f0c0f0", accent="#f0a830", dark="#3f1d5b"), None, problems)
+    (error,) = problems.errors
+    shade = re.search(r"Välj en mörkare nyans, till exempel (#[0-9a-f]{6})", error.hint or "")
+    assert shade and contrast(shade.group(1), WHITE) >= 4.5

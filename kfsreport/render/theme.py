@@ -78,16 +78,17 @@ def check_theme(theme: Theme, settings: Located | None, problems: Problems) -> N
         return settings.line(("theme", *key)) if settings else None
 
     field = dark(theme)
+    # (the key, its colour as used, the colour it must stand out from, the ratio, where)
     checks: list[tuple[tuple[str | int, ...], str, str, float, str]] = [
         (("primary",), theme.primary, WHITE, 4.5, "som text (rubriker, länkar) på vitt"),
-        (("dark",) if theme.dark else ("primary",), WHITE, field, 4.5, "för vit text på omslagets färgfält"),
+        (("dark",) if theme.dark else ("primary",), field, WHITE, 4.5, "för vit text på omslagets färgfält"),
         (("accent",), theme.accent, field, 3.0, "som färgband intill omslagets färgfält"),
-        (("accent",), INK, theme.accent, 4.5, "bakom mörk text (fokusmarkeringen på webben)"),
+        (("accent",), theme.accent, INK, 4.5, "bakom mörk text (fokusmarkeringen på webben)"),
     ]
     for index, colour in enumerate(theme.chart_colours):
         checks.append((("chart_colours", index), colour, WHITE, 3.0, "som diagramfärg på vitt"))
-    for key, front, back, needed, use in checks:
-        ratio = contrast(front, back)
+    for key, colour, other, needed, use in checks:
+        ratio = contrast(colour, other)
         if ratio < needed:
             name = ".".join(str(k) for k in key)
             problems.fail(
@@ -95,8 +96,23 @@ def check_theme(theme: Theme, settings: Located | None, problems: Problems) -> N
                 line(*key),
                 f"theme.{name}: färgen har kontrasten {_ratio(ratio)}:1 {use}, men behöver minst "
                 f"{_ratio(needed)}:1.",
-                hint="Välj en mörkare eller ljusare nyans (WCAG 2.1: text 4,5:1, grafik 3:1).",
+                hint=f"{_remedy(colour, other, needed, key[0] != 'primary' or colour == theme.primary)} "
+                "(WCAG 2.1: text 4,5:1, grafik 3:1).",
             )
+
+
+def _remedy(colour: str, other: str, needed: float, example: bool) -> str:
+    """Which way the colour must go, away from `other`, and (with `example`: the colour is
+    the one written, not the field darkened from `primary`) the first shade that way that
+    passes: "Välj en ljusare nyans, till exempel #f5b24a"."""
+    lighter = luminance(colour) >= luminance(other)
+    towards = WHITE if lighter else "#000000"
+    way = "ljusare" if lighter else "mörkare"
+    for step in range(1, 21 if example else 1):
+        shade = mix(colour, towards, step / 20)
+        if contrast(shade, other) >= needed:
+            return f"Välj en {way} nyans, till exempel {shade}"
+    return f"Välj en {way} nyans"
 
 
 def _ratio(value: float) -> str:
