@@ -63,7 +63,6 @@ def test_plan_is_a_table_of_goals_with_their_activities(make_project):
     ) in rows[1]
 
 
-
 def test_a_plan_of_goals_without_activities_has_no_empty_activities_column(make_project):
     # A strategy's goal picture: sub-goals only. The column of activities stood empty in every row.
     root = make_project("minimal")
@@ -74,6 +73,7 @@ def test_a_plan_of_goals_without_activities_has_no_empty_activities_column(make_
     plan = html[html.index('<div class="plan">') : html.index("</table>")]
     assert '<thead>\n<tr><th scope="col">Mål</th></tr>\n</thead>' in plan
     assert "Aktiviteter</th>" not in plan and "<ul" not in plan
+
 
 @pytest.mark.parametrize(
     ("status", "label"),

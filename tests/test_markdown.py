@@ -197,7 +197,6 @@ def test_a_level_one_heading_in_a_chapter_is_an_error_with_its_line(tmp_path):
     ]
 
 
-
 def test_a_sixth_heading_level_is_an_error_with_its_line(tmp_path):
     # `######` would come out as the same h6 as `#####`, its place in the outline lost.
     body = "## B\n\n### C\n\n#### D\n\n##### E\n\n###### F\n\nText.\n"
@@ -215,6 +214,7 @@ def test_the_lowest_heading_level_is_styled_in_both_editions():
     for name in ("print.css", "screen.css"):
         css = (PACKAGE_TEMPLATES / "css" / name).read_text(encoding="utf-8")
         assert re.search(r"^h6 \{ font-size: [^;]+;", css, re.MULTILINE), name
+
 
 # --- what Markdown may produce --------------------------------------------------------------
 

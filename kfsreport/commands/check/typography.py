@@ -16,7 +16,6 @@ from kfsreport.commands.check.findings import Findings
 from kfsreport.commands.check.text import TextRun
 from kfsreport.render.numbers import UNITS
 
-
 _AFTER_UNIT = r"(?![\w])"
 
 
