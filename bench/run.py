@@ -395,7 +395,9 @@ def report(
             )
             + "; kapitlet läggs ut ensamt i en egen PDF-process, och när det lagts ut förut på samma "
             "plats bara från sidan där ändringen kan börja verka (bänken lägger till en mening sist i "
-            "kapitlet; den första ändringen av varje kapitel läggs ut från kapitlets början)",
+            "kapitlet). Förhandsvisningen lägger ut kapitlen i förväg när den är stilla efter en PDF, "
+            "så också den första ändringen av ett kapitel börjar där; bara ett kapitel vars plats "
+            "flyttats sedan dess läggs ut från början",
         ),
         (
             "`kfsreport check` ≤ 1,5 s, första körningen (tom cache)",

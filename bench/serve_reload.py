@@ -60,6 +60,7 @@ def main() -> int:
             times = [_one_edit(chapter, port, f"Mätord{i}") for i in range(args.n)]
             _fetch(port, "/rapport.pdf")  # the first PDF starts the PDF process
             pdf_times = [_one_pdf_edit(chapter, port, f"Pdford{i}") for i in range(args.pdf)]
+            _chapters_laid_out_in_advance(server)  # so that WeasyPrint alone has the cores to itself
             layout = _weasyprint_alone(server, args.pdf)
             chapters = []
             for name in args.chapter or [chapter.name]:
@@ -79,6 +80,17 @@ def main() -> int:
     for name, pages, median in chapters:
         print(f"Kapitlets PDF, {name} ({pages} sidor), efter {args.pdf} ändringar: median {median:.3f} s")  # noqa: T201
     return 0
+
+
+def _chapters_laid_out_in_advance(server: PreviewServer) -> None:
+    """Wait until the preview, quiet after the last PDF, has laid out the chapters in advance
+    (`chapterpdf.Chapters.warm`)."""
+    from kfsreport.commands.pdfbuilds import QUIET
+
+    builds = server.preview.pdf
+    time.sleep(QUIET + 0.5)
+    with builds.done:
+        builds.done.wait_for(lambda: not (builds.chapter_running or builds.chapters.warm), 600)
 
 
 def _chapter_id(server: PreviewServer, chapter: Path) -> str:

@@ -62,8 +62,9 @@ def chapter(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
 
 
 def _lay_out(html: str, root: Path) -> tuple[bytes, int]:
-    pdf, refused, pages = chapterlayout.lay_out_chapter(html, root, template_dirs(root), PLACE)
+    pdf, refused, pages, begun = chapterlayout.lay_out_chapter(html, root, template_dirs(root), PLACE)
     assert pdf is not None and not refused
+    assert begun == chapterresume.begun_at()  # what the preview is told: where the layout began
     return pdf, pages
 
 
@@ -151,7 +152,7 @@ def test_a_changed_stylesheet_or_place_lays_the_chapter_out_from_its_start(chapt
     assert chapterresume.begun_at() == 0
     _lay_out(html, root)
     moved = Place(page=9, index=8, right=True, strings=PLACE.strings)
-    pdf, refused, _ = chapterlayout.lay_out_chapter(html, root, template_dirs(root), moved)
+    pdf, refused, _, _ = chapterlayout.lay_out_chapter(html, root, template_dirs(root), moved)
     assert pdf is not None and not refused and chapterresume.begun_at() == 0
     assert "9" in _seen(pdf)[1][0].split("\n")  # its folio, from the new place
 

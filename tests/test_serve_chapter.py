@@ -97,12 +97,35 @@ def saved_chapter(events: Events, chapter_id: str) -> str:
             return status
 
 
-def test_a_saved_chapter_is_laid_out_alone_exactly_as_on_its_pages_in_the_whole_pdf(running):
-    project, port = running
+def held_everywhere(server: PreviewServer) -> None:
+    """Wait until the chapters have been laid out in advance, each at its place."""
+    builds = server.preview.pdf
+    chapters = builds.chapters
+
+    def held() -> bool:
+        known = {chapter_id: place for chapter_id, (place, _) in chapters.known.items()}
+        return bool(known) and chapters.held == known and not builds.chapter_running
+
+    with builds.done:
+        assert builds.done.wait_for(held, 300), (chapters.held, chapters.known)
+
+
+def test_a_saved_chapter_is_laid_out_alone_exactly_as_on_its_pages_in_the_whole_pdf(chapters):
+    """The first whole PDF tells where the chapters go; the preview then lays them out in
+    advance, so even the first save of a chapter starts from the page its edit changes."""
+    with PreviewServer(chapters, port=0) as server:
+        port = int(server.url.rstrip("/").rsplit(":", 1)[1])
+        _saved_twice(server, chapters, port)
+
+
+def _saved_twice(server: PreviewServer, project: Path, port: int) -> None:
     assert get(port, "/rapport.pdf")[0] == 200  # the first full layout: the chapters' places
+    held_everywhere(server)
     events = Events(port)
-    edit(project / "content" / "02-uppfoljning.md", "Stycke 3 om", "Nyskrivet stycke 3 om")
+    edit(project / "content" / "02-uppfoljning.md", "Stycke 44 om", "Nyskrivet stycke 44 om")
     status = saved_chapter(events, "uppfoljning")
+    made = server.preview.pdf.chapters.made["uppfoljning"]
+    assert made.begun > 0  # laid out from the page of the edit, the pages before kept
     assert "Förhandsvisning av kapitlet" in status and "den fil du skickar är hela PDF:en" in status
     assert "de kan ändras" not in status  # nothing before the chapter changed: the numbers are exact
     code, kind, chapter = get(port, "/kapitel/uppfoljning.pdf")
@@ -110,9 +133,9 @@ def test_a_saved_chapter_is_laid_out_alone_exactly_as_on_its_pages_in_the_whole_
     code, _, full = get(port, "/rapport.pdf")
     assert code == 200
     texts, whole = pages_text(chapter), pages_text(full)
-    assert "Nyskrivet stycke 3" in texts[0]
-    first = next(number for number, text in enumerate(whole) if "Nyskrivet stycke 3" in text)
-    assert first > 3 and len(texts) >= 3
+    assert "Uppföljning" in texts[0] and any("Nyskrivet stycke 44" in text for text in texts[made.begun :])
+    first = next(number for number, text in enumerate(whole) if "Uppföljning" in text and number > 3)
+    assert len(texts) >= 3
     assert f"sidorna {first + 1}–{first + len(texts)})" in status
     for offset, text in enumerate(texts):
         folio = str(first + offset + 1)
@@ -123,12 +146,12 @@ def test_a_saved_chapter_is_laid_out_alone_exactly_as_on_its_pages_in_the_whole_
     assert page_images(chapter, 1, len(texts)) == page_images(full, first + 1, first + len(texts))
     # Saved again near its end: laid out from the page the edit can change
     # (`chapterresume`), and still page for page the whole PDF's.
-    edit(project / "content" / "02-uppfoljning.md", "Stycke 44 om", "Stycke 44, omskrivet, om")
+    edit(project / "content" / "02-uppfoljning.md", "Stycke 43 om", "Stycke 43, omskrivet, om")
     events.reload()  # the page rebuilt from the save; the chapter's PDF follows it
     chapter = get(port, "/kapitel/uppfoljning.pdf")[2]
     full = get(port, "/rapport.pdf")[2]
     texts = pages_text(chapter)
-    assert any("Stycke 44, omskrivet" in text for text in texts[1:])
+    assert any("Stycke 43, omskrivet" in text for text in texts[1:])
     assert texts == pages_text(full)[first : first + len(texts)]
     assert page_images(chapter, 1, len(texts)) == page_images(full, first + 1, first + len(texts))
     events.close()
@@ -358,6 +381,50 @@ def test_a_chapter_laid_out_while_a_full_layout_moved_it_is_laid_out_again():
     assert again is not None and again.place == Place(9, 8, True)
     state.finished(again, None, "Kapitlets PDF kunde inte göras: trasig.")
     assert not state.waiting("b", 1) and state.errors["b"] == (1, "Kapitlets PDF kunde inte göras: trasig.")
+
+
+def test_chapters_are_laid_out_in_advance_when_quiet_nearest_the_last_saved_first():
+    """Once a whole PDF tells where the chapters are, each chapter not yet held at its place
+    is laid out in advance, so that its first save starts from the page the edit changes:
+    only when the preview is quiet, after any chapter asked for, nearest the last one saved."""
+    state = Chapters()
+    places = {name: Place(3 * n + 3, 3 * n + 2, True) for n, name in enumerate("abcd")}
+    html = _print_html(("a", "A"), ("b", "B"), ("c", "C"), ("d", "D"))
+    state.edition(html, Path("/r"), 1)
+    state.learn(html, places)
+    assert state.warm == ["a", "b", "c", "d"]  # nothing saved yet: from the first chapter on
+    assert state.job(1) is None and not state.job_ready(1)  # not while the preview is busy
+    assert state.job_ready(1, warm=True)
+    state.want("d", 1)  # a chapter asked for goes first
+    first = state.job(1, warm=True)
+    assert first is not None and first.span.id == "d"
+    state.finished(first, ChapterPdf(first.span, b"%PDF", 1, first.place, 2, first.exact), None)
+    job = state.job(1, warm=True)
+    assert job is not None and job.span.id == "a" and job.exact and job.place == places["a"]
+    state.finished(job, ChapterPdf(job.span, b"%PDF", 1, job.place, 2, job.exact), None)
+    assert state.held == {"d": places["d"], "a": places["a"]}
+    # A save ends the laying out in advance; the saved chapter is laid out as always.
+    edited = _print_html(("a", "A"), ("b", "B"), ("c", "C, ändrad"), ("d", "D"))
+    state.edition(edited, Path("/r"), 2)
+    assert state.warm == [] and not state.job_ready(2, warm=True)
+    state.saved(["content/c.md"])
+    job = state.job(2, warm=True)
+    assert job is not None and job.span.id == "c"
+    state.finished(job, ChapterPdf(job.span, b"%PDF", 2, job.place, 2, job.exact), None)
+    # The whole PDF of the save: the chapters not held at their place, c's neighbours first.
+    state.learn(edited, places)
+    assert state.warm == ["b"]
+    moved = {**places, "a": Place(4, 3, False), "d": Place(14, 13, True)}
+    state.learn(edited, moved)
+    assert state.warm == ["b", "d", "a"]
+    job = state.job(2, warm=True)
+    assert job is not None and job.span.id == "b"
+    state.finished(job, None, "Kapitlets PDF kunde inte göras: trasig.")
+    assert "b" not in state.held  # the print process forgets a layout that failed
+    # A whole PDF of files that changed since (a save came meanwhile) warms nothing.
+    state.edition(html, Path("/r"), 3)
+    state.learn(edited, moved)
+    assert state.warm == []
 
 
 def test_a_whole_pdf_finished_after_a_broken_save_keeps_the_files_errors():

@@ -12,7 +12,14 @@ was added, a heading changed the contents), the numbers are the last full layout
 page says so, until the full PDF that follows has been laid out: then a chapter PDF whose
 numbers turn out right is marked exact, and one whose numbers moved is laid out again.
 A chapter missing from the last full layout (new or renamed) gets no chapter PDF until the
-full one is laid out. `Chapters` holds this state; `serve.PdfBuilds` drives it under its lock.
+full one is laid out.
+
+The chapter's print process keeps each chapter's last layout, and a chapter saved again is
+laid out from the page its edit can change (`printing/chapterresume.py`). So that a chapter's
+first save is as quick, the chapters are laid out in advance, one by one, once the whole PDF
+is made and the preview is quiet (`warm`): nearest the chapter last saved first, skipping
+those already held at their place. A save stops that (`edition`), and a chapter asked for
+always goes first. `Chapters` holds this state; `serve.PdfBuilds` drives it under its lock.
 """
 
 from __future__ import annotations
@@ -89,6 +96,9 @@ class ChapterPdf:
     place: Place
     pages: int
     exact: bool
+    begun: int = 0
+    """The chapter's page (from 0) its layout began at: above 0 if the pages before it were
+    the chapter's last layout's (`chapterresume`)."""
 
 
 @dataclass(frozen=True)
@@ -122,10 +132,18 @@ class Chapters:
     """The chapter the page's status tells about: the one last saved."""
     working: tuple[str, int] | None = None
     """The chapter being laid out, with the generation of the files it is laid out from."""
+    held: dict[str, Place] = field(default_factory=dict)
+    """Where the chapter's print process holds each chapter's last layout, by id: a chapter
+    saved at that place again is laid out from the page its edit can change."""
+    warm: list[str] = field(default_factory=list)
+    """Chapters to lay out in advance while the preview is quiet (`learn`), in order."""
 
     def edition(self, html: str | None, root: Path | None, generation: int) -> None:
         """The print edition of the files as they are now (None: the files changed, no print
-        edition came with them)."""
+        edition came with them). New files end the laying out in advance until the whole PDF
+        of them tells where the chapters are."""
+        if generation != self.generation or html is None:
+            self.warm = []
         self.html, self.root, self.generation = html, root, generation
         self.spans = {span.id: span for span in chapter_spans(html)} if html is not None else {}
 
@@ -147,20 +165,32 @@ class Chapters:
         if not made and self.working != (chapter_id, generation) and chapter_id not in self.queue:
             self.queue.append(chapter_id)
 
-    def job(self, generation: int) -> Job | None:
-        """The next chapter to lay out from the files as they are, if any can be now."""
+    def job(self, generation: int, warm: bool = False) -> Job | None:
+        """The next chapter to lay out from the files as they are, if any can be now: one
+        asked for, else (if `warm`, the preview being quiet) one to lay out in advance."""
         if self.html is None or self.root is None or self.generation != generation:
             return None
         for chapter_id in list(self.queue):
-            span, known = self.spans.get(chapter_id), self.known.get(chapter_id)
-            if span is None or known is None:
-                continue
-            self.queue.remove(chapter_id)
-            place, key = known
-            exact = key == prefix_key(self.html, span)
-            self.working = (chapter_id, generation)
-            return Job(span, alone(self.html, span), self.root, place, generation, exact)
+            if chapter_id in self.spans and chapter_id in self.known:
+                self.queue.remove(chapter_id)
+                return self._job(chapter_id, self.html, self.root)
+        while warm and self.warm:
+            chapter_id = self.warm.pop(0)
+            if self._to_warm(chapter_id):
+                return self._job(chapter_id, self.html, self.root)
         return None
+
+    def _job(self, chapter_id: str, html: str, root: Path) -> Job:
+        span = self.spans[chapter_id]
+        place, key = self.known[chapter_id]
+        self.working = (chapter_id, self.generation)
+        return Job(span, alone(html, span), root, place, self.generation, key == prefix_key(html, span))
+
+    def _to_warm(self, chapter_id: str) -> bool:
+        """Whether laying out this chapter in advance would give its next save a layout to
+        start from: it is in the report, and not held at its place already."""
+        known = self.known.get(chapter_id)
+        return chapter_id in self.spans and known is not None and self.held.get(chapter_id) != known[0]
 
     def finished(self, job: Job, made: ChapterPdf | None, error: str | None) -> None:
         """The chapter PDF of `job` is laid out (`made`), or failed with `error`. A full layout
@@ -169,20 +199,25 @@ class Chapters:
         self.working = None
         if made is None:
             self.errors[chapter_id] = (job.generation, error or "Kapitlets PDF kunde inte göras.")
+            self.held.pop(chapter_id, None)  # the print process forgets a layout that failed
             return
         self.made[chapter_id] = made
+        self.held[chapter_id] = job.place
         self.errors.pop(chapter_id, None)
         known = self.known.get(chapter_id)
         if known is not None and known[0] != job.place and job.generation == self.generation:
             del self.made[chapter_id]
             self.want(chapter_id, self.generation)
 
-    def job_ready(self, generation: int) -> bool:
+    def job_ready(self, generation: int, warm: bool = False) -> bool:
         """Whether `job` has a chapter to lay out now."""
         return (
             self.html is not None
             and self.generation == generation
-            and any(chapter_id in self.spans and chapter_id in self.known for chapter_id in self.queue)
+            and (
+                any(chapter_id in self.spans and chapter_id in self.known for chapter_id in self.queue)
+                or (warm and any(self._to_warm(chapter_id) for chapter_id in self.warm))
+            )
         )
 
     def learn(self, html: str, places: dict[str, Place]) -> None:
@@ -202,6 +237,15 @@ class Chapters:
                     self.want(chapter_id, self.generation)
             elif html == self.html:
                 made.exact = True
+        if html == self.html:
+            self.warm = self._nearest_first([i for i in self.known if self._to_warm(i)])
+
+    def _nearest_first(self, ids: list[str]) -> list[str]:
+        """`ids` by their distance from the chapter last saved (the first chapter if none):
+        the chapters a writer goes on to edit are most often that one's neighbours."""
+        order = list(self.spans)
+        middle = order.index(self.promised) if self.promised in order else 0
+        return sorted(ids, key=lambda chapter_id: abs(order.index(chapter_id) - middle))
 
     def fresh(self, chapter_id: str, generation: int) -> ChapterPdf | None:
         made = self.made.get(chapter_id)

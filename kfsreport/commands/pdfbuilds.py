@@ -31,6 +31,9 @@ PDF_WAIT = 600.0
 """Seconds a request for the PDF waits for the build in progress."""
 CHAPTER_FIRST = 5.0
 """Seconds the whole PDF waits for a chapter's PDF being laid out before it starts anyway."""
+QUIET = 1.0
+"""Seconds after a whole PDF before the chapters are laid out in advance (`Chapters.warm`),
+so that a writer who saves again at once does not find the chapter process busy."""
 
 
 class PdfBuilds:
@@ -70,6 +73,9 @@ class PdfBuilds:
         """The second part of the whole PDF's pages (`inparts.InParts`)."""
         self._plan: Plan | None = None
         """The last whole PDF's layout facts, for the next one in two parts."""
+        self._quiet_since = -1
+        """The generation whose whole PDF was made `QUIET` seconds ago with no save since."""
+        self._quiet_timer: threading.Timer | None = None
 
     def expect(self) -> None:
         """The files changed and the page is being rebuilt: the PDF is out of date until the
@@ -208,6 +214,10 @@ class PdfBuilds:
         with self.done:
             self.running = False
             self.done.notify_all()
+            if self.fresh and not self._closed:
+                self._quiet_timer = threading.Timer(QUIET, self._became_quiet, (self.generation,))
+                self._quiet_timer.daemon = True
+                self._quiet_timer.start()
         self._tell()
 
     def _built(self, pdf: bytes | None, error: str | None, generation: int) -> None:
@@ -220,17 +230,30 @@ class PdfBuilds:
         if not self.is_broken:
             self.error = error
 
+    def _quiet(self) -> bool:
+        """Whether chapters may be laid out in advance now: the whole PDF of the files as
+        they are was made `QUIET` seconds ago, and nothing has been saved or laid out since."""
+        busy = self.running or self.stale or self.awaiting or self.is_broken or self._closed
+        return not busy and self.fresh and self._quiet_since == self.generation
+
+    def _became_quiet(self, generation: int) -> None:
+        with self.done:
+            if generation == self.generation:
+                self._quiet_since = generation
+                self._start_chapters()
+
     def _start_chapters(self) -> None:
         """Lay out the chapters asked for, if any can be now (called under the lock)."""
         idle = not (self.chapter_running or self._closed or self.awaiting)
-        if idle and self.chapters.job_ready(self.generation):
+        if idle and self.chapters.job_ready(self.generation, self._quiet()):
             self.chapter_running = True
             threading.Thread(target=self._run_chapters, name="kfsreport-kapitel", daemon=True).start()
 
     def _run_chapters(self) -> None:
         while True:
             with self.done:
-                job = None if (self._closed or self.awaiting) else self.chapters.job(self.generation)
+                stopped = self._closed or self.awaiting
+                job = None if stopped else self.chapters.job(self.generation, self._quiet())
                 if job is None:
                     self.chapter_running = False
                     self.done.notify_all()
@@ -243,9 +266,9 @@ class PdfBuilds:
         error: str | None = None
         pdf: bytes | None = None
         refused: list[str] = []
-        pages = 0
+        pages = begun = 0
         try:
-            pdf, refused, pages = self._chapter_server.lay_out_chapter(
+            pdf, refused, pages, begun = self._chapter_server.lay_out_chapter(
                 job.html, job.root, template_dirs(job.root), job.place
             )
         except OSError as failure:
@@ -255,7 +278,9 @@ class PdfBuilds:
             report_refused(refused, problems)
             error = "\n".join(map(str, problems))
         with self.done:
-            made = ChapterPdf(job.span, pdf, job.generation, job.place, pages, job.exact) if pdf else None
+            made = None
+            if pdf is not None:
+                made = ChapterPdf(job.span, pdf, job.generation, job.place, pages, job.exact, begun)
             self.chapters.finished(job, None if refused else made, error)
             self.done.notify_all()
 
@@ -315,6 +340,8 @@ class PdfBuilds:
         with self.done:
             self._closed = True
             self.done.notify_all()
+            if self._quiet_timer is not None:
+                self._quiet_timer.cancel()
         # For good: a layout thread still at work must not start a process nobody closes.
         self._server.retire()
         self._chapter_server.retire()

@@ -182,9 +182,10 @@ def places(ids: list[str]) -> dict[str, Place]:
 
 def lay_out_chapter(
     html: str, root: Path, template_dirs: list[Path], place: Place
-) -> tuple[bytes | None, list[str], int]:
+) -> tuple[bytes | None, list[str], int, int]:
     """One chapter's HTML laid out at `place`: the PDF (None if a fetch was refused), the
-    URLs refused, as `pdf.lay_out` answers, and the number of pages."""
+    URLs refused, as `pdf.lay_out` answers, the number of pages, and the page (from 0) its
+    layout began at (`chapterresume`: above 0 if the pages before came from the last one)."""
     install()
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
@@ -204,7 +205,7 @@ def lay_out_chapter(
     chapterresume.watch(fetcher)
     fonts = FontConfiguration()
     pdf: bytes | None
-    count = 0
+    count = begun = 0
     _State.place = place
     try:
         # At most twice: if the earlier pages do not join the new ones (`keep` gives None),
@@ -214,7 +215,8 @@ def lay_out_chapter(
                 font_config=fonts
             )
             document = _without_page_turn_hyphens(html, root, fetcher, fonts, document)
-            count = chapterresume.first_page() + len(document.pages)
+            begun = chapterresume.first_page()
+            count = begun + len(document.pages)
             pdf = chapterresume.keep(document.pages, bytes(document.write_pdf()))
             if pdf is not None:
                 break
@@ -226,4 +228,4 @@ def lay_out_chapter(
     refused = list(dict.fromkeys(getattr(fetcher, "refused", [])))
     if pdf is None or refused:
         chapterresume.forget()
-    return (None if refused else pdf), refused, count
+    return (None if refused else pdf), refused, count, (begun if pdf is not None else 0)

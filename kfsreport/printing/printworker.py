@@ -244,17 +244,18 @@ class PrintServer:
 
     def lay_out_chapter(
         self, html: str, root: Path, template_dirs: list[Path], place: Place
-    ) -> tuple[bytes | None, list[str], int]:
+    ) -> tuple[bytes | None, list[str], int, int]:
         """One chapter alone at `place` (`chapterlayout.lay_out_chapter`): its PDF (None if a
-        fetch was refused), the URLs refused and its number of pages; raises OSError if the
-        process failed."""
+        fetch was refused), the URLs refused, its number of pages and the page its layout
+        began at; raises OSError if the process failed."""
         message = ("chapter", html, str(root), [str(d) for d in template_dirs], place)
         with self._lock:
             answer = self._answer(self._post(message), "kapitlets PDF")
-        if not (isinstance(answer, tuple) and len(answer) == 3):
+        if not (isinstance(answer, tuple) and len(answer) == 4):
             raise OSError("PDF-processen kunde inte lägga ut kapitlet")
-        pdf, refused, count = answer
-        return (pdf if isinstance(pdf, bytes) else None), [str(url) for url in refused], int(count)
+        pdf, refused, count, begun = answer
+        made = pdf if isinstance(pdf, bytes) else None
+        return made, [str(url) for url in refused], int(count), int(begun)
 
     def cancel(self) -> None:
         """Forget a `send()` whose answer nobody will read (the build stopped on an error in
