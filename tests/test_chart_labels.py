@@ -264,3 +264,27 @@ def test_the_charts_stage_finds_meeting_labels_as_crowded_lists_them(labels, met
     `crowded` (every pair) does, wherever on the axis the meeting labels are."""
     svg = _axis(labels)
     assert meet(svg) == bool(crowded(svg)) == met
+
+
+def test_a_stacked_bars_values_stand_in_the_middle_of_their_segments():
+    """The labels of a horizontal stacked bar were drawn 10 px left of each segment's middle,
+    so the value of a narrow first segment ran over the axis into the category's name
+    (”arbetssätt1”)."""
+    chart = spec("stacked_bar", x="x", y="y", series="s")
+    frame = pd.DataFrame(
+        [
+            ("Arbetsmiljö och arbetssätt", "Högst", 1),
+            ("Arbetsmiljö och arbetssätt", "Övriga", 3),
+            ("Löner och villkor", "Högst", 2),
+            ("Löner och villkor", "Övriga", 5),
+        ],
+        columns=["x", "s", "y"],
+    )
+    svg = draw_apart([(chart, frame)], None, [FONTS], draw_here)[0]
+    bars = re.search(r'<g class="mark-rect role-mark[^>]*>(.*?)</g>', svg, re.S).group(1)
+    texts = re.search(r'<g class="mark-text role-mark[^>]*>(.*?)</g>', svg, re.S).group(1)
+    middles = sorted(
+        round(float(x) + float(w) / 2, 1) for x, w in re.findall(r'd="M([-\d.]+),[-\d.]+h([-\d.]+)', bars)
+    )
+    labels = sorted(round(float(x), 1) for x in re.findall(r"translate\(([-\d.]+),", texts))
+    assert len(labels) == 4 and labels == middles

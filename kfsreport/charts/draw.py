@@ -343,7 +343,7 @@ def _stacked(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: 
         )
         layers.append(
             ordered.transform_filter(f"datum['{spec.y}'] > 0")
-            .mark_text(color="white", fontWeight=600, xOffset=-10 if _horizontal(spec) else 0)
+            .mark_text(color="white", fontWeight=600)
             .encode(_category(alt, spec, fewer), position, order, text=alt.Text(f"{LABEL}:N"))
         )
     categories = data[spec.x].unique()
