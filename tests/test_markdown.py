@@ -415,3 +415,14 @@ def test_numbers_typed_with_ordinary_spaces_never_break_in_a_table_cell_or_a_sen
     html = chapter_of(html_of(project(tmp_path, {"01-a.md": chapter("A", body)})), "a")
     assert "1\u00a0417\u00a0tkr, 6,9\u00a0% mer" in html
     assert "112\u00a0003\u00a0tkr</td>" in html
+
+
+def test_a_quotation_written_with_a_greater_than_sign_is_set_off_from_the_text(tmp_path):
+    # `> …` printed as an ordinary paragraph in both editions: nothing showed it was a quotation.
+    from kfsreport.errors import PACKAGE_TEMPLATES
+
+    html = chapter_of(html_of(project(tmp_path, {"01-a.md": chapter("A", "> Ett citat.\n")})), "a")
+    assert "<blockquote>\n<p>Ett citat.</p>\n</blockquote>" in html
+    css = (PACKAGE_TEMPLATES / "css" / "base.css").read_text(encoding="utf-8")
+    rule = re.search(r"^blockquote:not\(\.citat\) \{([^}]*)\}", css, re.MULTILINE)
+    assert rule and "border-left:" in rule.group(1)
