@@ -288,3 +288,24 @@ def test_a_stacked_bars_values_stand_in_the_middle_of_their_segments():
     )
     labels = sorted(round(float(x), 1) for x in re.findall(r"translate\(([-\d.]+),", texts))
     assert len(labels) == 4 and labels == middles
+
+
+def test_a_line_charts_unit_that_is_a_word_names_the_axis_instead_of_every_label():
+    """`150 000 invånare` on every value label, beside the series' names at the lines' ends,
+    squeezed three years of two lines into a sliver and dropped the middle year's label."""
+    import json
+
+    chart = spec("line", x="År", y="Invånare", series="Grupp", unit="invånare")
+    frame = pd.DataFrame(
+        [
+            (year, group, value)
+            for year in ("2020", "2025", "2030")
+            for group, value in (("Unga", 143512), ("Äldre", 56210))
+        ],
+        columns=["År", "Grupp", "Invånare"],
+    )
+    text = json.dumps(vega_lite(chart, frame, None, 0), ensure_ascii=False)
+    assert '"title": "invånare"' in text
+    assert "\u00a0invånare" not in text
+    percent = spec("line", x="År", y="Invånare", series="Grupp", unit="%")
+    assert "\u00a0%" in json.dumps(vega_lite(percent, frame, None, 0), ensure_ascii=False)

@@ -232,9 +232,12 @@ def unit_title(spec: ChartSpec, fewer: int) -> bool:
     """True if the unit moves from every value label (on the axis and beside the bars) to
     the axis title (or is left to the chart's own axis title, which names it): the labels
     met even with three ticks (long amounts, a long unit). A key number or a part of a
-    whole keeps its unit."""
+    whole keeps its unit. A line chart names a unit that is a word (`invånare`, `personer`)
+    in the axis title from the start: on every value label it took so much of the width
+    that, beside the series' names, the lines were squeezed into a sliver."""
     bars = spec.type not in ("key_number", "part_of_whole")
-    return bool(bars and spec.unit and fewer >= UNIT_TO_TITLE)
+    word = spec.type == "line" and len(spec.unit or "") > 3
+    return bool(bars and spec.unit and (fewer >= UNIT_TO_TITLE or word))
 
 
 def _wrap(text: str, width: int | None = 18) -> str:
