@@ -216,3 +216,19 @@ def test_a_compound_is_not_split_at_its_joint_across_a_page_turn_but_is_elsewher
             turned += 1
     assert turned >= 2
     assert any(line.rstrip().endswith("-") for line in tall)  # the joints still break elsewhere
+
+
+def test_a_long_chapter_title_is_not_hyphenated_in_the_contents(tmp_path: Path) -> None:
+    """Headings are never hyphenated, but the contents broke a long chapter title as body text
+    (”samhällsomställ-” / ”ning”)."""
+    from weasyprint import HTML
+
+    from kfsreport.printing.pdftags import install
+    from tests.layout import line_ends
+
+    title = "Omvärldsanalys – befolkning, pandemi och en samhällsomställning i norr som saknar motstycke"
+    html = print_html_of(project(tmp_path, {"01-a.md": chapter(title, "Text.\n")}))
+    install()
+    document = HTML(string=html).render()
+    ends = line_ends(document)
+    assert not [end for end in ends if end.lower() in title.lower()], ends
