@@ -104,7 +104,7 @@ def test_html_and_pdf_carry_the_plan_from_the_facts(demo):
     html = (demo / "arsrapport-2025.html").read_text(encoding="utf-8")
     start = html.index('<table class="plan-table" id="tabell-plan">')
     table = html[start : html.index("</table>", start)]
-    assert table.count('<th scope="row" class="goal">') == 4
+    assert table.count('<th scope="row" class="goal" data-label="Mål">') == 4
     assert table.count('<span class="status status-done">Genomförd</span>') == 8
     assert "fastställd 17 februari 2025" in html
 

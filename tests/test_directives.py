@@ -48,14 +48,14 @@ def test_plan_is_a_table_of_goals_with_their_activities(make_project):
     assert '<thead>\n<tr><th scope="col">Mål</th><th scope="col">Aktiviteter</th></tr>\n</thead>' in plan
     rows = re.findall(r"<tr>\n(.*?)</tr>", plan, re.DOTALL)
     assert len(rows) == 2
-    assert rows[0].startswith('<th scope="row" class="goal">Goda exempel på samverkan.</th>')
+    assert rows[0].startswith('<th scope="row" class="goal" data-label="Mål">Goda exempel på samverkan.</th>')
     assert (
         "<li>Besöka två kommuner.\n"
         '<span class="status status-done">Genomförd</span>, '
         '<a class="xref" href="#samverkan">se avsnitt 1.1</a></li>'
     ) in rows[0]
     assert "Skicka en enkät" not in rows[0]
-    assert rows[1].startswith('<th scope="row" class="goal">Ett längre arbetsliv.</th>')
+    assert rows[1].startswith('<th scope="row" class="goal" data-label="Mål">Ett längre arbetsliv.</th>')
     assert (
         "<li>Skicka en enkät.\n"
         '<span class="status status-ongoing">Pågår</span>, '
@@ -73,6 +73,24 @@ def test_a_plan_of_goals_without_activities_has_no_empty_activities_column(make_
     plan = html[html.index('<div class="plan">') : html.index("</table>")]
     assert '<thead>\n<tr><th scope="col">Mål</th></tr>\n</thead>' in plan
     assert "Aktiviteter</th>" not in plan and "<ul" not in plan
+    # A row header heading no other cell is an error in PDF/UA (check --pdf): the goals are cells.
+    assert '<td class="goal" data-label="Mål">Goda exempel på samverkan.</td>' in plan
+    assert 'scope="row"' not in plan
+
+
+def test_on_a_phone_the_plans_cells_are_named_in_the_reports_own_words(make_project):
+    # The stacked phone layout named every cell "Mål" or "Aktiviteter" from the stylesheet,
+    # whatever `words:` said, and called a goal's progress "Aktiviteter" too.
+    root = make_project("minimal")
+    with (root / "report.yaml").open("a", encoding="utf-8") as settings:
+        settings.write("words:\n  goal: Delmål\n  activities: Insatser\n")
+    plan = chapter_of(html_of(root), "resultat")
+    assert '<th scope="row" class="goal" data-label="Delmål">Goda exempel' in plan
+    assert '<td data-label="Insatser">\n<ul class="activities">' in plan
+    from kfsreport.errors import PACKAGE_TEMPLATES
+
+    css = (PACKAGE_TEMPLATES / "css" / "screen.css").read_text(encoding="utf-8")
+    assert "content: attr(data-label)" in css and '"Aktiviteter"' not in css and '"Mål"' not in css
 
 
 @pytest.mark.parametrize(

@@ -352,7 +352,7 @@ def test_goal_progress_is_shown_in_the_plan(make_project):
     )
     html = html_of(root)
     assert '<th scope="col">Läget</th>' in html
-    assert '<td class="goal-progress">Två besök är gjorda.</td>' in html
+    assert '<td class="goal-progress" data-label="Läget">Två besök är gjorda.</td>' in html
 
 
 def test_every_word_of_the_plan_comes_from_report_yaml(make_project):
