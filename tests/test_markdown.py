@@ -426,3 +426,43 @@ def test_a_quotation_written_with_a_greater_than_sign_is_set_off_from_the_text(t
     css = (PACKAGE_TEMPLATES / "css" / "base.css").read_text(encoding="utf-8")
     rule = re.search(r"^blockquote:not\(\.citat\) \{([^}]*)\}", css, re.MULTILINE)
     assert rule and "border-left:" in rule.group(1)
+
+
+def test_a_box_closed_with_fewer_colons_than_it_opened_with_is_a_located_error(tmp_path):
+    root = project(tmp_path, {"01-a.md": chapter("A", ":::: faktaruta Ruta\nText.\n:::\n\nEfter.\n")})
+    assert errors_of(root) == [
+        "content/01-a.md:7: raden ::: har färre kolon än ':::: faktaruta Ruta' på rad 5, så den "
+        "avslutar inte rutan utan skulle synas som text. "
+        "Avsluta rutan med lika många kolon som den börjar med: ::::."
+    ]
+
+
+def test_a_box_inside_a_box_with_as_many_colons_is_a_located_error(tmp_path):
+    body = "::: faktaruta Yttre\nYttre.\n\n::: citat\nInre.\n:::\n\nMer yttre.\n:::\n"
+    errors = errors_of(project(tmp_path, {"01-a.md": chapter("A", body)}))
+    assert len(errors) == 2, errors
+    assert errors[0].startswith(
+        "content/01-a.md:8: rutan '::: citat' ligger i rutan '::: faktaruta Yttre' (rad 5), "
+        "och raden ::: på rad 10 skulle avsluta den yttre rutan i stället."
+    )
+    assert ":::: faktaruta Yttre … ::::" in errors[0]
+    assert errors[1].startswith("content/01-a.md:13: raden ::: avslutar ingen ruta.")
+
+
+def test_a_box_inside_a_box_with_more_colons_on_the_outer_one_is_published_whole(tmp_path):
+    body = ":::: faktaruta Yttre\nYttre.\n\n::: citat\nInre.\n:::\n\nMer yttre.\n::::\n"
+    html = chapter_of(html_of(project(tmp_path, {"01-a.md": chapter("A", body)})), "a")
+    assert ":::" not in html
+    aside = html[html.index("<aside") : html.index("</aside>")]
+    assert '<blockquote class="citat">\n<p>Inre.</p>\n</blockquote>' in aside
+    assert "<p>Mer yttre.</p>" in aside
+
+
+def test_a_box_begun_with_two_colons_is_a_located_error(tmp_path):
+    root = project(tmp_path, {"01-a.md": chapter("A", ":: faktaruta Ruta\nText.\n:::\n")})
+    assert errors_of(root) == [
+        "content/01-a.md:5: raden börjar med :: i stället för :::, så rutan blir inte en ruta och "
+        "raden skulle synas som text. Börja rutan med tre kolon: ::: faktaruta.",
+        "content/01-a.md:7: raden ::: avslutar ingen ruta. "
+        "Ta bort raden, eller börja rutan med till exempel ::: faktaruta.",
+    ]

@@ -151,8 +151,8 @@ def parse_chapter(
     chapter_tokens = ParsedChapter(path, title, numbered, tokens, [chapter])
     for token in tokens:
         _check_token(token, chapter_tokens, problems)
-    check_boxes(body, body_line, path, problems)
-    check_text(tokens, path, problems)
+    box_lines = check_boxes(body, body_line, path, problems)
+    check_text(tokens, path, problems, box_lines)
     check_structure(tokens, body, body_line, path, problems)
     check_inline(tokens, path, problems)
     chapter_tokens.headings.extend(_headings(tokens, path, problems))

@@ -30,6 +30,7 @@ BLOCK_DIRECTIVE = re.compile(
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BOX = re.compile(r"^ {0,3}(:{3,})\s*(.*?)\s*$")
+_SHORT_BOX = re.compile(r"^ {0,3}(:{1,2})\s*(faktaruta|citat)\b", re.IGNORECASE)
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:\s|$)")
 _ATTRS = re.compile(r"\{\s*[#.][A-Za-z][^{}]*\}")
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
@@ -85,11 +86,19 @@ class _OpenBox:
     line: int
     text: str
     section_level: int
+    colons: int
+    reported: bool = False
+    """A too short closing line was reported: the box's end needs no second message."""
 
 
-def check_boxes(body: str, first_line: int, path: str, problems: Problems) -> None:
-    """Every `::: ruta` is closed by a line `:::` before a heading of its section's level."""
+def check_boxes(body: str, first_line: int, path: str, problems: Problems) -> set[int]:
+    """Every `::: ruta` is closed by a line `:::` before a heading of its section's level.
+
+    The parser's rule is followed exactly: a box ends at the first line of only colons, at
+    least as many as it opened with, so a box inside a box needs more colons on the outer
+    one (`:::: faktaruta` … `::::`). Returns the lines of colons reported here."""
     open_boxes: list[_OpenBox] = []
+    reported: set[int] = set()
     fence: str | None = None
     section_level = 7
     for number, text in enumerate(body.split("\n"), start=first_line):
@@ -101,17 +110,26 @@ def check_boxes(body: str, first_line: int, path: str, problems: Problems) -> No
             fence = match.group(1)
             continue
         if match := _BOX.match(text):
+            colons = len(match.group(1))
             if match.group(2):
-                open_boxes.append(_OpenBox(number, text.strip(), section_level))
-            elif open_boxes:
-                open_boxes.pop()
-            else:
-                problems.fail(
-                    path,
-                    number,
-                    "raden ::: avslutar ingen ruta.",
-                    hint="Ta bort raden, eller börja rutan med till exempel ::: faktaruta.",
-                )
+                open_boxes.append(_OpenBox(number, text.strip(), section_level, colons))
+                continue
+            reported.add(number)
+            closes = next((i for i, box in enumerate(open_boxes) if colons >= box.colons), None)
+            if closes is None:
+                _stray_closer(open_boxes, number, colons, path, problems)
+                continue
+            for inner in open_boxes[closes + 1 :]:
+                _closed_by_outer(inner, open_boxes[closes], number, path, problems)
+            del open_boxes[closes:]
+        elif match := _SHORT_BOX.match(text):
+            problems.fail(
+                path,
+                number,
+                f"raden börjar med {match.group(1)} i stället för :::, så rutan blir inte en ruta "
+                "och raden skulle synas som text.",
+                hint=f"Börja rutan med tre kolon: ::: {match.group(2)}.",
+            )
         elif match := _HEADING.match(text):
             level = len(match.group(1))
             while open_boxes and level <= open_boxes[-1].section_level:
@@ -119,25 +137,65 @@ def check_boxes(body: str, first_line: int, path: str, problems: Problems) -> No
             section_level = level
     for box in reversed(open_boxes):
         _unclosed(box, path, problems, "innan kapitlet tar slut")
+    return reported
+
+
+def _stray_closer(
+    open_boxes: list[_OpenBox], number: int, colons: int, path: str, problems: Problems
+) -> None:
+    if not open_boxes:
+        problems.fail(
+            path,
+            number,
+            f"raden {':' * colons} avslutar ingen ruta.",
+            hint="Ta bort raden, eller börja rutan med till exempel ::: faktaruta.",
+        )
+        return
+    box = open_boxes[-1]
+    box.reported = True
+    problems.fail(
+        path,
+        number,
+        f"raden {':' * colons} har färre kolon än '{box.text}' på rad {box.line}, så den "
+        "avslutar inte rutan utan skulle synas som text.",
+        hint=f"Avsluta rutan med lika många kolon som den börjar med: {':' * box.colons}.",
+    )
+
+
+def _closed_by_outer(inner: _OpenBox, outer: _OpenBox, number: int, path: str, problems: Problems) -> None:
+    problems.fail(
+        path,
+        inner.line,
+        f"rutan '{inner.text}' ligger i rutan '{outer.text}' (rad {outer.line}), och raden "
+        f"{':' * inner.colons} på rad {number} skulle avsluta den yttre rutan i stället.",
+        hint=f"Ge den yttre rutan fler kolon än den inre, både först och sist: "
+        f"{':' * (inner.colons + 1)} {outer.text.lstrip(':').strip()} … {':' * (inner.colons + 1)}. "
+        "Eller lägg rutorna efter varandra.",
+    )
 
 
 def _unclosed(box: _OpenBox, path: str, problems: Problems, where: str) -> None:
+    if box.reported:
+        return
     problems.fail(
         path,
         box.line,
         f"rutan '{box.text}' avslutas inte {where}; resten av texten skulle hamna i rutan.",
-        hint="Skriv en rad med bara ::: där rutan ska sluta.",
+        hint=f"Skriv en rad med bara {':' * box.colons} där rutan ska sluta.",
     )
 
 
-def check_text(tokens: list[Token], path: str, problems: Problems) -> None:
-    """Report `{{`, `}}`, `{%`, `:::` and `{.klass}` that are left in the text as written."""
+def check_text(
+    tokens: list[Token], path: str, problems: Problems, reported: frozenset[int] | set[int] = frozenset()
+) -> None:
+    """Report `{{`, `}}`, `{%`, `:::` and `{.klass}` that are left in the text as written
+    (a line of colons at one of the `reported` lines has its message from check_boxes)."""
     for token in tokens:
         if token.type != "inline":
             continue
         for child, line in _texts(token):
-            if child.content.strip().strip(":") == "":
-                continue  # a line of colons alone: reported by check_boxes
+            if line in reported and child.content.strip().strip(":") == "":
+                continue
             message = _leftover(child.content)
             if message is not None:
                 problems.fail(path, line, message[0], hint=message[1])
