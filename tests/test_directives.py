@@ -355,6 +355,29 @@ def test_a_syntax_error_is_a_located_error(make_project):
     ]
 
 
+def test_ref_and_figur_with_wrong_arguments_say_how_to_call_them(make_project):
+    body = 'Se {{ ref(12) }}.\n\nSe {{ ref(id="samverkan") }}.\n\n{{ figur("a", "b") }}\n\n{{ figur() }}\n'
+    assert errors_of(with_chapter(make_project, body)) == [
+        f"content/03-extra.md:{line}: {call}: {name}() tar ett enda id inom raka citattecken och "
+        f'inget annat. Skriv till exempel {{{{ {name}("skr-prognos") }}}}.'
+        for line, call, name in [
+            (5, "ref(12)", "ref"),
+            (7, 'ref(id="samverkan")', "ref"),
+            (9, 'figur("a", "b")', "figur"),
+            (11, "figur()", "figur"),
+        ]
+    ]
+
+
+def test_parentheses_after_a_name_that_takes_none_say_to_leave_them_out(make_project):
+    errors = errors_of(with_chapter(make_project, "{{ plan() }}\n"))
+    assert errors == [
+        "content/03-extra.md:5: {{ plan() }}: det som står före ( kan inte ta något inom parentes; "
+        'bara ref("id") och figur("id") gör det. Skriv namnet utan parenteser, till exempel '
+        "{{ plan }} eller {{ tal.norsjo_invanare }}."
+    ]
+
+
 def test_ref_to_an_id_no_heading_has_is_a_located_error(make_project):
     root = with_chapter(make_project, 'Se {{ ref("nope") }}.\n\nSe {{ ref("samverka") }}.\n')
     errors = errors_of(root)

@@ -159,7 +159,27 @@ def namespace(
         rapport=settings,
         fakta=facts,
         tal={key: FigureValue(figure) for key, figure in facts.figures.items()},
-        ref=ref,
-        figur=figures.place,
+        ref=_one_id("ref", ref),
+        figur=_one_id("figur", figures.place),
     )
     return names
+
+
+def _one_id(name: str, function: Callable[[str], Markup]) -> Callable[..., Markup]:
+    """`function` as content calls it: with one id in quotes, or a message saying so."""
+
+    def call(*args: Any, **kwargs: Any) -> Markup:
+        if len(args) == 1 and not kwargs and isinstance(args[0], str):
+            return function(args[0])
+        named = (f"{key}={_written(value)}" for key, value in kwargs.items())
+        given = ", ".join([*map(_written, args), *named])
+        raise ExpressionError(
+            f"{name}({given}): {name}() tar ett enda id inom raka citattecken och inget annat. "
+            f'Skriv till exempel {{{{ {name}("skr-prognos") }}}}.'
+        )
+
+    return call
+
+
+def _written(value: Any) -> str:
+    return f'"{value}"' if isinstance(value, str) else str(value)

@@ -155,14 +155,24 @@ class Evaluator:
             raise ExpressionError(_TOO_DEEP.format(source=_abridged(source))) from None
         except _Unusable as error:
             raise ExpressionError(f"{{{{ {source} }}}} kan inte visas: {error}.") from None
-        except (TypeError, ValueError, LookupError, ArithmeticError, OverflowError):
+        except TypeError as error:
+            if "not callable" not in str(error):
+                raise ExpressionError(_UNCOMPUTABLE.format(source=source)) from None
             raise ExpressionError(
-                f"{{{{ {source} }}}} kan inte beräknas: värdena går inte att räkna eller "
-                "formatera så (ett tal, ett datum eller en text på fel plats, eller ett värde som saknas)."
+                f"{{{{ {source} }}}}: det som står före ( kan inte ta något inom parentes; bara "
+                'ref("id") och figur("id") gör det.'
+                " Skriv namnet utan parenteser, till exempel {{ plan }} eller {{ tal.norsjo_invanare }}."
             ) from None
+        except (ValueError, LookupError, ArithmeticError, OverflowError):
+            raise ExpressionError(_UNCOMPUTABLE.format(source=source)) from None
         finally:
             _names.reset(token)
 
+
+_UNCOMPUTABLE = (
+    "{{{{ {source} }}}} kan inte beräknas: värdena går inte att räkna eller formatera så "
+    "(ett tal, ett datum eller en text på fel plats, eller ett värde som saknas)."
+)
 
 _TOO_DEEP = "{{{{ {source} }}}} är för djupt nästlat (för många parenteser i varandra). Förenkla uttrycket."
 
