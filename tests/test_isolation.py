@@ -315,7 +315,7 @@ def test_an_svg_image_that_refers_to_the_network_is_reported(make_project, cli, 
     run = cli("build", "--project", str(root), "--format", "pdf")
     assert run.code == 1
     assert run.err.startswith(
-        "content/03-extra.md:5: bilden 'bild.svg' hänvisar till '/x.png'; en SVG-bild måste vara fristående."
+        f"content/03-extra.md:5: bilden 'bild.svg' hänvisar till '{url}'; en SVG-bild måste vara fristående."
     )
 
 

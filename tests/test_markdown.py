@@ -466,3 +466,36 @@ def test_a_box_begun_with_two_colons_is_a_located_error(tmp_path):
         "content/01-a.md:7: raden ::: avslutar ingen ruta. "
         "Ta bort raden, eller börja rutan med till exempel ::: faktaruta.",
     ]
+
+
+def test_an_image_the_path_misses_says_where_a_file_of_that_name_is(tmp_path):
+    root = project(tmp_path, {"01-a.md": chapter("A", "![Karta](bilder/karta.png)\n\n![Logga](logga.png)\n")})
+    (root / "bilder").mkdir()
+    (root / "bilder/karta.png").write_bytes(b"")
+    assert errors_of(root) == [
+        "content/01-a.md:5: bilden 'bilder/karta.png' finns inte. Sökvägen räknas från kapitlets "
+        "mapp (content/). En bild med det namnet finns som bilder/karta.png; skriv då "
+        "(../bilder/karta.png).",
+        "content/01-a.md:7: bilden 'logga.png' finns inte. Kontrollera namnet; sökvägen räknas "
+        "från kapitlets mapp (content/).",
+    ]
+
+
+def test_an_image_that_is_not_an_image_says_to_save_it_again_and_an_svg_names_its_reference(tmp_path):
+    body = "![Text](fel.png)\n\n![Ritning](ritning.svg)\n\n![Dokument](../rapport.bmp)\n"
+    root = project(tmp_path, {"01-a.md": chapter("A", body)})
+    (root / "content/fel.png").write_text("inte en bild", encoding="utf-8")
+    (root / "rapport.bmp").write_text("x", encoding="utf-8")
+    (root / "content/ritning.svg").write_text(
+        "<svg xmlns='http://www.w3.org/2000/svg'><image href='https://example.org/a/b.png'/></svg>",
+        encoding="utf-8",
+    )
+    assert errors_of(root) == [
+        "content/01-a.md:5: bilden 'fel.png' går inte att läsa som bild; filen kan vara trasig "
+        "eller vara något annat än en bild med ett bildnamn. Öppna den i ett bildprogram och "
+        "spara den igen som PNG eller JPEG.",
+        "content/01-a.md:7: bilden 'ritning.svg' hänvisar till 'https://example.org/a/b.png'; en "
+        "SVG-bild måste vara fristående. Spara om den utan länkar och skript, eller som PNG.",
+        "content/01-a.md:9: bilden '../rapport.bmp' är inte av en bildtyp som kan användas. "
+        "Spara den som en av: .gif, .jpeg, .jpg, .png, .svg, .webp.",
+    ]

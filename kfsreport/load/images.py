@@ -57,13 +57,24 @@ def safe_svg(data: bytes) -> bytes:
     for match in _REFERENCE.finditer(clean.decode("utf-8", "replace")):
         target = match.group(1) or match.group(2) or ""
         if not target.startswith(("#", "data:")):
+            written = _as_written(data, target)
             raise UnsafeImage(
-                f"hänvisar till '{target[:80]}'; en SVG-bild måste vara fristående.",
+                f"hänvisar till '{written[:80]}'; en SVG-bild måste vara fristående.",
             )
     return clean
 
 
+def _as_written(data: bytes, target: str) -> str:
+    """The reference in the SVG as its author wrote it (svg-hush keeps only `target`, its path)."""
+    for match in _WRITTEN.finditer(data.decode("utf-8", "replace")):
+        written = match.group(1) or match.group(2) or ""
+        if written.endswith(target):
+            return written
+    return target
+
+
 _REFERENCE = re.compile(r"""\bhref="([^"]*)"|url\(\s*['"]?([^'")\s]*)""")
+_WRITTEN = re.compile(r"""\bhref\s*=\s*["']([^"']*)|url\(\s*['"]?([^'")\s]*)""")
 
 
 def _check_pixels(path: Path, max_pixels: int) -> None:
@@ -77,7 +88,11 @@ def _check_pixels(path: Path, max_pixels: int) -> None:
         except Image.DecompressionBombError:
             raise UnsafeImage(_TOO_LARGE.format(size="", limit=max_pixels // 1_000_000)) from None
         except (UnidentifiedImageError, OSError, ValueError):
-            raise UnsafeImage("går inte att läsa som bild; filen kan vara trasig.") from None
+            raise UnsafeImage(
+                "går inte att läsa som bild; filen kan vara trasig eller vara något annat än en bild "
+                "med ett bildnamn.",
+                hint="Öppna den i ett bildprogram och spara den igen som PNG eller JPEG.",
+            ) from None
     if width * height > max_pixels:
         raise UnsafeImage(_TOO_LARGE.format(size=f" ({width} × {height})", limit=max_pixels // 1_000_000))
 

@@ -8,6 +8,8 @@ that leads outside the folder is refused and never read.
 from __future__ import annotations
 
 import base64
+import os
+import posixpath
 import re
 from collections.abc import Collection
 from pathlib import Path
@@ -89,11 +91,13 @@ def resolve_image(root: Path, chapter_path: str, src: str) -> Path:
     path = inside(root, (root / chapter_path).parent / unquote(src))
     if path is None:
         raise Refused(f"bilden '{src}' ligger utanför rapportmappen och läses inte.")
-    if path.suffix.lower() not in IMAGE_TYPES or not path.is_file():
+    if path.suffix.lower() not in IMAGE_TYPES:
         raise Refused(
-            f"bilden '{src}' finns inte eller är inte en bild.",
-            f"Bildtyper som fungerar: {', '.join(sorted(IMAGE_TYPES))}.",
+            f"bilden '{src}' är inte av en bildtyp som kan användas.",
+            f"Spara den som en av: {', '.join(sorted(IMAGE_TYPES))}.",
         )
+    if not path.is_file():
+        raise Refused(f"bilden '{src}' finns inte.", _where_it_is(root, chapter_path, src))
     if path.stat().st_size > MAX_IMAGE_BYTES:
         raise Refused(f"bilden '{src}' är större än 10 MB.", "Minska bilden.")
     try:
@@ -101,5 +105,33 @@ def resolve_image(root: Path, chapter_path: str, src: str) -> Path:
     except UnsafeImage as error:
         svg = path.suffix.lower() == ".svg"
         hint = "Spara om den utan länkar och skript, eller som PNG." if svg else "Spara om den mindre."
-        raise Refused(f"bilden '{src}' {error}", hint) from None
+        raise Refused(f"bilden '{src}' {error.message}", error.hint or hint) from None
     return path
+
+
+def _where_it_is(root: Path, chapter_path: str, src: str) -> str:
+    """Advice for an image that is not where `src` says: the path counts from the chapter's
+    folder, and a file of that name elsewhere in the report folder is most likely the one."""
+    folder = posixpath.dirname(chapter_path) or "."
+    name = posixpath.basename(unquote(src))
+    found = _find_file(root, name) if name else None
+    if found is None:
+        return f"Kontrollera namnet; sökvägen räknas från kapitlets mapp ({folder}/)."
+    return (
+        f"Sökvägen räknas från kapitlets mapp ({folder}/). En bild med det namnet finns som "
+        f"{found}; skriv då ({posixpath.relpath(found, folder)})."
+    )
+
+
+def _find_file(root: Path, name: str, most: int = 5000) -> str | None:
+    """The first file called `name` in the report folder (symlinks, hidden folders and
+    output/ left out; at most `most` folder entries looked at), relative to `root`."""
+    seen = 0
+    for here, folders, files in os.walk(root):
+        folders[:] = sorted(f for f in folders if not f.startswith(".") and f != "output")
+        seen += len(folders) + len(files)
+        if name in files and not os.path.islink(os.path.join(here, name)):
+            return Path(here, name).relative_to(root).as_posix()
+        if seen > most:
+            return None
+    return None
