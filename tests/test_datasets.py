@@ -251,6 +251,32 @@ def test_a_missing_column_is_reported_at_the_description_with_a_suggestion(root)
     ]
 
 
+def test_a_title_row_above_the_header_is_named_with_the_header_s_row(root):
+    write_xlsx(
+        root, "data/t.xlsx", {"Blad1": [["Kvinnor i byggbranschen 2025"], ["Kön", "Andel"], ["Kvinnor", 11]]}
+    )
+    _, errors = read(root, "data/t.xlsx", {"Kön": "text", "Andel": "number"})
+    assert errors == [
+        f"{WHERE}: kolumnen '{column}' finns inte i bladet 'Blad1' i data/t.xlsx. Rubriken '{column}' "
+        "står på rad 2, men rubrikraden måste vara den första raden med text (här rad 1). Ta bort "
+        "raderna ovanför, till exempel en rubrik över hela tabellen, och lägg den i diagrammets title."
+        for column in ("Kön", "Andel")
+    ]
+
+
+def test_a_problem_in_the_first_of_several_sheets_says_which_others_there_are(root):
+    sheets = {"Anteckningar": [["Källa: SCB"]], "Data": [["Kön", "Andel"], ["Kvinnor", 11]]}
+    write_xlsx(root, "data/t.xlsx", sheets)
+    _, errors = read(root, "data/t.xlsx", {"Kön": "text", "Andel": "number"})
+    assert errors == [
+        "data/t.xlsx:1: bladet 'Anteckningar' har en rubrikrad men inga rader med data. Filen har "
+        "fler blad ('Data') och diagrammet läser det första, 'Anteckningar'. Ligger tabellen i ett "
+        "annat blad, skriv till exempel sheet: Data i diagrammet."
+    ]
+    frame, errors = read(root, "data/t.xlsx", {"Kön": "text", "Andel": "number"}, sheet="Data")
+    assert errors == [] and list(frame["Andel"]) == [11]
+
+
 def test_other_columns_are_ignored_and_declared_order_is_kept(root):
     frame, _ = read(root, "data/givare.csv", {"Andel": "number", "Kommun": "text"})
     assert list(frame.columns) == ["Andel", "Kommun"]

@@ -71,6 +71,9 @@ class _Table:
     header_line: int
     rows: list[Record]
     excel: bool
+    sheets_hint: str = ""
+    """When the first of several sheets was read because the chart names none: which others
+    there are and how to choose one (said with every problem about the sheet's content)."""
 
 
 def read_dataset(
@@ -278,7 +281,14 @@ def _xlsx_table(
         if title is None:
             return None
         records = _filled(enumerate(plain[title], start=1))
-        return _table(name, f"bladet '{title}' i {name}", records, excel=True, problems=problems)
+        return _table(
+            name,
+            f"bladet '{title}' i {name}",
+            records,
+            excel=True,
+            problems=problems,
+            sheets_hint=_sheets_hint(list(plain), title, sheet),
+        )
     import openpyxl  # type: ignore[import-untyped, unused-ignore]
 
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -289,9 +299,29 @@ def _xlsx_table(
             return None
         sheets[title].reset_dimensions()  # trust the rows, not the size the file claims
         records = _filled(enumerate(sheets[title].iter_rows(min_row=1, min_col=1, values_only=True), start=1))
+        titles = list(sheets)
     finally:
         book.close()
-    return _table(name, f"bladet '{title}' i {name}", records, excel=True, problems=problems)
+    return _table(
+        name,
+        f"bladet '{title}' i {name}",
+        records,
+        excel=True,
+        problems=problems,
+        sheets_hint=_sheets_hint(titles, title, sheet),
+    )
+
+
+def _sheets_hint(titles: list[str], title: str, sheet: str | None) -> str:
+    """Advice for a problem in the first sheet of several, read because no `sheet:` was given."""
+    others = [other for other in titles if other != title]
+    if sheet is not None or not others:
+        return ""
+    names = ", ".join(f"'{other}'" for other in others)
+    return (
+        f"Filen har fler blad ({names}) och diagrammet läser det första, '{title}'. Ligger "
+        f"tabellen i ett annat blad, skriv till exempel sheet: {others[0]} i diagrammet."
+    )
 
 
 def _filled(rows: Iterator[tuple[int, Sequence[object]]]) -> list[Record]:
@@ -319,18 +349,24 @@ def _pick_sheet(
     return None
 
 
-def _table(name: str, place: str, records: list[Record], *, excel: bool, problems: Problems) -> _Table | None:
+def _table(
+    name: str, place: str, records: list[Record], *, excel: bool, problems: Problems, sheets_hint: str = ""
+) -> _Table | None:
     if not records:
         problems.fail(
-            name, None, "filen är tom.", "Diagrammet behöver en rubrikrad och minst en rad med data."
+            name,
+            None,
+            f"{place.removesuffix(f' i {name}')} är tomt." if excel else "filen är tom.",
+            sheets_hint or "Diagrammet behöver en rubrikrad och minst en rad med data.",
         )
         return None
     (header_line, header), *rows = records
     if not rows:
-        problems.fail(name, header_line, "filen har en rubrikrad men inga rader med data.")
+        where = place.removesuffix(f" i {name}") if excel else "filen"
+        problems.fail(name, header_line, f"{where} har en rubrikrad men inga rader med data.", sheets_hint)
         return None
     names = [_as_text(cell).removeprefix("\ufeff").strip() for cell in header]
-    return _Table(name, place, names, header_line, rows, excel)
+    return _Table(name, place, names, header_line, rows, excel, sheets_hint)
 
 
 def _find_columns(
@@ -358,13 +394,30 @@ def _find_columns(
             guess = suggest(column, headers)
             names = ", ".join(f"'{header}'" for header in headers)
             message = _with_guess(f"kolumnen '{column}' finns inte i {table.place}", guess)
+            lower = _header_further_down(table, column)
+            hint = "" if guess else f"Kolumnerna heter: {names}."
+            if lower is not None:
+                hint = (
+                    f"Rubriken '{column}' står på rad {lower}, men rubrikraden måste vara den första "
+                    f"raden med text (här rad {table.header_line}). Ta bort raderna ovanför, till "
+                    "exempel en rubrik över hela tabellen, och lägg den i diagrammets title."
+                )
             problems.fail(
                 origin[0],
                 key_lines.get(column, origin[1]),
                 message,
-                hint="" if guess else f"Kolumnerna heter: {names}.",
+                hint=" ".join(part for part in (hint, table.sheets_hint) if part),
             )
     return found if len(found) == len(columns) else None
+
+
+def _header_further_down(table: _Table, column: str, rows: int = 10) -> int | None:
+    """The line of a row among the first few that has `column` as a cell: a header row with
+    a title (or notes) above it."""
+    for line, cells in table.rows[:rows]:
+        if any(_as_text(cell).strip() == column for cell in cells):
+            return line
+    return None
 
 
 def _typed_frame(
