@@ -415,6 +415,32 @@ def test_a_broken_directive_template_override_is_a_located_error(make_project):
     assert errors[0].startswith("templates/partials/plan.html.j2:1: mallen kan inte användas")
 
 
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        (
+            "{% for i in range(10**9) %}x{% endfor %}",
+            "mallen ber om en för lång talföljd (range() får ha högst 100 000 tal).",
+        ),
+        (
+            '<p>\n{{ facts.conclusions | length + "x" }}</p>',
+            "mallen kan inte köras med rapportens data: ett värde av fel slag, ett tal som inte "
+            "kan räknas ut eller något som inte finns.",
+        ),
+    ],
+)
+def test_a_template_override_that_fails_while_it_runs_is_reported_at_its_own_line(
+    make_project, template, message
+):
+    root = make_project("minimal")
+    (root / "templates/partials").mkdir(parents=True)
+    (root / "templates/partials/plan.html.j2").write_text(template + "\n", encoding="utf-8")
+    line = template.count("\n") + 1
+    assert errors_of(root) == [
+        f"templates/partials/plan.html.j2:{line}: {message} Rätta mallen eller ta bort den."
+    ]
+
+
 # --- the sandbox ----------------------------------------------------------------------------
 
 

@@ -89,7 +89,22 @@ def render_template(
     except TemplateError as error:
         path, line = _template_location(error, root)
         problems.fail(path, line, _broken(error), "Rätta mallen eller ta bort den.")
+    except (TypeError, ValueError, LookupError, ArithmeticError) as error:
+        path, line = _template_location(error, root)
+        if not path.startswith("templates/") or not (root / path).is_file():
+            raise  # not the report's own template: the caller says what in the report it was
+        problems.fail(path, line, _failed(error), "Rätta mallen eller ta bort den.")
     return ""
+
+
+def _failed(error: Exception) -> str:
+    """Why the report's own template stopped while it ran (Python's words are English)."""
+    if isinstance(error, OverflowError):  # the sandbox's limit on range()
+        return "mallen ber om en för lång talföljd (range() får ha högst 100 000 tal)."
+    return (
+        "mallen kan inte köras med rapportens data: ett värde av fel slag, ett tal som inte "
+        "kan räknas ut eller något som inte finns."
+    )
 
 
 def _written(chunks: Iterator[str], max_chars: int) -> str | None:
