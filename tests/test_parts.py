@@ -8,7 +8,10 @@ build made here, in the test process, as the shared ones are; each build that ma
 parts runs in a fresh process, as `kfsreport build` does (this test process has one kept
 print process, which never lays out in parts). When the plan no longer fits (an edit moved
 the pages), the build lays the report out whole and is just as right. No report is built
-twice: a copy of the demo starts with the shared build's plan and drawn charts.
+twice: a copy of the demo starts with the shared build's plan and drawn charts. The fallbacks
+(a plan that no longer fits, or lies, or a report that cannot be split) are tried on a copy
+of the 13-page example `exempel/vasternorrland-plan`, whose shared build left its plan too:
+each costs two half layouts and a whole one, a third of the demo's.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import pytest
 from kfsreport.printing import parts
 from kfsreport.printing.inparts import usable_plan
 from kfsreport.write.cache import cache_dir
-from tests.conftest import REPO
+from tests.conftest import REPO, built_report
 
 pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: no second print process")
 
@@ -147,7 +150,7 @@ def test_a_duplex_report_laid_out_in_two_parts_is_its_whole_layout(demo: Path, t
     built here, leaves the duplex plan, and the next build lays it out in two parts."""
     from kfsreport.commands.build import build
 
-    root = demo_copy(tmp_path)
+    root = copy_with_plan(tmp_path)
     settings = root / "report.yaml"
     settings.write_text(settings.read_text(encoding="utf-8") + "print: duplex\n", encoding="utf-8")
     build(root, out_dir=tmp_path / "whole")
@@ -161,41 +164,57 @@ def test_a_duplex_report_laid_out_in_two_parts_is_its_whole_layout(demo: Path, t
     assert validator_failures(split) == []
 
 
-def demo_copy(tmp_path: Path) -> Path:
-    """A copy of the demo report with the plan its shared whole build left, and the charts it
-    drew (a chart is cached by what it is made from, the same in the copy)."""
+def copy_with_plan(tmp_path: Path, built: Path = REPO) -> Path:
+    """A copy of the demo report (or of the report built in `built`) with the plan its shared
+    whole build left, and the charts it drew (a chart is cached by what it is made from, the
+    same in the copy)."""
     root = tmp_path / "rapport"
     root.mkdir()
     for part in ("report.yaml", "ordlista.txt", "avstavning.txt", "content", "data", "templates"):
-        source = REPO / part
+        source = built / part
         if source.is_dir():
             shutil.copytree(source, root / part)
         elif source.exists():
             shutil.copy(source, root / part)
     cache_dir(root).mkdir(parents=True, exist_ok=True)
-    shutil.copy(cache_dir(REPO) / parts.PLAN_FILE, cache_dir(root) / parts.PLAN_FILE)
-    shutil.copytree(cache_dir(REPO) / "charts", cache_dir(root) / "charts")
+    shutil.copy(cache_dir(built) / parts.PLAN_FILE, cache_dir(root) / parts.PLAN_FILE)
+    if (cache_dir(built) / "charts").exists():
+        shutil.copytree(cache_dir(built) / "charts", cache_dir(root) / "charts")
     return root
 
 
-def test_an_edit_that_moves_the_pages_is_laid_out_whole(demo: Path, tmp_path: Path) -> None:
+@pytest.fixture
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 13-page example, built whole once per test run (shared with the conformance,
+    browser and example tests): its folder, with the plan in its cache and the PDF in `output/`."""
+    built = built_report(tmp_path_factory, REPO / "exempel" / "vasternorrland-plan")
+    assert usable_plan(cache_dir(built)) is not None  # long enough to be split
+    return built
+
+
+def example_pdf(built: Path) -> Path:
+    (pdf,) = (built / "output").glob("*.pdf")
+    return pdf
+
+
+def test_an_edit_that_moves_the_pages_is_laid_out_whole(example: Path, tmp_path: Path) -> None:
     """A chapter before the join grows by a page: the parts do not agree with the plan, the
     build lays the report out whole (the contents and every later page number moved), and
     that layout leaves the plan for the next build: all its pages, with a page where a
     second part can begin (a whole layout's plan splits the duplex test's next build)."""
-    root = demo_copy(tmp_path)
-    chapter = root / "content" / "01-sammanfattning.md"
+    root = copy_with_plan(tmp_path, example)
+    chapter = root / "content" / "01-bakgrund.md"
     chapter.write_text(
         chapter.read_text(encoding="utf-8") + "\n\nEtt nytt stycke som tar plats.\n" * 12, encoding="utf-8"
     )
     log = build_in_parts(root, tmp_path / "edited")
     assert WHOLE in log and SPLIT not in log
-    before, after = (
-        page_texts(demo / "arsrapport-2025.pdf"),
-        page_texts(tmp_path / "edited" / "arsrapport-2025.pdf"),
-    )
+    (edited,) = (tmp_path / "edited").glob("*.pdf")
+    before, after = page_texts(example_pdf(example)), page_texts(edited)
     assert len(after) > len(before)
-    assert "Ett nytt stycke som tar plats." in after[4] + after[5]
+    grown = [number for number, text in enumerate(after) if "Ett nytt stycke som tar plats." in text]
+    split = usable_plan(cache_dir(example))
+    assert split is not None and grown and grown[0] < (split.split_at() or 0)  # before the join
     plan = usable_plan(cache_dir(root))
     assert plan is not None and plan.pages == len(after) - 1
 
@@ -208,12 +227,12 @@ def test_a_broken_plan_is_no_plan(tmp_path: Path, plan: str) -> None:
     assert parts.load_plan(tmp_path) is None
 
 
-def test_a_plan_that_lies_is_caught_and_the_report_laid_out_whole(demo: Path, tmp_path: Path) -> None:
+def test_a_plan_that_lies_is_caught_and_the_report_laid_out_whole(example: Path, tmp_path: Path) -> None:
     """The cache is not trusted: a plan whose state at the join is wrong (its content would
     resume a paragraph later) gives the whole layout, not a wrong PDF."""
-    root = demo_copy(tmp_path)
-    plan = json.loads((cache_dir(REPO) / parts.PLAN_FILE).read_text(encoding="utf-8"))
-    split = parts.load_plan(cache_dir(REPO))
+    root = copy_with_plan(tmp_path, example)
+    plan = json.loads((cache_dir(example) / parts.PLAN_FILE).read_text(encoding="utf-8"))
+    split = parts.load_plan(cache_dir(example))
     assert split is not None
     at = split.split_at()
     assert at is not None
@@ -221,7 +240,8 @@ def test_a_plan_that_lies_is_caught_and_the_report_laid_out_whole(demo: Path, tm
     (cache_dir(root) / parts.PLAN_FILE).write_text(json.dumps(plan), encoding="utf-8")
     log = build_in_parts(root, tmp_path / "out")
     assert WHOLE in log and SPLIT not in log
-    assert page_texts(tmp_path / "out" / "arsrapport-2025.pdf") == page_texts(demo / "arsrapport-2025.pdf")
+    (built,) = (tmp_path / "out").glob("*.pdf")
+    assert page_texts(built) == page_texts(example_pdf(example))
 
 
 # --- the parts' bookkeeping, without a layout ----------------------------------------------------
@@ -309,13 +329,13 @@ def test_parts_agree_only_when_each_found_what_the_other_was_given() -> None:
     assert not parts.agree(seeds, (first, running))
 
 
-def test_a_mark_fixed_on_every_page_keeps_the_report_whole(demo: Path, tmp_path: Path) -> None:
+def test_a_mark_fixed_on_every_page_keeps_the_report_whole(example: Path, tmp_path: Path) -> None:
     """A template's own stylesheet may put something on every page with `position: fixed` (a
     draft mark): WeasyPrint draws each page's fixed boxes on every other page too, which a
     part cannot know of the other part, so such a report is laid out whole, and the mark is
     on every page. No plan is kept for it, so the next build starts no second print process
     and does not try the parts again (`pipeline._second_process` asks `usable_plan`)."""
-    root = demo_copy(tmp_path)
+    root = copy_with_plan(tmp_path, example)
     css = root / "templates" / "css" / "print.css"
     css.parent.mkdir(parents=True)
     package = REPO / "kfsreport" / "templates" / "css" / "print.css"
@@ -323,8 +343,9 @@ def test_a_mark_fixed_on_every_page_keeps_the_report_whole(demo: Path, tmp_path:
         'body::before { content: "UTKASTMÄRKE"; position: fixed; bottom: 2mm; left: 2mm; font-size: 6pt; }\n'
     )
     css.write_text(package.read_text(encoding="utf-8") + mark, encoding="utf-8")
-    log = build_in_parts(root, tmp_path / "first")  # the demo's plan is tried, and not used
+    log = build_in_parts(root, tmp_path / "first")  # the example's plan is tried, and not used
     assert WHOLE in log and SPLIT not in log
     assert parts.load_plan(cache_dir(root)) is None and usable_plan(cache_dir(root)) is None
-    pages = page_texts(tmp_path / "first" / "arsrapport-2025.pdf")[:-1]
-    assert len(pages) >= 30 and all("UTKASTMÄRKE" in page for page in pages)
+    (built,) = (tmp_path / "first").glob("*.pdf")
+    pages = page_texts(built)[:-1]
+    assert len(pages) >= 12 and all("UTKASTMÄRKE" in page for page in pages)
