@@ -499,3 +499,12 @@ def test_an_image_that_is_not_an_image_says_to_save_it_again_and_an_svg_names_it
         "content/01-a.md:9: bilden '../rapport.bmp' är inte av en bildtyp som kan användas. "
         "Spara den som en av: .gif, .jpeg, .jpg, .png, .svg, .webp.",
     ]
+
+
+def test_a_wide_tables_caption_stays_in_view_on_a_phone():
+    # At 375 px a wide table scrolls sideways in its box, and its caption went with it, cut.
+    from kfsreport.errors import PACKAGE_TEMPLATES
+
+    css = (PACKAGE_TEMPLATES / "css" / "screen.css").read_text(encoding="utf-8")
+    rule = re.search(r"^\.table-wrap > table > caption \{([^}]*)\}", css, re.MULTILINE)
+    assert rule and "position: sticky" in rule.group(1) and "100vw" in rule.group(1)
