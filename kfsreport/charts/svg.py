@@ -19,7 +19,7 @@ from kfsreport.render import locale
 FONT = "Source Sans 3"
 """The report font's family name, drawn with and embedded in every chart."""
 _registered: set[str] = set()
-CACHE_VERSION = 13
+CACHE_VERSION = 14
 """Raise when the code that turns a spec into the cached SVG changes (font embedding…)."""
 _ZERO_WIDTH = re.compile("[\u200b-\u200f]")
 
