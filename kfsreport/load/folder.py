@@ -63,17 +63,21 @@ def load_project(root: Path) -> tuple[Sources, Problems]:
         )
         return Sources(root, None, None, []), problems
     if not (root / SETTINGS_FILE).is_file():
-        problems.fail(
-            SETTINGS_FILE,
-            None,
-            f"filen saknas i {root}.",
-            "Kör kommandot i rapportmappen eller ange mappen med --project.",
-        )
+        if not _misnamed(root, SETTINGS_FILE, problems):
+            problems.fail(
+                SETTINGS_FILE,
+                None,
+                f"filen saknas i {root}.",
+                "Kör kommandot i rapportmappen eller ange mappen med --project.",
+            )
         return Sources(root, None, None, []), problems
     settings = _load_yaml(root, SETTINGS_FILE, problems)
     has_facts = (root / FACTS_FILE).exists()
     facts = _load_yaml(root, FACTS_FILE, problems) if has_facts else None
+    facts_misnamed = not has_facts and _misnamed(root, FACTS_FILE, problems)
     charts = _load_yaml(root, CHARTS_FILE, problems) if (root / CHARTS_FILE).exists() else None
+    if charts is None and not (root / CHARTS_FILE).exists():
+        _misnamed(root, CHARTS_FILE, problems)
     files = chapter_files(root, problems)
     chapters = [chapter for path in files if (chapter := _load_chapter(root, path, problems)) is not None]
     if not files:
@@ -81,9 +85,48 @@ def load_project(root: Path) -> tuple[Sources, Problems]:
             CONTENT_DIR, None, "mappen innehåller inga kapitel (.md-filer).", "Lägg till minst ett."
         )
     sources = Sources(
-        root, settings, facts, chapters, facts_unreadable=has_facts and facts is None, charts=charts
+        root,
+        settings,
+        facts,
+        chapters,
+        facts_unreadable=(has_facts and facts is None) or facts_misnamed,
+        charts=charts,
     )
     return sources, problems
+
+
+def _misnamed(root: Path, expected: str, problems: Problems) -> bool:
+    """Report a file beside `expected` (report.yaml, data/facts.yaml, data/charts.yaml) that
+    is surely meant as it but is named otherwise, so it is not read: `report.yml`,
+    `Facts.yaml`, `facts.yaml.txt`, `charts - Kopia.yaml`. True if there was one."""
+    folder = (root / expected).parent
+    want = Path(expected).name
+    try:
+        names = sorted(entry.name for entry in folder.iterdir())
+    except OSError:
+        return False
+    for name in names:
+        if name != want and _meant_name(name) == want and (folder / name).is_file():
+            problems.fail(
+                shown(folder / name, root),
+                None,
+                f"heter inte {want} och läses därför inte.",
+                f"Byt namn på filen till {want} (små bokstäver, .yaml).",
+            )
+            return True
+    return False
+
+
+def _meant_name(name: str) -> str:
+    """`name` as the file it is most likely meant to be: small letters, `.yml` as `.yaml`,
+    without a `.txt` that Notepad added or a copy's ` - Kopia`."""
+    lower = name.lower().strip()
+    for added in (".txt", ".text"):
+        lower = lower.removesuffix(added)
+    stem, dot, suffix = lower.rpartition(".")
+    if not dot:
+        return lower
+    return _COPY.sub("", stem).strip() + "." + ("yaml" if suffix == "yml" else suffix)
 
 
 def chapter_files(root: Path, problems: Problems) -> list[Path]:
@@ -182,6 +225,12 @@ def lookalike(name: str, starts_like_a_chapter: bool = False) -> tuple[str, str]
     return None
 
 
+_TOO_BIG_HINT = (
+    "Dela upp ett långt kapitel i flera filer, och lägg stora tabeller i en CSV-fil i data/ "
+    "(den får vara större)."
+)
+
+
 def read_text(root: Path, path: Path, problems: Problems) -> str | None:
     """Read a text file inside `root`, decoded and with \\n line endings; None on failure."""
     name = shown(path, root)
@@ -192,11 +241,11 @@ def read_text(root: Path, path: Path, problems: Problems) -> str | None:
     if not regular_file(resolved, name, problems):
         return None
     if resolved.stat().st_size > MAX_TEXT_BYTES:
-        problems.fail(name, None, f"filen är större än {MAX_TEXT_BYTES // 1_000_000} MB.")
+        problems.fail(name, None, f"filen är större än {MAX_TEXT_BYTES // 1_000_000} MB.", _TOO_BIG_HINT)
         return None
     data = resolved.read_bytes()
     if len(data) > MAX_TEXT_BYTES:
-        problems.fail(name, None, f"filen är större än {MAX_TEXT_BYTES // 1_000_000} MB.")
+        problems.fail(name, None, f"filen är större än {MAX_TEXT_BYTES // 1_000_000} MB.", _TOO_BIG_HINT)
         return None
     text = _decode(data, name, problems)
     if text is None:

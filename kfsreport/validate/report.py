@@ -32,6 +32,7 @@ from kfsreport.validate.leftovers import BLOCK_DIRECTIVE
 from kfsreport.validate.limits import check_limits
 from kfsreport.validate.links import Refused, check_link, resolve_image
 from kfsreport.validate.schemacheck import check_model, valid_fields
+from kfsreport.validate.yamltext import check_yaml_text
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class Report:
 
 def validate(sources: Sources, problems: Problems) -> Report:
     """Check settings, facts and chapters; return the Report or raise with every problem."""
+    for located in (sources.settings, sources.facts, sources.charts, *(c.front for c in sources.chapters)):
+        check_yaml_text(located, problems)
     settings = check_model(ReportSettings, sources.settings, problems) if sources.settings else None
     if settings is not None:
         check_settings(settings, sources.settings, problems)

@@ -89,13 +89,13 @@ def explain(item: Any, model: type[BaseModel], depth: int = 0) -> tuple[str, str
     if kind in ("list_type",):
         return f"{where} ska vara en lista.", "Skriv varje post på en egen rad som börjar med '- '."
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"{where} ska vara en grupp av nycklar (nyckel: värde).", ""
+        return f"{where} ska vara en grupp av nycklar (nyckel: värde).", _group_hint(loc, given)
     if kind in ("string_type",):
-        return f"{where} ska vara text.", ""
+        return f"{where} ska vara text.", _text_hint(given)
     if kind in ("string_too_short",):
         return f"{where} är tom.", "Skriv en text eller ta bort nyckeln."
     if kind == "string_too_long":
-        return f"{where} är för lång.", ""
+        return f"{where} är för lång.", "Korta texten."
     if kind == "string_pattern_mismatch":
         shown = visible(str(given))
         if has_invisible(str(given)):
@@ -105,20 +105,36 @@ def explain(item: Any, model: type[BaseModel], depth: int = 0) -> tuple[str, str
             "Använd små bokstäver a–z, siffror och bindestreck, till exempel mal-1.",
         )
     if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"{where} ska vara ett heltal, inte '{given}'.", ""
+        return f"{where} ska vara ett heltal, inte '{given}'.", "Skriv bara siffror, till exempel 13."
     if kind in ("float_parsing", "float_type"):
-        return f"{where} ska vara ett tal, inte '{given}'.", ""
+        return f"{where} ska vara ett tal, inte '{given}'.", "Skriv bara siffror, till exempel 6.9 eller 13."
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         limits = item.get("ctx", {})
         bound = next(iter(limits.values()), "")
         word = "minst" if kind.startswith("greater") else "högst"
-        return f"{where} är '{given}' men ska vara {word} {bound}.", ""
+        return f"{where} är '{given}' men ska vara {word} {bound}.", "Ändra värdet."
     if kind in ("value_error", "assertion_error"):
         reason = str(item.get("ctx", {}).get("error", item["msg"]))
         return f"{where}: {reason}.", ""
     if kind in ("bool_parsing", "bool_type"):
-        return f"{where} ska vara ja eller nej.", ""
-    return f"{where} har ett värde som inte kan användas här ('{visible(str(given))}').", ""
+        return f"{where} ska vara ja eller nej.", "Skriv ja eller nej."
+    return (
+        f"{where} har ett värde som inte kan användas här ('{visible(str(given))}').",
+        "Jämför med handboken eller förra årets rapport hur värdet ska skrivas.",
+    )
+
+
+def _group_hint(loc: tuple[Any, ...], given: Any) -> str:
+    key = next((str(part) for part in reversed(loc) if not isinstance(part, int)), "")
+    if isinstance(given, list):
+        return f"Ta bort '- ' framför nycklarna under {key}, så att de står som nyckel: värde."
+    return f"Skriv nycklarna på egna rader under {key}:, indragna med två mellanslag."
+
+
+def _text_hint(given: Any) -> str:
+    if isinstance(given, (list, dict)):
+        return "Skriv texten på samma rad som nyckeln, eller på indragna rader efter >- ."
+    return "Sätt värdet inom citattecken, till exempel '2025-01-01', så läses det som text."
 
 
 def _describe(loc: tuple[Any, ...]) -> str:

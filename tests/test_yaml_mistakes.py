@@ -1,0 +1,79 @@
+"""Mistakes in the YAML files (report.yaml, data/facts.yaml, data/charts.yaml, front matter)
+that would otherwise be published or ignored without a word: report syntax in a value, a
+file saved under a name that is not read, schema errors and a file too large, each with
+what to do."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.rendering import SETTINGS, chapter, errors_of, project
+
+FACTS = "figures:\n  antal: {value: 3, unit: st}\n"
+
+
+@pytest.mark.parametrize(
+    ("where", "settings", "facts", "front", "message"),
+    [
+        (
+            "report.yaml:2",
+            SETTINGS.replace("committee: Testberedningen", "committee: Testberedningen {{ tal.antal }}"),
+            FACTS,
+            {},
+            "'committee' innehåller {{",
+        ),
+        (
+            "data/facts.yaml:5",
+            SETTINGS,
+            FACTS + "conclusions:\n  - id: a\n    text: >-\n      Första raden\n      ::: faktaruta\n",
+            {},
+            "'text' innehåller :::",
+        ),
+        ("content/01-a.md:2", SETTINGS, FACTS, {"title": "A {% if x %}"}, "'title' innehåller {%"),
+    ],
+)
+def test_report_syntax_in_a_yaml_value_is_a_located_error(tmp_path, where, settings, facts, front, message):
+    title = front.get("title", "A")
+    root = project(tmp_path, {"01-a.md": chapter(title, "Text.\n")}, facts=facts, settings=settings)
+    errors = [error for error in errors_of(root) if error.startswith(where + ":")]
+    assert len(errors) == 1, errors_of(root)
+    assert errors[0].startswith(f"{where}: {message}, som skulle synas som text: uttryck med {{{{ }}}} och ")
+    assert errors[0].endswith("skriv den i ett kapitel i stället.")
+
+
+@pytest.mark.parametrize(
+    ("moved", "to"),
+    [
+        ("report.yaml", "report.yml"),
+        ("report.yaml", "Report.yaml"),
+        ("report.yaml", "report.yaml.txt"),
+        ("data/facts.yaml", "data/facts.yml"),
+        ("data/facts.yaml", "data/facts - Kopia.yaml"),
+    ],
+)
+def test_a_settings_or_facts_file_saved_under_another_name_is_named_not_ignored(tmp_path, moved, to):
+    root = project(tmp_path, {"01-a.md": chapter("A", "Det finns {{ tal.antal }}.\n")}, facts=FACTS)
+    (root / moved).rename(root / to)
+    wanted = moved.rsplit("/", 1)[-1]
+    assert errors_of(root) == [
+        f"{to}: heter inte {wanted} och läses därför inte. Byt namn på filen till {wanted} "
+        "(små bokstäver, .yaml)."
+    ]
+
+
+def test_a_list_where_a_group_of_keys_belongs_says_to_remove_the_dashes(tmp_path):
+    facts = "committee:\n  - established: 2022\n  - member_count: 13\n"
+    root = project(tmp_path, {"01-a.md": chapter("A", "Text.\n")}, facts=facts)
+    assert errors_of(root) == [
+        "data/facts.yaml:1: 'committee' ska vara en grupp av nycklar (nyckel: värde). "
+        "Ta bort '- ' framför nycklarna under committee, så att de står som nyckel: värde."
+    ]
+
+
+def test_a_file_over_the_size_limit_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setattr("kfsreport.load.folder.MAX_TEXT_BYTES", 1_000)
+    root = project(tmp_path, {"01-a.md": chapter("A", "Ett ord. " * 200)})
+    assert errors_of(root) == [
+        "content/01-a.md: filen är större än 0 MB. Dela upp ett långt kapitel i flera filer, och "
+        "lägg stora tabeller i en CSV-fil i data/ (den får vara större)."
+    ]
