@@ -277,6 +277,19 @@ def test_a_problem_in_the_first_of_several_sheets_says_which_others_there_are(ro
     assert errors == [] and list(frame["Andel"]) == [11]
 
 
+def test_a_number_column_with_no_number_at_all_is_reported_at_the_chart_not_cell_by_cell(root):
+    write(root, "data/t.csv", "Resultat;Andel\nSvårt att rekrytera;70\nMisslyckas helt;25\n")
+    _, errors = read(root, "data/t.csv", {"Andel": "text", "Resultat": "number"}, key_lines={"Resultat": 9})
+    assert errors == [
+        "data/charts.yaml:9: kolumnen 'Resultat' i data/t.csv har inga tal alls (den första cellen "
+        "är 'Svårt att rekrytera'), men diagrammet läser den som tal. Kontrollera att diagrammet "
+        "nämner rätt kolumn; kolumner med tal: 'Andel'."
+    ]
+    write(root, "data/t.csv", "Resultat;Andel\nSvårt att rekrytera;sjuttio\n")
+    _, errors = read(root, "data/t.csv", {"Resultat": "text", "Andel": "number"})
+    assert errors == [f"data/t.csv:2: kolumnen 'Andel' ska innehålla tal, men har 'sjuttio'. {NUMBER_HINT}"]
+
+
 def test_other_columns_are_ignored_and_declared_order_is_kept(root):
     frame, _ = read(root, "data/givare.csv", {"Andel": "number", "Kommun": "text"})
     assert list(frame.columns) == ["Andel", "Kommun"]

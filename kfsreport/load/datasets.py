@@ -108,7 +108,10 @@ def read_dataset(
     indices = None if table is None else _find_columns(table, columns, problems, origin, key_lines or {})
     if table is None or indices is None:
         return None
-    return _typed_frame(table, columns, indices, {text.strip() for text in missing}, problems, separators)
+    missing_texts = {text.strip() for text in missing}
+    if _wrong_column_named(table, columns, indices, missing_texts, problems, origin, key_lines or {}):
+        return None
+    return _typed_frame(table, columns, indices, missing_texts, problems, separators)
 
 
 def _locate(root: Path, name: str, shown: str, problems: Problems, origin: Origin) -> Path | None:
@@ -451,6 +454,65 @@ def _typed_frame(
     return pd.DataFrame(
         {column: pd.Series(values[column], dtype=_DTYPES[kind]) for column, kind in columns.items()}
     )
+
+
+def _wrong_column_named(
+    table: _Table,
+    columns: dict[str, ColumnType],
+    indices: dict[str, int],
+    missing: set[str],
+    problems: Problems,
+    origin: Origin,
+    key_lines: Mapping[str, int],
+) -> bool:
+    """Report a column read as numbers or dates in which no cell is one while another column
+    holds only such values, at the chart's key that names it: the chart names the wrong
+    column (`x` and `y` swapped, say), and telling the editor to write numbers into each of
+    its cells would mislead. True if one was."""
+    found = False
+    for column, kind in columns.items():
+        if kind == "text":
+            continue
+        cells = [_cell(cells, indices[column]) for _, cells in table.rows]
+        filled = [cell for cell in cells if _as_text(cell).strip() and _as_text(cell).strip() not in missing]
+        if len(filled) < 2 or any(_converts(cell, kind, missing) for cell in filled):
+            continue  # one bad cell, or some good ones: each bad cell is reported where it is
+        fitting = [
+            f"'{header}'"
+            for index, header in enumerate(table.header)
+            if header
+            and index != indices[column]
+            and all(_converts(_cell(row, index), kind, missing) for _, row in table.rows)
+        ]
+        if not fitting:
+            continue  # no other column would do: each cell is reported where it is
+        shown = _as_text(filled[0]).replace("\n", " ")
+        problems.fail(
+            origin[0],
+            key_lines.get(column, origin[1]),
+            f"kolumnen '{column}' i {table.place} har inga {_WANTED_PLURAL[kind]} alls (den första "
+            f"cellen är '{shown if len(shown) <= 40 else shown[:39] + '…'}'), men diagrammet läser den som "
+            f"{_WANTED[kind]}.",
+            hint=f"Kontrollera att diagrammet nämner rätt kolumn; kolumner med "
+            f"{_WANTED_PLURAL[kind]}: {', '.join(fitting)}.",
+        )
+        found = True
+    return found
+
+
+def _cell(cells: Sequence[object], index: int) -> object:
+    return cells[index] if index < len(cells) else None
+
+
+def _converts(cell: object, kind: ColumnType, missing: set[str]) -> bool:
+    try:
+        _convert(cell, kind, missing)
+    except ValueError:
+        return False
+    return True
+
+
+_WANTED_PLURAL = {"number": "tal", "integer": "heltal", "date": "datum"}
 
 
 _AMBIGUOUS = re.compile(r"[+\-\u2212]?[1-9]\d{0,2}[,.]\d{3}")
