@@ -415,6 +415,20 @@ def test_a_broken_directive_template_override_is_a_located_error(make_project):
     assert errors[0].startswith("templates/partials/plan.html.j2:1: mallen kan inte användas")
 
 
+def test_a_block_never_closed_in_a_template_override_is_reported_at_its_opening_line(make_project):
+    root = make_project("minimal")
+    (root / "templates/partials").mkdir(parents=True)
+    template = (
+        "<table>\n{% set n = 1 %}\n{% for goal in facts.plan.goals %}\n"
+        "<tr>{% if goal.label %}x{% endif %}</tr>\n</table>\n"
+    )
+    (root / "templates/partials/plan.html.j2").write_text(template, encoding="utf-8")
+    errors = errors_of(root)
+    assert errors[0].startswith(
+        "templates/partials/plan.html.j2:3: mallen kan inte användas: ett {% … %}-block"
+    )
+
+
 @pytest.mark.parametrize(
     ("template", "message"),
     [

@@ -41,6 +41,7 @@ from kfsreport.render.templates import (
     b64,
     make_environment,
     template_dirs,
+    unclosed_block_line,
 )
 from kfsreport.render.theme import theme_css
 from kfsreport.validate.links import data_uri, resolve_image
@@ -88,6 +89,9 @@ def render_template(
         problems.fail(path, line, "mallen anropar sig själv utan slut.", "Rätta makrot eller inkluderingen.")
     except TemplateError as error:
         path, line = _template_location(error, root)
+        source = getattr(error, "source", None)
+        if "end of template" in (error.message or "") and source:
+            line = unclosed_block_line(env, source) or line
         problems.fail(path, line, _broken(error), "Rätta mallen eller ta bort den.")
     except (TypeError, ValueError, LookupError, ArithmeticError) as error:
         path, line = _template_location(error, root)

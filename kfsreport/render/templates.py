@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, TemplateSyntaxError
 from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup
 
@@ -154,3 +154,35 @@ class PageContext:
     generator: str
     logo: str | None = None
     """The cover logo as a data: URI, when report.yaml names one."""
+
+
+_BLOCK_TAGS = {"for", "if", "macro", "call", "filter", "block", "with", "autoescape", "trans", "set"}
+
+
+def unclosed_block_line(env: Environment, source: str) -> int | None:
+    """The line of the innermost `{% if %}`, `{% for %}` … in `source` that is never closed
+    (Jinja reports such a block at the end of the file, where nothing is to be seen)."""
+    open_blocks: list[int] = []
+    try:
+        tokens = [(line, kind, value) for line, kind, value in env.lex(source) if kind != "whitespace"]
+    except TemplateSyntaxError:
+        return None
+    for at, (line, kind, _) in enumerate(tokens[:-1]):
+        if kind != "block_begin" or tokens[at + 1][1] != "name":
+            continue
+        tag = tokens[at + 1][2]
+        if tag.startswith("end") and open_blocks:
+            open_blocks.pop()
+        elif tag in _BLOCK_TAGS and not (tag == "set" and _assigns(tokens, at + 2)):
+            open_blocks.append(line)
+    return open_blocks[-1] if open_blocks else None
+
+
+def _assigns(tokens: list[tuple[int, str, str]], start: int) -> bool:
+    """Whether the `{% set … %}` from `start` is an assignment (`set x = 1`), not a block."""
+    for _, kind, value in tokens[start:]:
+        if kind == "block_end":
+            return False
+        if kind == "operator" and value == "=":
+            return True
+    return False
