@@ -508,3 +508,21 @@ def test_a_wide_tables_caption_stays_in_view_on_a_phone():
     css = (PACKAGE_TEMPLATES / "css" / "screen.css").read_text(encoding="utf-8")
     rule = re.search(r"^\.table-wrap > table > caption \{([^}]*)\}", css, re.MULTILINE)
     assert rule and "position: sticky" in rule.group(1) and "100vw" in rule.group(1)
+
+
+def test_a_footnote_text_written_twice_under_one_name_is_a_located_error(tmp_path):
+    body = "Text[^a].\n\n```\n[^a]: Ett exempel i kod.\n```\n\n[^a]: Första.\n[^a]: Andra.\n"
+    assert errors_of(project(tmp_path, {"01-a.md": chapter("A", body)})) == [
+        "content/01-a.md:12: fotnoten [^a] har redan en text på rad 11, så den texten skulle "
+        "försvinna. Ge den ena fotnoten ett annat namn, till exempel [^a-2], både här och där "
+        "den står i texten, eller ta bort den som är för mycket."
+    ]
+
+
+def test_an_expression_in_a_heading_is_a_located_error(tmp_path):
+    root = project(tmp_path, {"01-a.md": chapter("A", "## Läget {{ rapport.year }}\n\nText.\n")})
+    assert errors_of(root) == [
+        "content/01-a.md:5: {{ … }} kan inte stå i en rubrik: rubriken visas också i "
+        "innehållsförteckningen, i PDF-filens bokmärken och i hänvisningar, och där räknas "
+        "uttrycket inte ut. Skriv rubriken som vanlig text, till exempel med årtalet utskrivet."
+    ]

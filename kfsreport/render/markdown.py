@@ -25,6 +25,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from kfsreport.errors import Problems
 from kfsreport.validate.leftovers import (
     check_boxes,
+    check_footnote_names,
     check_inline,
     check_structure,
     check_text,
@@ -154,6 +155,7 @@ def parse_chapter(
     box_lines = check_boxes(body, body_line, path, problems)
     check_text(tokens, path, problems, box_lines)
     check_structure(tokens, body, body_line, path, problems)
+    check_footnote_names(body, body_line, path, problems)
     check_inline(tokens, path, problems)
     chapter_tokens.headings.extend(_headings(tokens, path, problems))
     chapter_tokens.expressions.extend(_expressions(tokens))
@@ -332,6 +334,14 @@ def _headings(tokens: list[Token], path: str, problems: Problems) -> Iterator[He
         line = (token.map[0] + 1) if token.map else 1
         if not title:
             problems.fail(path, line, "rubriken är tom.", "Skriv en rubrik eller ta bort raden.")
+        if any(child.type == "kfs_value" for child in inline.children or []):
+            problems.fail(
+                path,
+                line,
+                "{{ … }} kan inte stå i en rubrik: rubriken visas också i innehållsförteckningen, "
+                "i PDF-filens bokmärken och i hänvisningar, och där räknas uttrycket inte ut.",
+                hint="Skriv rubriken som vanlig text, till exempel med årtalet utskrivet.",
+            )
         yield Heading(
             int(token.tag[1]),
             title,

@@ -201,6 +201,37 @@ def check_text(
                 problems.fail(path, line, message[0], hint=message[1])
 
 
+_FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
+
+
+def check_footnote_names(body: str, first_line: int, path: str, problems: Problems) -> None:
+    """A footnote text written twice under one name: the parser keeps the last and the first
+    would vanish without a word."""
+    seen: dict[str, int] = {}
+    fence: str | None = None
+    for number, text in enumerate(body.split("\n"), start=first_line):
+        if fence is not None:
+            if text.strip().startswith(fence):
+                fence = None
+            continue
+        if match := _FENCE.match(text):
+            fence = match.group(1)
+            continue
+        if (match := _FOOTNOTE_DEF.match(text)) is None:
+            continue
+        name = match.group(1)
+        if name in seen:
+            problems.fail(
+                path,
+                number,
+                f"fotnoten [^{name}] har redan en text på rad {seen[name]}, så den texten skulle försvinna.",
+                hint=f"Ge den ena fotnoten ett annat namn, till exempel [^{name}-2], både här och "
+                "där den står i texten, eller ta bort den som är för mycket.",
+            )
+        else:
+            seen[name] = number
+
+
 def check_structure(tokens: list[Token], body: str, first_line: int, path: str, problems: Problems) -> None:
     """A table row with cells its header has no column for; a paragraph made a heading by
     the `---` or `===` under it."""
