@@ -367,6 +367,17 @@ def test_a_number_that_does_not_parse_names_the_data_file_line_and_column(make_p
     )
 
 
+def test_a_category_left_empty_is_an_error_at_the_chart_s_key(make_project):
+    root = with_charts(make_project)
+    (root / "data/utfall.csv").write_text("Kommun,Utfall\nNorsjö,1417\n,12\n,13\n", encoding="utf-8")
+    assert errors_of(root) == [
+        "data/charts.yaml:6: diagrammet 'utfall': kolumnen 'Kommun' är tom på 2 av datans rader "
+        "(först på datarad 2), så det som ritas där skulle sakna namn. Skriv namnet på varje rad. "
+        "En sammanslagen cell i Excel lämnar de andra cellerna tomma: dela upp den och skriv "
+        "namnet i varje cell."
+    ]
+
+
 def test_an_empty_data_set_is_an_error(make_project):
     root = with_charts(make_project)
     (root / "data/utfall.csv").write_text("Kommun,Utfall\n", encoding="utf-8")

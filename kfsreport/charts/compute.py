@@ -44,6 +44,8 @@ def chart_frame(
         return None
     if not _has_columns(frame, needed_columns(spec), problems, origin, keys):
         return None
+    if not _every_place_named(spec, frame, problems, origin, keys):
+        return None
     try:
         frame = apply(spec.compute, frame) if spec.compute else frame
     except ComputeError as error:  # reported at the chart's `compute:` line
@@ -58,6 +60,34 @@ def chart_frame(
     if spec.type != "key_number" and not _one_value_per_place(spec, frame, problems, origin, keys):
         return None
     return frame
+
+
+def _every_place_named(
+    spec: ChartSpec, frame: pd.DataFrame, problems: Problems, origin: Origin, keys: Mapping[str, int]
+) -> bool:
+    """A category (or series) cell left empty would give a bar, a point or a slice without a
+    name; Excel's merged cells leave such cells, as does a row finished in a hurry."""
+    named = True
+    for column in [spec.x] + ([spec.series] if spec.series else []):
+        if column not in frame.columns:
+            continue
+        empty = [row for row, value in enumerate(frame[column], start=1) if _blank(value)]
+        if not empty:
+            continue
+        named = False
+        problems.fail(
+            origin[0],
+            keys.get(column, origin[1]),
+            f"diagrammet '{spec.id}': kolumnen '{column}' är tom på {len(empty)} av datans rader "
+            f"(först på datarad {empty[0]}), så det som ritas där skulle sakna namn.",
+            hint="Skriv namnet på varje rad. En sammanslagen cell i Excel lämnar de andra cellerna "
+            "tomma: dela upp den och skriv namnet i varje cell.",
+        )
+    return named
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or str(value).strip() == ""
 
 
 def _one_value_per_place(
