@@ -369,6 +369,19 @@ def test_ref_and_figur_with_wrong_arguments_say_how_to_call_them(make_project):
     ]
 
 
+def test_an_id_without_quotes_says_to_quote_it_and_arithmetic_on_unknown_names_is_swedish(make_project):
+    body = (
+        "{{ figur(skr-prognos) }}\n\nSe {{ ref(samverkan) }}.\n\nDet blir {{ tal.invanare.varde * nej }}.\n"
+    )
+    assert errors_of(with_chapter(make_project, body)) == [
+        "content/03-extra.md:5: {{ figur(skr-prognos) }}: id:t i figur() ska stå inom raka "
+        'citattecken. Skriv figur("skr-prognos").',
+        "content/03-extra.md:7: {{ ref(samverkan) }}: id:t i ref() ska stå inom raka citattecken. "
+        'Skriv ref("samverkan").',
+        "content/03-extra.md:9: {{ tal.invanare.varde * nej }}: 'nej' finns inte.",
+    ]
+
+
 def test_parentheses_after_a_name_that_takes_none_say_to_leave_them_out(make_project):
     errors = errors_of(with_chapter(make_project, "{{ plan() }}\n"))
     assert errors == [

@@ -9,6 +9,7 @@ with a "menade du …?" suggestion. The sandbox stops content from reaching Pyth
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from functools import lru_cache
@@ -82,6 +83,12 @@ class _Undefined(StrictUndefined):
         _fail_with_undefined_error
     )
     __getattr__ = __getitem__ = __call__ = _fail_with_undefined_error
+    # Arithmetic and comparisons too (`{{ figur(skr-prognos) }}` without quotes subtracts two
+    # names): the base class would say "'skr' is undefined" in English.
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _fail_with_undefined_error
+    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = _fail_with_undefined_error
+    __mod__ = __rmod__ = __pow__ = __rpow__ = __pos__ = __neg__ = _fail_with_undefined_error
+    __lt__ = __le__ = __gt__ = __ge__ = __int__ = __float__ = __complex__ = _fail_with_undefined_error
 
 
 def _names_of(owner: Any) -> list[str]:
@@ -137,6 +144,13 @@ class Evaluator:
     def evaluate(self, source: str) -> Markup:
         """The HTML for `source`: Markup from directives, escaped text from values."""
         compiled = self.check_syntax(source)
+        unquoted = _UNQUOTED_ID.search(source)
+        if unquoted and unquoted.group(2).split(".")[0] not in self.namespace:
+            call, written = unquoted.group(1), unquoted.group(2)
+            raise ExpressionError(
+                f"{{{{ {source} }}}}: id:t i {call}() ska stå inom raka citattecken. "
+                f'Skriv {call}("{written}").'
+            )
         token = _names.set(self.names)
         try:
             value = compiled(**self.namespace)
@@ -144,7 +158,7 @@ class Evaluator:
                 str(value)
             return escape(_shown(source, value))
         except UndefinedError as error:
-            raise ExpressionError(f"{{{{ {source} }}}}: {error}.") from None
+            raise ExpressionError(f"{{{{ {source} }}}}: {_swedish_undefined(str(error))}.") from None
         except SecurityError as error:
             raise ExpressionError(
                 f"{{{{ {source} }}}} försöker göra något som inte är tillåtet i texten ({error})."
@@ -173,6 +187,18 @@ _UNCOMPUTABLE = (
     "{{{{ {source} }}}} kan inte beräknas: värdena går inte att räkna eller formatera så "
     "(ett tal, ett datum eller en text på fel plats, eller ett värde som saknas)."
 )
+
+
+def _swedish_undefined(message: str) -> str:
+    """Jinja's own English text for an undefined name, should one get past `_Undefined`."""
+    if message.isascii() and ("undefined" in message or "no attribute" in message):
+        quoted = re.findall(r"'([^']*)'", message)
+        return f"'{quoted[-1]}' finns inte" if quoted else "ett namn i uttrycket finns inte"
+    return message
+
+
+_UNQUOTED_ID = re.compile(r"\b(figur|ref)\s*\(\s*([^\W\d][^\"'()=,]*?)\s*\)")
+"""`figur(skr-prognos)`: an id written without its quotes."""
 
 _TOO_DEEP = "{{{{ {source} }}}} är för djupt nästlat (för många parenteser i varandra). Förenkla uttrycket."
 
