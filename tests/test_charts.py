@@ -378,6 +378,20 @@ def test_a_category_left_empty_is_an_error_at_the_chart_s_key(make_project):
     ]
 
 
+def test_with_report_yaml_invalid_the_texts_and_the_charts_data_are_still_checked_in_one_round(make_project):
+    text = '{{ figur("andel") }}\n\n{{ figur("utfall") }}\n\nSe {{ ref(utfall) }} och {{ plan() }}.\n'
+    root = with_charts(make_project, text=text)
+    with (root / "report.yaml").open("a", encoding="utf-8") as settings:
+        settings.write("numbering_depth: 9\n")
+    (root / "data/utfall.csv").write_text("Kommun,Utfall\nNorsjö,1417\nLycksele,tolv\n", encoding="utf-8")
+    assert [error.split(": ")[0] for error in errors_of(root)] == [
+        "content/03-diagram.md:9",
+        "content/03-diagram.md:9",
+        "data/utfall.csv:3",
+        "report.yaml:9",
+    ]
+
+
 def test_an_empty_data_set_is_an_error(make_project):
     root = with_charts(make_project)
     (root / "data/utfall.csv").write_text("Kommun,Utfall\n", encoding="utf-8")

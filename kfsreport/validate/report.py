@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kfsreport.charts.spec import ChartSpec, Placements, check_charts, key_lines
+from kfsreport.charts.spec import SOURCE_KEY, ChartSpec, Placements, check_charts, key_lines
 from kfsreport.errors import Problems, suggest
 from kfsreport.load.folder import CHARTS_FILE, FACTS_FILE, Sources
-from kfsreport.load.schema import STANDING, Facts, FrontMatter, ReportSettings
+from kfsreport.load.schema import STANDING, Facts, FrontMatter, ReportSettings, Words
 from kfsreport.load.yamlfile import Located
 from kfsreport.render.directives import namespace
 from kfsreport.render.expressions import Evaluator, ExpressionError
@@ -87,11 +87,20 @@ def validate(sources: Sources, problems: Problems) -> Report:
     if settings is not None and sources.charts:
         check_chart_years(charts, sources.charts, settings, problems)
     placements = Placements(charts, broken)
-    names = None
-    if settings is not None:
-        # With invalid facts (reported), what does not read them (ref, figur) is still checked.
-        names = namespace(settings, facts or Facts(), anchors, lambda _: "", placements, table_ids)
-    _check_expressions(chapters, names, placements, problems, facts_valid=facts is not None)
+    # With invalid facts or settings (reported), what does not read them (ref, figur,
+    # directives) is still checked: a stand-in takes the settings' place.
+    stand_in = settings if settings is not None else ReportSettings.model_construct()
+    names = namespace(stand_in, facts or Facts(), anchors, lambda _: "", placements, table_ids)
+    _check_expressions(
+        chapters,
+        names,
+        placements,
+        problems,
+        facts_valid=facts is not None,
+        settings_valid=settings is not None,
+    )
+    if problems.errors and charts and sources.charts is not None:
+        _check_chart_data(charts, chart_lines, sources.charts, sources.root, facts, settings, problems)
     problems.raise_if_any()
     assert settings is not None and facts is not None
     return Report(
@@ -106,6 +115,30 @@ def validate(sources: Sources, problems: Problems) -> Report:
         column_lines=key_lines(sources.charts) if sources.charts else {},
         table_ids=frozenset(table_ids),
     )
+
+
+def _check_chart_data(
+    charts: dict[str, ChartSpec],
+    chart_lines: dict[str, int],
+    located: Located,
+    root: Path,
+    facts: Facts | None,
+    settings: ReportSettings | None,
+    problems: Problems,
+) -> None:
+    """The build stops here anyway: read the charts' data now, so that their problems (a
+    misspelt column, an empty cell, text in a number column) come in the same round as the
+    others instead of after they are fixed. Charts drawn from invalid facts are left out."""
+    from kfsreport.charts.compute import chart_frame
+
+    columns = key_lines(located)
+    for chart_id, spec in charts.items():
+        if spec.facts and facts is None:
+            continue
+        keys = columns.get(chart_id, {})
+        origin = (located.path, keys.get(SOURCE_KEY, chart_lines.get(chart_id)))
+        words = settings.words if settings is not None else Words()
+        chart_frame(spec, root, facts or Facts(), problems, origin, keys, words)
 
 
 def _check_valid_parts(
@@ -358,6 +391,7 @@ def _check_logo(sources: Sources, logo: str, problems: Problems) -> None:
 
 
 _READS_FACTS = re.compile(r"\b(?:fakta|tal)\b")
+_READS_SETTINGS = re.compile(r"\b(?:rapport|ekonomi)\b")
 
 
 def _check_expressions(
@@ -366,9 +400,10 @@ def _check_expressions(
     placements: Placements,
     problems: Problems,
     facts_valid: bool,
+    settings_valid: bool = True,
 ) -> None:
-    """Evaluate every `{{ … }}`; one that reads the facts only for its syntax while the facts
-    are invalid (their mistakes are reported already)."""
+    """Evaluate every `{{ … }}`; one that reads the facts (or report.yaml's settings) only for
+    its syntax while they are invalid (their mistakes are reported already)."""
     evaluator = Evaluator(names or {})
     for chapter in chapters:
         placements.appendix = chapter.appendix
@@ -383,7 +418,13 @@ def _check_expressions(
                 )
                 continue
             try:
-                if names is None or not facts_valid and _READS_FACTS.search(expression.source):
+                if (
+                    names is None
+                    or not facts_valid
+                    and _READS_FACTS.search(expression.source)
+                    or not settings_valid
+                    and _READS_SETTINGS.search(expression.source)
+                ):
                     evaluator.check_syntax(expression.source)
                 else:
                     evaluator.evaluate(expression.source)
