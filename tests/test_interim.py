@@ -261,6 +261,20 @@ def test_atgardsplan_marks_the_highest_priority_with_words_and_a_symbol(make_pro
     assert '<th scope="col">Ansvar</th>' in html and "<td>HR</td>" in html
 
 
+def test_bold_written_in_a_facts_text_is_an_error_at_its_line(make_project):
+    # Copied from a Word original where the highest priorities were bold: the asterisks were
+    # published as written, ”**Stärka cheferna.**”.
+    bold = ACTION_PLAN.replace("- text: Stärka cheferna.", "- text: '**Stärka cheferna.**'")
+    root = with_chapter(make_project, "{{ atgardsplan }}\n", bold)
+    line = next(
+        i for i, text in enumerate((root / "data/facts.yaml").read_text().splitlines(), 1) if "**" in text
+    )
+    (error,) = errors_of(root)
+    assert error.startswith(f"data/facts.yaml:{line}: 'text' under action_plan")
+    assert "'**Stärka cheferna.**': texterna i fakta och inställningar är vanlig text" in error
+    assert "en högst prioriterad åtgärd får priority: high" in error
+
+
 def test_atgardsplan_without_a_highest_priority_has_no_priority_column_or_legend(make_project):
     facts = ACTION_PLAN.replace("          priority: high\n", "")
     html = chapter_of(html_of(with_chapter(make_project, "{{ atgardsplan }}\n", facts)), "extra")

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from kfsreport.render import locale
 
@@ -68,7 +68,24 @@ Year = Annotated[int, BeforeValidator(_year)]
 WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
 Number = Annotated[float, BeforeValidator(_decimal_number)]
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)]
-Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+
+
+def _plain(value: str) -> str:
+    """Refuse Markdown emphasis in a text of the settings or the facts: it is printed as it
+    is written, `**Stärka chefer**` with its asterisks (a plan's highest priority, bold in a
+    Word original, is `priority: high`)."""
+    found = _EMPHASIS.search(value)
+    if found:
+        raise ValueError(
+            f"'{found.group(0)}': texterna i fakta och inställningar är vanlig text, så "
+            f"{found.group(1)} skulle synas i rapporten. Skriv texten utan {found.group(1)}; "
+            "en högst prioriterad åtgärd får priority: high"
+        )
+    return value
+
+
+Text = Annotated[str, Field(min_length=1, max_length=20_000), AfterValidator(_plain)]
 
 
 class Strict(BaseModel):
