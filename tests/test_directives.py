@@ -72,6 +72,7 @@ def test_a_plan_of_goals_without_activities_has_no_empty_activities_column(make_
     html = chapter_of(html_of(root), "resultat")
     plan = html[html.index('<div class="plan">') : html.index("</table>")]
     assert '<thead>\n<tr><th scope="col">Mål</th></tr>\n</thead>' in plan
+    assert "</span> Verksamhetsplanens mål, fastställd 17 februari 2030</caption>" in plan
     assert "Aktiviteter</th>" not in plan and "<ul" not in plan
     # A row header heading no other cell is an error in PDF/UA (check --pdf): the goals are cells.
     assert '<td class="goal" data-label="Mål">Goda exempel på samverkan.</td>' in plan
@@ -86,6 +87,8 @@ def test_on_a_phone_the_plans_cells_are_named_in_the_reports_own_words(make_proj
         settings.write("words:\n  goal: Delmål\n  activities: Insatser\n")
     plan = chapter_of(html_of(root), "resultat")
     assert '<th scope="row" class="goal" data-label="Delmål">Goda exempel' in plan
+    # The caption says it in the same words, unless words.plan_caption is given.
+    assert "</span> Verksamhetsplanens delmål och insatser, fastställd 17 februari 2030</caption>" in plan
     assert '<td data-label="Insatser">\n<ul class="activities">' in plan
     from kfsreport.errors import PACKAGE_TEMPLATES
 

@@ -171,7 +171,9 @@ class StatusWords(Strict):
 class Words(Strict):
     """Every word the templates print about the plan, so another committee can use its own."""
 
-    plan_caption: Text = "Verksamhetsplanens mål och aktiviteter"
+    plan_caption: Text | None = None
+    """None: "Verksamhetsplanens mål och aktiviteter" in the report's own words for the
+    columns (`goal`, `activities`), as `plan.html.j2` builds it."""
     decided: Text = "fastställd"
     goal: Text = "Mål"
     activities: Text = "Aktiviteter"
