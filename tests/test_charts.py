@@ -392,6 +392,22 @@ def test_with_report_yaml_invalid_the_texts_and_the_charts_data_are_still_checke
     ]
 
 
+def test_a_chart_taller_than_a_page_is_an_error_not_cut_at_the_page_s_foot(make_project):
+    root = with_charts(make_project)
+    rows = "".join(f"Kommun {number},{number}\n" for number in range(80))
+    (root / "data/utfall.csv").write_text("Kommun,Utfall\n" + rows, encoding="utf-8")
+    errors = errors_of(root)
+    assert len(errors) == 1
+    assert re.fullmatch(
+        r"data/charts.yaml:2: diagrammet 'utfall' blir \d+ mm högt i PDF-filen, men en sida rymmer "
+        r"249 mm, så resten av diagrammet skulle skäras bort\. Visa färre kategorier .*",
+        errors[0],
+    )
+    fitting = "".join(f"Kommun {number},{number}\n" for number in range(20))
+    (root / "data/utfall.csv").write_text("Kommun,Utfall\n" + fitting, encoding="utf-8")
+    build(root, ["html"])  # 20 municipalities fit on a page (21 were seen whole in a PDF)
+
+
 def test_an_empty_data_set_is_an_error(make_project):
     root = with_charts(make_project)
     (root / "data/utfall.csv").write_text("Kommun,Utfall\n", encoding="utf-8")

@@ -252,10 +252,39 @@ def render_edition(chapters: Chapters, edition: Edition, problems: Problems) -> 
     """The page of one edition (`print`: for WeasyPrint; `screen`: the web page), or None with
     the problems recorded."""
     report = chapters.report
+    if edition == "print" or "pdf" in report.settings.formats:  # check renders the web page only
+        _refuse_too_tall(chapters.charts, report, problems)
     page = _page(chapters.env, edition, report, chapters, problems)
     if page is not None and edition == "screen":
         page = _fonts_in_charts(page, chapters.charts, report, problems, chapters.cache)
     return page
+
+
+PRINTED_CHART_WIDTH_MM = 77.1
+"""How wide print.css sets a chart (`figure.chart .chart-image`)."""
+MAX_PRINTED_CHART_MM = 249
+"""The tallest chart a page holds: the height of the A4 type area in print.css (a chart of
+244 mm, 21 bars, was seen whole on its page; one of 80 bars was cut at the foot)."""
+_SVG_SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)"[^>]*?\bheight="([\d.]+)"')
+
+
+def _refuse_too_tall(charts: Charts, report: Report, problems: Problems) -> None:
+    """A chart taller than a page would be cut at the page's foot in the PDF (a bar chart of
+    80 municipalities showed the first 26 and no error); say so at the chart instead."""
+    for chart_id, figure in charts.figures.items():
+        size = _SVG_SIZE.search(figure.svg[:2000])
+        if chart_id in charts.stand_ins or size is None or float(size.group(1)) <= 0:
+            continue
+        height = PRINTED_CHART_WIDTH_MM * float(size.group(2)) / float(size.group(1))
+        if height > MAX_PRINTED_CHART_MM:
+            problems.fail(
+                report.charts_path,
+                report.chart_lines.get(chart_id),
+                f"diagrammet '{chart_id}' blir {height:.0f} mm högt i PDF-filen, men en sida rymmer "
+                f"{MAX_PRINTED_CHART_MM} mm, så resten av diagrammet skulle skäras bort.",
+                hint="Visa färre kategorier (till exempel de största, eller räknade samman med "
+                "compute:), eller dela upp det i flera diagram.",
+            )
 
 
 def _fonts_in_charts(
