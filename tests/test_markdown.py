@@ -526,3 +526,18 @@ def test_an_expression_in_a_heading_is_a_located_error(tmp_path):
         "innehållsförteckningen, i PDF-filens bokmärken och i hänvisningar, och där räknas "
         "uttrycket inte ut. Skriv rubriken som vanlig text, till exempel med årtalet utskrivet."
     ]
+
+
+def test_an_appendix_before_an_ordinary_chapter_is_a_located_error(tmp_path):
+    # Read before chapter 2, "Bilaga 1" stood between chapters 1 and 2 in the contents and the text.
+    chapters = {
+        "01-a.md": chapter("Inledning", "Text.\n"),
+        "02-bilaga.md": chapter("Åtgärder", "Text.\n", appendix="ja"),
+        "03-b.md": chapter("Ansvar", "Text.\n"),
+    }
+    assert errors_of(project(tmp_path, chapters)) == [
+        "content/02-bilaga.md:1: kapitlet är en bilaga (appendix) men läses före kapitlet ”Ansvar” "
+        "(content/03-b.md), så rapporten skulle fortsätta med kapitel efter bilagan. Bilagorna står "
+        "sist: ge filen ett högre nummer än de vanliga kapitlen, till exempel 90-bilaga.md, eller "
+        "ta bort appendix."
+    ]

@@ -173,10 +173,15 @@ def number_chapters(chapters: list[ParsedChapter], depth: int, problems: Problem
     seen: dict[str, Heading] = {
         ident: Heading(0, "", ident, 0, "templates/report.html.j2") for ident in RESERVED_IDS
     }
+    first_appendix: ParsedChapter | None = None
     for chapter in chapters:
         counters = [0, 0, 0, 0, 0, 0]
         current: str | None = None
         open_levels: list[int] = []
+        if chapter.is_appendix and first_appendix is None:
+            first_appendix = chapter
+        elif first_appendix is not None and chapter.numbered and not chapter.is_appendix:
+            _appendix_before(first_appendix, chapter, problems)
         if chapter.is_appendix:
             appendices += 1
             chapter.appendix = appendices
@@ -203,6 +208,20 @@ def number_chapters(chapters: list[ParsedChapter], depth: int, problems: Problem
             open_levels.append(heading.level)
             heading.depth = len(open_levels)
             _unique_id(heading, seen, problems)
+
+
+def _appendix_before(appendix: ParsedChapter, chapter: ParsedChapter, problems: Problems) -> None:
+    """An appendix read before an ordinary chapter: the report would go on with chapter N
+    after "Bilaga 1", its contents and numbers out of order."""
+    name = appendix.path.rsplit("/", 1)[-1]
+    problems.fail(
+        appendix.path,
+        appendix.headings[0].line if appendix.headings else 1,
+        f"kapitlet är en bilaga (appendix) men läses före kapitlet ”{chapter.title}” "
+        f"({chapter.path}), så rapporten skulle fortsätta med kapitel efter bilagan.",
+        "Bilagorna står sist: ge filen ett högre nummer än de vanliga kapitlen, till exempel "
+        f"90-{name.split('-', 1)[-1] if '-' in name else name}, eller ta bort appendix.",
+    )
 
 
 def line_of_children(inline: Token) -> Iterator[tuple[Token, int]]:
