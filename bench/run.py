@@ -180,7 +180,9 @@ def copy_demo(target: Path, copies: int) -> Path:
             text = re.sub(r"\{#([a-z0-9-]+)\}", rf"{{#\1-k{k}}}", text)
             text = re.sub(r"^title: (.*)$", rf"title: \1 (del {k})", text, count=1, flags=re.M)
             text = re.sub(r"^\{\{ figur\(.*\) \}\}$", "", text, flags=re.M)  # a figure is placed once
-            (target / "content" / f"{k:02d}-{chapter.name}").write_text(text, encoding="utf-8")
+            # After the demo's last chapter (04-…) and before its appendix (05-bilaga-…), which
+            # must come after every ordinary chapter.
+            (target / "content" / f"04-k{k:02d}-{chapter.name}").write_text(text, encoding="utf-8")
     return target
 
 
