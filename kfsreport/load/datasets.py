@@ -280,31 +280,26 @@ def _xlsx_table(
         return None
     plain = plain_rows(data)  # a plain file without importing openpyxl (0.1 s), else openpyxl
     if plain is not None:
-        title = _pick_sheet(list(plain), name, sheet, problems, origin)
+        titles = list(plain)
+        title = _pick_sheet(titles, name, sheet, problems, origin)
         if title is None:
             return None
         records = _filled(enumerate(plain[title], start=1))
-        return _table(
-            name,
-            f"bladet '{title}' i {name}",
-            records,
-            excel=True,
-            problems=problems,
-            sheets_hint=_sheets_hint(list(plain), title, sheet),
-        )
-    import openpyxl  # type: ignore[import-untyped, unused-ignore]
+    else:
+        import openpyxl  # type: ignore[import-untyped, unused-ignore]
 
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        sheets: dict[str, Any] = {ws.title: ws for ws in book.worksheets}
-        title = _pick_sheet(list(sheets), name, sheet, problems, origin)
-        if title is None:
-            return None
-        sheets[title].reset_dimensions()  # trust the rows, not the size the file claims
-        records = _filled(enumerate(sheets[title].iter_rows(min_row=1, min_col=1, values_only=True), start=1))
-        titles = list(sheets)
-    finally:
-        book.close()
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheets: dict[str, Any] = {ws.title: ws for ws in book.worksheets}
+            titles = list(sheets)
+            title = _pick_sheet(titles, name, sheet, problems, origin)
+            if title is None:
+                return None
+            sheets[title].reset_dimensions()  # trust the rows, not the size the file claims
+            rows = sheets[title].iter_rows(min_row=1, min_col=1, values_only=True)
+            records = _filled(enumerate(rows, start=1))
+        finally:
+            book.close()
     return _table(
         name,
         f"bladet '{title}' i {name}",

@@ -99,16 +99,8 @@ def check_boxes(body: str, first_line: int, path: str, problems: Problems) -> se
     one (`:::: faktaruta` … `::::`). Returns the lines of colons reported here."""
     open_boxes: list[_OpenBox] = []
     reported: set[int] = set()
-    fence: str | None = None
     section_level = 7
-    for number, text in enumerate(body.split("\n"), start=first_line):
-        if fence is not None:
-            if text.strip().startswith(fence):
-                fence = None
-            continue
-        if match := _FENCE.match(text):
-            fence = match.group(1)
-            continue
+    for number, text in _outside_code(body, first_line):
         if match := _BOX.match(text):
             colons = len(match.group(1))
             if match.group(2):
@@ -201,6 +193,19 @@ def check_text(
                 problems.fail(path, line, message[0], hint=message[1])
 
 
+def _outside_code(body: str, first_line: int) -> Iterator[tuple[int, str]]:
+    """The lines of `body` with their numbers, but those of fenced code blocks (and fences)."""
+    fence: str | None = None
+    for number, text in enumerate(body.split("\n"), start=first_line):
+        if fence is not None:
+            if text.strip().startswith(fence):
+                fence = None
+        elif match := _FENCE.match(text):
+            fence = match.group(1)
+        else:
+            yield number, text
+
+
 _FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 
 
@@ -208,15 +213,7 @@ def check_footnote_names(body: str, first_line: int, path: str, problems: Proble
     """A footnote text written twice under one name: the parser keeps the last and the first
     would vanish without a word."""
     seen: dict[str, int] = {}
-    fence: str | None = None
-    for number, text in enumerate(body.split("\n"), start=first_line):
-        if fence is not None:
-            if text.strip().startswith(fence):
-                fence = None
-            continue
-        if match := _FENCE.match(text):
-            fence = match.group(1)
-            continue
+    for number, text in _outside_code(body, first_line):
         if (match := _FOOTNOTE_DEF.match(text)) is None:
             continue
         name = match.group(1)
