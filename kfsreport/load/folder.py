@@ -75,8 +75,9 @@ def load_project(root: Path) -> tuple[Sources, Problems]:
     has_facts = (root / FACTS_FILE).exists()
     facts = _load_yaml(root, FACTS_FILE, problems) if has_facts else None
     facts_misnamed = not has_facts and _misnamed(root, FACTS_FILE, problems)
-    charts = _load_yaml(root, CHARTS_FILE, problems) if (root / CHARTS_FILE).exists() else None
-    if charts is None and not (root / CHARTS_FILE).exists():
+    has_charts = (root / CHARTS_FILE).exists()
+    charts = _load_yaml(root, CHARTS_FILE, problems) if has_charts else None
+    if not has_charts:
         _misnamed(root, CHARTS_FILE, problems)
     files = chapter_files(root, problems)
     chapters = [chapter for path in files if (chapter := _load_chapter(root, path, problems)) is not None]
