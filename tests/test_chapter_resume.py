@@ -134,6 +134,27 @@ def test_an_edit_is_laid_out_from_its_page_and_gives_the_whole_layouts_pdf(chapt
     assert _seen(resumed)[0][:started] == _seen(before)[0][:started]
 
 
+def test_blank_lines_after_the_last_block_are_no_change(chapter):
+    """A paragraph added at the end of a chapter whose last block is long: Markdown leaves one
+    blank line fewer after that block than before the save. Nothing on the page changed
+    there, so the layout begins where the new paragraph goes, on a page that begins inside
+    the long block, as when the blank lines stay the same."""
+    html, root = chapter
+    long_last = html.replace(
+        "</section>", "<p>" + " ".join(_paragraph(n) for n in range(90, 110)) + "</p>\n\n\n</section>"
+    )
+    added = "<p>Ett nytt sista stycke om vintervägarna.</p>\n</section>"
+    same_lines = long_last.replace("\n\n</section>", "\n\n" + added)
+    fewer_lines = long_last.replace("\n\n\n</section>", "\n\n" + added)
+    _from_the_start(long_last, root)
+    _lay_out(same_lines, root)
+    where = chapterresume.begun_at()
+    _from_the_start(long_last, root)
+    resumed, pages = _lay_out(fewer_lines, root)
+    assert where is not None and where == chapterresume.begun_at() and where >= pages - 2
+    assert _seen(resumed) == _seen(_from_the_start(fewer_lines, root))
+
+
 def test_an_edit_on_the_first_page_lays_the_chapter_out_from_its_start(chapter):
     html, root = chapter
     first = _paragraphs(html)[0]
