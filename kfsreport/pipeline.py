@@ -198,7 +198,7 @@ def _stages(
     # and `kfsreport --help` never load pandas, Altair or WeasyPrint.
     from kfsreport.charts.figures import begin_charts, uncached
     from kfsreport.load.folder import load_project
-    from kfsreport.render.pages import Document, render_chapters, render_edition
+    from kfsreport.render.pages import Document, refuse_too_tall, render_chapters, render_edition
     from kfsreport.render.templates import template_dirs
     from kfsreport.validate.report import validate
 
@@ -209,6 +209,9 @@ def _stages(
     stage("validate")
     report = made.report = validate(made.sources, problems)
     wanted = list(formats or report.settings.formats)
+    # The PDF's limits are checked when this build makes it, or when `check` (the web page
+    # only) looks at a report whose builds do.
+    printing = "pdf" in wanted or "pdf" in report.settings.formats
     if printer is not None and own and "pdf" not in wanted:
         release(printer)  # report.yaml asks for the web page only
         release(second)
@@ -224,12 +227,14 @@ def _stages(
     later = printer is not None and "pdf" not in wanted
     drawing = begin_charts(report, dirs, problems, cache, _draw_with(printer), background=later)
     if later and not problems:
-        screen = _screen_while_drawn(made, drawing, cache, stage, "html" in wanted)
+        screen = _screen_while_drawn(made, drawing, cache, stage, "html" in wanted, printing)
         problems.raise_if_any()
         made.document = Document(screen, None)
         return
     charts = made.charts = drawing.finish()
     problems.raise_if_any()
+    if printing:  # before the chapters, which raise every problem found so far
+        refuse_too_tall(charts, report, problems)
     stage("render")
     chapters = render_chapters(report, problems, charts, cache)
     printed = render_edition(chapters, "print", problems) if "pdf" in wanted else None
@@ -282,22 +287,32 @@ def _in_parts(cache: Path | None, printer: PrintServer | None, second: PrintServ
 
 
 def _screen_while_drawn(
-    made: Made, drawing: ChartsInProgress, cache: Path | None, stage: Callable[[str], None], html: bool
+    made: Made,
+    drawing: ChartsInProgress,
+    cache: Path | None,
+    stage: Callable[[str], None],
+    html: bool,
+    printing: bool,
 ) -> str | None:
     """The web page, rendered while the print process draws the charts (`drawing`), and
-    then filled with them: the page a build makes, in less time."""
-    from kfsreport.render.pages import fill_charts, render_chapters, render_edition
+    then filled with them: the page a build makes, in less time. `printing`: the drawn
+    charts are also checked against the PDF's page (the report makes one)."""
+    from kfsreport.render.pages import fill_charts, refuse_too_tall, render_chapters, render_edition
 
     assert made.report is not None
     stage("render")
     try:
         chapters = render_chapters(made.report, made.problems, drawing.stand_ins, cache)
         screen = render_edition(chapters, "screen", made.problems) if html else None
-    except BaseException:
+    except BaseException as failed:
         with contextlib.suppress(Exception):  # the drawing is waited for, then kept
             made.charts = drawing.finish()
+            if printing and isinstance(failed, BuildFailed):  # `make` reports both
+                refuse_too_tall(made.charts, made.report, made.problems)
         raise
     made.charts = drawing.finish()
+    if printing:
+        refuse_too_tall(made.charts, made.report, made.problems)
     return fill_charts(screen, drawing.stand_ins, made.charts, chapters, made.problems) if screen else None
 
 

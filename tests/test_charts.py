@@ -400,7 +400,8 @@ def test_a_chart_taller_than_a_page_is_an_error_not_cut_at_the_page_s_foot(make_
     assert len(errors) == 1
     assert re.fullmatch(
         r"data/charts.yaml:2: diagrammet 'utfall' blir \d+ mm högt i PDF-filen, men en sida rymmer "
-        r"249 mm, så resten av diagrammet skulle skäras bort\. Visa färre kategorier .*",
+        r"en figur med ett diagram på högst 244 mm, så figurtexten skulle hamna på en sida och "
+        r"diagrammet på nästa, eller diagrammet skäras av vid sidans fot\. Visa färre kategorier .*",
         errors[0],
     )
     fitting = "".join(f"Kommun {number},{number}\n" for number in range(20))

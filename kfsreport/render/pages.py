@@ -9,6 +9,7 @@ process before it makes the web page; `render` does both for callers that want i
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -176,6 +177,8 @@ def render(
 ) -> Document:
     """Render chapters once, then the page for each edition asked for; raise on problems."""
     chapters = render_chapters(report, problems, charts, cache)
+    if "pdf" in formats:
+        refuse_too_tall(chapters.charts, report, problems)
     printed = render_edition(chapters, "print", problems) if "pdf" in formats else None
     screen = render_edition(chapters, "screen", problems) if "html" in formats else None
     problems.raise_if_any()
@@ -252,36 +255,38 @@ def render_edition(chapters: Chapters, edition: Edition, problems: Problems) -> 
     """The page of one edition (`print`: for WeasyPrint; `screen`: the web page), or None with
     the problems recorded."""
     report = chapters.report
-    if edition == "print" or "pdf" in report.settings.formats:  # check renders the web page only
-        _refuse_too_tall(chapters.charts, report, problems)
     page = _page(chapters.env, edition, report, chapters, problems)
     if page is not None and edition == "screen":
         page = _fonts_in_charts(page, chapters.charts, report, problems, chapters.cache)
     return page
 
 
-PRINTED_CHART_WIDTH_MM = 77.1
-"""How wide print.css sets a chart (`figure.chart .chart-image`)."""
-MAX_PRINTED_CHART_MM = 249
-"""The tallest chart a page holds: the height of the A4 type area in print.css (a chart of
-244 mm, 21 bars, was seen whole on its page; one of 80 bars was cut at the foot)."""
 _SVG_SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)"[^>]*?\bheight="([\d.]+)"')
 
 
-def _refuse_too_tall(charts: Charts, report: Report, problems: Problems) -> None:
-    """A chart taller than a page would be cut at the page's foot in the PDF (a bar chart of
-    80 municipalities showed the first 26 and no error); say so at the chart instead."""
+def refuse_too_tall(charts: Charts, report: Report, problems: Problems) -> None:
+    """A chart taller than a page holds in its figure would be split from its caption (the
+    caption alone at a page's foot, the chart on the next page) or cut at the page's foot in
+    the PDF (a bar chart of 80 municipalities showed the first 26 and no error); say so at the
+    chart instead. The room is read from the stylesheets the report prints with (`printroom`).
+    For a build that makes the PDF, and for `check` of a report that does."""
+    from kfsreport.render.printroom import print_room
+
+    room = None
     for chart_id, figure in charts.figures.items():
         size = _SVG_SIZE.search(figure.svg[:2000])
         if chart_id in charts.stand_ins or size is None or float(size.group(1)) <= 0:
             continue
-        height = PRINTED_CHART_WIDTH_MM * float(size.group(2)) / float(size.group(1))
-        if height > MAX_PRINTED_CHART_MM:
+        room = room or print_room(template_dirs(report.root), report.settings.print == "duplex")
+        height = room.chart_width_mm * float(size.group(2)) / float(size.group(1))
+        if height > room.figure_mm:
             problems.fail(
                 report.charts_path,
                 report.chart_lines.get(chart_id),
-                f"diagrammet '{chart_id}' blir {height:.0f} mm högt i PDF-filen, men en sida rymmer "
-                f"{MAX_PRINTED_CHART_MM} mm, så resten av diagrammet skulle skäras bort.",
+                f"diagrammet '{chart_id}' blir {math.ceil(height)} mm högt i PDF-filen, men en sida "
+                f"rymmer en figur med ett diagram på högst {math.floor(room.figure_mm)} mm, så "
+                "figurtexten skulle hamna på en sida och diagrammet på nästa, eller diagrammet "
+                "skäras av vid sidans fot.",
                 hint="Visa färre kategorier (till exempel de största, eller räknade samman med "
                 "compute:), eller dela upp det i flera diagram.",
             )
