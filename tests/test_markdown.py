@@ -541,3 +541,20 @@ def test_an_appendix_before_an_ordinary_chapter_is_a_located_error(tmp_path):
         "sist: ge filen ett högre nummer än de vanliga kapitlen, till exempel 90-bilaga.md, eller "
         "ta bort appendix."
     ]
+
+
+def test_an_appendix_before_two_chapters_is_one_error_naming_the_first_of_them(tmp_path):
+    chapters = {
+        "01-a.md": chapter("Inledning", "Text.\n"),
+        "02-bilaga.md": chapter("Åtgärder", "Text.\n", appendix="ja"),
+        "03-bilaga.md": chapter("Mått", "Text.\n", appendix="ja"),
+        "04-b.md": chapter("Ansvar", "Text.\n"),
+        "05-c.md": chapter("Ekonomi", "Text.\n"),
+        "06-bilaga.md": chapter("Källor", "Text.\n", appendix="ja"),
+    }
+    errors = errors_of(project(tmp_path, chapters))
+    assert [error.split(" men ")[0] for error in errors] == [
+        "content/02-bilaga.md:1: kapitlet är en bilaga (appendix)",
+        "content/03-bilaga.md:1: kapitlet är en bilaga (appendix)",
+    ]
+    assert all("före kapitlet ”Ansvar” (content/04-b.md)" in error for error in errors)

@@ -173,15 +173,17 @@ def number_chapters(chapters: list[ParsedChapter], depth: int, problems: Problem
     seen: dict[str, Heading] = {
         ident: Heading(0, "", ident, 0, "templates/report.html.j2") for ident in RESERVED_IDS
     }
-    first_appendix: ParsedChapter | None = None
+    misplaced: list[ParsedChapter] = []  # appendices with no ordinary chapter after them yet
     for chapter in chapters:
         counters = [0, 0, 0, 0, 0, 0]
         current: str | None = None
         open_levels: list[int] = []
-        if chapter.is_appendix and first_appendix is None:
-            first_appendix = chapter
-        elif first_appendix is not None and chapter.numbered and not chapter.is_appendix:
-            _appendix_before(first_appendix, chapter, problems)
+        if chapter.is_appendix:
+            misplaced.append(chapter)
+        elif chapter.numbered:  # each appendix before it is one error, naming this chapter
+            for appendix in misplaced:
+                _appendix_before(appendix, chapter, problems)
+            misplaced.clear()
         if chapter.is_appendix:
             appendices += 1
             chapter.appendix = appendices
