@@ -18,20 +18,23 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelt
 from openpyxl.utils import get_column_letter
 
 from kfsreport.load import datasets, plainxlsx
-from kfsreport.load.plainxlsx import PLAIN_FORMATS, column_letter, plain_rows
+from kfsreport.load.plainxlsx import PLAIN_FORMATS, column_letter, plain_rows, with_formulas
 from tests.test_datasets import read, write, write_xlsx
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def _openpyxl_rows(data: bytes) -> dict[str, list[object]]:
-    """What datasets.py read with openpyxl before: every sheet's rows, values only."""
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    rows = {}
-    for sheet in book.worksheets:
-        sheet.reset_dimensions()
-        rows[sheet.title] = list(sheet.iter_rows(min_row=1, min_col=1, values_only=True))
-    book.close()
+    """What datasets.py reads with openpyxl: every sheet's rows, values only, a formula saved
+    without its value (openpyxl writes `=SUMMA(A1)` so) as `Unsaved`."""
+    rows: dict[str, list[object]] = {}
+    for only in (True, False):
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=only)
+        for sheet in book.worksheets:
+            sheet.reset_dimensions()
+            read = list(sheet.iter_rows(min_row=1, min_col=1, values_only=True))
+            rows[sheet.title] = read if only else with_formulas(rows[sheet.title], read)  # type: ignore[arg-type]
+        book.close()
     return rows
 
 
@@ -216,3 +219,27 @@ def test_a_reader_failure_leaves_the_file_to_openpyxl(tmp_path, monkeypatch):
     monkeypatch.setattr(plainxlsx, "_read", broken)
     frame, messages = read(tmp_path, "data/t.xlsx", {"Kommun": "text", "Antal": "number"})
     assert messages == [] and frame is not None and list(frame["Antal"]) == [3.0]
+
+
+def test_a_formula_saved_without_its_value_is_named_so_by_both_readers(tmp_path, monkeypatch):
+    """A workbook written by a program (here openpyxl) holds formulas without their values:
+    read as empty cells, they were reported as empty."""
+    book = openpyxl.Workbook()
+    for row in (["Kommun", "Antal"], ["Umeå", 3], ["Lycksele", 4], ["Summa", "=SUM(B2:B3)"]):
+        book.active.append(row)
+    write(tmp_path, "data/t.xlsx", _saved(book))
+    columns = {"Kommun": "text", "Antal": "number"}
+    quick = read(tmp_path, "data/t.xlsx", columns)
+    assert quick[1] == [
+        "data/t.xlsx:4: kolumnen 'Antal' (cell B4) är en formel (=SUM(B2:B3)) som sparats utan sitt "
+        "uträknade värde, så filen har inget värde att läsa. Filen är sparad av ett program som inte "
+        "räknar ut formler. Öppna den i Excel eller LibreOffice och spara den igen, så sparas "
+        "värdena, eller skriv in värdet i cellen i stället för formeln."
+    ]
+    monkeypatch.setattr(datasets, "plain_rows", lambda data: None)
+    assert read(tmp_path, "data/t.xlsx", columns)[1] == quick[1]
+    # A label made by a formula is no label either; a formula with its saved value is read.
+    book.active["A3"] = '=CONCATENATE("Ly", "cksele")'
+    book.active["B4"] = 7
+    write(tmp_path, "data/t.xlsx", _saved(book))
+    assert "cell A3) är en formel (=CONCATENATE" in read(tmp_path, "data/t.xlsx", columns)[1][0]

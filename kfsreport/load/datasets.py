@@ -29,7 +29,7 @@ from defusedxml import DefusedXmlException  # type: ignore[import-untyped, unuse
 
 from kfsreport.errors import Problems, suggest
 from kfsreport.load.folder import inside
-from kfsreport.load.plainxlsx import column_letter, plain_rows
+from kfsreport.load.plainxlsx import Unsaved, column_letter, plain_rows, with_formulas
 
 ColumnType = Literal["text", "number", "integer", "date"]
 Origin = tuple[str, int | None]
@@ -53,6 +53,11 @@ _HINTS = {
 }
 _EMPTY_HINT = (
     "Fyll i värdet, eller ange i diagrambeskrivningen vilka celltexter som betyder att värde saknas."
+)
+_UNSAVED_HINT = (
+    "Filen är sparad av ett program som inte räknar ut formler. Öppna den i Excel eller "
+    "LibreOffice och spara den igen, så sparas värdena, eller skriv in värdet i cellen i "
+    "stället för formeln."
 )
 _LONG_ROW_HINT = "Ett tal med decimalkomma ska stå inom citattecken när fälten skiljs med komma."
 _SPACE = "[ \u00a0\u202f\u2009]"
@@ -295,8 +300,7 @@ def _xlsx_table(
             title = _pick_sheet(titles, name, sheet, problems, origin)
             if title is None:
                 return None
-            sheets[title].reset_dimensions()  # trust the rows, not the size the file claims
-            rows = sheets[title].iter_rows(min_row=1, min_col=1, values_only=True)
+            rows = with_formulas(_sheet_rows(sheets[title]), _formula_rows(data, title))
             records = _filled(enumerate(rows, start=1))
         finally:
             book.close()
@@ -308,6 +312,22 @@ def _xlsx_table(
         problems=problems,
         sheets_hint=_sheets_hint(titles, title, sheet),
     )
+
+
+def _sheet_rows(sheet: Any) -> list[Any]:
+    sheet.reset_dimensions()  # trust the rows, not the size the file claims
+    return list(sheet.iter_rows(min_row=1, min_col=1, values_only=True))
+
+
+def _formula_rows(data: bytes, title: str) -> list[Any]:
+    """The sheet's rows with each formula as written (`=SUMMA(B2:B4)`), not its saved value."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        return _sheet_rows(book[title])
+    finally:
+        book.close()
 
 
 def _sheets_hint(titles: list[str], title: str, sheet: str | None) -> str:
@@ -469,7 +489,13 @@ def _wrong_column_named(
         if kind == "text":
             continue
         cells = [_cell(cells, indices[column]) for _, cells in table.rows]
-        filled = [cell for cell in cells if _as_text(cell).strip() and _as_text(cell).strip() not in missing]
+        filled = [
+            cell
+            for cell in cells
+            if not isinstance(cell, Unsaved)  # reported where it is, as a formula
+            and _as_text(cell).strip()
+            and _as_text(cell).strip() not in missing
+        ]
         if len(filled) < 2 or any(_converts(cell, kind, missing) for cell in filled):
             continue  # one bad cell, or some good ones: each bad cell is reported where it is
         fitting = [
@@ -568,13 +594,18 @@ def _long_row(table: _Table, line: int, count: int) -> Bad:
 
 def _bad_cell(table: _Table, line: int, index: int, column: str, kind: str, cell: object) -> Bad:
     where = f" (cell {column_letter(index + 1)}{line})" if table.excel else ""
-    hint = _HINTS[kind] if _as_text(cell) else _EMPTY_HINT
+    hint = _UNSAVED_HINT if isinstance(cell, Unsaved) else _HINTS[kind] if _as_text(cell) else _EMPTY_HINT
     return (line, index, f"kolumnen '{column}'{where} {_reason(cell, kind)}", hint)
 
 
 def _reason(cell: object, kind: str) -> str:
     """Why a cell cannot be read as `kind`, in Swedish: `ska innehålla tal, men har 'tolv'.`"""
     text = _as_text(cell).replace("\n", " ")
+    if isinstance(cell, Unsaved):
+        formula = f" ({text})" if len(text) > 1 else ""
+        return (
+            f"är en formel{formula} som sparats utan sitt uträknade värde, så filen har inget värde att läsa."
+        )
     if not text:
         return f"är tom men ska innehålla {_WANTED.get(kind, kind)}."
     shown = text if len(text) <= 40 else text[:39] + "…"
@@ -604,6 +635,8 @@ def convert_cell(cell: object, kind: ColumnType, missing: Collection[str] = ()) 
 
 def _convert(cell: object, kind: str, missing: set[str]) -> object:
     """The cell as `kind`, or None for a missing value; ValueError when it cannot be read so."""
+    if isinstance(cell, Unsaved):
+        raise ValueError("unsaved formula")
     if cell is None or isinstance(cell, str):
         text = (cell or "").strip()
         if text in missing:

@@ -6,10 +6,12 @@ Excel, LibreOffice and openpyxl save them. For those, `plain_rows` gives each sh
 exactly as `openpyxl.load_workbook(read_only=True, data_only=True)` and `iter_rows(
 values_only=True)` give them (the same row numbering, the same gaps, numbers as int or
 float, shared and inline strings, booleans, error codes, formulas as their saved values,
-merged cells as their top-left cell). Anything else gives None, and openpyxl reads the file
-as before: a part this reader does not know, a date or time (or any number format that is
-not a plain built-in one), a date cell, a part too large, and any failure at all, so that
-every error message (a broken file, XML entities, a missing sheet) is still openpyxl's.
+merged cells as their top-left cell), except that a formula saved without its value (by a
+program that does not calculate) is an `Unsaved`, where openpyxl gives None: `datasets.py`
+finds those with openpyxl's formulas too (`with_formulas`). Anything else gives None, and
+openpyxl reads the file as before: a part this reader does not know, a date or time (or
+any number format that is not a plain built-in one), a date cell, a part too large, and any
+failure at all, so that every error message (a broken file, XML entities, a missing sheet) is still openpyxl's.
 tests/test_plainxlsx.py compares the two on generated workbooks.
 """
 
@@ -20,6 +22,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -43,6 +46,33 @@ _KNOWN_PARTS = re.compile(
 
 class _NotPlain(Exception):
     """Something openpyxl must read."""
+
+
+@dataclass(frozen=True)
+class Unsaved:
+    """A formula cell saved without its computed value: written by a program that does not
+    calculate (openpyxl, a script), not by Excel or LibreOffice, so the file holds no value
+    to read (openpyxl's `data_only` gives None)."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return f"={self.formula}" if self.formula else "="
+
+
+def with_formulas(values: Rows, formulas: Rows) -> Rows:
+    """The rows openpyxl read with `data_only` (`values`), each formula cell without a saved
+    value an `Unsaved`, from the same rows read with their formulas (`formulas`)."""
+    merged: Rows = []
+    for row, written in zip(values, formulas, strict=False):
+        cells = list(row)
+        for index, cell in enumerate(cells):
+            formula = written[index] if index < len(written) else None
+            formula = getattr(formula, "text", formula)  # an array formula
+            if cell is None and isinstance(formula, str) and formula.startswith("="):
+                cells[index] = Unsaved(formula[1:])
+        merged.append(tuple(cells) if isinstance(row, tuple) else cells)
+    return merged + list(values[len(merged) :])
 
 
 Rows = list[tuple[Any, ...] | list[Any]]
@@ -167,6 +197,9 @@ def _value(cell: Any, strings: list[str], formats: list[int | None]) -> Any:
     if kind == "inlineStr":
         child = cell.find(f"{MAIN}is")
         return _text(child) if child is not None else None
+    if cell.find(f"{MAIN}f") is not None and not cell.findtext(f"{MAIN}v") and kind != "str":
+        # No value, or an empty one that is no text a formula gave (openpyxl writes `<v></v>`).
+        return Unsaved(cell.findtext(f"{MAIN}f") or "")  # a shared formula's copies are empty
     value = cell.findtext(f"{MAIN}v", None) or None
     if value is None:
         return None
