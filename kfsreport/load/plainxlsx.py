@@ -11,7 +11,8 @@ program that does not calculate) is an `Unsaved`, where openpyxl gives None: `da
 finds those with openpyxl's formulas too (`with_formulas`). Anything else gives None, and
 openpyxl reads the file as before: a part this reader does not know, a date or time (or
 any number format that is not a plain built-in one), a date cell, a part too large, and any
-failure at all, so that every error message (a broken file, XML entities, a missing sheet) is still openpyxl's.
+failure at all, so that every error message (a broken file, XML entities, a missing sheet)
+is still openpyxl's.
 tests/test_plainxlsx.py compares the two on generated workbooks.
 """
 
