@@ -189,17 +189,21 @@ class ChartFile(Strict):
 class Placements:
     """Numbers charts "Figur N" in the order the text places them (used while validating)."""
 
-    def __init__(self, charts: dict[str, ChartSpec], broken: set[str] | None = None) -> None:
+    def __init__(
+        self, charts: dict[str, ChartSpec], broken: set[str] | None = None, *, unread: bool = False
+    ) -> None:
         self.charts = charts
         self.broken = broken or set()
+        self.unread = unread
+        """data/charts.yaml could not be read (reported): any id may be one of its charts."""
         self.numbers: dict[str, int | str] = {}
         self.appendix: int | None = None
         """N while the text of "Bilaga N" is placed: its figures are numbered BN.1, BN.2 …"""
         self._in_appendix: dict[int, int] = {}
 
     def place(self, chart_id: str) -> Markup:
-        if chart_id in self.broken:  # already reported in data/charts.yaml
-            return Markup("")
+        if chart_id in self.broken or (self.unread and chart_id not in self.charts):
+            return Markup("")  # already reported in data/charts.yaml
         if chart_id not in self.charts:
             raise ExpressionError(
                 f"figur(\"{visible(chart_id)}\"): inget diagram har id:t '{visible(chart_id)}' "
@@ -218,7 +222,8 @@ class Placements:
         return Markup("")
 
     def label(self, chart_id: str) -> str | None:
-        return "figur" if chart_id in self.charts or chart_id in self.broken else None
+        known = chart_id in self.charts or chart_id in self.broken or self.unread
+        return "figur" if known else None
 
 
 def check_charts(

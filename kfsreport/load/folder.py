@@ -44,6 +44,10 @@ class Sources:
     chapters: list[ChapterSource]
     facts_unreadable: bool = False
     charts: Located | None = None
+    charts_unreadable: bool = False
+    """data/charts.yaml is there but cannot be read (wholly or partly), or is there under
+    another name (reported): `figur()` and `ref()` to a chart id it does not know are no
+    errors of their own."""
 
 
 def load_project(root: Path) -> tuple[Sources, Problems]:
@@ -77,8 +81,9 @@ def load_project(root: Path) -> tuple[Sources, Problems]:
     facts_misnamed = not has_facts and _misnamed(root, FACTS_FILE, problems)
     has_charts = (root / CHARTS_FILE).exists()
     charts = _load_yaml(root, CHARTS_FILE, problems) if has_charts else None
-    if not has_charts:
-        _misnamed(root, CHARTS_FILE, problems)
+    # A line YAML could not read is skipped, and with it perhaps a chart's id.
+    charts_broken = any(error.path == CHARTS_FILE for error in problems.errors)
+    charts_misnamed = not has_charts and _misnamed(root, CHARTS_FILE, problems)
     files = chapter_files(root, problems)
     chapters = [chapter for path in files if (chapter := _load_chapter(root, path, problems)) is not None]
     if not files:
@@ -92,6 +97,7 @@ def load_project(root: Path) -> tuple[Sources, Problems]:
         chapters,
         facts_unreadable=(has_facts and facts is None) or facts_misnamed,
         charts=charts,
+        charts_unreadable=(has_charts and (charts is None or charts_broken)) or charts_misnamed,
     )
     return sources, problems
 
@@ -358,12 +364,20 @@ def _load_yaml(root: Path, name: str, problems: Problems) -> Located | None:
     return read_yaml(text, name, problems)
 
 
+FRONT_LINES = 20
+"""How far down a chapter without a first `---` line is searched for the `---` that ends
+its front matter (`--` or a blank line first are the usual slips)."""
+
+
 def _load_chapter(root: Path, path: Path, problems: Problems) -> ChapterSource | None:
     name = shown(path, root)
     text = read_text(root, path, problems)
     if text is None:
         return None
     lines = text.split("\n")
+    # A chapter whose front matter cannot be read is still read without it (its headings
+    # and expressions are checked), so that the ids it gives its headings do not make every
+    # ref() and plan to them a second error.
     if not lines or lines[0].strip() != "---":
         problems.fail(
             name,
@@ -371,7 +385,8 @@ def _load_chapter(root: Path, path: Path, problems: Problems) -> ChapterSource |
             "kapitlet börjar inte med front matter.",
             "Börja filen med raden ---, sedan title: Kapitlets rubrik och en rad ---.",
         )
-        return None
+        closing = next((i for i in range(min(len(lines), FRONT_LINES)) if lines[i].strip() == "---"), -1)
+        return ChapterSource(name, None, "\n".join(lines[closing + 1 :]), body_line=closing + 2)
     end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
     if end is None:
         problems.fail(
@@ -380,7 +395,8 @@ def _load_chapter(root: Path, path: Path, problems: Problems) -> ChapterSource |
             "front matter (raderna överst mellan ---) har inget avslutande ---.",
             "Lägg till en rad med --- efter de sista inställningarna.",
         )
-        return None
+        blank = next((i for i in range(1, len(lines)) if not lines[i].strip()), len(lines))
+        return ChapterSource(name, None, "\n".join(lines[blank + 1 :]), body_line=blank + 2)
     front = read_yaml("\n".join(lines[1:end]), name, problems, first_line=2)
     body = "\n".join(lines[end + 1 :])
     return ChapterSource(name, front, body, body_line=end + 2)

@@ -86,7 +86,7 @@ def validate(sources: Sources, problems: Problems) -> Report:
     table_ids = _table_ids(chapters, facts or Facts(), charts, anchors, problems)
     if settings is not None and sources.charts:
         check_chart_years(charts, sources.charts, settings, problems)
-    placements = Placements(charts, broken)
+    placements = Placements(charts, broken, unread=sources.charts_unreadable)
     # With invalid facts or settings (reported), what does not read them (ref, figur,
     # directives) is still checked: a stand-in takes the settings' place.
     stand_in = settings if settings is not None else ReportSettings.model_construct()
@@ -318,11 +318,10 @@ def _parse_chapters(sources: Sources, problems: Problems) -> list[ParsedChapter]
     md = make_parser()
     chapters = []
     for source in sources.chapters:
-        if source.front is None:
-            continue
-        front = check_model(FrontMatter, source.front, problems)
+        # A front matter that is missing, unreadable or invalid is reported; the body is still
+        # checked, so its mistakes show in the same round and its headings' ids are known.
+        front = check_model(FrontMatter, source.front, problems) if source.front is not None else None
         if front is None:
-            # Reported above; the body is still checked, so its mistakes show in the same round.
             front = _stand_in(source.front, source.path)
         chapter = parse_chapter(
             md,
@@ -339,9 +338,9 @@ def _parse_chapters(sources: Sources, problems: Problems) -> list[ParsedChapter]
     return chapters
 
 
-def _stand_in(front: Located, path: str) -> FrontMatter:
+def _stand_in(front: Located | None, path: str) -> FrontMatter:
     """Front matter to check a chapter's body by when its own has mistakes (already reported)."""
-    data = front.data if isinstance(front.data, dict) else {}
+    data = front.data if front is not None and isinstance(front.data, dict) else {}
     title = data.get("title") or data.get("titel")
     name = path.rsplit("/", 1)[-1].removesuffix(".md")
     return FrontMatter(title=title if isinstance(title, str) and title.strip() else name)
