@@ -131,6 +131,18 @@ def test_an_english_word_gets_the_suggestion_to_mark_its_language(tmp_path: Path
     ]
 
 
+def test_a_chapter_in_another_language_is_not_spelled_as_swedish(tmp_path: Path):
+    speller = make_speller(tmp_path, Problems())
+    assert speller is not None
+    parsed = chapter("This summary is written in English.\n\n- with a list\n")
+    parsed.lang = "en"
+    runs = list(chapter_runs(parsed))
+    assert [run.is_foreign(0) and run.is_foreign(len(run.text) - 1) for run in runs] == [True, True]
+    findings = Findings()
+    check_spelling(speller, runs, findings)
+    assert findings.items == []
+
+
 def test_a_phrase_marked_as_another_language_is_not_spelled_as_swedish(tmp_path: Path):
     speller = make_speller(tmp_path, Problems())
     assert speller is not None

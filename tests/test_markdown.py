@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from tests.rendering import SETTINGS, chapter, chapter_of, errors_of, html_of, project
+from tests.rendering import SETTINGS, chapter, chapter_of, errors_of, html_of, print_html_of, project
 
 # --- numbering ------------------------------------------------------------------------------
 
@@ -282,6 +282,27 @@ def test_a_phrase_in_another_language_is_marked_with_lang(tmp_path):
     root = project(tmp_path, {"01-a.md": chapter("A", "Nätverket [Building Women]{lang=en} träffas.\n")})
     html = chapter_of(html_of(root), "a")
     assert '<p>Nätverket <span lang="en">Building Women</span> träffas.</p>' in html
+
+
+def test_a_chapter_in_another_language_is_marked_with_lang_in_both_editions(tmp_path):
+    root = project(
+        tmp_path,
+        {
+            "01-a.md": chapter("Inledning", "Text.\n"),
+            "02-b.md": chapter("Summary in English", "The summary.\n", numbered="false", lang="en"),
+        },
+    )
+    for html in (html_of(root), print_html_of(root)):
+        assert '<section class="chapter unnumbered" lang="en"' in html
+        assert '<span class="toc-title" lang="en">Summary in English</span>' in html
+        assert '<span class="toc-title">Inledning</span>' in html
+
+
+def test_a_chapters_lang_that_is_not_a_language_tag_is_a_located_error(tmp_path):
+    root = project(tmp_path, {"01-a.md": chapter("A", "Text.\n", lang="engelska")})
+    (error,) = errors_of(root)
+    assert error.startswith("content/01-a.md:3: ")
+    assert "'engelska' är ingen språkkod; skriv till exempel en, en-GB eller de" in error
 
 
 def test_a_lang_that_is_not_a_language_tag_is_a_located_error(tmp_path):

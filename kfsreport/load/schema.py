@@ -68,6 +68,17 @@ Year = Annotated[int, BeforeValidator(_year)]
 WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
 Number = Annotated[float, BeforeValidator(_decimal_number)]
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)]
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+"""A language tag as `lang` takes it: `en`, `en-GB`, `de`."""
+
+
+def _language(value: Any) -> Any:
+    if not isinstance(value, str) or not LANGUAGE_TAG.match(value.strip()):
+        raise ValueError(f"'{value}' är ingen språkkod; skriv till exempel en, en-GB eller de")
+    return value
+
+
+Language = Annotated[str, BeforeValidator(_language)]
 _EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 
 
@@ -469,3 +480,6 @@ class FrontMatter(Strict):
     id: Identifier | None = None
     appendix: Flag = False
     """An appendix: titled "Bilaga 1", "Bilaga 2" … after the chapters."""
+    lang: Language | None = None
+    """The chapter's language when it is not Swedish (`en` for a summary in English): its
+    `<section lang>` in both editions, and spelling leaves it alone."""

@@ -23,6 +23,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from kfsreport.errors import Problems
+from kfsreport.load.schema import LANGUAGE_TAG
 from kfsreport.validate.leftovers import (
     check_boxes,
     check_footnote_names,
@@ -34,7 +35,6 @@ from kfsreport.validate.leftovers import (
 
 BOX_KINDS = {"faktaruta": "Faktaruta", "citat": "Citat"}
 ALLOWED_ATTRS = ("id", "class", "lang")
-LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _HEADING_ATTRS = re.compile(r"\s*\{([^{}]*)\}\s*$")
 _BLOCK_EXPR = re.compile(r"^\{\{((?:(?!\}\}|\{\{).)+)\}\}\s*$")
 RESERVED_IDS = frozenset({"innehall", "toc-rubrik"})
@@ -90,6 +90,8 @@ class ParsedChapter:
     """The ids given to Markdown tables in this chapter."""
     number: int | None = None
     is_appendix: bool = False
+    lang: str | None = None
+    """The chapter's language when it is not Swedish (`lang:` in front matter)."""
     appendix: int | None = None
     """N in "Bilaga N" once numbered (appendices are numbered on their own, after the chapters)."""
 

@@ -237,7 +237,7 @@ def render_chapters(
     chapters = [_render_chapter(md, chapter, report, evaluator, problems) for chapter in report.chapters]
     chapters = number_tables(chapters, problems)
     toc = [
-        TocEntry.of(heading)
+        TocEntry.of(heading, chapter.lang)
         for chapter in report.chapters
         for heading in chapter.headings
         if heading.level == 1 or heading.number or (heading.appendix is not None and heading.level == 2)
@@ -443,7 +443,14 @@ def _render_chapter(
     env = {"docId": chapter.id, "kfs": state}
     html = bind_numbers(md.renderer.render(chapter.tokens, md.options, env))
     return RenderedChapter(
-        chapter.id, chapter.number, chapter.title, Markup(html), chapter.path, chapter.label, chapter.appendix
+        chapter.id,
+        chapter.number,
+        chapter.title,
+        Markup(html),
+        chapter.path,
+        chapter.label,
+        chapter.appendix,
+        chapter.lang,
     )
 
 

@@ -123,10 +123,12 @@ class TocEntry:
     number: str | None
     title: str
     id: str
+    lang: str | None = None
+    """The language of a chapter not written in Swedish (`lang:` in its front matter)."""
 
     @classmethod
-    def of(cls, heading: Heading) -> TocEntry:
-        return cls(heading.level, heading.number, heading.title, heading.id)
+    def of(cls, heading: Heading, lang: str | None = None) -> TocEntry:
+        return cls(heading.level, heading.number, heading.title, heading.id, lang)
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,8 @@ class RenderedChapter:
     label: str | None = None
     """`3` for chapter 3, `Bilaga 1` for the first appendix, None when unnumbered."""
     appendix: int | None = None
+    lang: str | None = None
+    """The chapter's language when it is not the report's (`lang: en` in front matter)."""
 
 
 @dataclass(frozen=True)

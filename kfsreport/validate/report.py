@@ -334,6 +334,7 @@ def _parse_chapters(sources: Sources, problems: Problems) -> list[ParsedChapter]
             problems,
         )
         chapter.is_appendix = front.appendix
+        chapter.lang = front.lang
         chapters.append(chapter)
     return chapters
 

@@ -56,7 +56,16 @@ class TextRun:
 
 
 def chapter_runs(chapter: ParsedChapter) -> Iterator[TextRun]:
-    """Every run of prose in a chapter, in order."""
+    """Every run of prose in a chapter, in order; all of it foreign in a chapter written in
+    another language (`lang: en` in its front matter)."""
+    foreign = chapter.lang is not None and chapter.lang.split("-")[0] != "sv"
+    for run in _chapter_runs(chapter):
+        if foreign:
+            run.foreign = [(0, len(run.text))]
+        yield run
+
+
+def _chapter_runs(chapter: ParsedChapter) -> Iterator[TextRun]:
     kind: Kind = "paragraph"
     in_footnote = False
     for token in chapter.tokens:
