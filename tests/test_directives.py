@@ -266,6 +266,25 @@ def test_ref_names_chapters_sections_and_unnumbered_headings(make_project, ancho
     assert f"<p>Se {link}.</p>" in html
 
 
+def test_ref_that_opens_a_sentence_starts_with_a_capital(make_project):
+    html = extra(
+        make_project,
+        '{{ ref("samverkan") }} visar läget. Det gör {{ ref("plan") }} också.\n'
+        '{{ ref("inledning") }} börjar en mening på en ny rad! {{ ref("plan") }} med.\n\n'
+        '- {{ ref("plan") }} i en lista, se {{ ref("plan") }} (och {{ ref("plan") }}).\n',
+    )
+    link = '<a class="xref" href="#{}">{}</a>'.format
+    assert (
+        f"<p>{link('samverkan', 'Avsnitt 1.1')} visar läget. Det gör {link('plan', 'avsnitt 2.2')} "
+        f"också.\n{link('inledning', 'Kapitel 1')} börjar en mening på en ny rad! "
+        f"{link('plan', 'Avsnitt 2.2')} med.</p>"
+    ) in html
+    assert (
+        f"<li>{link('plan', 'Avsnitt 2.2')} i en lista, se {link('plan', 'avsnitt 2.2')} "
+        f"(och {link('plan', 'avsnitt 2.2')}).</li>"
+    ) in html
+
+
 def test_ref_to_an_unnumbered_heading_directly_in_a_chapter_names_the_chapter(make_project):
     html = extra(make_project, '### Direkt under kapitlet\n\nSe {{ ref("direkt-under-kapitlet") }}.\n')
     assert 'href="#direkt-under-kapitlet">kapitel 3, ”Direkt under kapitlet”</a>' in html

@@ -499,7 +499,33 @@ def _expression(self: Any, tokens: list[Token], idx: int, options: Any, env: Any
     except ExpressionError as error:
         state.fail(_line(token), str(error))
         return ""
-    return f"{html}\n" if token.type == "kfs_directive" else str(html)
+    if token.type == "kfs_directive":
+        return f"{html}\n"
+    return _capitalised(str(html)) if _starts_sentence(tokens, idx) else str(html)
+
+
+_XREF = re.compile(r'^(<a class="xref" href="[^"]*">)(\w)')
+
+
+def _starts_sentence(tokens: list[Token], idx: int) -> bool:
+    """Whether the value at `idx` opens a sentence: first in its paragraph, list item or
+    cell, or after a full stop, question or exclamation mark and a space or line break."""
+    before = idx - 1
+    if before >= 0 and tokens[before].type in ("softbreak", "hardbreak"):
+        before -= 1
+        if before < 0:
+            return True
+        text = tokens[before].content + " "
+    elif before >= 0:
+        text = tokens[before].content
+    else:
+        return True
+    return tokens[before].type == "text" and bool(re.search(r"[.!?]\s+$", text))
+
+
+def _capitalised(html: str) -> str:
+    """`ref()` at the start of a sentence: "Figur 3 visar …", "Avsnitt 2.1 beskriver …"."""
+    return _XREF.sub(lambda m: m.group(1) + m.group(2).upper(), html, count=1)
 
 
 def _box_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
