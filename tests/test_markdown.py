@@ -502,6 +502,35 @@ def test_an_image_the_path_misses_says_where_a_file_of_that_name_is(tmp_path):
     ]
 
 
+SVG = "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'><rect width='10' height='10'/></svg>"
+
+
+def test_an_image_with_a_title_alone_in_its_paragraph_is_a_figure_with_its_caption(tmp_path):
+    # The Markdown title was dropped without a word; a photo's caption and credit were lost.
+    body = 'Text.\n\n![Deltagare vid en hälsodag.](bild.svg "Hälsodagen i maj. Foto: Lena Ström")\n'
+    root = project(tmp_path, {"01-a.md": chapter("A", body)})
+    (root / "content/bild.svg").write_text(SVG, encoding="utf-8")
+    for html in (html_of(root), print_html_of(root)):
+        assert re.search(
+            r'<figure class="image">\n<img src="data:image/svg\+xml;base64,[^"]+" alt="Deltagare vid en '
+            r'hälsodag.">\n<figcaption class="image-caption">Hälsodagen i maj. Foto: Lena Ström</figcaption>'
+            r"</figure>",
+            html,
+        )
+
+
+def test_an_image_with_a_title_inside_a_sentence_or_list_is_a_located_error(tmp_path):
+    body = 'Se ![Karta.](bild.svg "Länet") här.\n\n- ![Karta.](bild.svg "Länet")\n\n![Utan titel.](bild.svg)\n'
+    root = project(tmp_path, {"01-a.md": chapter("A", body)})
+    (root / "content/bild.svg").write_text(SVG, encoding="utf-8")
+    message = (
+        "bilden har bildtexten ”Länet”, men står inte ensam i sitt stycke, så bildtexten kan inte "
+        "visas. Ställ bilden på en egen rad med tomma rader före och efter, eller ta bort "
+        "bildtexten inom citattecknen."
+    )
+    assert errors_of(root) == [f"content/01-a.md:5: {message}", f"content/01-a.md:7: {message}"]
+
+
 def test_an_image_that_is_not_an_image_says_to_save_it_again_and_an_svg_names_its_reference(tmp_path):
     body = "![Text](fel.png)\n\n![Ritning](ritning.svg)\n\n![Dokument](../rapport.bmp)\n"
     root = project(tmp_path, {"01-a.md": chapter("A", body)})

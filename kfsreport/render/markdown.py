@@ -107,6 +107,15 @@ class ParsedChapter:
         return None if self.number is None else str(self.number)
 
 
+def captioned_image(inline: Token) -> Token | None:
+    """The image of a paragraph that holds nothing but one image with a caption, written as
+    the Markdown title: `![Alt](bilder/foto.jpg "Bildtext. Foto: Namn")`."""
+    children = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
+    if len(children) == 1 and children[0].type == "image" and str(children[0].attrGet("title") or "").strip():
+        return children[0]
+    return None
+
+
 def make_parser() -> MarkdownIt:
     """The one Markdown parser of the project, configured as the manual (handbok/) describes."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})

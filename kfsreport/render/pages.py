@@ -29,7 +29,14 @@ from kfsreport.render.directives import FigureValue, namespace
 from kfsreport.render.expressions import Evaluator, ExpressionError, template_reason
 from kfsreport.render.htmlcheck import unsafe_parts
 from kfsreport.render.hyphenation import mark_breaks, read_word_list
-from kfsreport.render.markdown import BOX_KINDS, Heading, ParsedChapter, make_parser, plain_text
+from kfsreport.render.markdown import (
+    BOX_KINDS,
+    Heading,
+    ParsedChapter,
+    captioned_image,
+    make_parser,
+    plain_text,
+)
 from kfsreport.render.numbers import bind_numbers
 from kfsreport.render.sandbox import LimitError
 from kfsreport.render.stylesheets import build_stylesheet
@@ -550,7 +557,11 @@ def _image(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> 
     state = _state(env)
     token = tokens[idx]
     path = resolve_image(state.report.root, state.chapter.path, str(token.attrGet("src") or ""))
-    return str(Markup('<img src="{}" alt="{}">').format(data_uri(path), plain_text(token)))
+    image = Markup('<img src="{}" alt="{}">').format(data_uri(path), plain_text(token))
+    caption = str(token.attrGet("title") or "").strip()
+    if caption:  # alone in its paragraph, which `_paragraph_open` made a figure (validated)
+        image += Markup('\n<figcaption class="image-caption">{}</figcaption>').format(caption)
+    return str(image)
 
 
 def _table_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
@@ -583,6 +594,8 @@ def _open_table(self: Any, tokens: list[Token], idx: int, options: Any, env: Any
 def _paragraph_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     """`Tabell: Rubrik` above a table (`markdown._table_captions`) opens the table and its caption."""
     if not tokens[idx].meta.get("table_caption"):
+        if not tokens[idx].hidden and captioned_image(tokens[idx + 1]) is not None:
+            return '<figure class="image">\n'
         return str(self.renderToken(tokens, idx, options, env))
     label = plain_text(tokens[idx + 1])
     return _open_table(self, tokens, idx + 3, options, env, label) + "<caption>"
@@ -591,6 +604,8 @@ def _paragraph_open(self: Any, tokens: list[Token], idx: int, options: Any, env:
 def _paragraph_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     if idx >= 2 and tokens[idx - 2].meta.get("table_caption"):
         return "</caption>\n"
+    if not tokens[idx].hidden and captioned_image(tokens[idx - 1]) is not None:
+        return "</figure>\n"
     return str(self.renderToken(tokens, idx, options, env))
 
 

@@ -18,7 +18,14 @@ from kfsreport.load.schema import STANDING, Facts, FrontMatter, ReportSettings, 
 from kfsreport.load.yamlfile import Located
 from kfsreport.render.directives import namespace
 from kfsreport.render.expressions import Evaluator, ExpressionError
-from kfsreport.render.markdown import Heading, ParsedChapter, make_parser, number_chapters, parse_chapter
+from kfsreport.render.markdown import (
+    Heading,
+    ParsedChapter,
+    captioned_image,
+    make_parser,
+    number_chapters,
+    parse_chapter,
+)
 from kfsreport.render.tables import directive_tables
 from kfsreport.render.theme import check_theme
 from kfsreport.validate.factcheck import (
@@ -350,7 +357,8 @@ def _stand_in(front: Located | None, path: str) -> FrontMatter:
 def _check_links_and_images(
     chapter: ParsedChapter, root: Path, anchors: dict[str, Heading], problems: Problems
 ) -> None:
-    for token in chapter.tokens:
+    for index, token in enumerate(chapter.tokens):
+        alone = captioned_image(token) is not None and not chapter.tokens[index - 1].hidden
         for child in token.children or []:
             try:
                 if child.type == "link_open":
@@ -361,6 +369,13 @@ def _check_links_and_images(
                         raise Refused(
                             "bilden saknar alternativtext.",
                             "Beskriv bilden inom hakparentesen: ![Karta över länet](karta.png).",
+                        )
+                    if str(child.attrGet("title") or "").strip() and not alone:
+                        raise Refused(
+                            f"bilden har bildtexten ”{child.attrGet('title')}”, men står inte ensam i sitt stycke, "
+                            "så bildtexten kan inte visas.",
+                            "Ställ bilden på en egen rad med tomma rader före och efter, "
+                            "eller ta bort bildtexten inom citattecknen.",
                         )
             except Refused as refused:
                 problems.fail(chapter.path, child.meta.get("line"), refused.message, refused.hint)
