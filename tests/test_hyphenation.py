@@ -24,8 +24,10 @@ def test_a_character_reference_is_never_split_by_a_mark(tmp_path: Path) -> None:
     html = mark_breaks("<p>Det är SKR&#39;s siffror, &#34;citat 2024&#34; &amp; mer text.</p>", {})
     assert "&#39;s siffror" in html and "&#34;citat" in html
     assert "&#<" not in html and "&<" not in html
-    root = project(tmp_path / "r", {"01-a.md": chapter("Inledning", "Det är SKR's siffror och \"citat\" här.\n")})
-    assert "SKR</span>&#39;s siffror och <span class=\"no-hyphens\">&#34;citat&#34; här." in print_html_of(root)
+    text = 'Det är SKR\'s siffror och "citat" här.\n'
+    root = project(tmp_path / "r", {"01-a.md": chapter("Inledning", text)})
+    printed = print_html_of(root)
+    assert 'SKR</span>&#39;s siffror och <span class="no-hyphens">&#34;citat&#34; här.' in printed
 
 
 def test_a_paragraphs_last_two_words_are_kept_whole() -> None:

@@ -520,7 +520,9 @@ def test_an_image_with_a_title_alone_in_its_paragraph_is_a_figure_with_its_capti
 
 
 def test_an_image_with_a_title_inside_a_sentence_or_list_is_a_located_error(tmp_path):
-    body = 'Se ![Karta.](bild.svg "Länet") här.\n\n- ![Karta.](bild.svg "Länet")\n\n![Utan titel.](bild.svg)\n'
+    body = (
+        'Se ![Karta.](bild.svg "Länet") här.\n\n- ![Karta.](bild.svg "Länet")\n\n![Utan titel.](bild.svg)\n'
+    )
     root = project(tmp_path, {"01-a.md": chapter("A", body)})
     (root / "content/bild.svg").write_text(SVG, encoding="utf-8")
     message = (

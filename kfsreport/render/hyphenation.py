@@ -110,9 +110,7 @@ or the PDF would print `&#39;` (its digits are a "word with digits")."""
 def _mark(text: str, compounds: re.Pattern[str] | None, words: dict[str, str]) -> str:
     pieces = _ENTITY.split(text)
     if len(pieces) > 1:
-        return "".join(
-            piece if i % 2 else _mark(piece, compounds, words) for i, piece in enumerate(pieces)
-        )
+        return "".join(piece if i % 2 else _mark(piece, compounds, words) for i, piece in enumerate(pieces))
     if compounds is not None:
         text = compounds.sub(lambda m: "\x00" + _joints(m.group(1), words) + m.group(2) + "\x01", text)
     # Capitalised words and words with digits, outside the compounds already marked.

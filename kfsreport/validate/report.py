@@ -372,8 +372,8 @@ def _check_links_and_images(
                         )
                     if str(child.attrGet("title") or "").strip() and not alone:
                         raise Refused(
-                            f"bilden har bildtexten ”{child.attrGet('title')}”, men står inte ensam i sitt stycke, "
-                            "så bildtexten kan inte visas.",
+                            f"bilden har bildtexten ”{child.attrGet('title')}”, men står inte ensam "
+                            "i sitt stycke, så bildtexten kan inte visas.",
                             "Ställ bilden på en egen rad med tomma rader före och efter, "
                             "eller ta bort bildtexten inom citattecknen.",
                         )
