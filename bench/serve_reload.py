@@ -12,7 +12,8 @@ WeasyPrint already imported), which is what a refresh should cost and no more.
 
 Then the chapter PDF (issue 19: 0.5 s): for each chapter named with --chapter (default: the
 one edited above, the report's last), a few edits timed from the save until
-`/kapitel/<id>.pdf` has the word, with the chapter's number of pages.
+`/kapitel/<id>.pdf` has the word, with the chapter's number of pages: a word added at the
+chapter's end, then a word written into the paragraph in the middle of the chapter's file.
 """
 
 from __future__ import annotations
@@ -72,16 +73,23 @@ def main() -> int:
                     for i in range(args.pdf)
                 ]
                 pages = server.preview.pdf.chapters.made[chapter_id].pages
-                chapters.append((name, pages, statistics.median(seconds), seconds[0]))
+                _chapters_laid_out_in_advance(server)
+                inside = [
+                    _one_pdf_edit(edited, port, f"Mittord{i}", f"/kapitel/{chapter_id}.pdf", middle=True)
+                    for i in range(args.pdf)
+                ]
+                chapters.append(
+                    (name, pages, statistics.median(seconds), seconds[0], statistics.median(inside))
+                )
     print(f"{len(times)} ändringar: median {statistics.median(times):.3f} s, längst {max(times):.3f} s")  # noqa: T201
     print(  # noqa: T201
         f"PDF efter {len(pdf_times)} ändringar: median {statistics.median(pdf_times):.3f} s; "
         f"WeasyPrints egen layout och skrivning: median {layout:.3f} s"
     )
-    for name, pages, median, first in chapters:
+    for name, pages, median, first, inside in chapters:
         print(  # noqa: T201
             f"Kapitlets PDF, {name} ({pages} sidor), efter {args.pdf} ändringar: median {median:.3f} s, "
-            f"första {first:.3f} s"
+            f"första {first:.3f} s; ett ord mitt i kapitlet: median {inside:.3f} s"
         )
     return 0
 
@@ -106,10 +114,20 @@ def _chapter_id(server: PreviewServer, chapter: Path) -> str:
     return next(span.id for span in chapter_spans(html or "") if span.source == source)
 
 
-def _one_pdf_edit(chapter: Path, port: int, word: str, path: str = "/rapport.pdf") -> float:
+def _one_pdf_edit(
+    chapter: Path, port: int, word: str, path: str = "/rapport.pdf", middle: bool = False
+) -> float:
+    """Seconds from saving `word` in `chapter` (at its end, or `middle`: at the start of the
+    paragraph nearest the middle of the file) until `path` has it."""
+    lines = chapter.read_text(encoding="utf-8").split("\n")
+    if middle:
+        prose = [n for n, line in enumerate(lines) if line[:1].isalpha() and len(line) > 40]
+        at = min(prose, key=lambda n: abs(n - len(lines) // 2))
+        lines[at] = f"{word} {lines[at]}"
+    else:
+        lines.append(f"\n{word}.\n")
     started = time.perf_counter()
-    with chapter.open("a", encoding="utf-8") as handle:
-        handle.write(f"\n{word}.\n")
+    chapter.write_text("\n".join(lines), encoding="utf-8")
     while True:  # the PDF being made may still be the one from before the save
         pdf = _fetch(port, path)
         text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout

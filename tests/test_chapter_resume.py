@@ -68,6 +68,12 @@ def _lay_out(html: str, root: Path) -> tuple[bytes, int]:
     return pdf, pages
 
 
+def _from_the_start_html(html: str, root: Path) -> str:
+    """`html`, after laying it out from the chapter's first page (the last layout kept)."""
+    _from_the_start(html, root)
+    return html
+
+
 def _from_the_start(html: str, root: Path) -> bytes:
     chapterresume.forget()
     pdf, _ = _lay_out(html, root)
@@ -155,6 +161,44 @@ def test_blank_lines_after_the_last_block_are_no_change(chapter):
     assert _seen(resumed) == _seen(_from_the_start(fewer_lines, root))
 
 
+def test_an_edit_that_keeps_its_lines_lays_out_its_own_page_only(chapter):
+    """A word changed for one as long early in the chapter: the next page begins where it
+    began before, so the layout stops there and the last layout's pages follow."""
+    html, root = chapter
+    before, pages_before = _lay_out(_from_the_start_html(html, root), root)
+    at = html.index("närmaste butik", _paragraphs(html)[9])
+    edited = html[:at] + "närmaste affär" + html[at + len("närmaste butik") :]
+    resumed, pages = _lay_out(edited, root)
+    started, ended = chapterresume.begun_at(), chapterresume.ended_at()
+    assert started is not None and ended is not None and 0 < started < ended < pages == pages_before
+    whole = _from_the_start(edited, root)
+    assert _seen(resumed) == _seen(whole)
+    assert _seen(resumed)[0][ended:] == _seen(before)[0][ended:]
+    assert chapterresume.ended_at() is None  # a layout from the start runs to the end
+
+
+def test_pages_after_a_forced_break_are_kept_when_blocks_were_added_before_it(chapter):
+    """Two paragraphs added before a section that starts on a new page: the pages from that
+    section on are the last layout's, their blocks two further on; and the layout after
+    that, an edit past the break, still begins in the right block."""
+    html, root = chapter
+    at = html.rindex("<h2", 0, html.index("Del 4", html.index("<section")))
+    forced = html[:at] + '<h2 style="break-before: page"' + html[at + 3 :]
+    _from_the_start(forced, root)
+    first = _paragraphs(forced)[14]
+    added = forced[:first] + "<p>Ett nytt stycke.</p>\n<p>Ett till.</p>\n" + forced[first:]
+    resumed, pages = _lay_out(added, root)
+    ended = chapterresume.ended_at()
+    assert ended is not None and ended < pages
+    assert _seen(resumed) == _seen(_from_the_start(added, root))
+    _lay_out(forced, root)  # the last layout: from the start again, as `forced`
+    _lay_out(added, root)
+    later = added.replace("</section>", "<p>Ett nytt sista stycke om vintervägarna.</p>\n</section>")
+    again, _ = _lay_out(later, root)
+    assert (chapterresume.begun_at() or 0) >= ended
+    assert _seen(again) == _seen(_from_the_start(later, root))
+
+
 def test_an_edit_on_the_first_page_lays_the_chapter_out_from_its_start(chapter):
     html, root = chapter
     first = _paragraphs(html)[0]
@@ -163,6 +207,14 @@ def test_an_edit_on_the_first_page_lays_the_chapter_out_from_its_start(chapter):
     resumed, _ = _lay_out(edited, root)
     assert chapterresume.begun_at() == 0
     assert _seen(resumed) == _seen(_from_the_start(edited, root))
+    # A word for one as long there: from the first page, but only until the pages meet.
+    at = html.index("närmaste butik", first)
+    same_lines = html[:at] + "närmaste affär" + html[at + len("närmaste butik") :]
+    _from_the_start(html, root)
+    kept, pages = _lay_out(same_lines, root)
+    ended = chapterresume.ended_at()
+    assert chapterresume.begun_at() == 0 and ended is not None and ended < pages
+    assert _seen(kept) == _seen(_from_the_start(same_lines, root))
 
 
 def test_a_changed_stylesheet_or_place_lays_the_chapter_out_from_its_start(chapter):

@@ -216,7 +216,7 @@ def lay_out_chapter(
             )
             document = _without_page_turn_hyphens(html, root, fetcher, fonts, document)
             begun = chapterresume.first_page()
-            count = begun + len(document.pages)
+            count = begun + len(document.pages) + chapterresume.pages_after()
             pdf = chapterresume.keep(document.pages, bytes(document.write_pdf()))
             if pdf is not None:
                 break

@@ -14,6 +14,16 @@ that ended before the page where the content before c resumes is the same as bef
   is (`parts._lay_out_part`);
 - `joined` puts the last PDF's first r pages before the new ones (`stitch`).
 
+And it stops where the pages meet the last layout again (`_Converged`): when a new page
+begins where one of the last layout's pages began, at the same place in the same unchanged
+block after the edit (its index moved by the blocks added or removed), with the same number,
+side, counters and state, and nothing carried onto it, every page from there on is that page
+of the last layout: the same content from the same state, with the same strings set before
+it (compared page by page). An edit that keeps a paragraph's number of lines is laid out on
+its own page only; `joined` then keeps the last PDF's pages after the new ones as well.
+This holds from r = 0 too: an edit on the chapter's first page is laid out from there, as a
+part beginning at the first page, and stops where the pages meet.
+
 Anything else is laid out from the first page, as before: another chapter or place, a change
 in the page's head (stylesheets) or in the elements around the section, a changed file the
 layout read (a font, an image), text or a pseudo-element directly in the section, a float or
@@ -30,6 +40,7 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
+import json
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -43,7 +54,7 @@ from kfsreport.printing.chapterlayout import Place
 # The part layout's own steps: the pages of a range from a seed, and the facts they leave.
 from kfsreport.printing.parts import _facts as layout_facts
 from kfsreport.printing.parts import _lay_out_part as lay_out_pages
-from kfsreport.printing.stitch import StitchError
+from kfsreport.printing.stitch import StitchError, _items
 
 
 @dataclass
@@ -67,6 +78,8 @@ class _Layout:
     """The files the layout read (stylesheets, fonts, images) by URL, with their digests."""
     begun_at: int = 0
     """The page this layout began at (0: the whole chapter was laid out)."""
+    ended_at: int | None = None
+    """The page from which this layout kept the last one's pages (None: it ran to the end)."""
 
 
 PAGES = re.compile(rb"counters?\(\s*pages\b")
@@ -81,6 +94,9 @@ class _State:
     """The layout being made (`lay_out`), kept by `keep` once its PDF is written."""
     start = 0
     """The page the layout being made began at (0: the whole chapter)."""
+    until: int | None = None
+    """The page from which the layout being made kept the last one's pages (None: it ran to
+    the chapter's end)."""
     read: dict[str, str] = {}
     """The files read by the layout being made (`watch`)."""
     chapter: str | None = None
@@ -116,6 +132,7 @@ def begin() -> None:
     """A chapter layout starts (or starts again, `_without_page_turn_hyphens`)."""
     _State.laid_out = None
     _State.start = 0
+    _State.until = None
 
 
 def lay_out(html: Any, root_box: Any, context: Any, place: Place, whole: Any) -> list[Any]:
@@ -129,18 +146,18 @@ def lay_out(html: Any, root_box: Any, context: Any, place: Place, whole: Any) ->
     seed = None
     if described is not None and last is not None and not context.target_collector.counter_lookup_items:
         seed = _seed(last, place, *described)
-    if seed is None:
+    if seed is None or last is None or described is None:
         pages = list(whole(html, root_box, context))
         facts = layout_facts(context, pages, 0, len(pages))
         plan = parts.plan_from([facts])
         bookmarks: list[list[list[Any]]] = []
     else:
-        assert last is not None
-        pages = list(lay_out_pages(html, root_box, context, seed))
+        converged = _Converged(last, described[1], described[2])
+        pages = list(lay_out_pages(html, root_box, context, seed, converged))
         facts = layout_facts(context, pages, seed.start, seed.start + len(pages))
-        plan = _continued(last.plan, facts) if facts.whole_document else None
+        plan = _continued(last.plan, facts, converged) if facts.whole_document else None
         bookmarks = last.bookmarks[: seed.start]
-        _State.start = seed.start
+        _State.start, _State.until = seed.start, converged.at
     if _State.chapter is not None and described is not None and plan is not None:
         _State.laid_out = _Layout(_State.chapter, place, *described, plan, bookmarks)
     return pages
@@ -149,6 +166,19 @@ def lay_out(html: Any, root_box: Any, context: Any, place: Place, whole: Any) ->
 def first_page() -> int:
     """The page the layout just made began at: 0, or r if it was laid out from there."""
     return _State.start
+
+
+def pages_after() -> int:
+    """How many of the last layout's pages the layout just made kept after its own."""
+    if _State.until is None or _State.last is None:
+        return 0
+    return _State.last.plan.pages - _State.until
+
+
+def ended_at() -> int | None:
+    """The page from which the last chapter PDF's pages came from the layout before it
+    (None: its layout ran to the chapter's end, or no layout is kept)."""
+    return _State.last.ended_at if _State.last is not None else None
 
 
 def begun_at() -> int | None:
@@ -160,12 +190,13 @@ def keep(pages: list[Any], pdf: bytes) -> bytes | None:
     """The chapter's whole PDF from the layout just written (`pdf`, its pages from
     `_State.start`); kept, with the layout's facts, for the next layout. None if the last
     PDF's pages and these do not join: the chapter is then laid out from its first page."""
-    laid_out, start, last = _State.laid_out, _State.start, _State.last
-    _State.laid_out, _State.start = None, 0
-    if start and last is not None:
-        bookmarks = [*last.bookmarks[:start], *_bookmarks(pages)]
+    laid_out, start, last, until = _State.laid_out, _State.start, _State.last, _State.until
+    _State.laid_out, _State.start, _State.until = None, 0, None
+    if (start or until is not None) and last is not None:
+        after = last.bookmarks[until:] if until is not None else []
+        bookmarks = [*last.bookmarks[:start], *_bookmarks(pages), *after]
         try:
-            pdf = joined(last.pdf, start, pdf, [b for page in bookmarks for b in page])
+            pdf = joined(last.pdf, start, pdf, [b for page in bookmarks for b in page], until)
         except StitchError:
             forget()
             return None
@@ -174,8 +205,11 @@ def keep(pages: list[Any], pdf: bytes) -> bytes | None:
     if laid_out is not None:
         laid_out.bookmarks = bookmarks
         laid_out.pdf = pdf
-        laid_out.read = {**(last.read if start and last is not None else {}), **_State.read}
-        laid_out.begun_at = start
+        laid_out.read = {
+            **(last.read if (start or until is not None) and last is not None else {}),
+            **_State.read,
+        }
+        laid_out.begun_at, laid_out.ended_at = start, until
         _State.kept[laid_out.chapter] = laid_out
     # Else the chapter's older layout, if any, stays: its PDF, facts and blocks belong together.
     _State.last = laid_out
@@ -188,6 +222,7 @@ def forget() -> None:
         _State.kept.pop(_State.last.chapter, None)
     _State.last = _State.laid_out = None
     _State.start = 0
+    _State.until = None
 
 
 def _bookmarks(pages: list[Any]) -> list[list[list[Any]]]:
@@ -255,7 +290,7 @@ def _seed(
         min(len(last.blocks), len(blocks)),
     )
     start = resume_from(last.plan.states, path, changed)
-    if start == 0 or not last.plan.safe[start]:
+    if not last.plan.safe[start]:
         return None
     plan = last.plan
     strings = {
@@ -289,8 +324,9 @@ def _block(resume_at: Any, path: tuple[int, ...]) -> int | None:
     return int(level[0][0])
 
 
-def _continued(last: parts.Plan, facts: parts.Facts) -> parts.Plan:
-    """The last layout's plan up to `facts.start`, then what the new layout found."""
+def _continued(last: parts.Plan, facts: parts.Facts, converged: _Converged) -> parts.Plan:
+    """The last layout's plan up to `facts.start`, then what the new layout found, then the
+    last plan's pages it kept (`converged.at`), their places moved with the blocks."""
     start = facts.start
     strings: parts.Strings = {}
     for name, by_page in last.strings.items():
@@ -302,36 +338,112 @@ def _continued(last: parts.Plan, facts: parts.Facts) -> parts.Plan:
     anchors = {name: anchor for name, anchor in last.anchors.items() if anchor[0] < start}
     for name, anchor in facts.anchors.items():
         anchors.setdefault(name, anchor)
-    return parts.Plan(
-        start + facts.pages,
+    states, safe, pages = (
         last.states[:start] + facts.states,
-        strings,
-        anchors,
         last.safe[:start] + facts.safe,
+        start + facts.pages,
     )
+    until = converged.at
+    if until is not None:
+        for name, by_page in last.strings.items():
+            kept = {page: values for page, values in by_page.items() if int(page) > until}
+            if kept:
+                strings.setdefault(name, {}).update(kept)
+        anchors.update({name: anchor for name, anchor in last.anchors.items() if anchor[0] >= until})
+        states += [converged.moved(state) for state in last.states[until + 1 :]]
+        safe += last.safe[until + 1 :]
+        pages = last.pages
+    return parts.Plan(pages, states, strings, anchors, safe)
 
 
-def joined(last: bytes, start: int, rest: bytes, bookmarks: list[list[Any]]) -> bytes:
-    """The first `start` pages of the PDF `last`, then the pages of `rest`: one PDF, with
-    the bookmarks nested by their levels and the named destinations of both, as `stitch`
-    joins the parts of a report (a chapter's preview has no structure tree to join).
-    Raises `stitch.StitchError` if they do not fit together."""
+class _Converged:
+    """`until` for the part layout: true at the first page that begins as the last layout's
+    page of the same number did, in the same block after the edit (see the module's text)."""
+
+    def __init__(self, last: _Layout, path: tuple[int, ...], blocks: list[bytes]) -> None:
+        self.plan, self.path = last.plan, path
+        old = last.blocks
+        same = 0  # blocks alike at the end, as far back as the first change
+        while same < min(len(old), len(blocks)) and old[-1 - same] == blocks[-1 - same] and old[-1 - same]:
+            same += 1
+        self.first_kept = len(old) - same
+        """The first of the last layout's blocks that is in the new one, unchanged, at the end."""
+        self.shift = len(blocks) - len(old)
+        self.strings_differ = False
+        self.at: int | None = None
+
+    def moved(self, state: Any) -> Any:
+        """A state of the last layout, at its block's index in the new one."""
+        if self.shift == 0 or _block(state[0], self.path) is None:
+            return state
+        resume = json.loads(json.dumps(state[0]))
+        level = resume
+        for _ in self.path:
+            level = level[0][1]
+        level[0][0] += self.shift
+        return [resume, *state[1:]]
+
+    def __call__(self, context: Any, index: int, before: Any) -> bool:
+        plan = self.plan
+        set_on: dict[str, list[Any]] = {}  # the strings set on the page just made (page number `index`)
+        for child in before.descendants():
+            if child.string_set and child.string_set != "none":
+                for name, text in child.string_set:
+                    set_on.setdefault(str(name), []).append(text)
+        last_set = {
+            name: by_page[str(index)] for name, by_page in plan.strings.items() if by_page.get(str(index))
+        }
+        self.strings_differ = self.strings_differ or set_on != last_set
+        if self.strings_differ or index >= plan.pages or not plan.safe[index]:
+            return False
+        if not getattr(context, "kfs_safe", {}).get(index, False):
+            return False
+        if any(context.running_elements.values()):  # `position: running()`: not compared
+            return False
+        old = plan.states[index]
+        block = _block(old[0], self.path)
+        if block is None or block < self.first_kept:
+            return False
+        try:
+            new = json.loads(json.dumps(parts.encode_state(context.page_maker[index])))
+        except parts.Unsplittable:
+            return False
+        if "pages" in new[3][1]:  # the page count, set on every page once the layout ends
+            new[3][1]["pages"] = [plan.pages]
+        if new != self.moved(old):
+            return False
+        self.at = index
+        return True
+
+
+def joined(
+    last: bytes, start: int, rest: bytes, bookmarks: list[list[Any]], until: int | None = None
+) -> bytes:
+    """The first `start` pages of the PDF `last`, then the pages of `rest` (then the pages
+    of `last` from `until`, if given): one PDF, with the bookmarks nested by their levels
+    and the named destinations of both, as `stitch` joins the parts of a report (a
+    chapter's preview has no structure tree to join). Raises `stitch.StitchError` if they
+    do not fit together."""
     import pikepdf
 
     from kfsreport.printing import stitch
 
     try:
         with pikepdf.open(io.BytesIO(last)) as pdf, pikepdf.open(io.BytesIO(rest)) as other:
-            del pdf.pages[start:]
+            end = len(pdf.pages) if until is None else until
+            del pdf.pages[start:end]
             kept = {page.obj.objgen for page in pdf.pages}
             _keep_outline(pdf, kept)
             _keep_destinations(pdf, kept)
+            before = {page.obj.objgen for page in pdf.pages[:start]}
+            own_first = sum(_points_to(i.get("/Dest"), before) for i in _items(pdf.Root.get("/Outlines")))
             with warnings.catch_warnings():  # the named destinations are joined below
                 warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-                pdf.pages.extend(other.pages)
-            stitch._subset_names(pdf, start)
+                for offset, page in enumerate(other.pages):
+                    pdf.pages.insert(start + offset, page)
+            stitch._subset_names(pdf, start, len(other.pages))
             stitch._destinations(pdf, other)
-            stitch._outline(pdf, other, bookmarks)
+            stitch._outline(pdf, other, bookmarks, own_first)
             out = io.BytesIO()
             pdf.save(out)
     except (KeyError, AttributeError, ValueError, TypeError, pikepdf.PdfError) as error:
@@ -349,8 +461,6 @@ def _points_to(target: Any, kept: set[Any]) -> bool:
 
 def _keep_outline(pdf: Any, kept: set[Any]) -> None:
     """Only the bookmarks to the pages kept, in order, one after another (`stitch` nests them)."""
-    from kfsreport.printing.stitch import _items
-
     outlines = pdf.Root.get("/Outlines")
     items = [item for item in _items(outlines) if _points_to(item.get("/Dest"), kept)]
     if outlines is None:

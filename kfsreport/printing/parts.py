@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -401,8 +402,11 @@ def _facts(context: Any, pages: list[Any], start: int, end: int) -> Facts:
     )
 
 
-def _lay_out_part(html: Any, root_box: Any, context: Any, seed: Seed) -> Any:
-    """WeasyPrint 70's `layout_document` over the pages of `seed`'s range only."""
+def _lay_out_part(
+    html: Any, root_box: Any, context: Any, seed: Seed, until: Callable[[Any, int, Any], bool] | None = None
+) -> Any:
+    """WeasyPrint 70's `layout_document` over the pages of `seed`'s range only; with `until`,
+    ending early before the first page `until(context, index, page_before_it)` is true of."""
     from weasyprint.layout import (
         initialize_page_maker,
         layout_backgrounds,
@@ -442,10 +446,12 @@ def _lay_out_part(html: Any, root_box: Any, context: Any, seed: Seed) -> Any:
 
     pages: list[Any] = []
     for _ in range(8):  # WeasyPrint's max_loops
-        pages = list(_make_pages(context, root_box, html, pages, start, stop))
+        pages = list(_make_pages(context, root_box, html, pages, start, stop, until))
         for _, _, _, page_state, _ in context.page_maker[start:]:
             page_state[1]["pages"] = [seed.total]
-        if not any(entry[-1]["content_changed"] for entry in context.page_maker[start:]):
+        # The entry after the last page is always to be made again (WeasyPrint's mark for a
+        # page not made yet): not a page of this range.
+        if not any(entry[-1]["content_changed"] for entry in context.page_maker[start : start + len(pages)]):
             break
 
     # As layout_document: bookmarks once per element, string-sets, then the margin boxes.
@@ -492,9 +498,16 @@ def _lay_out_part(html: Any, root_box: Any, context: Any, seed: Seed) -> Any:
 
 
 def _make_pages(
-    context: Any, root_box: Any, html: Any, pages: list[Any], start: int, stop: int | None
+    context: Any,
+    root_box: Any,
+    html: Any,
+    pages: list[Any],
+    start: int,
+    stop: int | None,
+    until: Callable[[Any, int, Any], bool] | None = None,
 ) -> Any:
-    """WeasyPrint 70's `make_all_pages` from page `start`, ending after page `stop` − 1."""
+    """WeasyPrint 70's `make_all_pages` from page `start`, ending after page `stop` − 1 (or
+    before the first page `until` is true of)."""
     from weasyprint.layout.page import remake_page
 
     index = start
@@ -510,7 +523,8 @@ def _make_pages(
         else:
             resume_at = context.page_maker[index + 1][0]
             reported = None
-            yield pages[offset]
+            page = pages[offset]
+            yield page
         index += 1
         if resume_at is None and not reported:
             del context.page_maker[index + 1 :]
@@ -518,6 +532,8 @@ def _make_pages(
             context.reported_footnotes.clear()
             return
         if stop is not None and index == stop:
+            return
+        if until is not None and until(context, index, page):
             return
 
 

@@ -53,10 +53,11 @@ def stitch(first: bytes, second: bytes, bookmarks: list[list[Any]]) -> Any:
     return pdf
 
 
-def _subset_names(pdf: Any, first_pages: int) -> None:
+def _subset_names(pdf: Any, first_pages: int, new_pages: int | None = None) -> None:
     """WeasyPrint names a font's subset by the font, not by the glyphs kept, so both parts
     name their different subsets of a font alike; ISO 32000-1 9.6.4 wants a tag per subset.
-    The second part's subsets get a tag of their own."""
+    The second part's subsets get a tag of their own: the pages from `first_pages` on, or
+    the `new_pages` pages from there (pages from one layout on both sides of them)."""
     import pikepdf
 
     def fonts(pages: Any) -> dict[tuple[int, int], Any]:
@@ -66,8 +67,10 @@ def _subset_names(pdf: Any, first_pages: int) -> None:
                 found[font.objgen] = font
         return found
 
-    taken = {str(font.get("/BaseFont")) for font in fonts(pdf.pages[:first_pages]).values()}
-    for font in fonts(pdf.pages[first_pages:]).values():
+    end = len(pdf.pages) if new_pages is None else first_pages + new_pages
+    others = [*pdf.pages[:first_pages], *pdf.pages[end:]]
+    taken = {str(font.get("/BaseFont")) for font in fonts(others).values()}
+    for font in fonts(pdf.pages[first_pages:end]).values():
         name = str(font.get("/BaseFont", ""))
         if name not in taken or "+" not in name:
             continue
@@ -149,12 +152,15 @@ def _items(outlines: Any) -> list[Any]:
     return found
 
 
-def _outline(pdf: Any, other: Any, bookmarks: list[list[Any]]) -> None:
+def _outline(pdf: Any, other: Any, bookmarks: list[list[Any]], own_first: int | None = None) -> None:
+    """The bookmarks of `pdf` and then those of `other`, nested by their `bookmarks` levels;
+    with `own_first`, `other`'s come after that many of `pdf`'s and before the rest."""
     import pikepdf
 
     own = _items(pdf.Root.get("/Outlines"))
     theirs = [pdf.copy_foreign(item) for item in _items(other.Root.get("/Outlines"))]
-    items = own + theirs
+    at = len(own) if own_first is None else own_first
+    items = own[:at] + theirs + own[at:]
     if len(items) != len(bookmarks):
         raise ValueError(f"{len(items)} bookmarks written, {len(bookmarks)} laid out")
     if not items:
