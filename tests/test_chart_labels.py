@@ -39,8 +39,17 @@ def _width(text: str, size: float, weight: int) -> float:
 
 def axis_labels(svg: str) -> list[list[tuple[str, float, float, float, float]]]:
     """Each axis's labels as (text, left, top, right, bottom) in px."""
+    return _labels(svg, "mark-text role-axis-label")
+
+
+def value_labels(svg: str) -> list[tuple[str, float, float, float, float]]:
+    """The values beside the marks (a bar's value, a series' name at its line's end)."""
+    return [label for group in _labels(svg, "mark-text role-mark vardeetiketter_marks") for label in group]
+
+
+def _labels(svg: str, kind: str) -> list[list[tuple[str, float, float, float, float]]]:
     axes = []
-    for group in re.findall(r'<g class="mark-text role-axis-label"[^>]*>(.*?)</g>', svg, re.S):
+    for group in re.findall(f'<g class="{kind}"[^>]*>(.*?)</g>', svg, re.S):
         labels = []
         for attrs, content in re.findall(r"<text([^>]*?)(?:/>|>(.*?)</text>)", group, re.S):
             lines = [
@@ -65,10 +74,16 @@ def axis_labels(svg: str) -> list[list[tuple[str, float, float, float, float]]]:
 
 
 def overlaps(svg: str, gap: float = 3.0) -> list[tuple[str, str]]:
+    """Pairs of labels that meet: on one axis, or a value and another value or an axis label."""
     found = []
-    for labels in axis_labels(svg):
+    axes = axis_labels(svg)
+    values = value_labels(svg)
+    groups = [*axes, values + [label for axis in axes for label in axis]]
+    for group, labels in enumerate(groups):
         for i, a in enumerate(labels):
-            for b in labels[i + 1 :]:
+            for j, b in enumerate(labels[i + 1 :], start=i + 1):
+                if group == len(axes) and i >= len(values) and j >= len(values):
+                    continue  # two axis labels, compared on their own axis
                 beside = a[3] + gap <= b[1] or b[3] + gap <= a[1]
                 stacked = a[4] <= b[2] or b[4] <= a[2]
                 if not (beside or stacked):
@@ -180,7 +195,7 @@ def _sweep(chart: ChartSpec, frame: pd.DataFrame) -> tuple[int, list[bool], str]
     [
         (_many("line", 200), 2),  # 200 years: every third before 4 px can part them
         (_many("line", 100), 1),
-        (_many("bar", 90, orientation="vertical"), THINNING),  # upright or not, 90 names meet
+        (_many("bar", 90, orientation="vertical", labels=False), THINNING),  # upright or not, 90 names meet
         (_many("line", 8), 0),
     ],
     ids=["line-200", "line-100", "vertical-bars-90", "line-8"],
@@ -309,3 +324,116 @@ def test_a_line_charts_unit_that_is_a_word_names_the_axis_instead_of_every_label
     assert "\u00a0invånare" not in text
     percent = spec("line", x="År", y="Invånare", series="Grupp", unit="%")
     assert "\u00a0%" in json.dumps(vega_lite(percent, frame, None, 0), ensure_ascii=False)
+
+
+YEARS = [str(2018 + i) for i in range(7)]
+AMOUNTS = [48210.5, 98450.5, 76000.2, 112003.0, 99999.9, 123456.7, 88888.8]
+VERTICAL = {
+    "four-years": (
+        spec("bar", x="x", y="y", unit="tkr", orientation="vertical"),
+        pd.DataFrame({"x": YEARS[:4], "y": AMOUNTS[:4]}),
+    ),
+    "seven-years": (
+        spec("bar", x="x", y="y", unit="tkr", orientation="vertical"),
+        pd.DataFrame({"x": YEARS, "y": AMOUNTS}),
+    ),
+    "grouped": (
+        spec("grouped_bar", x="x", y="y", series="s", unit="tkr", orientation="vertical"),
+        pd.DataFrame(
+            [
+                (year, name, value)
+                for year in YEARS[:3]
+                for name, value in (("Budget", 98450.5), ("Utfall", 112003.4))
+            ],
+            columns=["x", "s", "y"],
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("chart", VERTICAL.values(), ids=VERTICAL.keys())
+def test_the_values_over_narrow_vertical_bars_meet_neither_each_other_nor_the_value_axis(chart):
+    """Long amounts over narrow bars (`98 450,5 tkr`) ran into each other, and the first
+    bar's into the value axis's labels, while the charts stage measured only the axes."""
+    first = draw_here([vega_lite(*chart)], [FONTS])[0]
+    assert any(
+        value_labels(first)[0][0] in pair or value_labels(first)[1][0] in pair for pair in overlaps(first)
+    )
+    assert meet(first), "the charts stage sees it too"
+    svg = draw_apart([chart], None, [FONTS], draw_here)[0]
+    assert overlaps(svg) == [] and not meet(svg)
+    assert len(value_labels(svg)) == len(chart[1]), "every bar still carries its value"
+
+
+def test_values_no_drawing_keeps_apart_are_left_to_the_axis():
+    """Twenty bars in five groups: even upright, the values are wider than their bars; the
+    chart is drawn without them (the value axis labelled again), not with values on values."""
+    chart = (
+        spec("grouped_bar", x="x", y="y", series="s", orientation="vertical"),
+        pd.DataFrame(
+            [(name, year, 1201 + 99 * i) for name in NAMES[:5] for i, year in enumerate(YEARS[:4])],
+            columns=["x", "s", "y"],
+        ),
+    )
+    last = draw_here([vega_lite(*chart, None, THINNING)], [FONTS])[0]
+    assert overlaps(last), "the precondition: at the last step the values still meet"
+    svg = draw_apart([chart], None, [FONTS], draw_here)[0]
+    assert value_labels(svg) == [] and overlaps(svg) == []
+    assert len(axis_labels(svg)[0]) > 2, "the value axis has its labels back, not only zero"
+
+
+LINES = {
+    "close-ends": pd.DataFrame(
+        [
+            (year, group, value + int(year) % 3)
+            for year in ("2020", "2021", "2022")
+            for group, value in (("Kvinnor i vården", 40.0), ("Män i vården", 41.0), ("Övriga", 12.0))
+        ],
+        columns=["x", "s", "y"],
+    ),
+    "at-zero": pd.DataFrame(
+        [
+            (year, group, value)
+            for year in ("2020", "2021")
+            for group, value in (("Kvinnor", 0.0), ("Män", 0.5))
+        ],
+        columns=["x", "s", "y"],
+    ),
+}
+
+
+@pytest.mark.parametrize("frame", LINES.values(), ids=LINES.keys())
+def test_the_series_names_at_the_lines_ends_are_moved_apart_in_their_order(frame):
+    """Two lines ending a percent apart had their names one on the other."""
+    chart = spec("line", x="x", y="y", series="s", unit="%")
+    svg = draw_apart([(chart, frame)], None, [FONTS], draw_here)[0]
+    assert overlaps(svg) == [] and not meet(svg)
+    names = {name: box for name, *box in value_labels(svg)}
+    assert names.keys() == set(frame["s"])
+    last = frame[frame["x"] == frame["x"].max()].sort_values("y")
+    tops = [names[name][1] for name in last["s"]]
+    assert tops == sorted(tops, reverse=True), "the lowest line's name stands lowest"
+
+
+def test_the_charts_stage_measures_values_with_the_axes_labels():
+    axis = (
+        '<g class="mark-text role-axis-label"><text transform="translate(20,50)" font-size="14px" '
+        'text-anchor="end">100 000</text></g>'
+    )
+
+    def values(*placed: tuple[float, float, str]) -> str:
+        texts = "".join(
+            f'<text transform="translate({x},{y})" font-size="14px" text-anchor="middle">{text}</text>'
+            for x, y, text in placed
+        )
+        return f'<g class="mark-text role-mark vardeetiketter_marks">{texts}</g>'
+
+    apart = values((80.0, 50.0, "48 210,5"), (160.0, 50.0, "98 450,5"))
+    assert not meet(f"<svg>{axis}{apart}</svg>") and crowded(f"<svg>{axis}{apart}</svg>") == []
+    into_axis = values((30.0, 50.0, "48 210,5"))
+    assert meet(f"<svg>{axis}{into_axis}</svg>") and crowded(f"<svg>{axis}{into_axis}</svg>") == [
+        ("48 210,5", "100 000")
+    ]
+    on_each_other = values((80.0, 50.0, "48 210,5"), (110.0, 52.0, "98 450,5"))
+    assert meet(f"<svg>{on_each_other}</svg>")
+    assert crowded(f"<svg>{on_each_other}</svg>") == [("48 210,5", "98 450,5")]

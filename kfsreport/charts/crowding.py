@@ -1,4 +1,6 @@
-"""Whether two labels of a drawn chart's axis meet, measured in the SVG vl-convert drew.
+"""Whether two labels of a drawn chart meet, measured in the SVG vl-convert drew: two labels
+of one axis, or a value beside a mark (a bar's value, a series' name at its line's end: the
+layer `draw.VALUES`) and another value or any axis's label.
 
 vl-convert places the labels but cannot measure the report font (it estimates every
 character as equally wide), so where its labels end is known only once the chart is drawn:
@@ -16,8 +18,9 @@ import re
 from kfsreport.charts.measure import text_width
 
 GAP = 4.0
-"""The least room in px between two labels of one axis."""
+"""The least room in px between two labels side by side."""
 _AXIS = re.compile(r'<g class="mark-text role-axis-label"[^>]*>(.*?)</g>', re.S)
+_VALUES = re.compile(r'<g class="mark-text role-mark vardeetiketter_marks"[^>]*>(.*?)</g>', re.S)
 _TEXT = re.compile(r"<text([^>]*?)(?:/>|>(.*?)</text>)", re.S)  # an empty label closes itself
 _LINE = re.compile(r"<tspan[^>]*>(.*?)</tspan>", re.S)
 Box = tuple[float, float, float, float]
@@ -25,8 +28,17 @@ Box = tuple[float, float, float, float]
 
 def label_boxes(svg: str) -> list[list[tuple[str, Box]]]:
     """Each axis's labels in `svg` with their boxes (left, top, right, bottom) in px."""
+    return _boxes(svg, _AXIS)
+
+
+def value_boxes(svg: str) -> list[tuple[str, Box]]:
+    """The values beside the marks of `svg` (`draw.VALUES`) with their boxes."""
+    return [label for group in _boxes(svg, _VALUES) for label in group]
+
+
+def _boxes(svg: str, groups: re.Pattern[str]) -> list[list[tuple[str, Box]]]:
     axes = []
-    for group in _AXIS.findall(svg):
+    for group in groups.findall(svg):
         labels = []
         for attributes, content in _TEXT.findall(group):
             lines = [html.unescape(line) for line in (_LINE.findall(content) or [content])]
@@ -53,29 +65,58 @@ def _box(attributes: str, lines: list[str], below: float) -> Box:
 
 
 def crowded(svg: str, gap: float = GAP) -> list[tuple[str, str]]:
-    """The pairs of labels on one axis of `svg` that are nearer each other than `gap` px."""
+    """The pairs of labels of `svg` nearer each other than `gap` px: on one axis, or a value
+    beside a mark and another value or an axis's label."""
     pairs = []
-    for labels in label_boxes(svg):
+    values = value_boxes(svg)
+    axes = label_boxes(svg)
+    groups = [*axes, values + [label for axis in axes for label in axis]]
+    for group, labels in enumerate(groups):
+        valued = group == len(groups) - 1
         for i, (first, a) in enumerate(labels):
-            for second, b in labels[i + 1 :]:
-                apart_x = a[2] + gap <= b[0] or b[2] + gap <= a[0]
-                apart_y = a[3] <= b[1] or b[3] <= a[1]
-                if not (apart_x or apart_y):
+            for j, (second, b) in enumerate(labels[i + 1 :], start=i + 1):
+                if valued and i >= len(values) and j >= len(values):
+                    continue  # two axis labels: compared above, on their own axis
+                if _near(a, b, gap):
                     pairs.append((first, second))
     return pairs
 
 
+def _near(a: Box, b: Box, gap: float) -> bool:
+    apart_x = a[2] + gap <= b[0] or b[2] + gap <= a[0]
+    apart_y = a[3] <= b[1] or b[3] <= a[1]
+    return not (apart_x or apart_y)
+
+
 def meet(svg: str, gap: float = GAP) -> bool:
-    """Whether two labels on one axis of `svg` are nearer each other than `gap` px: what
-    `crowded` lists, answered without comparing every pair. Sorted by their left edge, a
-    label is compared only with those that start before it ends, and the first pair that
-    meets answers, so an axis of thousands of labels costs milliseconds, not seconds."""
-    for labels in label_boxes(svg):
-        boxes = sorted(box for _, box in labels)
-        for i, a in enumerate(boxes):
-            for b in boxes[i + 1 :]:
-                if a[2] + gap <= b[0]:
-                    break  # b, and every label after it, starts right of a with room to spare
-                if not (a[3] <= b[1] or b[3] <= a[1]):
-                    return True
+    """Whether two labels of `svg` are nearer each other than `gap` px: what `crowded`
+    lists, answered without comparing every pair. Sorted by their left edge, a label is
+    compared only with those that start before it ends, and the first pair that meets
+    answers, so an axis of thousands of labels costs milliseconds, not seconds."""
+    values = [(True, box) for _, box in value_boxes(svg)]
+    axes = [[(False, box) for _, box in axis] for axis in label_boxes(svg)]
+    if any(_meet_among(axis, gap) for axis in axes):
+        return True
+    return bool(values) and _meet_among(values + [label for axis in axes for label in axis], gap)
+
+
+def values_meet(svg: str, gap: float = GAP) -> bool:
+    """Whether a value beside a mark meets another value or an axis's label."""
+    values = [(True, box) for _, box in value_boxes(svg)]
+    axes = [(False, box) for axis in label_boxes(svg) for _, box in axis]
+    return bool(values) and _meet_among(values + axes, gap)
+
+
+def _meet_among(labels: list[tuple[bool, Box]], gap: float) -> bool:
+    """Whether two of `labels` meet, of which one at least is a value if any is (`True`)."""
+    valued = any(value for value, _ in labels)
+    ordered = sorted(labels, key=lambda label: label[1])
+    for i, (value_a, a) in enumerate(ordered):
+        for value_b, b in ordered[i + 1 :]:
+            if a[2] + gap <= b[0]:
+                break  # b, and every label after it, starts right of a with room to spare
+            if valued and not (value_a or value_b):
+                continue
+            if not (a[3] <= b[1] or b[3] <= a[1]):
+                return True
     return False

@@ -33,6 +33,12 @@ UPRIGHT_WRAP: tuple[int | None, ...] = (18, 10, 6, None)
 names met; at the last step the names stand upright on one line."""
 UNIT_TO_TITLE = 2
 """The drawing (`fewer`) from which a crowded value axis names its unit in its title."""
+VALUES_UPRIGHT = 3
+"""The drawing (`fewer`) from which the values over vertical bars stand upright, one bar wide,
+when they met each other or the value axis's labels (long amounts over narrow bars)."""
+VALUES = "vardeetiketter"
+"""The name of the layer of text beside the marks (values, the series' names at a line's end),
+which `crowding.py` measures with the axes' labels (its marks' class is `VALUES_marks`)."""
 ZERO_ONLY = 5
 """The drawing (`fewer`) from which a value axis whose labels still meet labels only its
 zero, its grid lines still drawn, when every bar carries its value."""
@@ -219,13 +225,16 @@ def _axis(alt: Any, spec: ChartSpec, data: pd.DataFrame, fewer: int) -> Any:
     return alt.Axis(values=ticks, labelOverlap=False, **axis)
 
 
-def _value(alt: Any, spec: ChartSpec, data: pd.DataFrame, fewer: int, **extra: Any) -> Any:
+def _value(
+    alt: Any, spec: ChartSpec, data: pd.DataFrame, fewer: int, field: str | None = None, **extra: Any
+) -> Any:
+    """The value channel of `field` (the values' column unless given): scale, axis and title."""
     ticks = value_ticks(spec, data, fewer)
     scale = alt.Scale(domain=[ticks[0], ticks[-1]], nice=False, zero=True)
     axis = _axis(alt, spec, data, fewer)
     channel = alt.X if _horizontal(spec) else alt.Y
     title = (spec.y_title or spec.unit) if unit_title(spec, fewer) else spec.y_title
-    return channel(f"{spec.y}:Q", title=title, axis=axis, scale=scale, **extra)
+    return channel(f"{field or spec.y}:Q", title=title, axis=axis, scale=scale, **extra)
 
 
 def unit_title(spec: ChartSpec, fewer: int) -> bool:
@@ -283,21 +292,33 @@ def _bar(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list
             # A negative value's label goes just right of zero, clear of the category labels.
             labelled = base.transform_calculate(_at=f"max(datum['{spec.y}'], 0)")
             layers.append(
-                labelled.mark_text(align="left", dx=5).encode(
+                labelled.mark_text(align="left", dx=5)
+                .encode(
                     _category(alt, spec, fewer),
                     alt.X("_at:Q", axis=_axis(alt, spec, data, fewer)),
                     text=alt.Text(f"{LABEL}:N"),
                 )
+                .properties(name=VALUES)
             )
         else:
             layers.append(
-                base.mark_text(baseline="bottom", dy=-4).encode(
-                    _category(alt, spec, fewer),
-                    alt.Y(f"{spec.y}:Q", axis=_axis(alt, spec, data, fewer)),
-                    text=alt.Text(f"{LABEL}:N"),
+                _over_bars(alt, base, spec, data, fewer, dy=-4).encode(
+                    _category(alt, spec, fewer), text=alt.Text(f"{LABEL}:N")
                 )
             )
     return alt.layer(*layers).properties(**_size(spec, len(data), data[spec.x]))
+
+
+def _over_bars(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, fewer: int, dy: int) -> Any:
+    """The values over vertical bars, named `VALUES`: across, centred over each bar, or from
+    `VALUES_UPRIGHT` on, upright from the bar's top (a negative bar's from zero), as wide as
+    a line of text."""
+    if fewer < VALUES_UPRIGHT:
+        mark = base.mark_text(baseline="bottom", dy=dy)
+        return mark.encode(alt.Y(f"{spec.y}:Q", axis=_axis(alt, spec, data, fewer))).properties(name=VALUES)
+    at = base.transform_calculate(_at=f"max(datum['{spec.y}'], 0)")
+    mark = at.mark_text(angle=270, align="left", baseline="middle", dx=-dy)
+    return mark.encode(alt.Y("_at:Q", axis=_axis(alt, spec, data, fewer))).properties(name=VALUES)
 
 
 def _grouped(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list[str], fewer: int) -> Any:
@@ -317,12 +338,10 @@ def _grouped(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: 
                 offset,
                 text=alt.Text(f"{LABEL}:N"),
             )
+            text = text.properties(name=VALUES)
         else:
-            text = base.mark_text(baseline="bottom", dy=-3).encode(
-                _category(alt, spec, fewer),
-                alt.Y(f"{spec.y}:Q", axis=_axis(alt, spec, data, fewer)),
-                offset,
-                text=alt.Text(f"{LABEL}:N"),
+            text = _over_bars(alt, base, spec, data, fewer, dy=-3).encode(
+                _category(alt, spec, fewer), offset, text=alt.Text(f"{LABEL}:N")
             )
         layers.append(text)
     groups = data[spec.series].nunique()
@@ -372,17 +391,58 @@ def _line(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: lis
     line = base.mark_line(point={"size": 60, "filled": True}, strokeWidth=2.5).encode(*encodings)
     layers = [line if spec.series else line.encode(color=alt.ColorValue(palette[0]))]
     if spec.series:
-        last = base.transform_window(
-            _sista="rank()", sort=[alt.SortField(spec.x, order="descending")], groupby=[spec.series]
-        )
+        ticks = value_ticks(spec, data, fewer)
+        ends = alt.Chart(_line_ends(spec, data, ticks[0], ticks[-1]))
+        at = _value(alt, spec, data, fewer, NAME_AT)
         layers.append(
-            last.transform_filter("datum._sista == 1")
-            .mark_text(align="left", dx=8, fontWeight=600)
+            ends.mark_text(align="left", dx=8, fontWeight=600)
             .encode(
-                x, y, alt.Color(f"{spec.series}:N", sort=None, legend=None), text=alt.Text(f"{spec.series}:N")
+                x,
+                at,
+                alt.Color(f"{spec.series}:N", sort=None, legend=None),
+                text=alt.Text(f"{spec.series}:N"),
             )
+            .properties(name=VALUES)
         )
-    return alt.layer(*layers).properties(width=WIDTH - 160, height=260)
+    return alt.layer(*layers).properties(width=WIDTH - 160, height=LINE_HEIGHT)
+
+
+LINE_HEIGHT = 260
+"""A line chart's plot height in px."""
+NAME_AT = "_namn_vid"
+"""Where a series' name stands beside its line's last point (`_line_ends`)."""
+
+
+def _line_ends(spec: ChartSpec, data: pd.DataFrame, low: float, high: float) -> pd.DataFrame:
+    """Each series' last point (the latest x), with the height its name stands at: the point's,
+    moved up or down just enough that no two names at the same x meet (a line of text apart,
+    within the plot), so that lines ending close together are still told apart by name."""
+    rows = data.dropna(subset=[spec.y])
+    ends = rows.sort_values(spec.x, kind="stable").groupby(spec.series, sort=False).tail(1).copy()
+    span = (high - low) or 1.0
+    apart = (TEXT + 2) * span / LINE_HEIGHT  # a line of text, in the values' units
+    at: dict[Any, float] = {}
+    for _, group in ends.groupby(spec.x, sort=False):
+        order = group[spec.y].astype(float).sort_values(kind="stable")
+        heights = _spread(list(order), apart, low, high)
+        at.update(zip(order.index, heights, strict=True))
+    ends[NAME_AT] = [at[index] for index in ends.index]
+    return ends
+
+
+def _spread(values: list[float], apart: float, low: float, high: float) -> list[float]:
+    """`values` (ascending) moved up just enough that each is `apart` from the one below (the
+    lowest half of that above `low`, clear of the axis's labels under the plot), and if that
+    pushed the highest over `high`, down from there; a chart of more series than the plot's
+    height holds is then measured as crowded (`crowding.py`)."""
+    placed: list[float] = []
+    for value in values:
+        placed.append(max(value, placed[-1] + apart) if placed else max(value, low + apart / 2))
+    if placed and placed[-1] > high:
+        placed[-1] = high
+        for i in range(len(placed) - 2, -1, -1):
+            placed[i] = min(placed[i], placed[i + 1] - apart)
+    return placed
 
 
 def first_step(spec: ChartSpec, frame: pd.DataFrame, last: int) -> int:

@@ -379,7 +379,34 @@ def _thinned(
         drawn = draw([vega_lite(*charts[i], colours, step[i]) for i in pending], fonts)
         svgs.update(zip(pending, drawn, strict=True))
         pending = [i for i in pending if step[i] < THINNING and meet(svgs[i])]
+    _without_values(charts, colours, fonts, draw, svgs, step)
     return [svgs[i] for i in range(len(charts))]
+
+
+def _without_values(
+    charts: list[tuple[ChartSpec, pd.DataFrame]],
+    colours: list[str] | None,
+    fonts: list[Path],
+    draw: Draw,
+    svgs: dict[int, str],
+    step: dict[int, int],
+) -> None:
+    """Bars whose values still meet at the last step (more bars than upright values fit
+    beside each other, say twenty in five groups), drawn again without them, thinned
+    from the start: the value axis and the data table give the numbers."""
+    from kfsreport.charts.crowding import values_meet
+
+    crowded = [
+        i
+        for i, (spec, _) in enumerate(charts)
+        if step[i] == THINNING
+        and spec.labels
+        and spec.type in ("bar", "grouped_bar")
+        and values_meet(svgs[i])
+    ]
+    if crowded:
+        bare = [(charts[i][0].model_copy(update={"labels": False}), charts[i][1]) for i in crowded]
+        svgs.update(zip(crowded, draw_apart(bare, colours, fonts, draw), strict=True))
 
 
 def data_table(spec: ChartSpec, frame: pd.DataFrame) -> DataTable:
