@@ -32,7 +32,8 @@ SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PROJECT  ?= .
 # `make new MAPP=../arsrapport-2026 [AR=2026]`
 MAPP     ?=
-AR       ?=
+# make itself defines AR (the archiver, `ar`); a year is only AR given on the command line (`make new AR=2027`).
+AR       := $(if $(filter command line,$(origin AR)),$(AR))
 
 help:
 	@echo "make report   bygg rapporten till output/ (installerar det som behövs); i den här mappen även exemplen i exempel/"

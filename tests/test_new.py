@@ -170,3 +170,23 @@ def test_the_new_folder_has_a_makefile_that_runs_this_kfsreport(make_project, cl
     new = subprocess.run(["make", "-s", "new"], cwd=target, capture_output=True, text=True)
     assert new.returncode == 2
     assert "till exempel: make new MAPP=../arsrapport-2032" in new.stdout
+
+
+def test_make_new_passes_a_year_only_when_ar_is_given(make_project, cli, tmp_path):
+    """make defines AR itself (the archiver `ar`), so `make new MAPP=…` once ran `--year ar`."""
+    import subprocess
+
+    target = tmp_path / "r2026"
+    assert cli("new", str(target), "--from", str(make_project("minimal")), "-q").code == 0
+    repo = Path(__file__).resolve().parent.parent
+    for folder, extra in ((target, []), (repo, ["RUN_STAMP="])):
+
+        def dry_run(*args: str, cwd: Path = folder, extra: list[str] = extra) -> str:
+            env = {"PATH": "/usr/bin:/bin", "AR": "x86_64-linux-gnu-ar"}  # as a toolchain may set
+            run = subprocess.run(["make", "-n", "new", "MAPP=../ny", *extra, *args], cwd=cwd,
+                                 capture_output=True, text=True, env=env)
+            assert run.returncode == 0, run.stderr
+            return run.stdout
+
+        assert "--year" not in dry_run()
+        assert "--year 2033" in dry_run("AR=2033")

@@ -17,7 +17,8 @@ _TEMPLATE = """\
 # KFSREPORT är kommandot som kör kfsreport; ändra det om programmet flyttas.
 KFSREPORT ?= {command}
 MAPP ?=
-AR ?=
+# make själv har AR (arkivprogrammet ar); ett år är bara AR på kommandoraden (make new AR=2027).
+AR := $(if $(filter command line,$(origin AR)),$(AR))
 
 .PHONY: help report check check-pdf serve new
 
