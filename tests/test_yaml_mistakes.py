@@ -77,3 +77,30 @@ def test_a_file_over_the_size_limit_says_what_to_do(tmp_path, monkeypatch):
         "content/01-a.md: filen är större än 0 MB. Dela upp ett långt kapitel i flera filer, och "
         "lägg stora tabeller i en CSV-fil i data/ (den får vara större)."
     ]
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        (
+            "theme:\n  primary: red\n",
+            "report.yaml:9: 'primary' under theme ('red') är ingen färg. Skriv färgen som # och "
+            "sex tecken 0–9 och a–f, inom citattecken, till exempel '#0b5563'.",
+        ),
+        (  # an unquoted # begins a YAML comment, so the value is empty
+            "theme:\n  accent: #f2c14e\n",
+            "report.yaml:9: 'accent' under theme har inget värde. Skriv värdet efter kolonet. "
+            "Börjar värdet med # (en färg som '#0b5563'), sätt det inom citattecken: annars gör "
+            "# resten av raden till en kommentar.",
+        ),
+        (
+            "output_name: Årsrapport 2030 (slutlig)\n",
+            "report.yaml:8: 'output_name' ('Årsrapport 2030 (slutlig)') kan inte vara ett filnamn. "
+            "Använd bokstäverna a–z och A–Z (inte å, ä, ö), siffror, bindestreck och punkt, utan "
+            "mellanslag och snedstreck, till exempel arsrapport-2025.",
+        ),
+    ],
+)
+def test_a_colour_or_file_name_of_the_wrong_form_is_not_called_an_id(tmp_path, setting, message):
+    root = project(tmp_path, {"01-a.md": chapter("A", "Text.\n")}, settings=SETTINGS + setting)
+    assert errors_of(root) == [message]

@@ -90,6 +90,8 @@ def explain(item: Any, model: type[BaseModel], depth: int = 0) -> tuple[str, str
         return f"{where} ska vara en lista.", "Skriv varje post på en egen rad som börjar med '- '."
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"{where} ska vara en grupp av nycklar (nyckel: värde).", _group_hint(loc, given)
+    if kind in ("string_type",) and given is None:
+        return f"{where} har inget värde.", EMPTY_HINT
     if kind in ("string_type",):
         return f"{where} ska vara text.", _text_hint(given)
     if kind in ("string_too_short",):
@@ -100,10 +102,7 @@ def explain(item: Any, model: type[BaseModel], depth: int = 0) -> tuple[str, str
         shown = visible(str(given))
         if has_invisible(str(given)):
             return f"{where} ('{shown}') har osynliga tecken och kan inte vara ett id.", INVISIBLE_HINT
-        return (
-            f"{where} ('{shown}') kan inte användas som id.",
-            "Använd små bokstäver a–z, siffror och bindestreck, till exempel mal-1.",
-        )
+        return _pattern_problem(where, shown, str(item.get("ctx", {}).get("pattern", "")))
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"{where} ska vara ett heltal, inte '{given}'.", "Skriv bara siffror, till exempel 13."
     if kind in ("float_parsing", "float_type"):
@@ -121,6 +120,31 @@ def explain(item: Any, model: type[BaseModel], depth: int = 0) -> tuple[str, str
     return (
         f"{where} har ett värde som inte kan användas här ('{visible(str(given))}').",
         "Jämför med handboken eller förra årets rapport hur värdet ska skrivas.",
+    )
+
+
+EMPTY_HINT = (
+    "Skriv värdet efter kolonet. Börjar värdet med # (en färg som '#0b5563'), sätt det inom "
+    "citattecken: annars gör # resten av raden till en kommentar."
+)
+
+
+def _pattern_problem(where: str, shown: str, pattern: str) -> tuple[str, str]:
+    """A text that does not have the form its key needs: a colour, a file name or an id."""
+    if pattern.startswith("^#"):
+        return (
+            f"{where} ('{shown}') är ingen färg.",
+            "Skriv färgen som # och sex tecken 0–9 och a–f, inom citattecken, till exempel '#0b5563'.",
+        )
+    if "A-Z" in pattern:
+        return (
+            f"{where} ('{shown}') kan inte vara ett filnamn.",
+            "Använd bokstäverna a–z och A–Z (inte å, ä, ö), siffror, bindestreck och punkt, utan "
+            "mellanslag och snedstreck, till exempel arsrapport-2025.",
+        )
+    return (
+        f"{where} ('{shown}') kan inte användas som id.",
+        "Använd små bokstäver a–z, siffror och bindestreck, till exempel mal-1.",
     )
 
 
