@@ -38,6 +38,7 @@ from kfsreport.validate.factcheck import (
 from kfsreport.validate.leftovers import BLOCK_DIRECTIVE
 from kfsreport.validate.limits import check_limits
 from kfsreport.validate.links import Refused, check_link, resolve_image
+from kfsreport.validate.pageids import check_page_ids
 from kfsreport.validate.schemacheck import check_model, valid_fields
 from kfsreport.validate.yamltext import check_yaml_text
 
@@ -91,6 +92,7 @@ def validate(sources: Sources, problems: Problems) -> Report:
     )
     _check_ids_apart(charts, chart_lines, anchors, problems)
     table_ids = _table_ids(chapters, facts or Facts(), charts, anchors, problems)
+    check_page_ids(facts_file, anchors, set(charts), table_ids, problems)
     if settings is not None and sources.charts:
         check_chart_years(charts, sources.charts, settings, problems)
     placements = Placements(charts, broken, unread=sources.charts_unreadable)
