@@ -183,8 +183,13 @@ def test_make_new_passes_a_year_only_when_ar_is_given(make_project, cli, tmp_pat
 
         def dry_run(*args: str, cwd: Path = folder, extra: list[str] = extra) -> str:
             env = {"PATH": "/usr/bin:/bin", "AR": "x86_64-linux-gnu-ar"}  # as a toolchain may set
-            run = subprocess.run(["make", "-n", "new", "MAPP=../ny", *extra, *args], cwd=cwd,
-                                 capture_output=True, text=True, env=env)
+            run = subprocess.run(
+                ["make", "-n", "new", "MAPP=../ny", *extra, *args],
+                cwd=cwd,
+                capture_output=True,
+                text=True,
+                env=env,
+            )
             assert run.returncode == 0, run.stderr
             return run.stdout
 
