@@ -16,6 +16,14 @@ def test_a_misnamed_charts_file_is_the_only_error_about_its_charts(make_project)
     assert errors[-1].startswith("data/charts - Kopia.yaml: heter inte charts.yaml")
     assert [error.split(":")[0] for error in errors] == ["content/03-diagram.md", "data/charts - Kopia.yaml"]
     assert "tal.saknas" in errors[0]  # a mistake of its own is still reported
+    # A ref() to an id no figur() places is no chart's: a misspelt heading is still an error.
+    (root / "content/03-diagram.md").write_text(
+        '---\ntitle: Diagram\n---\n\nSe {{ ref("utfall") }} och {{ ref("samverka") }}.\n\n'
+        '{{ figur("utfall") }}\n',
+        encoding="utf-8",
+    )
+    errors = errors_of(root)
+    assert len(errors) == 2 and 'ref("samverka"): ingen rubrik' in errors[0], errors
 
 
 def test_unreadable_yaml_in_the_charts_file_is_the_only_error_about_its_charts(make_project):

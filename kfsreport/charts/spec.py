@@ -6,6 +6,7 @@ description into a table of numbers and `kfsreport.charts.draw` into a Vega-Lite
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Annotated, Literal
 
 from markupsafe import Markup
@@ -190,19 +191,24 @@ class Placements:
     """Numbers charts "Figur N" in the order the text places them (used while validating)."""
 
     def __init__(
-        self, charts: dict[str, ChartSpec], broken: set[str] | None = None, *, unread: bool = False
+        self,
+        charts: dict[str, ChartSpec],
+        broken: set[str] | None = None,
+        *,
+        unread: Collection[str] = (),
     ) -> None:
         self.charts = charts
         self.broken = broken or set()
-        self.unread = unread
-        """data/charts.yaml could not be read (reported): any id may be one of its charts."""
+        self.unread = set(unread)
+        """With data/charts.yaml unreadable (reported), the ids the text places with `figur()`:
+        each may be one of its charts, so neither `figur()` nor `ref()` to it is an error."""
         self.numbers: dict[str, int | str] = {}
         self.appendix: int | None = None
         """N while the text of "Bilaga N" is placed: its figures are numbered BN.1, BN.2 …"""
         self._in_appendix: dict[int, int] = {}
 
     def place(self, chart_id: str) -> Markup:
-        if chart_id in self.broken or (self.unread and chart_id not in self.charts):
+        if chart_id in self.broken or chart_id in self.unread:
             return Markup("")  # already reported in data/charts.yaml
         if chart_id not in self.charts:
             raise ExpressionError(
@@ -222,7 +228,7 @@ class Placements:
         return Markup("")
 
     def label(self, chart_id: str) -> str | None:
-        known = chart_id in self.charts or chart_id in self.broken or self.unread
+        known = chart_id in self.charts or chart_id in self.broken or chart_id in self.unread
         return "figur" if known else None
 
 

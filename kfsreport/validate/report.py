@@ -95,7 +95,8 @@ def validate(sources: Sources, problems: Problems) -> Report:
     check_page_ids(facts_file, anchors, set(charts), table_ids, problems)
     if settings is not None and sources.charts:
         check_chart_years(charts, sources.charts, settings, problems)
-    placements = Placements(charts, broken, unread=sources.charts_unreadable)
+    unread = _placed_ids(sources) if sources.charts_unreadable else set()
+    placements = Placements(charts, broken, unread=unread)
     # With invalid facts or settings (reported), what does not read them (ref, figur,
     # directives) is still checked: a stand-in takes the settings' place.
     stand_in = settings if settings is not None else ReportSettings.model_construct()
@@ -124,6 +125,16 @@ def validate(sources: Sources, problems: Problems) -> Report:
         column_lines=key_lines(sources.charts) if sources.charts else {},
         table_ids=frozenset(table_ids),
     )
+
+
+_FIGUR = re.compile(r"""\bfigur\(\s*(["'])(.*?)\1\s*\)""")
+
+
+def _placed_ids(sources: Sources) -> set[str]:
+    """The ids the chapters place with `figur("…")`: with data/charts.yaml unreadable, the
+    charts it would have described. A `ref()` to any other id is still checked (a heading's
+    id misspelt is an error of its own)."""
+    return {match.group(2) for chapter in sources.chapters for match in _FIGUR.finditer(chapter.body)}
 
 
 def _check_chart_data(
