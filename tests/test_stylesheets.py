@@ -82,3 +82,26 @@ def test_a_check_and_a_build_in_one_process_each_get_their_own_fonts(root: Path)
     assert "data:font/woff2;" in built and "data:font/woff2;" not in checked
     assert "data:font/sfnt;" in checked
     assert sheet(root)[0] == built
+
+
+def test_the_print_stylesheet_lays_out_the_covers_without_flexbox():
+    """WeasyPrint's flex layout measures its items again and again: the covers and the inside
+    page, on every report's first and last pages, took a third of a short report's layout.
+    They are laid out with fixed heights, floats and absolute places (the same pages, pixel
+    for pixel)."""
+    import tinycss2
+
+    css = (Path(__file__).resolve().parent.parent / "kfsreport/templates/css/print.css").read_text(
+        encoding="utf-8"
+    )
+    flexed = []
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type != "qualified-rule":
+            continue
+        for declaration in tinycss2.parse_blocks_contents(
+            rule.content, skip_comments=True, skip_whitespace=True
+        ):
+            value = tinycss2.serialize(getattr(declaration, "value", [])).strip()
+            if getattr(declaration, "lower_name", "") == "display" and "flex" in value:
+                flexed.append(tinycss2.serialize(rule.prelude).strip())
+    assert flexed == []
