@@ -359,6 +359,66 @@ def test_bad_chart_descriptions_are_located(make_project, old, new, message):
     assert errors_of(root)[0] == message
 
 
+WIDE = """\
+charts:
+  - id: omraden
+    type: grouped_bar
+    title: Områden där medarbetarna vill utvecklas
+    data: data/omraden.csv
+    x: Område
+    series_columns: [Kvinnor, Män]
+    series: Kön
+    y: Andel
+    unit: "%"
+    source: Medarbetarenkäten
+    alt: Grupperat stapeldiagram över områden, för kvinnor och män.
+"""
+
+
+def test_a_wide_table_with_a_column_per_series_is_drawn_from_its_columns(make_project):
+    # A survey tool's export has a column per series; before, only a long table could be drawn.
+    root = with_charts(make_project, WIDE, '{{ figur("omraden") }}\n')
+    (root / "data/omraden.csv").write_text(
+        "Område;Kvinnor;Män;Kommentar\nDigitala verktyg;46;39;x\nLedarskap;22;25;y\n", encoding="utf-8"
+    )
+    table = charts_of(root).figures["omraden"].table
+    assert table.headers == ["Område", "Kön", "Andel"]
+    assert table.rows == [
+        ["Digitala verktyg", "Kvinnor", f"46{NBSP}%"],
+        ["Ledarskap", "Kvinnor", f"22{NBSP}%"],
+        ["Digitala verktyg", "Män", f"39{NBSP}%"],
+        ["Ledarskap", "Män", f"25{NBSP}%"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "    series_columns: [Kvinnor, Män]\n",
+            "    series_columns: [Kvinnor, Man]\n",
+            "data/charts.yaml:7: kolumnen 'Man' finns inte i data/omraden.csv (menade du 'Män'?)",
+        ),
+        (
+            "    series: Kön\n",
+            "",
+            "data/charts.yaml:2: 'charts' under charts: series_columns behöver series: ett namn på "
+            "det som kolumnerna Kvinnor, Män är (till exempel series: Kön), och y: ett namn på deras värden",
+        ),
+        (
+            "    y: Andel\n",
+            "    y: Män\n",
+            "data/charts.yaml:2: 'charts' under charts: y: 'Män' står också i series_columns; med "
+            "series_columns är series och y nya namn: series på det som kolumnerna är, y på deras värden",
+        ),
+    ],
+)
+def test_a_wide_tables_mistakes_are_located(make_project, old, new, message):
+    root = with_charts(make_project, WIDE.replace(old, new), '{{ figur("omraden") }}\n')
+    (root / "data/omraden.csv").write_text("Område;Kvinnor;Män\nLedarskap;22;25\n", encoding="utf-8")
+    assert errors_of(root)[0].startswith(message)
+
+
 def test_a_number_that_does_not_parse_names_the_data_file_line_and_column(make_project):
     root = with_charts(make_project)
     (root / "data/utfall.csv").write_text("Kommun,Utfall\nNorsjö,1417\nLycksele,tolv\n", encoding="utf-8")

@@ -44,6 +44,8 @@ def chart_frame(
         return None
     if not _has_columns(frame, needed_columns(spec), problems, origin, keys):
         return None
+    if spec.series_columns and spec.series:
+        frame = _long(frame, spec.series_columns, spec.series, spec.y)
     if not _every_place_named(spec, frame, problems, origin, keys):
         return None
     try:
@@ -60,6 +62,13 @@ def chart_frame(
     if spec.type != "key_number" and not _one_value_per_place(spec, frame, problems, origin, keys):
         return None
     return frame
+
+
+def _long(frame: pd.DataFrame, columns: list[str], series: str, value: str) -> pd.DataFrame:
+    """A wide table (a column per series) as a long one: a row per category and series, the
+    series in the order of `columns` (so a stacked bar stacks them in that order)."""
+    kept = [column for column in frame.columns if column not in columns]
+    return frame.melt(id_vars=kept, value_vars=columns, var_name=series, value_name=value)
 
 
 def _every_place_named(
@@ -114,6 +123,10 @@ def _one_value_per_place(
 def needed_columns(spec: ChartSpec) -> list[str]:
     """The columns the description reads from its source (before the computation)."""
     produced = _produced(spec.compute)
+    if spec.series_columns:  # `series` and `y` are made from these columns (`_long`)
+        made = {spec.series, spec.y, produced}
+        wanted = [spec.x, *spec.series_columns, *_inputs(spec.compute)]
+        return list(dict.fromkeys(c for c in wanted if c and c not in made))
     wanted = [spec.x, spec.series, *_inputs(spec.compute)]
     if spec.y != produced:
         wanted.append(spec.y)
@@ -122,7 +135,7 @@ def needed_columns(spec: ChartSpec) -> list[str]:
 
 def column_types(spec: ChartSpec) -> dict[str, ColumnType]:
     """Each needed column's type: as `columns:` says, else by its role (values are numbers)."""
-    numeric = {spec.y, *_numeric_inputs(spec.compute)}
+    numeric = {spec.y, *(spec.series_columns or []), *_numeric_inputs(spec.compute)}
     return {
         column: spec.columns.get(column, "number" if column in numeric else "text")
         for column in needed_columns(spec)

@@ -109,6 +109,9 @@ class ChartSpec(Strict):
     x: Column
     y: Column
     series: Column | None = None
+    series_columns: list[Column] | None = Field(default=None, min_length=2)
+    """A wide table, as survey tools and Excel export it (a column per series, `Kvinnor`,
+    `Män`): the columns become rows, named by `series` and valued in `y`."""
     unit: Text | None = None
     decimals: WholeNumber | None = Field(default=None, ge=0, le=3)
     signed: Flag = False
@@ -130,9 +133,28 @@ class ChartSpec(Strict):
             raise ValueError(
                 "ange precis en datakälla: data (en fil), values (tabell i beskrivningen) eller facts"
             )
+        if self.series_columns is not None:
+            self._check_series_columns(self.series_columns)
         if self.type in ("grouped_bar", "stacked_bar") and self.series is None:
             raise ValueError(f"diagramtypen {self.type} behöver series (kolumnen med serierna)")
         return self
+
+    def _check_series_columns(self, columns: list[str]) -> None:
+        if self.series is None:
+            raise ValueError(
+                "series_columns behöver series: ett namn på det som kolumnerna "
+                f"{', '.join(columns)} är (till exempel series: Kön), och y: ett namn på deras värden"
+            )
+        if self.facts is not None:
+            raise ValueError("series_columns kan inte användas med facts, bara med data eller values")
+        for key in ("x", "y", "series"):
+            if getattr(self, key) in columns:
+                raise ValueError(
+                    f"{key}: '{getattr(self, key)}' står också i series_columns; med series_columns "
+                    "är series och y nya namn: series på det som kolumnerna är, y på deras värden"
+                )
+        if len(set(columns)) != len(columns):
+            raise ValueError("series_columns nämner samma kolumn två gånger")
 
 
 SOURCE_KEY = "\0källa"
@@ -170,6 +192,10 @@ def _column_keys(item: dict[str, object], at: Loc) -> list[tuple[Loc, str]]:
     for key in ("y", "x", "series"):
         if isinstance(item.get(key), str):
             keys.append(((*at, key), str(item[key])))
+    wide = item.get("series_columns")
+    for i, column in enumerate(wide if isinstance(wide, list) else []):
+        if isinstance(column, str):
+            keys.append(((*at, "series_columns", i), column))
     columns = item.get("columns")
     for name in columns if isinstance(columns, dict) else {}:
         keys.append(((*at, "columns", name), str(name)))
