@@ -232,6 +232,10 @@ class ReportSettings(Strict):
     logo: Text | None = None
     """An image in the report folder for the cover and the web page's header, e.g. `templates/logo.svg`."""
     theme: Theme = Field(default_factory=Theme)
+    layout: Literal["report", "memo"] = "report"
+    """`memo`: a short document (a tjänsteskrivelse, a decision memo): the PDF has no cover,
+    inside page, contents or back cover; its first page opens with a header (organisation,
+    committee, title, date, registration number) and the chapters follow without page breaks."""
     print: Literal["simplex", "duplex"] = "simplex"
     """`duplex`: the PDF is laid out for two-sided printing (mirrored pages, chapters on the right)."""
     period: Period | None = None

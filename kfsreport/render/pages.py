@@ -348,7 +348,8 @@ def _page(
         html = mark_breaks(without_chart_data(html), read_word_list(report.root, problems))
     dirs = template_dirs(report.root)
     duplex = report.settings.print == "duplex"
-    css = build_stylesheet(report.root, dirs, edition, html, problems, chapters.cache, duplex)
+    memo = report.settings.layout == "memo"
+    css = build_stylesheet(report.root, dirs, edition, html, problems, chapters.cache, duplex, memo)
     _refuse_attachments(html, problems)  # the more precise message first
     _check_self_contained(html, edition, problems)
     return html.replace(placeholder, css + theme_css(report.settings.theme), 1)

@@ -36,6 +36,8 @@ STYLESHEETS = {
 }
 DUPLEX = "css/duplex.css"
 """Added to the print stylesheets when report.yaml says `print: duplex`."""
+MEMO = "css/memo.css"
+"""Added to the print stylesheets (last) when report.yaml says `layout: memo`."""
 FONT_TYPES = {".ttf", ".otf", ".woff", ".woff2"}
 
 
@@ -56,14 +58,16 @@ def build_stylesheet(
     problems: Problems,
     cache: Path | None = None,
     duplex: bool = False,
+    memo: bool = False,
 ) -> str:
     """Concatenate the edition's stylesheets with their url()s resolved; report bad ones.
     Font subsets are kept beside `cache` (the report's cache folder), if given, in the
     `fonts/` that every report shares (`cache.fonts_dir`); with
-    `duplex`, the print edition adds css/duplex.css."""
+    `duplex`, the print edition adds css/duplex.css, and with `memo` css/memo.css."""
     parts = []
     page_chars = set(page)
-    names = STYLESHEETS[edition] + ((DUPLEX,) if duplex and edition == "print" else ())
+    extra = ((DUPLEX,) if duplex else ()) + ((MEMO,) if memo else ())
+    names = STYLESHEETS[edition] + (extra if edition == "print" else ())
     for name in names:
         path = find_template_file(dirs, name)
         if path is None:

@@ -1,0 +1,53 @@
+"""A short document (`layout: memo`): no cover, contents or back cover, chapters that follow
+one another, a header with the title and the practical facts on the first page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+
+from kfsreport.commands.check.pdfcheck import check_pdf
+from tests.rendering import errors_of, html_of, print_html_of
+
+
+def memo(make_project) -> Path:
+    root = make_project("minimal")
+    settings = root / "report.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "layout: memo\n", encoding="utf-8")
+    return root
+
+
+def test_a_memo_opens_with_a_header_instead_of_a_cover_contents_and_back_cover(make_project):
+    # A three-page decision memo came out with cover, inside page, contents and back cover.
+    root = memo(make_project)
+    html = print_html_of(root)
+    assert '<body class="edition-print layout-memo">' in html
+    assert '<h1 class="memo-title">Testrapport 2030</h1>' in html
+    facts = html[html.index('<dl class="memo-facts">') : html.index("</dl>")]
+    assert "Diarienummer" in facts and "Period" in facts
+    for part in ('<header class="cover"', '<nav class="toc"', '<footer class="back-cover"'):
+        assert part not in html
+    assert ".layout-memo .chapter { break-before: auto; }" in html
+    screen = html_of(root)
+    assert "layout-memo" in screen and 'class="site-header"' in screen and "memo-title" not in screen
+
+
+def test_a_memo_pdf_is_only_its_text_and_passes_the_checker(make_project, cli):
+    root = memo(make_project)
+    assert cli("build", "--project", str(root), "--format", "pdf").code == 0
+    path = root / "output/testrapport-2030.pdf"
+    assert check_pdf(path) == []
+    with pikepdf.open(path) as pdf:
+        pages = len(pdf.pages)
+    assert pages <= 3  # a report with the same chapters has cover, inside page, contents, back cover
+
+
+def test_an_unknown_layout_is_a_located_error(make_project):
+    root = make_project("minimal")
+    settings = root / "report.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "layout: pm\n", encoding="utf-8")
+    (error,) = errors_of(root)
+    assert error.startswith(
+        "report.yaml:9: 'layout' har värdet 'pm', som inte är tillåtet. Välj ett av: 'report', 'memo'"
+    )
