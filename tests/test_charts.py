@@ -560,6 +560,30 @@ def test_the_value_axis_labels_zero_and_ends_past_the_largest_bar():
     assert value_ticks(spec, pd.DataFrame({"x": ["a"], "y": [3.0]})) == [0, 1, 2, 3, 4]
 
 
+def test_a_stacked_bar_of_percentages_of_a_whole_ends_at_100():
+    # A survey's answers per group, stacked: the axis went on to 150 %.
+    import pandas as pd
+
+    from kfsreport.charts.draw import value_ticks
+    from kfsreport.charts.spec import ChartSpec
+
+    spec = ChartSpec(
+        id="a",
+        type="stacked_bar",
+        title="T",
+        alt="Stapeldiagram.",
+        source="S",
+        values=[],
+        x="x",
+        y="y",
+        series="s",
+        unit="%",
+    )
+    frame = pd.DataFrame({"x": ["a", "a", "b", "b"], "s": ["j", "n"] * 2, "y": [12.0, 88.0, 40.5, 59.6]})
+    assert value_ticks(spec, frame)[-1] == 100
+    assert value_ticks(spec.model_copy(update={"unit": "personer"}), frame)[-1] > 100
+
+
 def test_a_computation_that_cannot_be_done_is_reported_at_its_compute_line(make_project):
     charts = CHARTS.replace(
         "    unit: tkr\n", "    unit: tkr\n    compute:\n      share: {column: Utfall, name: Andel}\n"

@@ -195,6 +195,8 @@ def value_ticks(spec: ChartSpec, data: pd.DataFrame, fewer: int = 0) -> list[flo
     else:
         high, low = float(values.max()), float(values.min())
     high, low = max(high, 0.0), min(low, 0.0)
+    if spec.type == "stacked_bar" and spec.unit == "%" and low == 0 and abs(high - 100) < 0.5:
+        high = 99.999  # shares of a whole (a survey's answers): the axis ends at 100 %, not 150 %
     span = (high - low) or 1.0
     narrow = _horizontal(spec)  # a value axis about 160 px wide
     most = max((3 if spec.unit and not spec.y_title else 4) if narrow else 5, 1) - fewer
