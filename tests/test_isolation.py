@@ -194,8 +194,8 @@ def test_links_to_the_web_mail_phone_and_headings_are_kept(make_project):
     )
     html = chapter_of(html_of(root), "extra")
     assert (
-        '<p><a href="https://example.se/x?y=1">a</a> <a href="mailto:info@example.se">b</a> '
-        '<a href="tel:+46901234">c</a> <a href="#samverkan">d</a></p>'
+        '<p><a href="https://example.se/x?y=1">a</a><span class="link-address"> (example.se/x?y=1)</span> '
+        '<a href="mailto:info@example.se">b</a> <a href="tel:+46901234">c</a> <a href="#samverkan">d</a></p>'
     ) in html
 
 

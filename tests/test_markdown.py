@@ -298,6 +298,29 @@ def test_a_chapter_in_another_language_is_marked_with_lang_in_both_editions(tmp_
         assert '<span class="toc-title">Inledning</span>' in html
 
 
+def test_a_link_to_a_web_page_has_its_address_after_it_for_paper(tmp_path):
+    # In the PDF a link was the text's own colour and its address was nowhere: on paper
+    # "regionens webbplats" led nowhere.
+    body = (
+        "Mer på [regionens webbplats](https://www.norrfjall.se/folkhalsa/), se <https://www.norrfjall.se/>, "
+        "[skriv](mailto:a@b.se) eller [läs mer](#a).\n"
+    )
+    root = project(tmp_path, {"01-a.md": chapter("A", body)})
+    html = chapter_of(html_of(root), "a")
+    assert (
+        '<a href="https://www.norrfjall.se/folkhalsa/">regionens webbplats</a>'
+        '<span class="link-address"> (www.norrfjall.se/folkhalsa)</span>, '
+        'se <a href="https://www.norrfjall.se/">https://www.norrfjall.se/</a>, '
+        '<a href="mailto:a@b.se">skriv</a> eller <a href="#a">läs mer</a>.'
+    ) in html
+    from kfsreport.errors import PACKAGE_TEMPLATES
+
+    screen = (PACKAGE_TEMPLATES / "css/screen.css").read_text(encoding="utf-8")
+    printed = (PACKAGE_TEMPLATES / "css/print.css").read_text(encoding="utf-8")
+    assert re.search(r"^\.link-address \{ display: none; \}", screen, re.MULTILINE)
+    assert re.search(r"^\.link-address \{ hyphens: manual;", printed, re.MULTILINE)
+
+
 def test_a_chapters_lang_that_is_not_a_language_tag_is_a_located_error(tmp_path):
     root = project(tmp_path, {"01-a.md": chapter("A", "Text.\n", lang="engelska")})
     (error,) = errors_of(root)

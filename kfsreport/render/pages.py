@@ -695,7 +695,36 @@ def _footnote_anchor(self: Any, tokens: list[Token], idx: int, options: Any, env
     )
 
 
+def _link_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """A link to a web page is followed by its address (without `https://`) in a span that
+    only the print edition shows: on paper the link text alone does not say where it leads.
+    Not when the text already is the address. (Outside the link: inside it, the address
+    would be a second link annotation within the first.)"""
+    href = str(tokens[idx].attrGet("href") or "")
+    address = re.sub(r"^https?://", "", href).rstrip("/")
+    text = []
+    for child in tokens[idx + 1 :]:
+        if child.type == "link_close":
+            break
+        text.append(child.content)
+    shown = "".join(text).strip()
+    web = address != href and shown not in (href, address, href.rstrip("/"))
+    env.setdefault("link_addresses", []).append(address if web else None)
+    return str(self.renderToken(tokens, idx, options, env))
+
+
+def _link_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    addresses = env.get("link_addresses") or [None]
+    address = addresses.pop()
+    close = str(self.renderToken(tokens, idx, options, env))
+    if address is None:
+        return close
+    return close + str(Markup('<span class="link-address"> ({})</span>').format(address))
+
+
 _RULES = {
+    "link_open": _link_open,
+    "link_close": _link_close,
     "heading_open": _heading_open,
     "heading_close": _heading_close,
     "kfs_directive": _expression,
