@@ -85,6 +85,20 @@ def test_a_plan_is_its_own_kind_without_a_period(make_project):
     assert "Årsrapport" not in html and "Delårsrapport" not in html
 
 
+def test_any_other_report_is_its_own_kind_without_a_year_or_period(make_project):
+    # A survey's report or a decision memo had to claim to be an annual report.
+    root = make_project("minimal")
+    edit(root / "report.yaml", "kind: interim", "kind: report")
+    assert errors_of(root) == [
+        "report.yaml:8: period används bara i en delårsrapport; skriv tiden rapporten gäller i "
+        "titeln eller texten. Ta bort period, eller skriv kind: interim."
+    ]
+    edit(root / "report.yaml", "period: {from: 2030-01-01, to: 2030-08-31}\n", "")
+    html = html_of(root)
+    assert '<meta name="description" content="Rapport från Testberedningen, Region Test">' in html
+    assert "Årsrapport" not in html and "Delårsrapport" not in html
+
+
 def test_annual_report_has_no_period(make_project):
     root = make_project("minimal")
     edit(root / "report.yaml", "kind: interim", "kind: annual")

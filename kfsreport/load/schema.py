@@ -210,8 +210,9 @@ class ReportSettings(Strict):
     subtitle: Text | None = None
     committee: Text
     organisation: Text
-    kind: Literal["annual", "interim", "plan"]
-    """`plan`: a plan or strategy, not an account of a year (such as a region's plan)."""
+    kind: Literal["annual", "interim", "plan", "report"]
+    """`plan`: a plan or strategy, not an account of a year (such as a region's plan);
+    `report`: any other report (a survey's results, an inquiry, a decision memo)."""
     year: WholeNumber = Field(ge=2000, le=2100)
     date: dt.date
     registration_number: Text | None = None
@@ -248,6 +249,8 @@ class ReportSettings(Strict):
         """`Delårsrapport per augusti 2024`, `Årsrapport 2025` or `Plan`: what the report is."""
         if self.kind == "plan":
             return "Plan"
+        if self.kind == "report":
+            return "Rapport"
         if self.kind == "interim" and self.period is not None:
             return f"Delårsrapport per {locale.month(self.period.end)}"
         return f"{'Delårsrapport' if self.kind == 'interim' else 'Årsrapport'} {self.year}"

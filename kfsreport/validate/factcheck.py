@@ -36,7 +36,11 @@ def check_settings(settings: ReportSettings, located: Located | None, problems: 
     if period is None:
         return
     if settings.kind != "interim":
-        whole = "en årsrapport gäller hela året" if settings.kind == "annual" else "en plan har ingen period"
+        whole = {
+            "annual": "en årsrapport gäller hela året",
+            "plan": "en plan har ingen period",
+            "report": "skriv tiden rapporten gäller i titeln eller texten",
+        }[settings.kind]
         problems.fail(
             SETTINGS_FILE,
             line("period"),
@@ -146,7 +150,7 @@ def check_economy(economy: Economy, kind: str | None, located: Located, problems
             "economy säger vad prognosen bygger på, men prognosen (forecast) saknas.",
             hint="Lägg till economy → forecast.",
         )
-    if kind in ("annual", "plan") and economy.budget_period is not None:
+    if kind in ("annual", "plan", "report") and economy.budget_period is not None:
         problems.fail(
             FACTS_FILE,
             line("budget_period"),
