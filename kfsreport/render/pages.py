@@ -578,6 +578,9 @@ def _table_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any
 MANY_COLUMNS = 6
 """From this many columns a table is `many-columns`: print.css sets it smaller and lets the
 words in its cells be hyphenated (names too), so that it is never wider than the page."""
+VERY_MANY_COLUMNS = 10
+"""From this many columns a table is also `very-many-columns`: print.css lays it out at the
+page's width whatever its cells hold (`table-layout: fixed`); a 16-column table ran off the paper."""
 
 
 def _open_table(self: Any, tokens: list[Token], idx: int, options: Any, env: Any, label: str) -> str:
@@ -586,7 +589,8 @@ def _open_table(self: Any, tokens: list[Token], idx: int, options: Any, env: Any
         if token.type in ("thead_close", "table_close"):
             break
         columns += token.type == "th_open"
-    wrap = "table-wrap many-columns" if columns >= MANY_COLUMNS else "table-wrap"
+    wrap = "table-wrap" + (" many-columns" if columns >= MANY_COLUMNS else "")
+    wrap += " very-many-columns" if columns >= VERY_MANY_COLUMNS else ""
     return str(
         Markup('<div class="{}" role="region" tabindex="0" aria-label="{}">\n').format(wrap, label)
     ) + str(self.renderToken(tokens, idx, options, env))
