@@ -125,8 +125,8 @@ def needed_columns(spec: ChartSpec) -> list[str]:
     produced = _produced(spec.compute)
     if spec.series_columns:  # `series` and `y` are made from these columns (`_long`)
         made = {spec.series, spec.y, produced}
-        wanted = [spec.x, *spec.series_columns, *_inputs(spec.compute)]
-        return list(dict.fromkeys(c for c in wanted if c and c not in made))
+        read = [spec.x, *spec.series_columns, *_inputs(spec.compute)]
+        return list(dict.fromkeys(c for c in read if c and c not in made))
     wanted = [spec.x, spec.series, *_inputs(spec.compute)]
     if spec.y != produced:
         wanted.append(spec.y)
