@@ -305,6 +305,32 @@ def test_a_stacked_bars_values_stand_in_the_middle_of_their_segments():
     assert len(labels) == 4 and labels == middles
 
 
+def test_a_stacked_segment_too_narrow_for_its_value_shows_none():
+    """A survey's stacked bar of answers in per cent: the label of a 12 % segment was cut by
+    the next segment ("2 %"), and a 5 % one's ran over the axis. The values stay in the
+    chart's table and alt text."""
+    for orientation in ("horizontal", "vertical"):
+        chart = spec("stacked_bar", x="x", y="y", series="s", unit="%", orientation=orientation)
+        frame = pd.DataFrame(
+            {"x": ["Skola"] * 4 + ["Vård"] * 4, "s": list("abcd") * 2, "y": [5, 30, 43, 22, 12, 30, 38, 20]}
+        )
+        svg = draw_apart([(chart, frame)], None, [FONTS], draw_here)[0]
+        texts = re.search(r'<g class="mark-text role-mark[^>]*>(.*?)</g>', svg, re.S).group(1)
+        shown = re.findall(r">([^<]+)</text>", texts)
+        assert "5\u00a0%" not in shown and "30\u00a0%" in shown, (orientation, shown)
+    horizontal = spec("stacked_bar", x="x", y="y", series="s", unit="%")
+    svg = draw_apart([(horizontal, frame)], None, [FONTS], draw_here)[0]
+    assert "12\u00a0%" not in re.findall(r">([^<]+)</text>", svg)
+    # The others stay in the middles of their own segments (left out, not blanked, they moved).
+    bars = re.search(r'<g class="mark-rect role-mark[^>]*>(.*?)</g>', svg, re.S).group(1)
+    texts = re.search(r'<g class="mark-text role-mark[^>]*>(.*?)</g>', svg, re.S).group(1)
+    middles = {
+        round(float(x) + float(w) / 2, 1) for x, w in re.findall(r'd="M([-\d.]+),[-\d.]+h([-\d.]+)', bars)
+    }
+    placed = re.findall(r"translate\(([-\d.]+),[^)]*\)[^>]*>([^<]+)</text>", texts)
+    assert len(placed) == 6 and {round(float(x), 1) for x, _ in placed} <= middles, placed
+
+
 def test_a_line_charts_unit_that_is_a_word_names_the_axis_instead_of_every_label():
     """`150 000 invånare` on every value label, beside the series' names at the lines' ends,
     squeezed three years of two lines into a sliver and dropped the middle year's label."""

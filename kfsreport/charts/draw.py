@@ -84,6 +84,9 @@ def _vega_lite(
     data = frame.copy()
     labelled = spec.model_copy(update={"unit": None}) if unit_title(spec, fewer) else spec
     data[LABEL] = [value_label(labelled, v) for v in data[spec.y]]
+    if spec.type == "stacked_bar":  # blanked, not left out: the labels' stack needs every row
+        fits = _segments_fit(spec, data, fewer)
+        data[LABEL] = [label if fit else "" for label, fit in zip(data[LABEL], fits, strict=True)]
     if spec.type in ("bar", "grouped_bar", "stacked_bar") and not pd.api.types.is_datetime64_any_dtype(
         data[spec.x]
     ):
@@ -372,6 +375,22 @@ def _stacked(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: 
         )
     categories = data[spec.x].unique()
     return alt.layer(*layers).properties(**_size(spec, len(categories), categories))
+
+
+def _segments_fit(spec: ChartSpec, data: pd.DataFrame, fewer: int) -> list[bool]:
+    """For each segment of a stacked bar, whether its value's label fits inside it: a 2 %
+    answer in a survey's stacked bar had its label cut by the next segment. A segment
+    without one still has its value in the chart's table and alt text."""
+    from kfsreport.charts.measure import text_width
+
+    ticks = value_ticks(spec, data, fewer)
+    span = (ticks[-1] - ticks[0]) or 1.0
+    room = _size(spec, 1, [""])["width"] if _horizontal(spec) else 260
+    fits = []
+    for value, label in zip(data[spec.y].fillna(0), data[LABEL], strict=True):
+        needed = text_width(str(label), TEXT, 600) + 6 if _horizontal(spec) else TEXT + 4
+        fits.append(abs(float(value)) / span * room >= needed)
+    return fits
 
 
 def _line(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list[str], fewer: int) -> Any:
