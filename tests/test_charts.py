@@ -406,6 +406,12 @@ def test_a_wide_table_with_a_column_per_series_is_drawn_from_its_columns(make_pr
             "det som kolumnerna Kvinnor, Män är (till exempel series: Kön), och y: ett namn på deras värden",
         ),
         (
+            "    series_columns: [Kvinnor, Män]\n",
+            "    series_columns: [Kvinnor]\n",
+            "data/charts.yaml:2: 'charts' under charts: series_columns nämner 1 kolumn, men är till för "
+            "flera serier; för en enda kolumn, skriv y: Kvinnor och ta bort series_columns",
+        ),
+        (
             "    y: Andel\n",
             "    y: Män\n",
             "data/charts.yaml:2: 'charts' under charts: y: 'Män' står också i series_columns; med "

@@ -109,7 +109,7 @@ class ChartSpec(Strict):
     x: Column
     y: Column
     series: Column | None = None
-    series_columns: list[Column] | None = Field(default=None, min_length=2)
+    series_columns: list[Column] | None = None
     """A wide table, as survey tools and Excel export it (a column per series, `Kvinnor`,
     `Män`): the columns become rows, named by `series` and valued in `y`."""
     unit: Text | None = None
@@ -140,6 +140,12 @@ class ChartSpec(Strict):
         return self
 
     def _check_series_columns(self, columns: list[str]) -> None:
+        if len(columns) < 2:
+            one = columns[0] if columns else "kolumnen"
+            raise ValueError(
+                f"series_columns nämner {len(columns)} kolumn, men är till för flera serier; "
+                f"för en enda kolumn, skriv y: {one} och ta bort series_columns"
+            )
         if self.series is None:
             raise ValueError(
                 "series_columns behöver series: ett namn på det som kolumnerna "
