@@ -103,6 +103,18 @@ def test_the_same_constructs_written_correctly_pass_strict(make_project, cli):
     ]
 
 
+def test_a_chapter_in_english_passes_strict_without_swedish_spelling_or_readability(make_project, cli):
+    # An English summary gave a spelling warning for every word and a Swedish LIX.
+    project = make_project("check-clean")
+    long = " ".join(["This summary sets out what the survey found in every part of the county"] * 3)
+    (project / "content" / "02-summary.md").write_text(
+        f"---\ntitle: Summary in English\nnumbered: false\nlang: en\n---\n\n{long}.\n", encoding="utf-8"
+    )
+    run = cli("check", "--project", str(project), "--strict")
+    assert run.code == 0, run.out
+    assert "02-summary" not in run.out
+
+
 def test_warnings_fail_only_with_strict(make_project, cli):
     project = make_project("check-clean")
     edit(project / "content" / "01-kapitel.md", "6,9&nbsp;%", "6,9%")

@@ -191,8 +191,10 @@ def check(
     stage("rules")
     runs = ahead.runs if ahead is not None and ahead.runs is not None else _runs(sources, chapters)
     _rules(sources, report, chapters, findings, runs)
-    readability = [
-        check_readability(chapter.path, chapter.title, runs[chapter.path], findings) for chapter in chapters
+    readability = [  # LIX and sentence length are Swedish measures: not for an English summary
+        check_readability(chapter.path, chapter.title, runs[chapter.path], findings)
+        for chapter in chapters
+        if chapter.lang is None or chapter.lang.split("-")[0] == "sv"
     ]
     stage("spelling")
     if loading is not None and loading.is_alive():
