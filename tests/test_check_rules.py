@@ -143,6 +143,18 @@ def test_a_chapter_in_another_language_is_not_spelled_as_swedish(tmp_path: Path)
     assert findings.items == []
 
 
+def test_swedish_typography_is_not_asked_of_text_in_another_language():
+    parsed = chapter('The share was 6.9% of "all" staff.\n\nAndelen var 6.9% av [the "staff"]{lang=en}.\n')
+    parsed.lang = None
+    findings = Findings()
+    check_typography(chapter_runs(parsed), findings)
+    assert [str(f).split(":")[1] for f in findings.items] == ["5", "5", "7"]  # Swedish: "…", 6.9%
+    parsed.lang = "en"
+    findings = Findings()
+    check_typography(chapter_runs(parsed), findings)
+    assert findings.items == []
+
+
 def test_a_phrase_marked_as_another_language_is_not_spelled_as_swedish(tmp_path: Path):
     speller = make_speller(tmp_path, Problems())
     assert speller is not None

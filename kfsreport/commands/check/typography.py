@@ -64,8 +64,11 @@ def _unit_name(unit: str) -> str:
 
 
 def check_typography(runs: Iterable[TextRun], findings: Findings) -> None:
-    """Warn about each typographic slip with the fix spelled out."""
+    """Warn about each typographic slip with the fix spelled out; Swedish rules, so not in
+    text marked as another language (`[…]{lang=en}`, a chapter with `lang: en`)."""
     for run in runs:
         for rule in RULES:
             for match in rule.pattern.finditer(run.text):
+                if run.is_foreign(match.start()):
+                    continue
                 findings.warning(run.path, run.line_at(match.start()), rule.message(match), rule.fix(match))
