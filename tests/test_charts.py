@@ -352,6 +352,32 @@ def test_a_damaged_report_font_is_located_not_a_crash(make_project):
             "    unitt: tkr\n",
             "data/charts.yaml:8: okänd nyckel 'unitt'. (menade du 'unit'?)",
         ),
+        (  # a misspelt column in columns: was ignored, and the column read with its default type
+            "    unit: tkr\n",
+            "    unit: tkr\n    columns:\n      Utfal: integer\n",
+            "data/charts.yaml:10: diagrammet 'utfall': columns nämner kolumnen 'Utfal', som "
+            "diagrammet inte läser (menade du 'Utfall'?). Rätta namnet, eller ta bort raden.",
+        ),
+        (
+            "    alt: Stapeldiagram över utfallet i två kommuner.\n",
+            "    alt: Staplar\n",
+            "data/charts.yaml:10: 'alt' under charts → post 1 är för kort (7 tecken). Skriv minst "
+            "10 tecken: vad diagrammet visar och vad läsaren ska se i det.",
+        ),
+        (  # a bar chart has no series: the two values were drawn over each other, unnamed
+            "    x: Kommun\n",
+            "    x: Kommun\n    series: Kommun\n",
+            "data/charts.yaml:7: diagrammet 'utfall' är av typen bar, som inte delar upp värdena i "
+            "serier, så series: Kommun skulle inte synas: värdena skulle ritas ovanpå varandra. "
+            "Skriv type: grouped_bar eller stacked_bar, eller ta bort series.",
+        ),
+        (
+            '{Kön: Kvinnor, Andel: "6,9"}',
+            '{Kön: Kvinnor, Andel: "-6,9"}',
+            "data/charts.yaml:18: diagrammet 'andel' visar delar av en helhet (part_of_whole), men "
+            "'Kvinnor' har det negativa värdet −6,9; en del av en helhet kan inte vara mindre än "
+            "noll. Visa värdena som staplar med type: bar, som också kan visa negativa tal.",
+        ),
     ],
 )
 def test_bad_chart_descriptions_are_located(make_project, old, new, message):

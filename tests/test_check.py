@@ -159,6 +159,19 @@ def test_the_word_list_is_read_from_the_report_folder(make_project, cli):
     assert "lägg till ordet i ordlista.txt om det är rätt." in run.out
 
 
+def test_a_word_list_that_cannot_be_read_is_an_error_not_ignored(make_project, cli):
+    """Saved as Windows-1252, the whole list was dropped without a word, so every name in it
+    came back as a spelling warning."""
+    project = make_project("check-clean")
+    (project / "ordlista.txt").write_bytes("Tvärlunda\n".encode("cp1252"))
+    run = cli("check", "--project", str(project))
+    assert run.code == 1
+    assert (
+        "ordlista.txt:1: fel: filen är inte sparad som UTF-8 (troligen Windows-1252 från Word eller "
+        "Excel). Spara om den som UTF-8 i din textredigerare." in run.out
+    )
+
+
 def test_the_demo_passes_check_strict(make_project, cli):
     project = make_project("demo")
     run = cli("check", "--project", str(project), "--strict")

@@ -527,7 +527,11 @@ def test_an_xml_bomb_in_an_xlsx_is_refused_with_a_located_error(root, part):
 def test_a_broken_xlsx_is_a_located_error(root, cut):
     write_xlsx(root, "data/t.xlsx", {"Blad1": [["Kommun"], ["Umeå"]]})
     content = (root / "data/t.xlsx").read_bytes()
-    write(root, "data/t.xlsx", b"Kommun;Antal\n" if cut == "not a zip" else content[: len(content) // 2])
+    write(
+        root,
+        "data/t.xlsx",
+        b"\x00\x01\x02 inte en zip" if cut == "not a zip" else content[: len(content) // 2],
+    )
     assert read(root, "data/t.xlsx", {"Kommun": "text"})[1] == [
         "data/t.xlsx: filen går inte att läsa som Excel-fil (XLSX); den kan vara trasig. "
         "Spara filen som CSV (UTF-8) eller XLSX."
@@ -571,3 +575,24 @@ def test_convert_cell_is_the_same_conversion_for_values_written_in_a_description
     assert convert_cell("–", "number", missing=["–"]) is None
     with pytest.raises(ValueError, match=r"^ska innehålla tal, men har 'tolv'\.$"):
         convert_cell("tolv", "number")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "Kommun;Antal\nUmeå;3\n".encode("cp1252"),
+            "data/t.xlsx: filen är en textfil (troligen CSV), inte en Excel-fil. Byt filens ändelse "
+            "till .csv, också efter data: i data/charts.yaml.",
+        ),
+        (  # the start of every OLE2 file: an encrypted XLSX, or an .xls renamed
+            bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504),
+            "data/t.xlsx: filen är lösenordsskyddad eller sparad i Excels gamla format (.xls), som "
+            "inte kan läsas. Öppna den i Excel, ta bort lösenordet om den har ett (Arkiv → Info → "
+            "Skydda arbetsbok) och spara den som Excel-arbetsbok (.xlsx).",
+        ),
+    ],
+)
+def test_an_xlsx_that_is_text_or_password_protected_says_which(root, content, message):
+    write(root, "data/t.xlsx", content)
+    assert read(root, "data/t.xlsx", {"Kommun": "text"})[1] == [message]

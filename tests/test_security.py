@@ -637,7 +637,7 @@ CASES = [
             write(r, "data/d.xlsx", "inte en zip"),
             also_chart(CHART + "    data: data/d.xlsx\n")(r, p),
         ),
-        "data/d.xlsx: filen går inte att läsa som Excel-fil (XLSX); den kan vara trasig.",
+        "data/d.xlsx: filen är en textfil (troligen CSV), inte en Excel-fil.",
     ),
 ]
 

@@ -104,3 +104,36 @@ def test_a_file_over_the_size_limit_says_what_to_do(tmp_path, monkeypatch):
 def test_a_colour_or_file_name_of_the_wrong_form_is_not_called_an_id(tmp_path, setting, message):
     root = project(tmp_path, {"01-a.md": chapter("A", "Text.\n")}, settings=SETTINGS + setting)
     assert errors_of(root) == [message]
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        (
+            "  - 5\n",
+            "data/facts.yaml:2: post 1 under conclusions ska vara en grupp av nycklar (nyckel: värde), "
+            "inte '5'. Skriv posten som nyckel: värde efter '- ', med de andra nycklarna på egna "
+            "rader under, indragna lika långt.",
+        ),
+        (
+            "  -\n",
+            "data/facts.yaml:2: post 1 under conclusions är tom. Skriv nycklarna efter '- ' (till "
+            "exempel - id: …), eller ta bort raden.",
+        ),
+    ],
+)
+def test_a_list_item_that_is_a_number_or_empty_is_named_as_the_item(tmp_path, item, message):
+    facts = "conclusions:\n" + item + "  - id: b\n    text: En slutsats.\n"
+    root = project(tmp_path, {"01-a.md": chapter("A", "Text.\n")}, facts=facts)
+    assert errors_of(root) == [message]
+
+
+def test_a_date_before_the_reports_year_is_a_located_error(tmp_path):
+    """Last year's date left in report.yaml (or a year typed wrong) built without a word."""
+    settings = SETTINGS.replace("date: 2030-08-20", "date: 2029-08-20")
+    root = project(tmp_path, {"01-a.md": chapter("A", "Text.\n")}, settings=settings)
+    assert errors_of(root) == [
+        "report.yaml:6: rapportens datum (2029-08-20) ligger före rapportens år 2030; en "
+        "delårsrapport kan inte vara daterad innan året har börjat. Rätta date (eller year, om "
+        "det är året som är fel)."
+    ]

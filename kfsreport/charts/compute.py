@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel
 
-from kfsreport.charts.spec import COMPUTE_KEY, SOURCE_KEY, ChartSpec, ColumnType, Compute
+from kfsreport.charts.spec import COMPUTE_KEY, SERIES_KEY, SOURCE_KEY, ChartSpec, ColumnType, Compute
 from kfsreport.errors import Problems, ReportError, suggest
 from kfsreport.load.datasets import read_dataset
 from kfsreport.load.schema import Facts, Words
@@ -44,6 +44,17 @@ def chart_frame(
         return None
     if not _has_columns(frame, needed_columns(spec), problems, origin, keys):
         return None
+    if not _types_for_read_columns(spec, problems, origin, keys):
+        return None
+    if spec.series and spec.type in ("bar", "part_of_whole", "key_number"):
+        problems.fail(
+            origin[0],
+            keys.get(SERIES_KEY, origin[1]),
+            f"diagrammet '{spec.id}' är av typen {spec.type}, som inte delar upp värdena i serier, "
+            f"så series: {spec.series} skulle inte synas: värdena skulle ritas ovanpå varandra.",
+            hint="Skriv type: grouped_bar eller stacked_bar, eller ta bort series.",
+        )
+        return None
     if spec.series_columns and spec.series:
         frame = _long(frame, spec.series_columns, spec.series, spec.y)
     if not _every_place_named(spec, frame, problems, origin, keys):
@@ -61,6 +72,8 @@ def chart_frame(
         return None
     if spec.type != "key_number" and not _one_value_per_place(spec, frame, problems, origin, keys):
         return None
+    if spec.type == "part_of_whole" and not _no_negative_part(spec, frame, problems, origin, keys):
+        return None
     return frame
 
 
@@ -69,6 +82,45 @@ def _long(frame: pd.DataFrame, columns: list[str], series: str, value: str) -> p
     series in the order of `columns` (so a stacked bar stacks them in that order)."""
     kept = [column for column in frame.columns if column not in columns]
     return frame.melt(id_vars=kept, value_vars=columns, var_name=series, value_name=value)
+
+
+def _no_negative_part(
+    spec: ChartSpec, frame: pd.DataFrame, problems: Problems, origin: Origin, keys: Mapping[str, int]
+) -> bool:
+    """A part of a whole below zero cannot be drawn as a part: the bar came apart, its labels
+    out of place."""
+    negative = [(row, value) for row, value in zip(frame[spec.x], frame[spec.y], strict=True) if value < 0]
+    if negative:
+        row, value = negative[0]
+        shown = f"{value:g}".replace(".", ",").replace("-", "−")
+        problems.fail(
+            origin[0],
+            keys.get(spec.y, origin[1]),
+            f"diagrammet '{spec.id}' visar delar av en helhet (part_of_whole), men '{row}' har det "
+            f"negativa värdet {shown}; en del av en helhet kan inte vara mindre än noll.",
+            hint="Visa värdena som staplar med type: bar, som också kan visa negativa tal.",
+        )
+    return not negative
+
+
+def _types_for_read_columns(
+    spec: ChartSpec, problems: Problems, origin: Origin, keys: Mapping[str, int]
+) -> bool:
+    """A type in `columns:` for a column the chart does not read is a misspelt name: without
+    this, the column it meant was read with its default type, and the line did nothing."""
+    read = [*needed_columns(spec), spec.x, spec.y, *([spec.series] if spec.series else [])]
+    unread = [column for column in spec.columns if column not in read]
+    for column in unread:
+        close = suggest(column, read)
+        problems.fail(
+            origin[0],
+            keys.get(column, origin[1]),
+            f"diagrammet '{spec.id}': columns nämner kolumnen '{column}', som diagrammet inte läser"
+            + (f" {close}" if close else "")
+            + ".",
+            hint="Rätta namnet, eller ta bort raden.",
+        )
+    return not unread
 
 
 def _every_place_named(

@@ -167,6 +167,8 @@ SOURCE_KEY = "\0källa"
 """In `key_lines`, the line of the key naming the chart's data (`data:`, `values:`, `facts:`)."""
 COMPUTE_KEY = "\0beräkning"
 """In `key_lines`, the line of the chart's `compute:` key."""
+SERIES_KEY = "\0serier"
+"""In `key_lines`, the line of the chart's `series:` key (its column may be named earlier)."""
 
 
 def key_lines(located: Located) -> dict[str, dict[str, int]]:
@@ -184,6 +186,8 @@ def key_lines(located: Located) -> dict[str, dict[str, int]]:
                 lines.setdefault(SOURCE_KEY, located.line(("charts", i, key)))
         if "compute" in item:
             lines[COMPUTE_KEY] = located.line(("charts", i, "compute"))
+        if "series" in item:
+            lines[SERIES_KEY] = located.line(("charts", i, "series"))
         for loc, value in _column_keys(item, ("charts", i)):
             lines.setdefault(value, located.line(loc))
         found[item["id"]] = lines

@@ -244,6 +244,9 @@ def _read_xlsx(
     data: bytes, name: str, sheet: str | None, problems: Problems, origin: Origin
 ) -> _Table | None:
     """Read one sheet of an XLSX file; openpyxl refuses XML entities since defusedxml is installed."""
+    if not data.startswith(b"PK"):
+        _not_xlsx(data, name, problems)
+        return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
@@ -261,6 +264,34 @@ def _read_xlsx(
                 name, None, "filen går inte att läsa som Excel-fil (XLSX); den kan vara trasig.", SAVE_HINT
             )
     return None
+
+
+OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")
+"""How an encrypted XLSX (Excel wraps it in an OLE2 file) and an old .xls file begin."""
+
+
+def _not_xlsx(data: bytes, name: str, problems: Problems) -> None:
+    """A file named .xlsx that is no zip archive: say what it is, if it can be told."""
+    text = None if data.startswith(OLE2) else _text(data)
+    if data.startswith(OLE2):
+        problems.fail(
+            name,
+            None,
+            "filen är lösenordsskyddad eller sparad i Excels gamla format (.xls), som inte kan läsas.",
+            "Öppna den i Excel, ta bort lösenordet om den har ett (Arkiv → Info → Skydda arbetsbok) "
+            "och spara den som Excel-arbetsbok (.xlsx).",
+        )
+    elif text is not None and text.strip() and "\x00" not in text:
+        problems.fail(
+            name,
+            None,
+            "filen är en textfil (troligen CSV), inte en Excel-fil.",
+            "Byt filens ändelse till .csv, också efter data: i data/charts.yaml.",
+        )
+    else:
+        problems.fail(
+            name, None, "filen går inte att läsa som Excel-fil (XLSX); den kan vara trasig.", SAVE_HINT
+        )
 
 
 def _refused_xml(error: BaseException | None) -> bool:

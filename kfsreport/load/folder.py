@@ -86,7 +86,14 @@ def load_project(root: Path) -> tuple[Sources, Problems]:
     charts_misnamed = not has_charts and _misnamed(root, CHARTS_FILE, problems)
     files = chapter_files(root, problems)
     chapters = [chapter for path in files if (chapter := _load_chapter(root, path, problems)) is not None]
-    if not files:
+    if not files and not (root / CONTENT_DIR).is_dir():
+        problems.fail(
+            CONTENT_DIR,
+            None,
+            f"mappen {CONTENT_DIR}/ med kapitlen saknas.",
+            f"Skapa mappen {CONTENT_DIR} i rapportmappen och lägg kapitlen där, ett kapitel per .md-fil.",
+        )
+    elif not files:
         problems.fail(
             CONTENT_DIR, None, "mappen innehåller inga kapitel (.md-filer).", "Lägg till minst ett."
         )

@@ -25,6 +25,15 @@ def check_settings(settings: ReportSettings, located: Located | None, problems: 
     def line(*loc: str) -> int | None:
         return located.line(loc) if located else None
 
+    if settings.kind in ("annual", "interim") and settings.date.year < settings.year:
+        what = "en årsrapport" if settings.kind == "annual" else "en delårsrapport"
+        problems.fail(
+            SETTINGS_FILE,
+            line("date"),
+            f"rapportens datum ({settings.date.isoformat()}) ligger före rapportens år "
+            f"{settings.year}; {what} kan inte vara daterad innan året har börjat.",
+            hint="Rätta date (eller year, om det är året som är fel).",
+        )
     period = settings.period
     if settings.kind == "interim" and period is None:
         problems.fail(

@@ -311,16 +311,21 @@ def _texts(inline: Token) -> Iterator[tuple[Token, int]]:
         stack.extend(reversed(child.children or []))
 
 
+AS_CODE = "Ska tecknen synas i texten som de är, skriv dem som kod mellan bakåtfnuttar: `{}`."
+"""How to show report syntax as it is: code is never evaluated (a backslash, \\{{, is no help)."""
+
+
 def _leftover(text: str) -> tuple[str, str] | None:
     if "{{" in text:
         return (
             "{{ har inget avslutande }} på samma rad, så uttrycket skulle synas som text.",
-            "Skriv hela uttrycket på en rad: {{ tal.norsjo_invanare }}.",
+            "Skriv hela uttrycket på en rad: {{ tal.norsjo_invanare }}. " + AS_CODE.format("{{"),
         )
     if "}}" in text:
         return (
             "}} står utan {{ före sig på samma rad.",
-            "Skriv hela uttrycket på en rad: {{ tal.norsjo_invanare }}, eller ta bort }}.",
+            "Skriv hela uttrycket på en rad: {{ tal.norsjo_invanare }}, eller ta bort }}. "
+            + AS_CODE.format("}}"),
         )
     if "{%" in text or "%}" in text:
         return (
@@ -330,7 +335,8 @@ def _leftover(text: str) -> tuple[str, str] | None:
     if ":::" in text:
         return (
             "::: står inne i texten och skulle synas som text.",
-            "En ruta börjar med en egen rad ::: faktaruta och slutar med en egen rad :::.",
+            "En ruta börjar med en egen rad ::: faktaruta och slutar med en egen rad :::. "
+            + AS_CODE.format(":::"),
         )
     if match := _FOOTNOTE_REF.search(text):
         return (

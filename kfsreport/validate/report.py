@@ -35,6 +35,7 @@ from kfsreport.validate.factcheck import (
     check_goals,
     check_settings,
 )
+from kfsreport.validate.glyphs import check_chapter_glyphs, check_yaml_glyphs
 from kfsreport.validate.leftovers import BLOCK_DIRECTIVE
 from kfsreport.validate.limits import check_limits
 from kfsreport.validate.links import Refused, check_link, resolve_image
@@ -67,6 +68,7 @@ def validate(sources: Sources, problems: Problems) -> Report:
     """Check settings, facts and chapters; return the Report or raise with every problem."""
     for located in (sources.settings, sources.facts, sources.charts, *(c.front for c in sources.chapters)):
         check_yaml_text(located, problems)
+        check_yaml_glyphs(located, problems)
     settings = check_model(ReportSettings, sources.settings, problems) if sources.settings else None
     if settings is not None:
         check_settings(settings, sources.settings, problems)
@@ -77,6 +79,8 @@ def validate(sources: Sources, problems: Problems) -> Report:
     _check_valid_parts(sources, settings, facts, facts_file, problems)
     chapters = _parse_chapters(sources, problems)
     check_limits(chapters, problems)
+    for chapter in chapters:
+        check_chapter_glyphs(chapter, problems)
     number_chapters(chapters, settings.numbering_depth if settings else 2, problems)
     anchors = {heading.id: heading for chapter in chapters for heading in chapter.headings}
     check_references(facts_file, anchors, problems)
@@ -276,6 +280,8 @@ def check_references(located: Located, anchors: dict[str, Heading], problems: Pr
             "aktiviteten '{id}' hänvisar till målet '{ref}', som inte finns.",
             "Lägg till målet under plan → goals.",
         )
+        if not anchors:  # no chapter could be read (reported): no heading to check against
+            continue
         _refers(
             located,
             ("plan", "activities", i),

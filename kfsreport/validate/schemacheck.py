@@ -88,12 +88,17 @@ def explain(item: Any, model: type[BaseModel], depth: int = 0) -> tuple[str, str
         return f"{where} är inte ett giltigt datum ('{given}').", "Skriv datumet som ÅÅÅÅ-MM-DD."
     if kind in ("list_type",):
         return f"{where} ska vara en lista.", "Skriv varje post på en egen rad som börjar med '- '."
+    if kind in ("dict_type", "model_type", "model_attributes_type") and loc and isinstance(loc[-1], int):
+        return _item_problem(where, given)
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"{where} ska vara en grupp av nycklar (nyckel: värde).", _group_hint(loc, given)
     if kind in ("string_type",) and given is None:
         return f"{where} har inget värde.", EMPTY_HINT
     if kind in ("string_type",):
         return f"{where} ska vara text.", _text_hint(given)
+    if kind in ("string_too_short",) and int(item.get("ctx", {}).get("min_length", 1)) > 1 and given:
+        least = item["ctx"]["min_length"]
+        return f"{where} är för kort ({len(str(given))} tecken).", _too_short_hint(loc, least)
     if kind in ("string_too_short",):
         return f"{where} är tom.", "Skriv en text eller ta bort nyckeln."
     if kind == "string_too_long":
@@ -148,6 +153,23 @@ def _pattern_problem(where: str, shown: str, pattern: str) -> tuple[str, str]:
     )
 
 
+def _item_problem(where: str, given: Any) -> tuple[str, str]:
+    """A list item that is a number, a text or nothing where it should have keys."""
+    if given is None:
+        return f"{where} är tom.", "Skriv nycklarna efter '- ' (till exempel - id: …), eller ta bort raden."
+    return (
+        f"{where} ska vara en grupp av nycklar (nyckel: värde), inte '{visible(str(given))}'.",
+        "Skriv posten som nyckel: värde efter '- ', med de andra nycklarna på egna rader under, "
+        "indragna lika långt.",
+    )
+
+
+def _too_short_hint(loc: tuple[Any, ...], least: int) -> str:
+    if loc and loc[-1] == "alt":
+        return f"Skriv minst {least} tecken: vad diagrammet visar och vad läsaren ska se i det."
+    return f"Skriv minst {least} tecken."
+
+
 def _group_hint(loc: tuple[Any, ...], given: Any) -> str:
     key = next((str(part) for part in reversed(loc) if not isinstance(part, int)), "")
     if isinstance(given, list):
@@ -162,6 +184,8 @@ def _text_hint(given: Any) -> str:
 
 
 def _describe(loc: tuple[Any, ...]) -> str:
+    if loc and isinstance(loc[-1], int):  # a list item as a whole
+        return f"post {loc[-1] + 1}{_under(loc[:-1])}"
     keys = [str(part) for part in loc if not isinstance(part, int)]
     if not keys:
         return "värdet"

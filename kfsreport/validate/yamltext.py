@@ -17,7 +17,7 @@ def check_yaml_text(located: Located | None, problems: Problems) -> None:
     """Report each text value in `located` that holds `{{`, `}}`, `{%`, `%}` or `:::`."""
     if located is None:
         return
-    for loc, text in _texts(located.data, ()):
+    for loc, text in texts(located.data, ()):
         marker = next((marker for marker in _MARKERS if marker in text), None)
         if marker is None:
             continue
@@ -32,7 +32,7 @@ def check_yaml_text(located: Located | None, problems: Problems) -> None:
         )
 
 
-def _texts(data: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+def texts(data: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
     """Every text in `data` with its place, in the file's order (no recursion: any depth)."""
     stack: list[tuple[tuple[Any, ...], Any]] = [(loc, data)]
     while stack:

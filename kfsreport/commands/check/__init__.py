@@ -151,7 +151,9 @@ def check(
         printer = None
     elif printer is None:
         printer = print_process()
-    speller = make_speller(root, Problems(), cache=cache)
+    word_list_problems = Problems()  # ordlista.txt that cannot be read: an error, not ignored
+    speller = make_speller(root, word_list_problems, cache=cache)
+    findings.errors_from(word_list_problems.errors)
     ahead = _SpellingAhead(printer, speller) if printer is not None and speller is not None else None
     loading = None
     if printer is not None and speller is not None:
