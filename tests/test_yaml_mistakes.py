@@ -137,3 +137,13 @@ def test_a_date_before_the_reports_year_is_a_located_error(tmp_path):
         "delårsrapport kan inte vara daterad innan året har börjat. Rätta date (eller year, om "
         "det är året som är fel)."
     ]
+
+
+def test_an_email_address_that_is_none_is_a_located_error(tmp_path):
+    """It became a mailto: link to nowhere in the footer, the accessibility statement and the PDF."""
+    setting = "contact:\n  name: Sekretariatet\n  email: beredningar at regionen\n"
+    root = project(tmp_path, {"01-a.md": chapter("A", "Text.\n")}, settings=SETTINGS + setting)
+    assert errors_of(root) == [
+        "report.yaml:10: 'email' under contact: 'beredningar at regionen' är ingen e-postadress; "
+        "skriv den som namn@exempel.se."
+    ]

@@ -106,10 +106,23 @@ class Strict(BaseModel):
 # --- report.yaml -----------------------------------------------------------------------
 
 
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+
+def _email(value: str) -> str:
+    """An address the page links to with mailto: (a link to nowhere, if it is none)."""
+    if not _EMAIL.match(value):
+        raise ValueError(f"'{value}' är ingen e-postadress; skriv den som namn@exempel.se")
+    return value
+
+
+Email = Annotated[Text, AfterValidator(_email)]
+
+
 class Contact(Strict):
     name: Text
     role: Text | None = None
-    email: Text | None = None
+    email: Email | None = None
     phone: Text | None = None
     address: Text | None = None
     web: Text | None = None
@@ -138,7 +151,7 @@ class Accessibility(Strict):
     conformance: Literal["full", "partial", "none"] | None = None
     """How far the page meets the law; by default `partial` when gaps are known, else `full`."""
     known_issues: list[Text] = []
-    contact_email: Text | None = None
+    contact_email: Email | None = None
     """Where to report problems; by default `contact.email`."""
     contact_phone: Text | None = None
     response_time: Text | None = None

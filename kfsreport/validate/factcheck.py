@@ -25,12 +25,13 @@ def check_settings(settings: ReportSettings, located: Located | None, problems: 
     def line(*loc: str) -> int | None:
         return located.line(loc) if located else None
 
-    if settings.kind in ("annual", "interim") and settings.date.year < settings.year:
+    dated = getattr(settings, "date", None)  # absent when only the valid parts are checked
+    if settings.kind in ("annual", "interim") and dated is not None and dated.year < settings.year:
         what = "en årsrapport" if settings.kind == "annual" else "en delårsrapport"
         problems.fail(
             SETTINGS_FILE,
             line("date"),
-            f"rapportens datum ({settings.date.isoformat()}) ligger före rapportens år "
+            f"rapportens datum ({dated.isoformat()}) ligger före rapportens år "
             f"{settings.year}; {what} kan inte vara daterad innan året har börjat.",
             hint="Rätta date (eller year, om det är året som är fel).",
         )
