@@ -428,7 +428,7 @@ def test_a_wide_table_with_a_column_per_series_is_drawn_from_its_columns(make_pr
         (
             "    series: Kön\n",
             "",
-            "data/charts.yaml:2: 'charts' under charts: series_columns behöver series: ett namn på "
+            "data/charts.yaml:2: post 1 under charts: series_columns behöver series: ett namn på "
             "det som kolumnerna Kvinnor, Män är (till exempel series: Kön), och y: ett namn på deras värden",
         ),
         (
@@ -440,7 +440,7 @@ def test_a_wide_table_with_a_column_per_series_is_drawn_from_its_columns(make_pr
         (
             "    y: Andel\n",
             "    y: Män\n",
-            "data/charts.yaml:2: 'charts' under charts: y: 'Män' står också i series_columns; med "
+            "data/charts.yaml:2: post 1 under charts: y: 'Män' står också i series_columns; med "
             "series_columns är series och y nya namn: series på det som kolumnerna är, y på deras värden",
         ),
     ],
