@@ -434,7 +434,7 @@ def test_a_wide_table_with_a_column_per_series_is_drawn_from_its_columns(make_pr
         (
             "    series_columns: [Kvinnor, Män]\n",
             "    series_columns: [Kvinnor]\n",
-            "data/charts.yaml:2: 'charts' under charts: series_columns nämner 1 kolumn, men är till för "
+            "data/charts.yaml:2: post 1 under charts: series_columns nämner 1 kolumn, men är till för "
             "flera serier; för en enda kolumn, skriv y: Kvinnor och ta bort series_columns",
         ),
         (
