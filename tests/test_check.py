@@ -36,7 +36,6 @@ PLANTED = {
     "hint left by new": f"{C1}:26: varning: ledtexten från kfsreport new står kvar.",
     "directive with no data": f"{C1}:28: varning: {{{{ rekommendationer }}}} visar ingenting: "
     "data/facts.yaml har inga rekommendationer (recommendations).",
-    "unused footnote": f"{C1}:34: varning: fotnoten [^oanvand] hänvisas aldrig till",
     "high LIX": "content/02-svar-text.md:5: varning: kapitlet har LIX 101 (mycket svår text).",
     "empty chapter": "content/03-tomt.md:1: varning: kapitlet har ingen text.",
     "WeasyPrint warning in a stylesheet": "templates/css/print.css:2: varning: WeasyPrint: Ignored "
@@ -81,13 +80,13 @@ def test_output_is_grouped_by_file_with_counts(planted_output):
         "report.yaml: 1 varning",
         "data/facts.yaml: 2 varningar",
         "data/charts.yaml: 1 fel",
-        "content/01-kapitel.md: 2 fel, 11 varningar",
+        "content/01-kapitel.md: 2 fel, 10 varningar",
         "content/02-svar-text.md: 1 varning",
         "content/03-tomt.md: 1 varning",
         "templates/css/print.css: 1 varning",
     ]
     assert text.rstrip().endswith(
-        "3 fel och 17 varningar. Rätta felen (fil och rad står först på raden) och kör kfsreport check igen."
+        "3 fel och 16 varningar. Rätta felen (fil och rad står först på raden) och kör kfsreport check igen."
     )
 
 
@@ -189,3 +188,25 @@ def test_uppfoljning_without_follow_up_in_the_facts_is_a_warning(make_project, c
         f"content/01-kapitel.md:{line}: varning: {{{{ uppfoljning }}}} visar ingenting: data/facts.yaml har "
         "inga rekommendationer att följa upp (follow_up). Fyll i dem i data/facts.yaml, eller ta bort raden."
     ) in run.out
+
+
+def test_a_footnote_text_nothing_refers_to_stops_the_build_at_its_line(make_project, cli):
+    """`[^x]: …` with no `[^x]` in the chapter: the text would not be in the report (the
+    parser drops it), so the build stops there; check says the same."""
+    project = make_project("minimal")
+    chapter = sorted((project / "content").glob("*.md"))[0]  # ends in a sentence
+    lines = chapter.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    chapter.write_text(
+        "\n".join([*lines, "", "[^kalla]: SCB, befolkningsstatistik 2024."]) + "\n", encoding="utf-8"
+    )
+    where = f"content/{chapter.name}:{len(lines) + 2}: "
+    for command in ("build", "check"):
+        run = cli(command, "--project", str(project))
+        assert run.code == 1, run.out + run.err
+        said = [line for line in (run.out + run.err).splitlines() if line.startswith(where)]
+        assert said and "fotnoten [^kalla] har en text, men texten hänvisar aldrig till den" in said[0]
+        assert "Skriv [^kalla] i texten där fotnoten hör hemma" in run.out + run.err
+    chapter.write_text(
+        "\n".join([*lines[:-1], lines[-1] + "[^kalla]", "", "[^kalla]: SCB."]) + "\n", encoding="utf-8"
+    )
+    assert cli("build", "--project", str(project)).code == 0

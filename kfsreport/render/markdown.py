@@ -166,7 +166,7 @@ def parse_chapter(
     box_lines = check_boxes(body, body_line, path, problems)
     check_text(tokens, path, problems, box_lines)
     check_structure(tokens, body, body_line, path, problems)
-    check_footnote_names(body, body_line, path, problems)
+    check_footnote_names(body, body_line, path, problems, tokens)
     check_inline(tokens, path, problems)
     chapter_tokens.headings.extend(_headings(tokens, path, problems))
     chapter_tokens.expressions.extend(_expressions(tokens))

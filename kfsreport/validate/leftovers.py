@@ -209,14 +209,32 @@ def _outside_code(body: str, first_line: int) -> Iterator[tuple[int, str]]:
 _FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 
 
-def check_footnote_names(body: str, first_line: int, path: str, problems: Problems) -> None:
+def check_footnote_names(
+    body: str, first_line: int, path: str, problems: Problems, tokens: list[Token] | None = None
+) -> None:
     """A footnote text written twice under one name: the parser keeps the last and the first
-    would vanish without a word."""
+    would vanish without a word. A footnote text that the chapter's text never refers to
+    (`[^x]: …` with no `[^x]`, given its `tokens`) would vanish too."""
+    used = {
+        str(child.meta.get("label"))
+        for token in tokens or []
+        for child in token.children or []
+        if child.type == "footnote_ref"
+    }
     seen: dict[str, int] = {}
     for number, text in _outside_code(body, first_line):
         if (match := _FOOTNOTE_DEF.match(text)) is None:
             continue
         name = match.group(1)
+        if tokens is not None and name not in used and name not in seen:
+            problems.fail(
+                path,
+                number,
+                f"fotnoten [^{name}] har en text, men texten hänvisar aldrig till den, så den skulle "
+                "inte synas i rapporten.",
+                hint=f"Skriv [^{name}] i texten där fotnoten hör hemma (direkt efter ordet, utan "
+                "mellanslag), eller ta bort fotnotstexten.",
+            )
         if name in seen:
             problems.fail(
                 path,

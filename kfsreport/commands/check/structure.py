@@ -1,4 +1,4 @@
-"""Structure: footnotes, alternative texts, heading levels, empty sections and placeholders.
+"""Structure: alternative texts, heading levels, empty sections and placeholders.
 
 These rules read the build's parsed chapters (`ParsedChapter.tokens` with their lines). Links,
 cross-references, images and missing alternative texts are already errors in the build's own
@@ -8,7 +8,6 @@ validation; the rules here add what a build lets through but a reader would stum
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import PurePosixPath
 
 from markdown_it.token import Token
@@ -23,7 +22,6 @@ from kfsreport.validate.links import IMAGE_TYPES
 PLACEHOLDER = "Att skriva:"
 """How `kfsreport new` starts the hint under each heading; check warns while one is left."""
 
-_FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 _VAGUE_ALT = {"bild", "bilden", "foto", "fotografi", "image", "figur", "diagram", "karta", "logotyp"}
 _DIRECTIVE_DATA = {
     "riktade_uppdrag": ("assignments", "riktade uppdrag"),
@@ -44,7 +42,6 @@ _DIRECTIVE_DATA = {
 
 def check_chapter(chapter: ParsedChapter, source: ChapterSource | None, findings: Findings) -> None:
     """Every structural rule for one chapter."""
-    _footnotes(chapter, source, findings)
     _images(chapter, findings)
     _heading_levels(chapter, findings)
     _empty_sections(chapter, findings)
@@ -102,28 +99,6 @@ def check_chart_alts(located: Located, findings: Findings) -> None:
                 located.line(("charts", i, "alt")),
                 f"alternativtexten '{alt}' är ett filnamn, inte en beskrivning.",
                 "Beskriv vad diagrammet visar och vad läsaren ska se i det.",
-            )
-
-
-def _footnotes(chapter: ParsedChapter, source: ChapterSource | None, findings: Findings) -> None:
-    used: set[str] = set()
-    for token in chapter.tokens:
-        for child in token.children or []:
-            if child.type == "footnote_ref":  # one with no text stops the build (leftovers.py)
-                used.add(str(child.meta.get("label")))
-    if source is None:
-        return
-    in_code = {  # a footnote shown in a code example is no footnote
-        line for t in chapter.tokens if t.type in ("fence", "code_block") and t.map for line in range(*t.map)
-    }
-    for offset, text in enumerate(source.body.split("\n")):
-        match = _FOOTNOTE_DEF.match(text)
-        if match and match.group(1) not in used and offset not in in_code:
-            findings.warning(
-                chapter.path,
-                source.body_line + offset,
-                f"fotnoten [^{match.group(1)}] hänvisas aldrig till och syns inte i rapporten.",
-                f"Skriv [^{match.group(1)}] där fotnoten hör hemma, eller ta bort den.",
             )
 
 
