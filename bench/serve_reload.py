@@ -67,12 +67,14 @@ def main() -> int:
             for name in args.chapter or [chapter.name]:
                 edited = project / "content" / name
                 chapter_id = _chapter_id(server, edited)
+                _fetch(port, "/rapport.pdf")  # the whole PDF of the last edits, which moves the chapters
                 _chapters_laid_out_in_advance(server)  # the first save comes after a quiet while
                 seconds = [
                     _one_pdf_edit(edited, port, f"Kapitelord{i}", f"/kapitel/{chapter_id}.pdf")
                     for i in range(args.pdf)
                 ]
                 pages = server.preview.pdf.chapters.made[chapter_id].pages
+                _fetch(port, "/rapport.pdf")
                 _chapters_laid_out_in_advance(server)
                 inside = [
                     _one_pdf_edit(edited, port, f"Mittord{i}", f"/kapitel/{chapter_id}.pdf", middle=True)
