@@ -37,10 +37,10 @@ does not count as a change.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import itertools
-import json
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -376,7 +376,7 @@ class _Converged:
         """A state of the last layout, at its block's index in the new one."""
         if self.shift == 0 or _block(state[0], self.path) is None:
             return state
-        resume = json.loads(json.dumps(state[0]))
+        resume = copy.deepcopy(state[0])
         level = resume
         for _ in self.path:
             level = level[0][1]
@@ -405,7 +405,7 @@ class _Converged:
         if block is None or block < self.first_kept:
             return False
         try:
-            new = json.loads(json.dumps(parts.encode_state(context.page_maker[index])))
+            new = parts.encode_state(context.page_maker[index])  # fresh lists, as the plan's
         except parts.Unsplittable:
             return False
         if "pages" in new[3][1]:  # the page count, set on every page once the layout ends

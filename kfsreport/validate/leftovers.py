@@ -210,14 +210,14 @@ _FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 
 
 def check_footnote_names(
-    body: str, first_line: int, path: str, problems: Problems, tokens: list[Token] | None = None
+    body: str, first_line: int, path: str, problems: Problems, tokens: list[Token]
 ) -> None:
     """A footnote text written twice under one name: the parser keeps the last and the first
     would vanish without a word. A footnote text that the chapter's text never refers to
-    (`[^x]: …` with no `[^x]`, given its `tokens`) would vanish too."""
+    (`[^x]: …` with no `[^x]` among its `tokens`) would vanish too."""
     used = {
         str(child.meta.get("label"))
-        for token in tokens or []
+        for token in tokens
         for child in token.children or []
         if child.type == "footnote_ref"
     }
@@ -226,7 +226,7 @@ def check_footnote_names(
         if (match := _FOOTNOTE_DEF.match(text)) is None:
             continue
         name = match.group(1)
-        if tokens is not None and name not in used and name not in seen:
+        if name not in used and name not in seen:
             problems.fail(
                 path,
                 number,
