@@ -236,3 +236,20 @@ def test_a_print_process_started_ahead_is_ended_when_the_stylesheets_are_in_the_
     assert ahead.pid is not None
     assert "WeasyPrint: Ignored `colr: red`" in check(project, printer=ahead).report()
     assert ahead.pid is None
+
+
+@pytest.mark.parametrize(
+    ("setting", "sheet"), [("layout: memo", "memo.css"), ("print: duplex", "duplex.css")]
+)
+def test_the_stylesheet_check_reads_the_print_stylesheets_the_build_uses(make_project, setting, sheet):
+    """memo.css and duplex.css are read when report.yaml asks for them, and only then; the
+    kept warnings are not those of the report before the setting changed."""
+    project = make_project("minimal")
+    (project / "templates/css").mkdir(parents=True)
+    (project / "templates/css" / sheet).write_text("h2 {\n  colr: red;\n}\n", encoding="utf-8")
+    dirs = template_dirs(project)
+    assert css_warnings(project, dirs) == []
+    before = stylesheets_module.stylesheets_key(project, dirs)
+    edit(project / "report.yaml", "kind: interim\n", f"kind: interim\n{setting}\n")
+    assert stylesheets_module.stylesheets_key(project, dirs) != before
+    assert f"templates/css/{sheet}:2: varning: WeasyPrint: Ignored `colr: red`" in check(project).report()

@@ -16,24 +16,47 @@ from importlib.metadata import version
 from pathlib import Path
 
 from kfsreport import __version__
-from kfsreport.render.stylesheets import STYLESHEETS, find_template_file
+from kfsreport.errors import Problems
+from kfsreport.load.folder import SETTINGS_FILE
+from kfsreport.load.yamlfile import read_yaml
+from kfsreport.render.stylesheets import edition_stylesheets, find_template_file
 from kfsreport.write.fingerprint import file_digest
 
 Warning_ = tuple[str, str]
 """The stylesheet's path and WeasyPrint's message."""
 
 
-def print_stylesheets(dirs: list[Path]) -> list[Path]:
-    """The print stylesheets the build uses, where they are found (a missing one is the
-    build's error, not a stylesheet warning)."""
-    return [path for name in STYLESHEETS["print"] if (path := find_template_file(dirs, name)) is not None]
+def print_stylesheets(root: Path, dirs: list[Path]) -> list[Path]:
+    """The print stylesheets the build uses for the report in `root`, where they are found:
+    base.css and print.css, and duplex.css and memo.css when report.yaml asks for them (a
+    missing one is the build's error, not a stylesheet warning)."""
+    duplex, memo = _print_settings(root)
+    return [
+        path
+        for name in edition_stylesheets("print", duplex, memo)
+        if (path := find_template_file(dirs, name)) is not None
+    ]
 
 
-def stylesheets_key(dirs: list[Path]) -> str | None:
+def _print_settings(root: Path) -> tuple[bool, bool]:
+    """`print: duplex` and `layout: memo` as report.yaml says them (the build reports a
+    report.yaml it cannot read; here it only means the plain print stylesheets)."""
+    try:
+        text = (root / SETTINGS_FILE).read_text(encoding="utf-8")
+    except (OSError, UnicodeError):
+        return False, False
+    located = read_yaml(text, SETTINGS_FILE, Problems())
+    data = located.data if located is not None else None
+    if not isinstance(data, dict):
+        return False, False
+    return data.get("print") == "duplex", data.get("layout") == "memo"
+
+
+def stylesheets_key(root: Path, dirs: list[Path]) -> str | None:
     """A hash of what the warnings depend on: each print stylesheet's path and bytes, and the
     versions of kfsreport and WeasyPrint; None if a stylesheet cannot be read."""
     parts: list[object] = [__version__, version("weasyprint")]
-    for path in print_stylesheets(dirs):
+    for path in print_stylesheets(root, dirs):
         digest = file_digest(path)
         if digest is None:
             return None
@@ -51,7 +74,8 @@ class _Collect(logging.Handler):
 
 
 def css_warnings(root: Path, dirs: list[Path]) -> list[Warning_]:
-    """Parse each print stylesheet with WeasyPrint and return every warning it logs."""
+    """Parse each print stylesheet the build uses with WeasyPrint and return every warning
+    it logs."""
     from kfsreport.printing.engine import load_weasyprint
     from kfsreport.printing.pdf import make_fetcher
 
@@ -60,7 +84,7 @@ def css_warnings(root: Path, dirs: list[Path]) -> list[Warning_]:
 
     logger = logging.getLogger("weasyprint")
     found: list[Warning_] = []
-    for path in print_stylesheets(dirs):
+    for path in print_stylesheets(root, dirs):
         collect = _Collect()
         saved, propagate = logger.handlers[:], logger.propagate
         logger.handlers, logger.propagate = [collect], False

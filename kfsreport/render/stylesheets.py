@@ -41,6 +41,13 @@ MEMO = "css/memo.css"
 FONT_TYPES = {".ttf", ".otf", ".woff", ".woff2"}
 
 
+def edition_stylesheets(edition: str, duplex: bool = False, memo: bool = False) -> tuple[str, ...]:
+    """The names of an edition's stylesheets, in the order the build reads them: print adds
+    css/duplex.css with `print: duplex` and css/memo.css (last) with `layout: memo`."""
+    extra = ((DUPLEX,) if duplex else ()) + ((MEMO,) if memo else ())
+    return STYLESHEETS[edition] + (extra if edition == "print" else ())
+
+
 def find_template_file(dirs: list[Path], name: str) -> Path | None:
     """The first `name` in the template folders, if it lies inside its folder."""
     for folder in dirs:
@@ -66,9 +73,7 @@ def build_stylesheet(
     `duplex`, the print edition adds css/duplex.css, and with `memo` css/memo.css."""
     parts = []
     page_chars = set(page)
-    extra = ((DUPLEX,) if duplex else ()) + ((MEMO,) if memo else ())
-    names = STYLESHEETS[edition] + (extra if edition == "print" else ())
-    for name in names:
+    for name in edition_stylesheets(edition, duplex, memo):
         path = find_template_file(dirs, name)
         if path is None:
             problems.fail(f"templates/{name}", None, "stilmallen saknas.")

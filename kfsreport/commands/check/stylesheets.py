@@ -60,7 +60,7 @@ def check_print_stylesheets(
 
 
 def _cache_file(root: Path, cache: Path | None) -> Path | None:
-    key = stylesheets_key(template_dirs(root)) if cache is not None else None
+    key = stylesheets_key(root, template_dirs(root)) if cache is not None else None
     return cache / "checks" / f"css-{key}.json" if cache is not None and key is not None else None
 
 
