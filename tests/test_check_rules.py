@@ -115,6 +115,35 @@ def test_spelling_uses_the_word_list_and_suggests(tmp_path: Path):
     ]
 
 
+def test_a_hyphenated_compound_is_judged_by_its_parts(tmp_path: Path):
+    """A part before the last may be English, a number or an abbreviation in small letters;
+    the warning names the unknown part, and the word list then knows every compound with it."""
+    text = (
+        "Ett chi-två-test, covid-19-pandemin, covid-pandemin och e-post-adressen gick bra, "
+        "men Wilcoxon-testet, ett Wilcoxon-test och ett chi-två-testtt gick sämre."
+    )
+    speller = make_speller(tmp_path, Problems())
+    assert speller is not None
+    findings = Findings()
+    check_spelling(speller, [run_of(text)], findings)
+    found = [str(f) for f in findings.items]
+    assert len(found) == 3
+    assert found[0] == (
+        "content/x.md:7: 'Wilcoxon-testet': 'Wilcoxon' finns inte i den svenska ordlistan. "
+        "Rätta stavningen, eller lägg till 'Wilcoxon' i ordlista.txt om det är rätt "
+        "(då godtas också andra ord med bindestreck som har den delen)."
+    )
+    assert found[2].startswith("content/x.md:7: 'chi-två-testtt': 'testtt' finns inte")
+    (tmp_path / "ordlista.txt").write_text("Wilcoxon\n", encoding="utf-8")
+    speller = make_speller(tmp_path, Problems())
+    assert speller is not None
+    findings = Findings()
+    check_spelling(speller, [run_of(text)], findings)
+    assert [f.error.message.split(" (menade")[0] for f in findings.items] == [
+        "'chi-två-testtt': 'testtt' finns inte i den svenska ordlistan"
+    ]
+
+
 def test_without_the_dictionary_spelling_is_not_checked(tmp_path: Path):
     assert make_speller(tmp_path, Problems(), folder=tmp_path / "saknas") is None
 

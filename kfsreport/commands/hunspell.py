@@ -63,13 +63,31 @@ class Speller:
         base, colon, suffix = word.partition(":")
         if colon:
             return self.knows(base) and suffix in ("s", "n", "en", "et", "ns", "ens", "ets", "ar", "er", "or")
-        parts = word.split("-")
-        return len(parts) > 1 and all(self.knows(part) for part in parts if part)
+        return "-" in word.strip("-") and not self.unknown_parts(word)
+
+    def unknown_parts(self, word: str) -> list[str]:
+        """The parts of a hyphenated compound that make it unknown. The last part, which
+        the Swedish inflection falls on, must be Swedish (or in the word list); a part
+        before it may also be a number (`covid-19-pandemin`), a word the English dictionary
+        knows (`chi-två-test`, `follow-up-studie`) or an abbreviation written in small letters
+        (`covid-pandemin`). Each is judged, and listed, once: adding it to the word list
+        makes every compound with it known."""
+        *first, last = [part for part in word.split("-") if part] or [word]
+        unknown = [part for part in first if not self._known_first_part(part)]
+        if not (self.knows(last) or last.isdigit()):
+            unknown.append(last)
+        return list(dict.fromkeys(unknown))
+
+    def _known_first_part(self, part: str) -> bool:
+        if part.isdigit() or self.knows(part) or self._in_english(part):
+            return True
+        return part.islower() and (self.knows(part.upper()) or self._in_english(part.upper()))
 
     def is_english(self, word: str) -> bool:
         """Whether the English dictionary (if installed) knows `word`."""
-        if len(word) <= 2:
-            return False
+        return len(word) > 2 and self._in_english(word)
+
+    def _in_english(self, word: str) -> bool:
         if word not in self._foreign:
             english = self._english_hunspell()
             self._foreign[word] = english is not None and bool(english.spell(word))

@@ -28,12 +28,19 @@ from kfsreport.load.folder import read_text
 
 WORD_LIST = "ordlista.txt"
 
-_WORD = re.compile(r"[^\W\d_]+(?:[-:'’][^\W\d_]+)*-?")
+_WORD = re.compile(r"[^\W\d_]+(?:[-:'’][^\W\d_]+|-\d+(?=-[^\W\d_]))*-?")
+"""A word: letters, perhaps joined by hyphens (`chi-två-test`), with a number as a part
+between two parts of letters (`covid-19-pandemin`)."""
+_NUMBER_INSIDE = r"[^\w\s]*[^\W\d_]+(?:-[^\W\d_]+)*(?:-\d+)+-[^\W\d_]"
 _NOT_WORDS = re.compile(
     r"\S*(?:://|@|www\.)\S*|\S+\.(?:se|nu|com|org|net|eu|png|jpe?g|gif|svg|webp|pdf|csv|xlsx|docx?)\b\S*"
-    r"|\S*\d[^\W_]*(?:-[^\W_]+)*",
+    rf"|(?<!\S)(?!{_NUMBER_INSIDE})\S*\d[^\W_]*(?:-[^\W_]+)*",
     re.IGNORECASE,
 )
+"""Addresses, file names and words with a number (`2020-talet`, `A4`, `covid-19`), which
+are not spell-checked; not a compound whose number stands between words (`_WORD`)."""
+SPELLING_RULES = 2
+"""Raised when the speller judges a word otherwise (part of the verdicts' file name)."""
 
 
 @cache
@@ -58,7 +65,7 @@ def _store(cache: Path, folder: Path, extra: list[str]) -> Path:
     from kfsreport import __version__
     from kfsreport.write.fingerprint import file_digest
 
-    parts: list[object] = [__version__, version("chunspell"), extra]
+    parts: list[object] = [__version__, SPELLING_RULES, version("chunspell"), extra]
     for language in (LANGUAGE, ENGLISH):
         for suffix in (".dic", ".aff"):
             digest = file_digest(folder / f"{language}{suffix}")
@@ -84,6 +91,9 @@ def check_spelling(speller: Speller, runs: Iterable[TextRun], findings: Findings
     for run, start, word in spelled_words(runs):
         if speller.knows(word):
             continue
+        if "-" in word.strip("-"):
+            _unknown_parts(speller, run, start, word, findings)
+            continue
         if speller.is_english(word):
             findings.warning(
                 run.path,
@@ -101,6 +111,22 @@ def check_spelling(speller: Speller, runs: Iterable[TextRun], findings: Findings
             f"'{word}' finns inte i den svenska ordlistan{close}.",
             f"Rätta stavningen, eller lägg till ordet i {WORD_LIST} om det är rätt.",
         )
+
+
+def _unknown_parts(speller: Speller, run: TextRun, start: int, word: str, findings: Findings) -> None:
+    """A hyphenated compound is judged by its parts (`Speller.unknown_parts`): the warning
+    names the part to correct or to add to the word list."""
+    parts = speller.unknown_parts(word)
+    named = " och ".join(f"'{part}'" for part in parts)
+    suggestions = speller.suggest(parts[0]) if len(parts) == 1 else []
+    close = f" (menade du {' eller '.join(repr(s) for s in suggestions)}?)" if suggestions else ""
+    findings.warning(
+        run.path,
+        run.line_at(start),
+        f"'{word}': {named} finns inte i den svenska ordlistan{close}.",
+        f"Rätta stavningen, eller lägg till {named} i {WORD_LIST} om det är rätt "
+        "(då godtas också andra ord med bindestreck som har den delen).",
+    )
 
 
 def spelled_words(runs: Iterable[TextRun]) -> Iterator[tuple[TextRun, int, str]]:
