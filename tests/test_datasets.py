@@ -181,13 +181,60 @@ def test_dates_are_days_or_months_and_a_month_means_its_first_day(root):
     frame, _ = one_column(root, "date", "2025-03-31", "2025-03")
     assert frame["Värde"].dtype == "datetime64[us]"
     assert frame["Värde"].tolist() == [pd.Timestamp(2025, 3, 31), pd.Timestamp(2025, 3, 1)]
-    _, errors = one_column(root, "date", "31/3/2025", "2025-13", "2025-02-30")
+    _, errors = one_column(root, "date", "31/3/25", "2025-13", "2025-02-30", "31 april 2025", "15 mär 2025")
     assert [error.split(": ", 1)[1] for error in errors] == [
-        "kolumnen 'Värde' ska innehålla datum, men har '31/3/2025'. "
-        "Skriv datum som 2025-03-31, eller 2025-03 för en hel månad.",
+        "kolumnen 'Värde' ska innehålla datum, men har '31/3/25'. "
+        "Skriv datum som 2025-03-31 eller 31 mars 2025, eller 2025-03 för en hel månad.",
         "kolumnen 'Värde' ska innehålla datum, men har '2025-13'.",
         "kolumnen 'Värde' ska innehålla datum, men har '2025-02-30'.",
+        "kolumnen 'Värde' ska innehålla datum, men har '31 april 2025'.",
+        "kolumnen 'Värde' ska innehålla datum, men har '15 mär 2025'.",
     ]
+
+
+def test_dates_written_the_swedish_way_are_read_also_mixed_in_one_column(root):
+    cells = [
+        "15 januari 2024",
+        "15 jan. 2024",
+        "15\u00a0Jan 2024",
+        "15/1/2024",
+        "15.01.2024",
+        "2024-1-15",
+        "2024-01-15 00:00:00",
+        "1 sept 2024",
+        "mars 2024",
+        "5/5/2024",
+    ]
+    frame, errors = one_column(root, "date", *cells)
+    assert errors == []
+    assert frame["Värde"].tolist() == [pd.Timestamp(2024, 1, 15)] * 7 + [
+        pd.Timestamp(2024, 9, 1),
+        pd.Timestamp(2024, 3, 1),
+        pd.Timestamp(2024, 5, 5),
+    ]
+
+
+def test_a_day_month_date_is_read_day_first_only_when_the_column_shows_it(root):
+    frame, errors = one_column(root, "date", "3/4/2024", "13/4/2024")
+    assert errors == []
+    assert frame["Värde"].tolist() == [pd.Timestamp(2024, 4, 3), pd.Timestamp(2024, 4, 13)]
+    _, errors = one_column(root, "date", "2024-01-15", "3/4/2024", "1/15/2024")
+    assert errors == [
+        "data/t.csv:3: kolumnen 'Värde' har datumet '3/4/2024', som kan läsas på två sätt: "
+        "3 april 2024 (dagen först) eller 4 mars 2024 (månaden först). Skriv datumet som "
+        "2024-04-03 (år-månad-dag) eller med månadens namn. Står dagen först i kolumnen läses "
+        "den så när något datum där har en dag över 12 (13/4/2024).",
+        "data/t.csv:4: kolumnen 'Värde' har datumet '1/15/2024' med månaden före dagen, som "
+        "svenska datum aldrig skrivs. Skriv datumet som 2024-01-15 (år-månad-dag) eller 15 "
+        "januari 2024.",
+    ]
+
+
+def test_a_column_of_dates_whose_order_is_unclear_is_not_taken_for_a_wrong_column(root):
+    write(root, "data/t.csv", "Datum;Dag\n1/2/2024;2024-02-01\n3/4/2024;2024-04-03\n")
+    _, errors = read(root, "data/t.csv", {"Datum": "date", "Dag": "date"})
+    assert len(errors) == 2
+    assert all("kan läsas på två sätt" in error for error in errors)
 
 
 def test_text_is_kept_as_written_with_leading_zeros_and_na(root):
@@ -228,7 +275,7 @@ def test_each_bad_cell_names_the_file_its_physical_line_and_the_column(root):
     assert errors == [
         f"data/lycksele.csv:5: kolumnen 'Antal givare' ska innehålla tal, men har 'tolv'. {NUMBER_HINT}",
         "data/lycksele.csv:6: kolumnen 'Månad' ska innehålla datum, men har '2025-13'. "
-        "Skriv datum som 2025-03-31, eller 2025-03 för en hel månad.",
+        "Skriv datum som 2025-03-31 eller 31 mars 2025, eller 2025-03 för en hel månad.",
         "data/lycksele.csv:6: kolumnen 'Andel' är tom men ska innehålla tal. "
         "Fyll i värdet, eller ange i diagrambeskrivningen vilka celltexter som betyder att värde saknas.",
     ]

@@ -30,6 +30,7 @@ from defusedxml import DefusedXmlException  # type: ignore[import-untyped, unuse
 from kfsreport.errors import Problems, suggest
 from kfsreport.load.folder import inside
 from kfsreport.load.plainxlsx import Unsaved, column_letter, plain_rows, with_formulas
+from kfsreport.load.swedish import MONTHS, DateOrder, read_date, read_number, shows_day_first
 
 ColumnType = Literal["text", "number", "integer", "date"]
 Origin = tuple[str, int | None]
@@ -49,7 +50,7 @@ _HINTS = {
     "text": "",
     "number": "Skriv tal med siffror, till exempel 1 417 eller 6,9.",
     "integer": "Skriv heltal med siffror, till exempel 1 417.",
-    "date": "Skriv datum som 2025-03-31, eller 2025-03 för en hel månad.",
+    "date": "Skriv datum som 2025-03-31 eller 31 mars 2025, eller 2025-03 för en hel månad.",
 }
 _EMPTY_HINT = (
     "Fyll i värdet, eller ange i diagrambeskrivningen vilka celltexter som betyder att värde saknas."
@@ -60,9 +61,6 @@ _UNSAVED_HINT = (
     "stället för formeln."
 )
 _LONG_ROW_HINT = "Ett tal med decimalkomma ska stå inom citattecken när fälten skiljs med komma."
-_SPACE = "[ \u00a0\u202f\u2009]"
-_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:_\d{3})+|\d+)(?:\.\d+)?")
-_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
 
 
@@ -485,13 +483,16 @@ def _typed_frame(
         index = indices[column]
         cells_of = [(line, cells[index] if index < len(cells) else None) for line, cells in table.rows]
         decimals_shown = kind != "text" and _shows_decimals(cell for _, cell in cells_of)
+        day_first = kind == "date" and shows_day_first(cell for _, cell in cells_of)
         for line, cell in cells_of:
             if kind != "text" and not declared and not decimals_shown and _ambiguous(cell):
                 bad.append(_ambiguous_cell(table, line, index, column, str(cell).strip()))
                 continue
             try:
                 cell = _separated(cell, separators) if declared and kind != "text" else cell
-                values[column].append(_convert(cell, kind, missing))
+                values[column].append(_convert(cell, kind, missing, day_first))
+            except DateOrder as order:
+                bad.append(_date_order_cell(table, line, index, column, order))
             except ValueError:
                 bad.append(_bad_cell(table, line, index, column, kind, cell))
     if bad:
@@ -559,6 +560,8 @@ def _cell(cells: Sequence[object], index: int) -> object:
 def _converts(cell: object, kind: ColumnType, missing: set[str]) -> bool:
     try:
         _convert(cell, kind, missing)
+    except DateOrder:
+        return True  # a date, only written so that its order is unclear
     except ValueError:
         return False
     return True
@@ -664,7 +667,7 @@ def convert_cell(cell: object, kind: ColumnType, missing: Collection[str] = ()) 
         raise ValueError(_reason(cell, kind)) from None
 
 
-def _convert(cell: object, kind: str, missing: set[str]) -> object:
+def _convert(cell: object, kind: str, missing: set[str], day_first: bool = False) -> object:
     """The cell as `kind`, or None for a missing value; ValueError when it cannot be read so."""
     if isinstance(cell, Unsaved):
         raise ValueError("unsaved formula")
@@ -678,7 +681,7 @@ def _convert(cell: object, kind: str, missing: set[str]) -> object:
     if kind == "text":
         return _as_text(cell)
     if kind == "date":
-        return _date(cell)
+        return _date(cell, day_first)
     number = _number(cell)
     return float(number) if kind == "number" else _whole(number)
 
@@ -688,14 +691,7 @@ def _number(cell: object) -> Decimal:
         return Decimal(cell)
     if not isinstance(cell, str):
         raise ValueError(cell)
-    text = re.sub(f"{_SPACE}*%$", "", cell.replace("\u2212", "-"))
-    text = re.sub(_SPACE, "_", text).replace(",", ".")
-    if not _NUMBER.fullmatch(text):
-        raise ValueError(cell)
-    number = Decimal(text.replace("_", ""))
-    if not math.isfinite(float(number)):
-        raise ValueError(cell)
-    return number
+    return read_number(cell)
 
 
 def _whole(number: Decimal) -> int:
@@ -704,15 +700,43 @@ def _whole(number: Decimal) -> int:
     return int(number)
 
 
-def _date(cell: object) -> datetime:
+def _date(cell: object, day_first: bool) -> datetime:
     if isinstance(cell, datetime):
         return cell
     if isinstance(cell, date):
         return datetime(cell.year, cell.month, cell.day)
-    match = _DATE.fullmatch(cell) if isinstance(cell, str) else None
-    if match is None:
+    if not isinstance(cell, str):
         raise ValueError(cell)
-    return datetime(int(match[1]), int(match[2]), int(match[3] or 1))
+    return read_date(cell, day_first)
+
+
+def _date_order_cell(table: _Table, line: int, index: int, column: str, order: DateOrder) -> Bad:
+    """A `3/4/2024` whose order cannot be told, or a `1/15/2024` written month first."""
+    where = f" (cell {column_letter(index + 1)}{line})" if table.excel else ""
+    iso = f"{order.year}-{order.month:02}-{order.day:02}"
+    if order.ambiguous:
+        other = f"{order.month} {_month_name(order.day)} {order.year}"
+        message = (
+            f"kolumnen '{column}'{where} har datumet '{order.text}', som kan läsas på två sätt: "
+            f"{order.day} {_month_name(order.month)} {order.year} (dagen först) eller {other} "
+            "(månaden först)."
+        )
+        hint = (
+            f"Skriv datumet som {iso} (år-månad-dag) eller med månadens namn. Står dagen först "
+            "i kolumnen läses den så när något datum där har en dag över 12 (13/4/2024)."
+        )
+    else:
+        message = (
+            f"kolumnen '{column}'{where} har datumet '{order.text}' med månaden före dagen, "
+            "som svenska datum aldrig skrivs."
+        )
+        named = f"{order.day} {_month_name(order.month)} {order.year}"
+        hint = f"Skriv datumet som {iso} (år-månad-dag) eller {named}."
+    return (line, index, message, hint)
+
+
+def _month_name(number: int) -> str:
+    return next(name for name, month in MONTHS.items() if month == number)
 
 
 def _as_text(cell: object) -> str:

@@ -10,8 +10,17 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
+from kfsreport.load.swedish import read_number, without_percent
 from kfsreport.render import locale
 
 _YES = {"ja", "yes", "true", "on", "sant"}
@@ -38,13 +47,16 @@ def _whole_number(value: Any) -> Any:
 
 
 def _decimal_number(value: Any) -> Any:
-    """Read `6.9` and the Swedish `6,9` alike."""
-    if isinstance(value, str):
-        text = value.strip().replace(",", ".").replace("\u2212", "-")
-        if not re.fullmatch(r"[+-]?[0-9]+(\.[0-9]+)?", text):
-            raise ValueError(f"'{value}' är inte ett tal (skriv till exempel 6,9 eller 1417)")
-        return text
-    return value
+    """Read `6.9`, `6,9`, `1 417` (also with a no-break space) and `−3` as the data files
+    do (`swedish.read_number`); a per cent sign belongs in `unit`."""
+    if not isinstance(value, str):
+        return value
+    if without_percent(value) is not None:
+        raise ValueError(f"'{value}' är skrivet med procenttecken; skriv talet utan % (enheten står i unit)")
+    try:
+        return float(read_number(value))
+    except ValueError:
+        raise ValueError(f"'{value}' är inte ett tal (skriv till exempel 6,9 eller 1 417)") from None
 
 
 def _year(value: Any) -> Any:
@@ -461,6 +473,17 @@ class KeyFigure(Strict):
     @property
     def citation(self) -> str | None:
         return cited(self.source, self.source_year) if self.source else None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _percent_is_the_unit(cls, data: Any) -> Any:
+        """`value: 12 %` is 12 with the unit `%` (as `unit: "%"` says); with another unit
+        the per cent sign is left for `value` to refuse."""
+        value = data.get("value") if isinstance(data, dict) else None
+        number = without_percent(value) if isinstance(value, str) else None
+        if number is None or data.get("unit", "%") != "%":
+            return data
+        return {**data, "value": number, "unit": "%"}
 
 
 class Source(Strict):

@@ -6,6 +6,8 @@ report each misfit at the line of the value to change.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kfsreport.errors import Problems
@@ -35,6 +37,7 @@ def check_settings(settings: ReportSettings, located: Located | None, problems: 
             f"{settings.year}; {what} kan inte vara daterad innan året har börjat.",
             hint="Rätta date (eller year, om det är året som är fel).",
         )
+    _check_date_order(settings, line, problems)
     period = settings.period
     if settings.kind == "interim" and period is None:
         problems.fail(
@@ -75,11 +78,49 @@ def check_settings(settings: ReportSettings, located: Located | None, problems: 
             )
 
 
+def _check_date_order(settings: ReportSettings, line: Callable[..., int | None], problems: Problems) -> None:
+    """Dates in report.yaml that cannot follow each other: adopted after the report's date or
+    before its year began, the accessibility statement updated before its assessment."""
+    dated = getattr(settings, "date", None)
+    adopted = settings.adopted
+    if adopted is not None and dated is not None and adopted > dated:
+        problems.fail(
+            SETTINGS_FILE,
+            line("adopted"),
+            f"rapporten antogs ({adopted.isoformat()}) efter rapportens datum ({dated.isoformat()}); "
+            "en rapport dateras senast den dag den antas.",
+            hint="Rätta adopted, eller date om rapporten ska bära dagen den antogs.",
+        )
+    if adopted is not None and settings.kind in ("annual", "interim") and adopted.year < settings.year:
+        problems.fail(
+            SETTINGS_FILE,
+            line("adopted"),
+            f"rapporten antogs ({adopted.isoformat()}) före rapportens år {settings.year}, "
+            "innan det den redovisar hade hänt.",
+            hint="Rätta adopted (eller year, om det är året som är fel).",
+        )
+    statement = settings.accessibility
+    if (
+        statement.assessed is not None
+        and statement.updated is not None
+        and statement.updated < statement.assessed
+    ):
+        problems.fail(
+            SETTINGS_FILE,
+            line("accessibility", "updated"),
+            f"tillgänglighetsredogörelsen uppdaterades ({statement.updated.isoformat()}) före "
+            f"bedömningen den redovisar ({statement.assessed.isoformat()}).",
+            hint="Rätta updated eller assessed under accessibility; updated är samma dag som "
+            "assessed eller senare.",
+        )
+
+
 def check_facts(facts: Facts, settings: ReportSettings | None, located: Located, problems: Problems) -> None:
-    """Goals that name the standing assignment need one; source years and the economy's
-    values must fit."""
+    """Goals that name the standing assignment need one; source years, dates, periods and the
+    economy's values must fit."""
     check_goals(facts.plan, facts.standing_assignment, located, problems)
     check_source_years(facts, settings, located, problems)
+    check_fact_dates(facts, settings, located, problems)
     if facts.economy is not None:
         check_economy(facts.economy, settings.kind if settings else None, located, problems)
 
@@ -95,6 +136,47 @@ def check_goals(
                 located.line(("plan", "goals", i, "assignment")),
                 f"målet '{goal.id}' hör till det bestående uppdraget, men standing_assignment saknas.",
                 hint="Lägg till standing_assignment med text, eller ta bort assignment från målet.",
+            )
+
+
+_YEARS = re.compile(r"((?:19|20)\d\d)\s*[–—-]\s*((?:19|20)\d\d)")
+
+
+def check_fact_dates(
+    facts: Facts, settings: ReportSettings | None, located: Located, problems: Problems
+) -> None:
+    """A plan an annual or interim report accounts for is decided by the report's date; a
+    period written as years (`2023–2030`) ends after it starts."""
+    decided = facts.plan.decided
+    dated = getattr(settings, "date", None)
+    if (
+        settings is not None
+        and settings.kind in ("annual", "interim")
+        and decided is not None
+        and dated is not None
+        and decided > dated
+    ):
+        problems.fail(
+            FACTS_FILE,
+            located.line(("plan", "decided")),
+            f"verksamhetsplanen fastställdes ({decided.isoformat()}) efter rapportens datum "
+            f"({dated.isoformat()}), men rapporten redovisar arbetet efter den.",
+            hint="Rätta plan → decided (eller date i report.yaml).",
+        )
+    periods: list[tuple[tuple[str | int, ...], str | None]] = []
+    if facts.action_plan is not None:
+        periods.append((("action_plan", "period"), facts.action_plan.period))
+        for g, group in enumerate(facts.action_plan.groups):
+            for a, action in enumerate(group.actions):
+                periods.append((("action_plan", "groups", g, "actions", a, "period"), action.period))
+    for at, text in periods:
+        years = _YEARS.search(text or "")
+        if years and int(years[2]) < int(years[1]):
+            problems.fail(
+                FACTS_FILE,
+                located.line(at),
+                f"perioden '{text}' slutar ({years[2]}) innan den börjar ({years[1]}).",
+                hint=f"Skriv det första året först: {years[2]}–{years[1]}.",
             )
 
 

@@ -31,6 +31,7 @@ from kfsreport.render.theme import check_theme
 from kfsreport.validate.factcheck import (
     check_chart_years,
     check_economy,
+    check_fact_dates,
     check_facts,
     check_goals,
     check_settings,
@@ -191,6 +192,7 @@ def _check_valid_parts(
         check_economy(valid["economy"], kind, facts_file, problems)
     if "plan" in valid and ("standing_assignment" in valid or "standing_assignment" not in given_facts):
         check_goals(valid["plan"], valid.get("standing_assignment"), facts_file, problems)
+    check_fact_dates(Facts.model_construct(**valid), settings, facts_file, problems)
 
 
 def _check_ids_apart(
