@@ -37,6 +37,38 @@ def test_unreadable_yaml_in_the_charts_file_is_the_only_error_about_its_charts(m
         assert len(errors) == 1 and errors[0].startswith("data/charts.yaml:"), errors
 
 
+def test_a_misspelt_figur_id_is_an_error_even_while_the_charts_file_is_unreadable(make_project):
+    """Only ids the unreadable file's text has are left for later: a misspelt one is an
+    error in the same round, with the id the text gives as a suggestion."""
+    text = '{{ figur("andel") }}\n\n{{ figur("utfal") }}\n'
+    root = with_charts(make_project, text=text)
+    charts = (root / "data/charts.yaml").read_text(encoding="utf-8")
+    (root / "data/charts.yaml").write_text(
+        charts.replace("  - id: andel\n", "  - id: andel\n\ttitle: x\n"), encoding="utf-8"
+    )
+    errors = errors_of(root)
+    assert [error.split(":")[0] for error in errors] == ["content/03-diagram.md", "data/charts.yaml"], errors
+    assert "figur(\"utfal\"): inget diagram har id:t 'utfal' (menade du 'utfall'?)" in errors[0]
+    (root / "data/charts.yaml").rename(root / "data/Charts.yml")
+    errors = errors_of(root)
+    assert [error.split(":")[0] for error in errors] == ["content/03-diagram.md", "data/Charts.yml"], errors
+    assert "'utfal' (menade du 'utfall'?)" in errors[0]
+
+
+def test_a_charts_file_with_no_text_to_read_names_the_ids_it_leaves_unchecked(make_project, cli):
+    root = with_charts(make_project, text='{{ figur("andel") }}\n\n{{ figur("utfal") }}\n')
+    (root / "data/charts.yaml").unlink()
+    (root / "data/charts.yaml").mkdir()
+    run = cli("build", "--project", str(root))
+    assert run.code != 0
+    assert "inget diagram har id:t" not in run.err
+    assert (
+        "data/charts.yaml: varning: filen kan inte läsas, så figur() till 'andel' "
+        "(content/03-diagram.md:5), 'utfal' (content/03-diagram.md:7) kontrolleras inte förrän "
+        "den är rättad." in run.err
+    ), run.err
+
+
 def test_a_chapter_with_a_broken_front_matter_still_gives_its_headings_ids(make_project):
     """02-resultat.md has the headings `arbetsliv` and `plan` that 01-inledning.md refers to and
     the plan's activities are reported in: without its front matter, each was an error too."""

@@ -232,12 +232,16 @@ class Placements:
         broken: set[str] | None = None,
         *,
         unread: Collection[str] = (),
+        named: Collection[str] = (),
     ) -> None:
         self.charts = charts
         self.broken = broken or set()
         self.unread = set(unread)
-        """With data/charts.yaml unreadable (reported), the ids the text places with `figur()`:
-        each may be one of its charts, so neither `figur()` nor `ref()` to it is an error."""
+        """With data/charts.yaml unreadable (reported), the ids the text places with `figur()`
+        that its text has: each may be one of its charts, so neither `figur()` nor `ref()` to
+        it is an error."""
+        self.named = set(named)
+        """With data/charts.yaml unreadable, the ids its text gives: suggestions for a misspelt one."""
         self.numbers: dict[str, int | str] = {}
         self.appendix: int | None = None
         """N while the text of "Bilaga N" is placed: its figures are numbered BN.1, BN.2 …"""
@@ -247,9 +251,10 @@ class Placements:
         if chart_id in self.broken or chart_id in self.unread:
             return Markup("")  # already reported in data/charts.yaml
         if chart_id not in self.charts:
+            guess = suggest(chart_id, sorted(self.charts.keys() | self.named))
             raise ExpressionError(
                 f"figur(\"{visible(chart_id)}\"): inget diagram har id:t '{visible(chart_id)}' "
-                f"{suggest(chart_id, self.charts) or '(diagrammen beskrivs i data/charts.yaml)'}"
+                f"{guess or '(diagrammen beskrivs i data/charts.yaml)'}"
                 + (f". {INVISIBLE_HINT}" if has_invisible(chart_id) else "")
             )
         if chart_id in self.numbers:

@@ -47,7 +47,13 @@ class Sources:
     charts_unreadable: bool = False
     """data/charts.yaml is there but cannot be read (wholly or partly), or is there under
     another name (reported): `figur()` and `ref()` to a chart id it does not know are no
-    errors of their own."""
+    errors of their own if the file's text has the id (`charts_words`)."""
+    charts_words: frozenset[str] | None = None
+    """With the charts file unreadable: every word in its text (or the misnamed file's),
+    read as loosely as can be (a broken line, a wrong encoding), so that an id the text
+    places but the file nowhere has is an error at once; None if no text could be read."""
+    charts_ids: frozenset[str] = frozenset()
+    """With the charts file unreadable: the ids its text gives (`id: …` lines), for suggestions."""
 
 
 def load_project(root: Path) -> tuple[Sources, Problems]:
@@ -67,7 +73,7 @@ def load_project(root: Path) -> tuple[Sources, Problems]:
         )
         return Sources(root, None, None, []), problems
     if not (root / SETTINGS_FILE).is_file():
-        if not _misnamed(root, SETTINGS_FILE, problems):
+        if _misnamed(root, SETTINGS_FILE, problems) is None:
             problems.fail(
                 SETTINGS_FILE,
                 None,
@@ -78,12 +84,14 @@ def load_project(root: Path) -> tuple[Sources, Problems]:
     settings = _load_yaml(root, SETTINGS_FILE, problems)
     has_facts = (root / FACTS_FILE).exists()
     facts = _load_yaml(root, FACTS_FILE, problems) if has_facts else None
-    facts_misnamed = not has_facts and _misnamed(root, FACTS_FILE, problems)
+    facts_misnamed = not has_facts and _misnamed(root, FACTS_FILE, problems) is not None
     has_charts = (root / CHARTS_FILE).exists()
     charts = _load_yaml(root, CHARTS_FILE, problems) if has_charts else None
     # A line YAML could not read is skipped, and with it perhaps a chart's id.
     charts_broken = any(error.path == CHARTS_FILE for error in problems.errors)
-    charts_misnamed = not has_charts and _misnamed(root, CHARTS_FILE, problems)
+    charts_misnamed = None if has_charts else _misnamed(root, CHARTS_FILE, problems)
+    charts_unreadable = (has_charts and (charts is None or charts_broken)) or charts_misnamed is not None
+    words = _loose_words(root, charts_misnamed or root / CHARTS_FILE) if charts_unreadable else None
     files = chapter_files(root, problems)
     chapters = [chapter for path in files if (chapter := _load_chapter(root, path, problems)) is not None]
     if not files and not (root / CONTENT_DIR).is_dir():
@@ -104,21 +112,42 @@ def load_project(root: Path) -> tuple[Sources, Problems]:
         chapters,
         facts_unreadable=(has_facts and facts is None) or facts_misnamed,
         charts=charts,
-        charts_unreadable=(has_charts and (charts is None or charts_broken)) or charts_misnamed,
+        charts_unreadable=charts_unreadable,
+        charts_words=None if words is None else words[0],
+        charts_ids=frozenset() if words is None else words[1],
     )
     return sources, problems
 
 
-def _misnamed(root: Path, expected: str, problems: Problems) -> bool:
+_WORD = re.compile(r"[\w-]+")
+_ID_LINE = re.compile(r"""^[\s-]*id\s*:\s*["']?([\w-]+)""", re.MULTILINE)
+
+
+def _loose_words(root: Path, path: Path) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The words and the `id:` values in a YAML file that cannot be read as YAML (or is
+    misnamed), decoded leniently; None if it cannot be read as a file at all."""
+    if inside(root, path) is None:
+        return None
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_TEXT_BYTES)
+        wide = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        text = data.decode("utf-16" if wide else "utf-8", errors="replace")
+    except OSError:
+        return None
+    return frozenset(_WORD.findall(text)), frozenset(_ID_LINE.findall(text))
+
+
+def _misnamed(root: Path, expected: str, problems: Problems) -> Path | None:
     """Report a file beside `expected` (report.yaml, data/facts.yaml, data/charts.yaml) that
     is surely meant as it but is named otherwise, so it is not read: `report.yml`,
-    `Facts.yaml`, `facts.yaml.txt`, `charts - Kopia.yaml`. True if there was one."""
+    `Facts.yaml`, `facts.yaml.txt`, `charts - Kopia.yaml`. The file, if there was one."""
     folder = (root / expected).parent
     want = Path(expected).name
     try:
         names = sorted(entry.name for entry in folder.iterdir())
     except OSError:
-        return False
+        return None
     for name in names:
         if name != want and _meant_name(name) == want and (folder / name).is_file():
             problems.fail(
@@ -127,8 +156,8 @@ def _misnamed(root: Path, expected: str, problems: Problems) -> bool:
                 f"heter inte {want} och läses därför inte.",
                 f"Byt namn på filen till {want} (små bokstäver, .yaml).",
             )
-            return True
-    return False
+            return folder / name
+    return None
 
 
 def _meant_name(name: str) -> str:

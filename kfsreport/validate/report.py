@@ -100,8 +100,8 @@ def validate(sources: Sources, problems: Problems) -> Report:
     check_page_ids(facts_file, anchors, set(charts), table_ids, problems)
     if settings is not None and sources.charts:
         check_chart_years(charts, sources.charts, settings, problems)
-    unread = _placed_ids(sources) if sources.charts_unreadable else set()
-    placements = Placements(charts, broken, unread=unread)
+    unread = _unread_ids(sources, problems) if sources.charts_unreadable else set()
+    placements = Placements(charts, broken, unread=unread, named=sources.charts_ids)
     # With invalid facts or settings (reported), what does not read them (ref, figur,
     # directives) is still checked: a stand-in takes the settings' place.
     stand_in = settings if settings is not None else ReportSettings.model_construct()
@@ -135,11 +135,26 @@ def validate(sources: Sources, problems: Problems) -> Report:
 _FIGUR = re.compile(r"""\bfigur\(\s*(["'])(.*?)\1\s*\)""")
 
 
-def _placed_ids(sources: Sources) -> set[str]:
-    """The ids the chapters place with `figur("…")`: with data/charts.yaml unreadable, the
-    charts it would have described. A `ref()` to any other id is still checked (a heading's
-    id misspelt is an error of its own)."""
-    return {match.group(2) for chapter in sources.chapters for match in _FIGUR.finditer(chapter.body)}
+def _unread_ids(sources: Sources, problems: Problems) -> set[str]:
+    """With data/charts.yaml unreadable (reported): the ids the chapters place with
+    `figur("…")` that may be among its charts, because its text has them (or no text could
+    be read: then said once, at the file). Any other id placed is checked as usual, so a
+    misspelt one is an error in the same round; a `ref()` to an id not placed is checked too
+    (a heading's id misspelt is an error of its own)."""
+    placed: dict[str, str] = {}
+    for chapter in sources.chapters:
+        for match in _FIGUR.finditer(chapter.body):
+            line = chapter.body_line + chapter.body.count("\n", 0, match.start())
+            placed.setdefault(match.group(2), f"{chapter.path}:{line}")
+    words = sources.charts_words
+    if words is None and placed:
+        listing = ", ".join(f"'{chart_id}' ({where})" for chart_id, where in placed.items())
+        problems.warn(
+            CHARTS_FILE,
+            None,
+            f"filen kan inte läsas, så figur() till {listing} kontrolleras inte förrän den är rättad.",
+        )
+    return {chart_id for chart_id in placed if words is None or chart_id in words}
 
 
 def _check_chart_data(
