@@ -21,6 +21,10 @@ GAP = 4.0
 """The least room in px between two labels side by side."""
 _AXIS = re.compile(r'<g class="mark-text role-axis-label"[^>]*>(.*?)</g>', re.S)
 _VALUES = re.compile(r'<g class="mark-text role-mark vardeetiketter_marks"[^>]*>(.*?)</g>', re.S)
+_SEGMENTS = re.compile(r'<g class="mark-text role-mark delvarden_marks"[^>]*>(.*?)</g>', re.S)
+_PARTS = re.compile(r'<g class="mark-text role-mark delnamn_\w+_marks"[^>]*>(.*?)</g>', re.S)
+_BARS = re.compile(r'<g class="mark-rect role-mark [^"]*"[^>]*>(.*?)</g>', re.S)
+_RECT = re.compile(r'd="M([-\d.e]+),([-\d.e]+)h([-\d.e]+)v([-\d.e]+)h[-\d.e]+Z"')
 _TEXT = re.compile(r"<text([^>]*?)(?:/>|>(.*?)</text>)", re.S)  # an empty label closes itself
 _LINE = re.compile(r"<tspan[^>]*>(.*?)</tspan>", re.S)
 Box = tuple[float, float, float, float]
@@ -34,6 +38,47 @@ def label_boxes(svg: str) -> list[list[tuple[str, Box]]]:
 def value_boxes(svg: str) -> list[tuple[str, Box]]:
     """The values beside the marks of `svg` (`draw.VALUES`) with their boxes."""
     return [label for group in _boxes(svg, _VALUES) for label in group]
+
+
+def bars(svg: str) -> list[Box]:
+    """The boxes of the bars (and a stacked bar's segments) drawn in `svg`."""
+    boxes = []
+    for group in _BARS.findall(svg):
+        for x, y, w, h in _RECT.findall(group):
+            left, top, right, bottom = float(x), float(y), float(x) + float(w), float(y) + float(h)
+            boxes.append((min(left, right), min(top, bottom), max(left, right), max(top, bottom)))
+    return boxes
+
+
+def outside_segments(svg: str, margin: float = 1.0) -> list[str]:
+    """The values written in a stacked bar's segments (`draw.SEGMENTS`) that do not lie
+    inside a segment, `margin` px from its edges: cut by the next segment, or white on white."""
+    segments = bars(svg)
+    return [
+        text
+        for group in _boxes(svg, _SEGMENTS)
+        for text, box in group
+        if text.strip() and not any(_within(box, segment, margin) for segment in segments)
+    ]
+
+
+def _within(box: Box, outer: Box, margin: float) -> bool:
+    return (
+        box[0] >= outer[0] + margin
+        and box[1] >= outer[1] + margin
+        and box[2] <= outer[2] - margin
+        and box[3] <= outer[3] - margin
+    )
+
+
+def parts_crowded(svg: str, gap: float = GAP) -> bool:
+    """Whether two names of a part of a whole (`draw.PARTS`) meet, or one runs past the right
+    end of the bar, out of the chart."""
+    labels = [box for group in _boxes(svg, _PARTS) for _, box in group]
+    end = max((box[2] for box in bars(svg)), default=None)
+    if end is not None and any(box[2] > end + gap for box in labels):
+        return True
+    return _meet_among([(False, box) for box in labels], gap)
 
 
 def _boxes(svg: str, groups: re.Pattern[str]) -> list[list[tuple[str, Box]]]:
@@ -79,6 +124,12 @@ def crowded(svg: str, gap: float = GAP) -> list[tuple[str, str]]:
                     continue  # two axis labels: compared above, on their own axis
                 if _near(a, b, gap):
                     pairs.append((first, second))
+    parts = [label for group in _boxes(svg, _PARTS) for label in group]
+    end = max((box[2] for box in bars(svg)), default=None)
+    for i, (first, a) in enumerate(parts):
+        if end is not None and a[2] > end + gap:
+            pairs.append((first, "stapelns slut"))
+        pairs += [(first, second) for second, b in parts[i + 1 :] if _near(a, b, gap)]
     return pairs
 
 
@@ -95,7 +146,7 @@ def meet(svg: str, gap: float = GAP) -> bool:
     answers, so an axis of thousands of labels costs milliseconds, not seconds."""
     values = [(True, box) for _, box in value_boxes(svg)]
     axes = [[(False, box) for _, box in axis] for axis in label_boxes(svg)]
-    if any(_meet_among(axis, gap) for axis in axes):
+    if any(_meet_among(axis, gap) for axis in axes) or parts_crowded(svg, gap):
         return True
     return bool(values) and _meet_among(values + [label for axis in axes for label in axis], gap)
 

@@ -39,6 +39,17 @@ when they met each other or the value axis's labels (long amounts over narrow ba
 VALUES = "vardeetiketter"
 """The name of the layer of text beside the marks (values, the series' names at a line's end),
 which `crowding.py` measures with the axes' labels (its marks' class is `VALUES_marks`)."""
+SEGMENTS = "delvarden"
+"""The layer of values inside a stacked bar's segments (its marks' class is `SEGMENTS_marks`),
+which `crowding.py` measures against the segments drawn."""
+PARTS = "delnamn"
+"""The layers of names and values of a part of a whole (`PARTS_over`, `PARTS_under`, or
+`PARTS_lista` when they are listed under the bar), which `crowding.py` measures."""
+PARTS_LISTED = 1
+"""The drawing (`fewer`) from which a part of a whole lists its parts under the bar, one a
+line after a square of its colour, because their names met beside the bar."""
+Room = tuple[float, float]
+"""A stacked bar's room as drawn: px per unit of the values, and the bars' thickness in px."""
 ZERO_ONLY = 5
 """The drawing (`fewer`) from which a value axis whose labels still meet labels only its
 zero, its grid lines still drawn, when every bar carries its value."""
@@ -55,8 +66,12 @@ def vega_lite(
     fewer: int = 0,
     *,
     validate: bool = False,
+    room: Room | None = None,
 ) -> dict[str, Any]:
     """The Vega-Lite spec (a dict) for `spec` drawn from `frame` in `colours` (the theme's palette).
+
+    `room`: a stacked bar's room measured in its drawing at the same step, from which each
+    segment's value is written only where it fits (`segments_fit`; else estimated).
 
     `fewer` thins the axes' labels, a step at a time, when a drawing showed two of them
     meeting (`crowding.py`): fewer value ticks, months further apart on a line chart's time
@@ -73,11 +88,16 @@ def vega_lite(
     from altair.utils.schemapi import debug_mode
 
     with debug_mode(validate):
-        return _vega_lite(spec, frame, colours, fewer, validate)
+        return _vega_lite(spec, frame, colours, fewer, validate, room)
 
 
 def _vega_lite(
-    spec: ChartSpec, frame: pd.DataFrame, colours: list[str] | None, fewer: int, validate: bool
+    spec: ChartSpec,
+    frame: pd.DataFrame,
+    colours: list[str] | None,
+    fewer: int,
+    validate: bool,
+    room: Room | None = None,
 ) -> dict[str, Any]:
     import altair as alt
 
@@ -85,7 +105,7 @@ def _vega_lite(
     labelled = spec.model_copy(update={"unit": None}) if unit_title(spec, fewer) else spec
     data[LABEL] = [value_label(labelled, v) for v in data[spec.y]]
     if spec.type == "stacked_bar":  # blanked, not left out: the labels' stack needs every row
-        fits = _segments_fit(spec, data, fewer)
+        fits = segments_fit(spec, frame, fewer, room)
         data[LABEL] = [label if fit else "" for label, fit in zip(data[LABEL], fits, strict=True)]
     if spec.type in ("bar", "grouped_bar", "stacked_bar") and not pd.api.types.is_datetime64_any_dtype(
         data[spec.x]
@@ -363,34 +383,55 @@ def _stacked(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: 
     )
     layers = [bars]
     if spec.labels:
-        position = (
-            alt.X(f"{spec.y}:Q", stack="zero", bandPosition=0.5, axis=_axis(alt, spec, data, fewer))
-            if _horizontal(spec)
-            else alt.Y(f"{spec.y}:Q", stack="zero", axis=_axis(alt, spec, data, fewer))
-        )
+        channel = alt.X if _horizontal(spec) else alt.Y
+        position = channel(f"{spec.y}:Q", stack="zero", bandPosition=0.5, axis=_axis(alt, spec, data, fewer))
         layers.append(
             ordered.transform_filter(f"datum['{spec.y}'] > 0")
-            .mark_text(color="white", fontWeight=600)
+            .mark_text(color="white", fontWeight=600, baseline="middle")
             .encode(_category(alt, spec, fewer), position, order, text=alt.Text(f"{LABEL}:N"))
+            .properties(name=SEGMENTS)
         )
     categories = data[spec.x].unique()
     return alt.layer(*layers).properties(**_size(spec, len(categories), categories))
 
 
-def _segments_fit(spec: ChartSpec, data: pd.DataFrame, fewer: int) -> list[bool]:
-    """For each segment of a stacked bar, whether its value's label fits inside it: a 2 %
-    answer in a survey's stacked bar had its label cut by the next segment. A segment
-    without one still has its value in the chart's table and alt text."""
+def segments_fit(spec: ChartSpec, data: pd.DataFrame, fewer: int, room: Room | None = None) -> list[bool]:
+    """For each segment of a stacked bar, whether its value's label fits inside it, with room
+    to spare on every side: a 2 % answer in a survey's stacked bar had its label cut by the
+    next segment. `room` is the bars' scale and thickness as drawn (`figures`, measured in
+    the SVG); without it they are estimated from the chart's size (`_size`), which the
+    drawing may change. A segment without a label still has its value in the chart's table
+    and alt text."""
     from kfsreport.charts.measure import text_width
 
-    ticks = value_ticks(spec, data, fewer)
-    span = (ticks[-1] - ticks[0]) or 1.0
-    room = _size(spec, 1, [""])["width"] if _horizontal(spec) else 260
+    labelled = spec.model_copy(update={"unit": None}) if unit_title(spec, fewer) else spec
+    labels = [value_label(labelled, v) for v in data[spec.y]]
+    if room is None:
+        ticks = value_ticks(spec, data, fewer)
+        span = (ticks[-1] - ticks[0]) or 1.0
+        length = _size(spec, 1, [""])["width"] if _horizontal(spec) else 260
+        room = (length / span, float(WIDTH))
+    scale, thickness = room
     fits = []
-    for value, label in zip(data[spec.y].fillna(0), data[LABEL], strict=True):
-        needed = text_width(str(label), TEXT, 600) + 6 if _horizontal(spec) else TEXT + 4
-        fits.append(abs(float(value)) / span * room >= needed)
+    for value, label in zip(data[spec.y].fillna(0), labels, strict=True):
+        wide = text_width(label, TEXT, 600) + 6
+        along, across = (wide, TEXT + 2) if _horizontal(spec) else (TEXT + 4, wide)
+        fits.append(abs(float(value)) * scale >= along and thickness >= across)
     return fits
+
+
+def measured_room(
+    spec: ChartSpec, data: pd.DataFrame, bars: list[tuple[float, float, float, float]]
+) -> Room | None:
+    """A stacked bar's room as drawn, from its segments' boxes in the SVG (`crowding.bars`):
+    the px a unit of the values takes along the bars, and the bars' thickness; None if
+    nothing was drawn."""
+    total = float(data[spec.y].fillna(0).abs().sum())
+    if not bars or not total:
+        return None
+    along = [(right - left) if _horizontal(spec) else (bottom - top) for left, top, right, bottom in bars]
+    across = [(bottom - top) if _horizontal(spec) else (right - left) for left, top, right, bottom in bars]
+    return sum(along) / total, min(across)
 
 
 def _line(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list[str], fewer: int) -> Any:
@@ -404,14 +445,27 @@ def _line(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: lis
         x = alt.X(f"{spec.x}:O", title=spec.x_title, axis=alt.Axis(labelAngle=0, values=shown))
     y = _value(alt, spec, data, fewer)
     encodings: list[Any] = [x, y]
+    named = bool(spec.series) and names_fit(spec, data)
     if spec.series:
         encodings += [
             alt.Color(f"{spec.series}:N", sort=None, legend=None),
             alt.Shape(f"{spec.series}:N", legend=None),
         ]
+    if spec.series and not named:
+        # The legend of colours and symbols comes from the points, drawn as a layer of their
+        # own: a line's points give a legend of colours and another of symbols.
+        legend = _series_legend(alt, data[spec.series])
+        keys = [
+            alt.Color(f"{spec.series}:N", sort=None, legend=legend),
+            alt.Shape(f"{spec.series}:N", sort=None, legend=legend),
+        ]
+        lines = base.mark_line(strokeWidth=2.5).encode(*encodings)
+        points = base.mark_point(size=60, filled=True, opacity=1).encode(x, y, *keys)
+        both = alt.layer(lines, points).resolve_scale(color="independent", shape="independent")
+        return both.properties(width=WIDTH - 160, height=LINE_HEIGHT)
     line = base.mark_line(point={"size": 60, "filled": True}, strokeWidth=2.5).encode(*encodings)
     layers = [line if spec.series else line.encode(color=alt.ColorValue(palette[0]))]
-    if spec.series:
+    if named:
         ticks = value_ticks(spec, data, fewer)
         ends = alt.Chart(_line_ends(spec, data, ticks[0], ticks[-1]))
         at = _value(alt, spec, data, fewer, NAME_AT)
@@ -430,6 +484,26 @@ def _line(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: lis
 
 LINE_HEIGHT = 260
 """A line chart's plot height in px."""
+
+
+def names_fit(spec: ChartSpec, data: pd.DataFrame) -> bool:
+    """Whether the series' names fit beside their lines' ends, a line of text each up the
+    plot's height (`_line_ends`); more series ending at one x than that (about 16) are named
+    in a legend of colours and symbols above the chart instead."""
+    rows = data.dropna(subset=[spec.y])
+    ends = rows.sort_values(spec.x, kind="stable").groupby(spec.series, sort=False).tail(1)
+    most = int(ends.groupby(spec.x, sort=False).size().max()) if len(ends) else 0
+    return most * (TEXT + 2) <= LINE_HEIGHT
+
+
+def _series_legend(alt: Any, names: pd.Series) -> Any:
+    """A legend of every series' colour and symbol, in two columns when the names are short."""
+    from kfsreport.charts.measure import text_width
+
+    widest = max((text_width(str(name), TEXT) for name in pd.unique(names)), default=0.0)
+    return alt.Legend(orient="top", columns=2 if widest <= WIDTH / 2 - 40 else 1, symbolLimit=0)
+
+
 NAME_AT = "_namn_vid"
 """Where a series' name stands beside its line's last point (`_line_ends`)."""
 
@@ -512,12 +586,18 @@ def _ordered(column: pd.Series) -> list[Any]:
 def _part_of_whole(
     alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list[str], fewer: int
 ) -> Any:
+    """One bar of the parts, each named with its value: beside the bar, over and under it by
+    turns, or from `PARTS_LISTED` on (the names met or ran past the bar's end, measured in
+    the drawing by `crowding.parts_crowded`) listed under it, one a line after a square of
+    its colour."""
     total = float(data[spec.y].sum()) or 1.0
     data = data.assign(_start=data[spec.y].cumsum().shift(fill_value=0) / total * 100)
     data["_text"] = [f"{name} {label}" for name, label in zip(data[spec.x], data[LABEL], strict=True)]
     data["_rad"] = ["över" if i % 2 == 0 else "under" for i in range(len(data))]
-    whole = alt.Chart(data)
     colour = alt.Color(f"{spec.x}:N", sort=None, legend=None)
+    if fewer >= PARTS_LISTED:
+        return _parts_listed(alt, data, spec, colour)
+    whole = alt.Chart(data)
     bars = whole.mark_bar(height=36).encode(
         alt.X(f"{spec.y}:Q", stack="normalize", axis=None, title=None), colour, alt.Order("_start:Q")
     )
@@ -528,11 +608,62 @@ def _part_of_whole(
         align="left", baseline="top", y=46, fontWeight=600
     )
     labels = [
-        mark.encode(alt.X("_start:Q", scale=alt.Scale(domain=[0, 100]), axis=None), text=alt.Text("_text:N"))
-        for mark in (above, below)
+        mark.encode(
+            alt.X("_start:Q", scale=alt.Scale(domain=[0, 100]), axis=None), text=alt.Text("_text:N")
+        ).properties(name=f"{PARTS}_{where}")
+        for mark, where in ((above, "over"), (below, "under"))
     ]
     bar = bars.properties(width=WIDTH - 40, height=40)
     return alt.layer(bar, *labels).resolve_scale(x="independent").properties(width=WIDTH - 40, height=40)
+
+
+LIST_ROW = LINE + 5
+"""The distance in px between the first lines of two parts listed under the bar."""
+
+
+def _parts_listed(alt: Any, data: pd.DataFrame, spec: ChartSpec, colour: Any) -> Any:
+    """The bar of parts with the parts listed under it, each after a square of its colour,
+    a name too long for the line wrapped between words."""
+    square = 12
+    lines = [_wrap_px(text, WIDTH - 40 - square - 8) for text in data["_text"]]
+    tops, top = [], 52.0
+    for text in lines:
+        tops.append(top)
+        top += LIST_ROW + (text.count("\n")) * LINE
+    listed = data.assign(_text=lines, _top=tops, _mid=[t + TEXT / 2 for t in tops])
+    whole = alt.Chart(listed)
+    bars = whole.mark_bar(height=36).encode(
+        alt.X(f"{spec.y}:Q", stack="normalize", axis=None, title=None), colour, alt.Order("_start:Q")
+    )
+    swatches = whole.mark_square(size=square * square, opacity=1, x=square / 2).encode(
+        alt.Y("_mid:Q", scale=None, axis=None), colour
+    )
+    names = (
+        whole.mark_text(
+            align="left", baseline="top", x=square + 8, fontWeight=600, lineBreak="\n", lineHeight=LINE
+        )
+        .encode(alt.Y("_top:Q", scale=None, axis=None), text=alt.Text("_text:N"))
+        .properties(name=f"{PARTS}_lista")
+    )
+    return (
+        alt.layer(bars.properties(width=WIDTH - 40, height=40), swatches, names)
+        .resolve_scale(x="independent", y="independent")
+        .properties(width=WIDTH - 40, height=40)
+    )
+
+
+def _wrap_px(text: str, width: float) -> str:
+    """`text` broken between words into lines at most `width` px wide in the chart's bold text
+    (a single word wider than that keeps its own line)."""
+    from kfsreport.charts.measure import text_width
+
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and text_width(f"{lines[-1]} {word}", TEXT, 600) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
 
 
 def _key_number(

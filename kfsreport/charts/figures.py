@@ -379,8 +379,48 @@ def _thinned(
         drawn = draw([vega_lite(*charts[i], colours, step[i]) for i in pending], fonts)
         svgs.update(zip(pending, drawn, strict=True))
         pending = [i for i in pending if step[i] < THINNING and meet(svgs[i])]
+    _segments_as_drawn(charts, colours, fonts, draw, svgs, step)
     _without_values(charts, colours, fonts, draw, svgs, step)
     return [svgs[i] for i in range(len(charts))]
+
+
+def _segments_as_drawn(
+    charts: list[tuple[ChartSpec, pd.DataFrame]],
+    colours: list[str] | None,
+    fonts: list[Path],
+    draw: Draw,
+    svgs: dict[int, str],
+    step: dict[int, int],
+) -> None:
+    """Stacked bars drawn again where the segments as drawn (`crowding.bars`: the plot's
+    width is known only then) give other values room than the chart's size foretold: a
+    value that does not fit in its segment is left out, one that does is written. A chart
+    with a value still outside its segment (`crowding.outside_segments`) is drawn without
+    the segments' values: the chart's table and alt text give them."""
+    from kfsreport.charts.crowding import bars, outside_segments
+    from kfsreport.charts.draw import measured_room, segments_fit, vega_lite
+
+    again: dict[int, tuple[float, float]] = {}
+    for i, (spec, frame) in enumerate(charts):
+        if spec.type != "stacked_bar" or not spec.labels:
+            continue
+        room = measured_room(spec, frame, bars(svgs[i]))
+        if room is not None and segments_fit(spec, frame, step[i], room) != segments_fit(
+            spec, frame, step[i]
+        ):
+            again[i] = room
+    if again:
+        specs = [vega_lite(*charts[i], colours, step[i], room=room) for i, room in again.items()]
+        svgs.update(zip(again, draw(specs, fonts), strict=True))
+    outside = [
+        i for i, (spec, _) in enumerate(charts) if spec.type == "stacked_bar" and outside_segments(svgs[i])
+    ]
+    if outside:
+        bare = [
+            vega_lite(charts[i][0].model_copy(update={"labels": False}), charts[i][1], colours, step[i])
+            for i in outside
+        ]
+        svgs.update(zip(outside, draw(bare, fonts), strict=True))
 
 
 def _without_values(
