@@ -77,6 +77,13 @@ LONG
 ## Spridning {#spridning}
 
 Resultaten läggs ut varje kvartal.
+
+SCB
+: Statistiska centralbyrån
+
+Öppna data
+: Data som vem som helst får använda.
+: Också data som kommunerna delar med varandra.
 """
 STRUCTURE_DATA = "kommun;besok\nNorsjö;12\nMalå;7\nSorsele;9\n"
 STRUCTURE_CHARTS = """\
@@ -209,6 +216,29 @@ def test_cover_facts_are_a_list_of_labels_and_bodies(demo):
                 if isinstance(k, pikepdf.Dictionary) and "/S" in k
             )
         assert not [d for d in of_role(pdf, "/Div") if str(d.P.S) == "/L"]
+
+
+def test_a_definition_list_is_a_list_of_terms_as_labels_and_definitions_as_bodies(structure_pdf):
+    """`Term` / `: förklaring` (`dl.definitions`): one LI per term, the term its Lbl, each
+    definition an LBody, read aloud in that order."""
+    from kfsreport.commands.check.spoken import spoken
+
+    with pikepdf.open(structure_pdf) as pdf:
+        heard = [(u.role, u.text) for u in spoken(pdf) if u.role in ("/Lbl", "/LBody")]
+        items = [[str(k.S) for k in _structs_of(item)] for item in of_role(pdf, "/LI")[-2:]]
+    assert heard[-5:] == [
+        ("/Lbl", "SCB"),
+        ("/LBody", "Statistiska centralbyrån"),
+        ("/Lbl", "Öppna data"),
+        ("/LBody", "Data som vem som helst får använda."),
+        ("/LBody", "Också data som kommunerna delar med varandra."),
+    ]
+    assert items[-2:] == [["/Lbl", "/LBody"], ["/Lbl", "/LBody", "/LBody"]]
+
+
+def _structs_of(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+    kids = element.K if isinstance(element.K, pikepdf.Array) else [element.K]
+    return [k for k in kids if isinstance(k, pikepdf.Dictionary) and "/S" in k]
 
 
 def test_tables_figures_and_ids(demo):

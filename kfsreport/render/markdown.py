@@ -1,6 +1,7 @@
 """Chapters in Markdown: parsing with markdown-it-py, heading ids and automatic numbering.
 
-The parser is CommonMark with tables, footnotes, fenced containers (`::: faktaruta`,
+The parser is CommonMark with tables, footnotes, definition lists (`Term` / `: förklaring`),
+fenced containers (`::: faktaruta`,
 `::: citat`), `{#id .class}` after headings and, as block and inline tokens, the report's
 `{{ … }}` expressions (directives and inline values, evaluated later in a sandbox).
 Raw HTML is off: it shows as text.
@@ -20,10 +21,12 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from kfsreport.errors import Problems
 from kfsreport.load.schema import LANGUAGE_TAG
+from kfsreport.validate.definitions import check_definitions
 from kfsreport.validate.leftovers import (
     check_boxes,
     check_footnote_names,
@@ -121,6 +124,7 @@ def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})
     md.enable("table")
     md.use(footnote_plugin)
+    md.use(deflist_plugin)
     md.use(attrs_plugin, allowed=ALLOWED_ATTRS, spans=True)  # [Building Women]{lang=en}
     md.use(attrs_block_plugin, allowed=ALLOWED_ATTRS)
     md.use(container_plugin, name="box", validate=lambda params, *args: bool(params.strip()))
@@ -167,6 +171,7 @@ def parse_chapter(
     check_text(tokens, path, problems, box_lines)
     check_structure(tokens, body, body_line, path, problems)
     check_footnote_names(body, body_line, path, problems, tokens)
+    check_definitions(tokens, body, body_line, path, problems)
     check_inline(tokens, path, problems)
     chapter_tokens.headings.extend(_headings(tokens, path, problems))
     chapter_tokens.expressions.extend(_expressions(tokens))

@@ -629,6 +629,22 @@ def _table_close(self: Any, tokens: list[Token], idx: int, options: Any, env: An
     return str(self.renderToken(tokens, idx, options, env)) + "</div>\n"
 
 
+def _dl_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """A definition list (`Term` / `: förklaring`): each term with its definitions in a `<div>`,
+    which the PDF's tags make one list item, the term its label and the definition its body
+    (`printing/pdftags._definitions`), and which print keeps on one page."""
+    return '<dl class="definitions">\n'
+
+
+def _dt_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    close = "</div>\n" if tokens[idx - 1].type == "dd_close" else ""
+    return close + "<div>" + str(self.renderToken(tokens, idx, options, env))
+
+
+def _dl_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return "</div>\n</dl>\n"
+
+
 _HYPHENATED = re.compile(r"\w+-(?:\w+-)*\w+|\w+- (?:och|eller|samt|respektive|till)\b")
 
 
@@ -741,6 +757,9 @@ _RULES = {
     "paragraph_close": _paragraph_close,
     "table_close": _table_close,
     "text": _escape_text,
+    "dl_open": _dl_open,
+    "dt_open": _dt_open,
+    "dl_close": _dl_close,
     "footnote_ref": _footnote_ref,
     "footnote_block_open": _footnote_block_open,
     "footnote_open": _footnote_open,
