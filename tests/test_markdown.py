@@ -400,7 +400,7 @@ def test_tables_are_wrapped_so_they_can_scroll(tmp_path):
     html = html_of(project(tmp_path, {"01-a.md": chapter("A", body)}))
     wrap = '<div class="table-wrap" role="region" tabindex="0" aria-label="Tabell: Kommun, Invånare">'
     assert f"{wrap}\n<table>\n<thead>" in html
-    assert '<td>Norsjö</td>\n<td style="text-align:right">3\u00a0894</td>' in html
+    assert '<td>Norsjö</td>\n<td style="text-align:right"><span class="nowrap">3\u00a0894</span></td>' in html
     assert "</tbody>\n</table>\n</div>\n" in html
 
 
@@ -458,7 +458,7 @@ def test_numbers_typed_with_ordinary_spaces_never_break_in_a_table_cell_or_a_sen
     body = "Det kostade 1 417 tkr, 6,9 % mer.\n\n| Område | 2021 |\n|---|---:|\n| Tandvård | 112 003 tkr |\n"
     html = chapter_of(html_of(project(tmp_path, {"01-a.md": chapter("A", body)})), "a")
     assert "1\u00a0417\u00a0tkr, 6,9\u00a0% mer" in html
-    assert "112\u00a0003\u00a0tkr</td>" in html
+    assert '<span class="nowrap">112\u00a0003\u00a0tkr</span></td>' in html
 
 
 def test_a_quotation_written_with_a_greater_than_sign_is_set_off_from_the_text(tmp_path):

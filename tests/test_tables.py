@@ -171,3 +171,67 @@ def test_a_table_of_sixteen_columns_is_laid_out_at_the_pages_width(tmp_path: Pat
     nine = "| " + " | ".join("abcdefghi") + " |\n|" + "---|" * 9 + "\n"
     narrower = print_html_of(project(tmp_path / "b", {"01-a.md": chapter("A", nine)}))
     assert '"table-wrap many-columns"' in narrower
+
+
+def twenty_columns(caption: str) -> str:
+    """A table of a name and 19 years of shares, as a survey report's appendix had it."""
+    years = list(range(2005, 2024))
+    head = "| Kommun | " + " | ".join(str(y) for y in years) + " |\n"
+    rule = "|---|" + "---:|" * len(years) + "\n"
+    row = "| Skellefteå | " + " | ".join(f"{60 + i % 3},{i % 10} %" for i in range(len(years))) + " |\n"
+    return f"{caption}\n{head}{rule}{row}\nText efter tabellen.\n"
+
+
+def test_a_table_whose_numbers_do_not_fit_the_page_is_a_located_error_that_says_what_to_do(tmp_path):
+    """Twenty columns at the type area's width broke "60,5 %" into "60," and "5 %" in the
+    PDF; now the build stops at the table and points to the landscape page."""
+    root = project(tmp_path, {"01-a.md": chapter("A", twenty_columns("Tabell: Andel"))})
+    assert errors_of(root, ("pdf",)) == [
+        "content/01-a.md:6: tabellen har 20 kolumner och ryms inte på sidans bredd i PDF-filen "
+        "utan att tal bryts inne i cellerna: ”60,0\u00a0%” behöver 9 mm men kolumnen får 7 mm. "
+        "Ge tabellen en liggande sida med {.liggande} sist på raden Tabell: (Tabell: Rubrik "
+        "{.liggande}), ta bort kolumner eller dela tabellen i två."
+    ]
+    wider = twenty_columns("Tabell: Andel {.liggande}").replace(
+        "| Skellefteå |", "| Skellefteå | 1 234 567 |"
+    )
+    wider = wider.replace("| Kommun |", "| Kommun | Invånare |").replace("|---|", "|---|---:|", 1)
+    wider = wider.replace(" %", " 000 000 kr")
+    assert errors_of(project(tmp_path / "b", {"01-a.md": chapter("A", wider)}), ("pdf",))[0].startswith(
+        "content/01-a.md:6: tabellen har 21 kolumner och ryms inte på en liggande sida i PDF-filen "
+    )
+
+
+@pytest.mark.parametrize("caption", ["Tabell: Andel {.liggande}", "Tabell: Andel {#andel .liggande}"])
+def test_a_table_marked_liggande_gets_a_landscape_page_of_its_own_with_no_number_broken(tmp_path, caption):
+    from weasyprint import HTML
+    from weasyprint.formatting_structure import boxes
+
+    html = print_html_of(project(tmp_path, {"01-a.md": chapter("A", twenty_columns(caption))}))
+    assert '<div class="table-wrap many-columns very-many-columns landscape"' in html
+    assert ('<table id="andel">' in html) == ("#andel" in caption)
+    plain = re.sub(r'<span class="no-hyphens">(.*?)</span>', r"\1", html)
+    assert '<td style="text-align:right"><span class="nowrap">60,0\u00a0%</span></td>' in plain
+    pages = HTML(string=html).render().pages
+    table_pages = [
+        page
+        for page in pages
+        if any(
+            isinstance(b, boxes.TableBox) and b.element_tag == "table" for b in page._page_box.descendants()
+        )
+    ]
+    assert [(p.width > p.height) for p in table_pages] == [True]
+    after = pages[pages.index(table_pages[0]) + 1]
+    assert after.width < after.height  # the text after it goes on upright
+    for cell in (b for b in table_pages[0]._page_box.descendants() if isinstance(b, boxes.TableCellBox)):
+        assert sum(isinstance(b, boxes.LineBox) for b in cell.descendants()) == 1
+    assert_tables_within_the_page(html)
+
+
+def test_only_an_id_and_liggande_can_stand_in_a_tables_braces(make_project):
+    body = "Tabell: Invånare {#invanare .staende}\n" + TABLE
+    assert errors_of(with_tables(make_project, body)) == [
+        "content/03-extra.md:5: '.staende' kan inte stå sist på raden Tabell:. Där kan bara "
+        "tabellens id ({#invanare}) och {.liggande} stå, som ger tabellen en liggande sida i "
+        "PDF-filen, till exempel Tabell: Rubrik {#id .liggande}."
+    ]

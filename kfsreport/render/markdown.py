@@ -462,7 +462,9 @@ def _heading_attrs(state: StateCore) -> None:
 
 
 _TABLE_CAPTION = re.compile(r"Tabell(?P<number>\s*[0-9][0-9.]*|\s+B[0-9][0-9.]*)?\s*:(?P<text>.*)", re.DOTALL)
-_CAPTION_ID = re.compile(r"\s*\{#([^{}\s]*)\}\s*$")
+_CAPTION_ATTRS = re.compile(r"\s*\{\s*([#.][^{}]*)\}\s*$")
+LANDSCAPE = "liggande"
+"""`Tabell: Rubrik {.liggande}`: the table gets a landscape page of its own in the PDF."""
 
 
 def _table_captions(state: StateCore) -> None:
@@ -494,17 +496,10 @@ def _table_captions(state: StateCore) -> None:
                 "Skriv bara Tabell: Rubrik.",
             )
         text = match.group("text")
-        found = _CAPTION_ID.search(text)
+        found = _CAPTION_ATTRS.search(text)
         if found:
             text = text[: found.start()]
-            if re.fullmatch(r"[a-z0-9][a-z0-9_-]*", found.group(1)):
-                table.attrSet("id", found.group(1))
-            else:
-                token.meta["caption_error"] = (
-                    f"'{{#{found.group(1)}}}' kan inte vara tabellens id (id skrivs med små bokstäver, "
-                    "siffror och bindestreck).",
-                    "Skriv till exempel {#invanare-per-kommun} sist på raden.",
-                )
+            _caption_attrs(found.group(1), token, table)
         if not text.strip():
             token.meta["caption_error"] = (
                 "tabellens rubrik är tom.",
@@ -513,6 +508,27 @@ def _table_captions(state: StateCore) -> None:
         inline.content = text.strip()
         token.meta["table_caption"] = True
         table.meta["captioned"] = True
+
+
+def _caption_attrs(attrs: str, caption: Token, table: Token) -> None:
+    """`{#id}` and `{.liggande}` at the end of a `Tabell:` line (either or both)."""
+    for part in attrs.split():
+        if part.startswith("#") and re.fullmatch(r"[a-z0-9][a-z0-9_-]*", part[1:]):
+            table.attrSet("id", part[1:])
+        elif part.startswith("#"):
+            caption.meta["caption_error"] = (
+                f"'{{{part}}}' kan inte vara tabellens id (id skrivs med små bokstäver, "
+                "siffror och bindestreck).",
+                "Skriv till exempel {#invanare-per-kommun} sist på raden.",
+            )
+        elif part == "." + LANDSCAPE:
+            table.meta["landscape"] = True
+        else:
+            caption.meta["caption_error"] = (
+                f"'{part}' kan inte stå sist på raden Tabell:.",
+                "Där kan bara tabellens id ({#invanare}) och {.liggande} stå, som ger tabellen en "
+                "liggande sida i PDF-filen, till exempel Tabell: Rubrik {#id .liggande}.",
+            )
 
 
 _CELL_EXPR = re.compile(r"\{\{.*?\}\}")

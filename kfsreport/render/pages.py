@@ -37,10 +37,11 @@ from kfsreport.render.markdown import (
     make_parser,
     plain_text,
 )
-from kfsreport.render.numbers import bind_numbers
+from kfsreport.render.numbers import bind, bind_numbers
 from kfsreport.render.sandbox import LimitError
 from kfsreport.render.stylesheets import build_stylesheet
 from kfsreport.render.tables import number_tables
+from kfsreport.render.tablewidth import MANY_COLUMNS, NUMBER, VERY_MANY_COLUMNS, landscape, refuse_too_wide
 from kfsreport.render.templates import (
     TEMPLATE_FILTERS,
     PageContext,
@@ -275,11 +276,15 @@ def refuse_too_tall(charts: Charts, report: Report, problems: Problems) -> None:
     """A chart taller than a page holds in its figure would be split from its caption (the
     caption alone at a page's foot, the chart on the next page) or cut at the page's foot in
     the PDF (a bar chart of 80 municipalities showed the first 26 and no error); say so at the
-    chart instead. The room is read from the stylesheets the report prints with (`printroom`).
-    For a build that makes the PDF, and for `check` of a report that does."""
+    chart instead. So too a table whose numbers do not fit the page (`tablewidth`). The room
+    is read from the stylesheets the report prints with (`printroom`). For a build that makes
+    the PDF, and for `check` of a report that does."""
     from kfsreport.render.printroom import print_room
 
     room = None
+    if any(token.type == "table_open" for chapter in report.chapters for token in chapter.tokens):
+        room = print_room(template_dirs(report.root), report.settings.print == "duplex")
+        refuse_too_wide(report.chapters, room, problems)
     for chart_id, figure in charts.figures.items():
         size = _SVG_SIZE.search(figure.svg[:2000])
         if chart_id in charts.stand_ins or size is None or float(size.group(1)) <= 0:
@@ -439,6 +444,7 @@ class _ChapterState:
     headings: Iterator[Heading]
     open_headings: list[int] = field(default_factory=list)
     open_boxes: list[str] = field(default_factory=list)
+    in_cell: bool = False
 
     def fail(self, line: int | None, message: str, hint: str = "") -> None:
         self.problems.fail(self.chapter.path, line, message, hint)
@@ -575,14 +581,6 @@ def _table_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any
     return _open_table(self, tokens, idx, options, env, "Tabell: " + ", ".join(heads) if heads else "Tabell")
 
 
-MANY_COLUMNS = 6
-"""From this many columns a table is `many-columns`: print.css sets it smaller and lets the
-words in its cells be hyphenated (names too), so that it is never wider than the page."""
-VERY_MANY_COLUMNS = 10
-"""From this many columns a table is also `very-many-columns`: print.css lays it out at the
-page's width whatever its cells hold (`table-layout: fixed`); a 16-column table ran off the paper."""
-
-
 def _open_table(self: Any, tokens: list[Token], idx: int, options: Any, env: Any, label: str) -> str:
     columns = 0
     for token in tokens[idx + 1 :]:
@@ -591,6 +589,7 @@ def _open_table(self: Any, tokens: list[Token], idx: int, options: Any, env: Any
         columns += token.type == "th_open"
     wrap = "table-wrap" + (" many-columns" if columns >= MANY_COLUMNS else "")
     wrap += " very-many-columns" if columns >= VERY_MANY_COLUMNS else ""
+    wrap += " landscape" if landscape(tokens[idx]) else ""
     return str(
         Markup('<div class="{}" role="region" tabindex="0" aria-label="{}">\n').format(wrap, label)
     ) + str(self.renderToken(tokens, idx, options, env))
@@ -648,12 +647,29 @@ def _dl_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) 
 _HYPHENATED = re.compile(r"\w+-(?:\w+-)*\w+|\w+- (?:och|eller|samt|respektive|till)\b")
 
 
+_IN_CELL = re.compile(f"{NUMBER.pattern}|{_HYPHENATED.pattern}")
+
+
 def _escape_text(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     """Text, with words that hold a hyphen kept on one line (`IT-kunskaper`, `Vård- och`):
     a line ending in a real hyphen would be joined with the next line when the PDF's text is
-    copied, as a layout hyphen should be."""
+    copied, as a layout hyphen should be. In a table cell, every number is kept on one line
+    too (`60,5 %`, `2023`): a cell too narrow for it breaks the words around it, never the
+    number (`tablewidth` refuses a table whose numbers do not fit)."""
     text = str(escape(tokens[idx].content))
+    if _state(env).in_cell:
+        return _IN_CELL.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', bind(text))
     return _HYPHENATED.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', text)
+
+
+def _cell_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    _state(env).in_cell = True
+    return str(self.renderToken(tokens, idx, options, env))
+
+
+def _cell_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    _state(env).in_cell = False
+    return str(self.renderToken(tokens, idx, options, env))
 
 
 # Footnotes: numbered in the text, listed at the end of the chapter, and linked both ways
@@ -757,6 +773,10 @@ _RULES = {
     "paragraph_close": _paragraph_close,
     "table_close": _table_close,
     "text": _escape_text,
+    "th_open": _cell_open,
+    "td_open": _cell_open,
+    "th_close": _cell_close,
+    "td_close": _cell_close,
     "dl_open": _dl_open,
     "dt_open": _dt_open,
     "dl_close": _dl_close,

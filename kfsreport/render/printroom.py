@@ -56,6 +56,10 @@ class PrintRoom:
     """How wide a chart prints."""
     figure_mm: float
     """The tallest chart a page holds in its figure: the type area less the figure's top margin."""
+    area_mm: float = 170.0
+    """The type area's width (a table of many columns is laid out at it)."""
+    landscape_area_mm: float = 257.0
+    """The type area's width on a landscape page (`{.liggande}`: the page turned, same margins)."""
 
 
 @dataclass
@@ -100,7 +104,12 @@ def print_room(dirs: list[Path], duplex: bool) -> PrintRoom:
     widest = _length(_resolve(image.get("max-width") or "none", known), area)
     chart = min(chart, widest if widest is not None else chart, area)
     above = _length(_resolve(figure.get("margin-top") or "0", known), area) or 0.0
-    return PrintRoom(chart_width_mm=chart, figure_mm=height - top - bottom - max(above, 0.0))
+    return PrintRoom(
+        chart_width_mm=chart,
+        figure_mm=height - top - bottom - max(above, 0.0),
+        area_mm=area,
+        landscape_area_mm=max(width, height) - left - right,
+    )
 
 
 def _read(rules: list[Any], page: _Cascade, image: _Cascade, figure: _Cascade, custom: _Cascade) -> None:
