@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pikepdf
 
+from kfsreport.commands.chapterpdf import Chapters, chapter_spans
 from kfsreport.commands.check.pdfcheck import check_pdf
 from tests.rendering import errors_of, html_of, print_html_of
 
@@ -51,3 +52,19 @@ def test_an_unknown_layout_is_a_located_error(make_project):
     assert error.startswith(
         "report.yaml:9: 'layout' har värdet 'pm', som inte är tillåtet. Välj ett av: 'report', 'memo'"
     )
+
+
+def test_a_memo_has_no_chapter_pdf_in_the_preview_only_its_whole_pdf(make_project):
+    """A memo's chapters follow one another on the page; the preview's chapter PDF laid one
+    out alone from the top of a page, showing pages the memo does not have."""
+    root = memo(make_project)
+    html = print_html_of(root)
+    assert chapter_spans(html) == []
+    chapters = Chapters()
+    chapters.edition(html, root, 1)
+    assert chapters.spans == {}
+    report = html.replace('<body class="edition-print layout-memo">', '<body class="edition-print">')
+    assert [span.source for span in chapter_spans(report)][:2] == [
+        "content/00-forord.md",
+        "content/01-inledning.md",
+    ]

@@ -12,7 +12,9 @@ was added, a heading changed the contents), the numbers are the last full layout
 page says so, until the full PDF that follows has been laid out: then a chapter PDF whose
 numbers turn out right is marked exact, and one whose numbers moved is laid out again.
 A chapter missing from the last full layout (new or renamed) gets no chapter PDF until the
-full one is laid out.
+full one is laid out. A memo (`layout: memo`) gets none: its chapters follow one another on
+the page (css/memo.css), so a chapter laid out alone from the top of a page would show pages
+its PDF does not have; a memo is a few pages, and the preview shows its whole PDF.
 
 The chapter's print process keeps each chapter's last layout, and a chapter saved again is
 laid out from the page its edit can change (`printing/chapterresume.py`). So that a chapter's
@@ -37,6 +39,7 @@ from kfsreport.printing.chapterlayout import Place
 CHAPTER_PREFIX = "/kapitel/"
 """A chapter's PDF is served at `/kapitel/<the chapter's id>.pdf`."""
 SECTION = re.compile(r'<section class="chapter\b[^"]*" data-chapter="([^"]*)" data-source="([^"]*)">')
+MEMO = re.compile(r'<body\b[^>]*\bclass="[^"]*\blayout-memo\b')
 HEADING = re.compile(r'<h2 class="chapter-title"[^>]*>(.*?)</h2>', re.DOTALL)
 
 
@@ -54,7 +57,10 @@ class Span:
 
 
 def chapter_spans(html: str) -> list[Span]:
-    """The chapters' sections in the print HTML, in order (none if a template left out the marks)."""
+    """The chapters' sections in the print HTML, in order (none if a template left out the
+    marks, or in a memo, whose chapters do not begin on a page of their own)."""
+    if MEMO.search(html):
+        return []
     marks = list(SECTION.finditer(html))
     end_of_main = html.find("</main>")
     if end_of_main < 0:
