@@ -26,9 +26,10 @@ from kfsreport.render.markdown import LANDSCAPE, ParsedChapter
 from kfsreport.render.numbers import bind
 from kfsreport.render.printroom import PrintRoom
 
-NUMBER = re.compile(r"[^ \t\n<>]*\d[^ \t\n<>]*")
-"""A word with a digit in it and what is joined to it (`2019–2023`, `(12)`), hard spaces
-included: `60,5 %` and `12 400` once `numbers.bind` has joined them."""
+NUMBER = re.compile(r"(?<!\S)[(\[−+±≈~]?\d[^ \t\n<>]*")
+"""A word that begins with a digit (after a bracket or a sign) and what is joined to it
+(`2019–2023`, `(12)`, `−4,2`), hard spaces included: `60,5 %` and `12 400` once
+`numbers.bind` has joined them. Not a word that only holds a digit (`covid-19`, an address)."""
 MANY_COLUMNS = 6
 """From this many columns a table is `many-columns` (print.css: 8,5 pt, every word may be
 hyphenated)."""
