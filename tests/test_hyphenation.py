@@ -243,3 +243,11 @@ def test_a_long_chapter_title_is_not_hyphenated_in_the_contents(tmp_path: Path) 
     document = HTML(string=html).render()
     ends = line_ends(document)
     assert not [end for end in ends if end.lower() in title.lower()], ends
+
+
+def test_a_number_with_a_decimal_comma_or_digit_groups_is_one_mark() -> None:
+    # `2` and `9` marked apart let WeasyPrint break `2,9 %` after the comma ("2," / "9 %").
+    html = mark_breaks("<p>Det motsvarar 2,9\u00a0% av budgeten, 1\u00a0250 tkr, dnr 2026/118 i år.</p>", {})
+    assert '<span class="no-hyphens">2,9</span>\u00a0%' in html
+    assert '<span class="no-hyphens">1\u00a0250</span>' in html
+    assert '<span class="no-hyphens">2026/118</span>' in html

@@ -125,8 +125,20 @@ def test_spaces_typed_in_numbers_and_before_units_become_no_break_spaces():
     )
 
 
+def test_a_hyphen_typed_as_a_minus_becomes_the_minus_sign():
+    from kfsreport.render.numbers import bind_numbers
+
+    # A budget table typed by hand: `-3 420` kept its hyphen while {{ ekonomi }} had `−3 450`.
+    html = "<td>-3 420</td><td>-14,1 %</td><p>ett resultat på -210 tkr (-0,4 %) och -5</p>"
+    assert bind_numbers(html) == (
+        "<td>−3\u00a0420</td><td>−14,1\u00a0%</td><p>ett resultat på −210\u00a0tkr (−0,4\u00a0%) och −5</p>"
+    )
+    kept = "<p>år 2023-2030, tel 090-78 50 00, 1-2 gånger, KFN-12, -2023-24, -3.5.1 och a -b</p>"
+    assert bind_numbers(kept) == kept
+
+
 def test_numbers_in_code_charts_and_attributes_are_left_as_written():
     from kfsreport.render.numbers import bind_numbers
 
-    html = '<img alt="1 417 tkr"><code>6,9 %</code><pre>10 000</pre><svg><text>5 %</text></svg>år 2020 2021'
+    html = '<img alt="1 417 tkr"><code>6,9 % -5</code><pre>10 000</pre><svg><text>-5 %</text></svg>år 2020'
     assert bind_numbers(html) == html

@@ -284,6 +284,24 @@ def test_a_phrase_in_another_language_is_marked_with_lang(tmp_path):
     assert '<p>Nätverket <span lang="en">Building Women</span> träffas.</p>' in html
 
 
+def test_a_chapters_author_stands_under_its_title_in_both_editions(tmp_path):
+    # An anthology: each chapter by its own writer; `author:` was an unknown key.
+    root = project(
+        tmp_path,
+        {
+            "01-a.md": chapter("Pendling", "Text.\n", author="Lina Sundqvist, Umeå universitet"),
+            "02-b.md": chapter("Utan författare", "Text.\n"),
+        },
+    )
+    for html in (html_of(root), print_html_of(root)):
+        html = re.sub(r"</?span[^>]*>", "", html)  # the print edition's marks around names
+        byline = '<p class="chapter-author">Lina Sundqvist, Umeå universitet</p>'
+        assert re.search(r"Pendling</h2>\s*" + byline, html)
+        assert html.count('class="chapter-author"') == 1
+    wrong = project(tmp_path / "fel", {"01-a.md": chapter("A", "Text.\n", author="[Lina, Per]")})
+    assert errors_of(wrong)[0].startswith("content/01-a.md:3: ")
+
+
 def test_a_chapter_in_another_language_is_marked_with_lang_in_both_editions(tmp_path):
     root = project(
         tmp_path,

@@ -526,3 +526,7 @@ class FrontMatter(Strict):
     lang: Language | None = None
     """The chapter's language when it is not Swedish (`en` for a summary in English): its
     `<section lang>` in both editions, and spelling leaves it alone."""
+    author: Text | None = None
+    """Who wrote the chapter, as it is to be shown (`Lina Sundqvist, Umeå universitet`): a line
+    under the chapter title in both editions, for a report whose chapters have their own
+    authors."""

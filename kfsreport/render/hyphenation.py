@@ -31,7 +31,10 @@ WORD_LIST = "avstavning.txt"
 _TAG = re.compile(r"(<[^>]*>)")
 _SKIP = {"head", "style", "script", "title", "h1", "h2", "h3", "h4", "h5", "h6", "svg", "figcaption", "a"}
 _BLOCK_END = re.compile(r"</(p|li|dd|td|th)\s*>", re.IGNORECASE)
-_CAPITALISED = re.compile(r"\b([A-ZÅÄÖÉÜ][\w\u00ad-]*\w|\w*\d\w*)\b")
+_CAPITALISED = re.compile(r"\b([A-ZÅÄÖÉÜ][\w\u00ad-]*\w|\w*\d(?:[,.:/\u00a0]?\w)*)\b")
+"""A name, or a word with digits together with the commas, points, colons, slashes and no-break
+spaces inside it (`2,9`, `1 250`, `2026/118`): one mark, since WeasyPrint may break a line between
+two marks even where no break is allowed (`2,` / `9 %` when `2` and `9` were marked apart)."""
 _LAST_WORDS = re.compile(r"(\S+\s+\S+|\S+)(\s*)$")
 SOFT = "\u00ad"
 NO_HYPHENS = '<span class="no-hyphens">{}</span>'

@@ -95,6 +95,8 @@ class ParsedChapter:
     is_appendix: bool = False
     lang: str | None = None
     """The chapter's language when it is not Swedish (`lang:` in front matter)."""
+    author: str | None = None
+    """Who wrote the chapter (`author:` in front matter)."""
     appendix: int | None = None
     """N in "Bilaga N" once numbered (appendices are numbered on their own, after the chapters)."""
 

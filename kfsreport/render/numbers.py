@@ -4,7 +4,8 @@ An author types ordinary spaces in Swedish numbers (`1 417`, `6,9 %`), as in Wor
 break may then fall inside a number or between it and its unit, in a narrow table cell
 above all (`48` / `210` / `tkr`). The rendered chapters have those spaces turned into
 no-break spaces, as the values from the facts (`{{ tal.… }}`, `locale.with_unit`) already
-have: between the digit groups of a number and between a number and a unit symbol. Only
+have: between the digit groups of a number and between a number and a unit symbol. A hyphen
+typed as a minus (`-3 420`) becomes the minus sign, which screen readers read as "minus". Only
 text between tags changes: never code, charts, attribute values or the page's head.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from kfsreport.render.locale import NBSP
+from kfsreport.render.locale import MINUS, NBSP
 
 UNITS = r"(?:%|‰|kr|tkr|mnkr|mdkr|km|kg|kWh|MWh|GWh|°C)"
 """Unit symbols a number is joined to (the same as `kfsreport check`'s typography rules)."""
@@ -23,15 +24,22 @@ _GROUPS = re.compile(r"(?<![\w.,\u00a0])\d{1,3}(?: \d{3})+(?![\d])")
 _UNIT = re.compile(rf"(?<![\w.,])(\d+(?:[,.]\d+)?) ({UNITS})(?![\w])")
 
 
+_HYPHEN_MINUS = re.compile(r"(?:(?<=^)|(?<=[\s(]))-(?=\d+(?:[ \u00a0]\d{3})*(?:,\d+)?(?![\w./:-]|,\d))")
+"""A hyphen typed as the minus of a negative number (`-3 420`, `-14,1 %`, `(-210)`): at the
+start of the text or after a space or `(`, before a number that ends there (not `-2023-24`)."""
+
+
 def bind(text: str) -> str:
-    """Plain text with the spaces inside numbers and before units made no-break."""
+    """Plain text with the spaces inside numbers and before units made no-break, and a hyphen
+    typed as a minus made the minus sign (`−3 420`), as the values from the facts have it."""
+    text = _HYPHEN_MINUS.sub(MINUS, text)
     text = _GROUPS.sub(lambda m: m.group().replace(" ", NBSP), text)
     return _UNIT.sub(lambda m: m.group(1) + NBSP + m.group(2), text)
 
 
 def bind_numbers(html: str) -> str:
     """HTML with `bind` applied to the text between tags, outside code, charts and the head."""
-    if " " not in html:
+    if " " not in html and "-" not in html:
         return html
     parts = _TAG.split(html)
     skipping: list[str] = []

@@ -350,7 +350,7 @@ def _page(
     if not html:
         return None
     if edition == "print":
-        html = mark_breaks(without_chart_data(html), read_word_list(report.root, problems))
+        html = mark_breaks(list_starts(without_chart_data(html)), read_word_list(report.root, problems))
     dirs = template_dirs(report.root)
     duplex = report.settings.print == "duplex"
     memo = report.settings.layout == "memo"
@@ -358,6 +358,17 @@ def _page(
     _refuse_attachments(html, problems)  # the more precise message first
     _check_self_contained(html, edition, problems)
     return html.replace(placeholder, css + theme_css(report.settings.theme), 1)
+
+
+_LIST_START = re.compile(r'<ol start="(-?\d+)"')
+
+
+def list_starts(html: str) -> str:
+    """A numbered list that starts at another number (`5.` first in the Markdown) counted
+    from it in the PDF too: WeasyPrint ignores `<ol start>` and would number it 1, 2, 3."""
+    return _LIST_START.sub(
+        lambda m: f'{m.group()} style="counter-reset: list-item {int(m.group(1)) - 1}"', html
+    )
 
 
 _DETAILS = re.compile(r"<(/?)details\b[^>]*>", re.IGNORECASE)
@@ -465,6 +476,7 @@ def _render_chapter(
         chapter.label,
         chapter.appendix,
         chapter.lang,
+        chapter.author,
     )
 
 

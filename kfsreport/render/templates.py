@@ -143,6 +143,8 @@ class RenderedChapter:
     appendix: int | None = None
     lang: str | None = None
     """The chapter's language when it is not the report's (`lang: en` in front matter)."""
+    author: str | None = None
+    """Who wrote the chapter (`author:` in front matter), shown under its title."""
 
 
 @dataclass(frozen=True)

@@ -378,6 +378,7 @@ def _parse_chapters(sources: Sources, problems: Problems) -> list[ParsedChapter]
         )
         chapter.is_appendix = front.appendix
         chapter.lang = front.lang
+        chapter.author = front.author
         chapters.append(chapter)
     return chapters
 
