@@ -36,6 +36,7 @@ from kfsreport.commands.check.structure import (
 )
 from kfsreport.commands.check.stylesheets import cached_warnings, check_print_stylesheets
 from kfsreport.commands.check.text import TextRun, chapter_runs, yaml_runs
+from kfsreport.commands.check.totals import check_totals
 from kfsreport.commands.check.typography import check_typography
 from kfsreport.commands.hunspell import Speller
 from kfsreport.errors import Problems
@@ -287,6 +288,7 @@ def _rules(
     by_path = {source.path: source for source in sources.chapters}
     for chapter in chapters:
         check_chapter(chapter, by_path.get(chapter.path), findings)
+        check_totals(chapter, findings)
         if report is not None:
             check_directives(chapter, report.facts, findings)
     if sources.charts is not None:
