@@ -98,6 +98,17 @@ def test_an_appendixs_tables_are_numbered_on_their_own_and_a_charts_table_not_at
             "content/03-extra.md:5: skriv inte tabellens nummer ('Tabell 2:'); tabellerna numreras "
             "automatiskt. Skriv bara Tabell: Rubrik.",
         ),
+        (  # a chapter in English: the caption was a paragraph with its {#id} printed
+            "Table: Invånare {#invanare}\n" + TABLE,
+            "content/03-extra.md:5: 'Table:' gör ingen tabellrubrik: rubriken skrivs 'Tabell:' (också i "
+            "ett kapitel på ett annat språk), och numret sätts automatiskt. "
+            "Skriv 'Tabell: Invånare {#invanare}'.",
+        ),
+        (
+            "Tabell 2. Invånare\n" + TABLE,
+            "content/03-extra.md:5: 'Tabell 2.' gör ingen tabellrubrik: rubriken skrivs 'Tabell:' (också i "
+            "ett kapitel på ett annat språk), och numret sätts automatiskt. Skriv 'Tabell: Invånare'.",
+        ),
         (
             "Tabell:  {#invanare}\n" + TABLE,
             "content/03-extra.md:5: tabellens rubrik är tom. Skriv vad tabellen visar efter "
@@ -122,6 +133,11 @@ def test_an_appendixs_tables_are_numbered_on_their_own_and_a_charts_table_not_at
 )
 def test_mistakes_with_tables_are_located_errors(make_project, body, expected):
     assert errors_of(with_tables(make_project, body)) == [expected]
+
+
+def test_a_sentence_above_a_table_that_only_starts_like_a_caption_is_text(make_project):
+    html = html_of(with_tables(make_project, "Tablån visar invånarna. Tabell 2 är kortare.\n" + TABLE))
+    assert "<p>Tablån visar invånarna. Tabell 2 är kortare.</p>" in html
 
 
 def test_a_table_id_used_twice_is_an_error_at_the_second(make_project):

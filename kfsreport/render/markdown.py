@@ -467,6 +467,13 @@ _TABLE_CAPTION = re.compile(r"Tabell(?P<number>\s*[0-9][0-9.]*|\s+B[0-9][0-9.]*)
 _CAPTION_ATTRS = re.compile(r"\s*\{\s*([#.][^{}]*)\}\s*$")
 LANDSCAPE = "liggande"
 """`Tabell: Rubrik {.liggande}`: the table gets a landscape page of its own in the PDF."""
+_LIKE_CAPTION = re.compile(
+    r"(?P<word>(?:Table|Tab\.?|Tabelle|Tabel|Tabla)(?:\s*[0-9][0-9.]*)?\s*:|Tabell\s*B?[0-9][0-9.]*\s*[.–—-])"
+    r"(?P<text>.*)",
+    re.DOTALL | re.IGNORECASE,
+)
+"""A caption written another way (`Table:` in a chapter in English, `Tabell 2. Rubrik`), which
+would stay an ordinary paragraph above the table with its `{#id}` printed."""
 
 
 def _table_captions(state: StateCore) -> None:
@@ -481,9 +488,19 @@ def _table_captions(state: StateCore) -> None:
             continue
         inline = tokens[i + 1]
         match = _TABLE_CAPTION.match(inline.content)
+        table = tokens[i + 3] if i + 3 < len(tokens) and tokens[i + 3].type == "table_open" else None
+        if not match and table is not None:
+            match = _LIKE_CAPTION.match(inline.content)
+            if match:
+                token.meta["caption_error"] = (
+                    f"'{match.group('word').strip()}' gör ingen tabellrubrik: rubriken skrivs 'Tabell:' "
+                    "(också i ett kapitel på ett annat språk), och numret sätts automatiskt.",
+                    f"Skriv 'Tabell: {match.group('text').strip() or 'Rubrik'}'.",
+                )
+                inline.content = "Tabell:" + match.group("text")
+                match = _TABLE_CAPTION.match(inline.content)
         if not match:
             continue
-        table = tokens[i + 3] if i + 3 < len(tokens) and tokens[i + 3].type == "table_open" else None
         if table is None:
             token.meta["caption_error"] = (
                 "raden börjar med 'Tabell:' men står inte direkt före en tabell.",
