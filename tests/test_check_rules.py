@@ -142,6 +142,13 @@ def test_a_hyphenated_compound_is_judged_by_its_parts(tmp_path: Path):
     assert [f.error.message.split(" (menade")[0] for f in findings.items] == [
         "'chi-två-testtt': 'testtt' finns inte i den svenska ordlistan"
     ]
+def test_months_shortened_as_tables_write_them_are_words(tmp_path: Path):
+    # A budget table's header "Utfall jan–aug": 'jan' and 'aug' were spelling warnings.
+    speller = make_speller(tmp_path, Problems())
+    assert speller is not None
+    findings = Findings()
+    check_spelling(speller, [run_of("Utfall jan–aug och sept–dec, Okt i tabellen")], findings)
+    assert findings.items == []
 
 
 def test_without_the_dictionary_spelling_is_not_checked(tmp_path: Path):
@@ -192,3 +199,12 @@ def test_a_phrase_marked_as_another_language_is_not_spelled_as_swedish(tmp_path:
     findings = Findings()
     check_spelling(speller, [run], findings)
     assert [str(f).split(" finns")[0] for f in findings.items] == ["content/x.md:5: 'Stavningsfle'"]
+
+
+def test_a_chapter_of_one_sentence_says_mening():
+    from kfsreport.commands.check import Outcome
+    from kfsreport.commands.check.readability import Readability
+
+    chapters = [Readability("content/x.md", "X", 5, 1, 0), Readability("content/y.md", "Y", 9, 2, 0)]
+    shown = Outcome([], chapters).report()
+    assert "5 ord i 1 mening\n" in shown and "9 ord i 2 meningar\n" in shown

@@ -109,7 +109,8 @@ class Outcome:
             return []
         width = max(len(r.path) for r in self.readability)
         rows = [
-            f"  {r.path:<{width}}  LIX {r.lix:>2} ({r.level}), {r.words} ord i {r.sentences} meningar"
+            f"  {r.path:<{width}}  LIX {r.lix:>2} ({r.level}), {r.words} ord i {r.sentences} "
+            f"{'mening' if r.sentences == 1 else 'meningar'}"
             if r.words
             else f"  {r.path:<{width}}  ingen löptext"
             for r in self.readability

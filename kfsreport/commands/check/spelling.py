@@ -27,6 +27,8 @@ from kfsreport.errors import Problems
 from kfsreport.load.folder import read_text
 
 WORD_LIST = "ordlista.txt"
+MONTHS = ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov", "dec")
+"""The months shortened as Swedish tables write them (`jan–aug`), which Hunspell does not know."""
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-:'’][^\W\d_]+|-\d+(?=-[^\W\d_]))*-?")
 """A word: letters, perhaps joined by hyphens (`chi-två-test`), with a number as a part
@@ -55,7 +57,7 @@ def make_speller(
     With `cache` (the report's cache folder), earlier verdicts are read from and kept there."""
     if not _dictionary_available(folder):
         return None
-    extra = word_list(root, problems)
+    extra = [*MONTHS, *word_list(root, problems)]
     return Speller(folder, extra, _store(cache, folder, extra) if cache is not None else None)
 
 
