@@ -9,6 +9,7 @@ process before it makes the web page; `render` does both for callers that want i
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Iterator, Sequence
@@ -26,6 +27,7 @@ from kfsreport import __version__
 from kfsreport.charts.figures import Charts, screen_svg
 from kfsreport.errors import Problems, shown
 from kfsreport.render.directives import FigureValue, namespace
+from kfsreport.render.english import in_english
 from kfsreport.render.expressions import Evaluator, ExpressionError, template_reason
 from kfsreport.render.htmlcheck import unsafe_parts
 from kfsreport.render.hyphenation import mark_breaks, read_word_list
@@ -243,7 +245,7 @@ def render_chapters(
     evaluator = Evaluator(names)
     md = _renderer()
     chapters = [_render_chapter(md, chapter, report, evaluator, problems) for chapter in report.chapters]
-    chapters = number_tables(chapters, problems)
+    chapters = [_in_its_language(chapter) for chapter in number_tables(chapters, problems)]
     toc = [
         TocEntry.of(heading, chapter.lang)
         for chapter in report.chapters
@@ -459,6 +461,13 @@ class _ChapterState:
 
     def fail(self, line: int | None, message: str, hint: str = "") -> None:
         self.problems.fail(self.chapter.path, line, message, hint)
+
+
+def _in_its_language(chapter: RenderedChapter) -> RenderedChapter:
+    """A chapter in English (`lang: en`) with the build's own words in English."""
+    if chapter.lang is None or chapter.lang.split("-")[0].lower() != "en":
+        return chapter
+    return dataclasses.replace(chapter, html=Markup(in_english(str(chapter.html))))
 
 
 def _render_chapter(
