@@ -179,6 +179,31 @@ def test_a_chapter_in_another_language_is_not_spelled_as_swedish(tmp_path: Path)
     assert findings.items == []
 
 
+def test_swedish_words_left_in_a_chapter_in_english_are_warned_about(tmp_path: Path):
+    # A summary translated for a partner kept "och" and "kommuner"; spelling skipped it all.
+    from kfsreport.commands.check.spelling import check_english_chapters
+
+    speller = make_speller(tmp_path, Problems())
+    assert speller is not None
+    parsed = chapter(
+        "The project reached 12 kommuner samt regions in Umeå, [Storuman]{lang=sv} and\n"
+        "[länsstyrelsen]{lang=sv}; its organisation, programme and centre worked well.\n"
+    )
+    parsed.lang = "en"
+    findings = Findings()
+    check_english_chapters(speller, chapter_runs(parsed), findings)
+    assert [str(f) for f in findings.items] == [
+        f"content/x.md:5: '{word}' är svenska i ett kapitel på engelska (lang: en): den engelska "
+        "ordlistan känner inte till ordet, men den svenska gör det. Översätt ordet, eller märk det "
+        f"som svenska så att det läses upp rätt: [{word}]{{lang=sv}}."
+        for word in ("kommuner", "samt")
+    ]
+    parsed.lang = None  # a Swedish chapter: none of this
+    findings = Findings()
+    check_english_chapters(speller, chapter_runs(parsed), findings)
+    assert findings.items == []
+
+
 def test_swedish_typography_is_not_asked_of_text_in_another_language():
     parsed = chapter('The share was 6.9% of "all" staff.\n\nAndelen var 6.9% av [the "staff"]{lang=en}.\n')
     parsed.lang = None

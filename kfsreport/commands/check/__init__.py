@@ -23,6 +23,7 @@ from kfsreport.commands.check.carried import check_carried
 from kfsreport.commands.check.findings import Finding, Findings
 from kfsreport.commands.check.readability import MAX_WORDS, Readability, check_readability
 from kfsreport.commands.check.spelling import (
+    check_english_chapters,
     check_spelling,
     make_speller,
     missing_dictionary,
@@ -207,6 +208,7 @@ def check(
         missing_dictionary(findings)
     else:
         check_spelling(speller, (run for group in runs.values() for run in group), findings)
+        check_english_chapters(speller, (run for group in runs.values() for run in group), findings)
         speller.keep()
     return Outcome(findings.items, readability, made.document.screen_html if made.document else None)
 

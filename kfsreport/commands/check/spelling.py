@@ -129,6 +129,46 @@ def _unknown_parts(speller: Speller, run: TextRun, start: int, word: str, findin
         f"Rätta stavningen, eller lägg till {named} i {WORD_LIST} om det är rätt "
         "(då godtas också andra ord med bindestreck som har den delen).",
     )
+def check_english_chapters(speller: Speller, runs: Iterable[TextRun], findings: Findings) -> None:
+    """In a chapter written in English (`lang: en`), warn about a Swedish word left in it: a
+    word in lower case that the Swedish dictionary knows and the English one does not (`och`,
+    `kommuner`). Names (a capital first) and text marked `[…]{lang=sv}` are left alone, and
+    nothing else is spelled. The English dictionary is American: a British spelling is tried
+    in its American form too (`organisation`, `programme`, `centre`, `licence`)."""
+    for run in runs:
+        if not run.english:
+            continue
+        text = _NOT_WORDS.sub(lambda m: " " * len(m.group()), run.text)
+        for match in _WORD.finditer(text):
+            word = match.group().strip(":'’-")
+            if not word.islower() or len(word) < 3 or any(s <= match.start() < e for s, e in run.swedish):
+                continue
+            if speller.knows(word) and not any(speller.is_english(form) for form in _american(word)):
+                findings.warning(
+                    run.path,
+                    run.line_at(match.start()),
+                    f"'{word}' är svenska i ett kapitel på engelska (lang: en): den engelska ordlistan "
+                    "känner inte till ordet, men den svenska gör det.",
+                    "Översätt ordet, eller märk det som svenska så att det läses upp rätt: "
+                    f"[{word}]{{lang=sv}}.",
+                )
+
+
+_BRITISH = [
+    (re.compile(r"is(ation|ations|e|ed|es|ing)$"), r"iz\1"),
+    (re.compile(r"ys(e|ed|es|ing)$"), r"yz\1"),
+    (re.compile(r"our(s|ed|ing)?$"), r"or\1"),
+    (re.compile(r"tre(s)?$"), r"ter\1"),
+    (re.compile(r"mme(s)?$"), r"m\1"),
+    (re.compile(r"ence(s)?$"), r"ense\1"),
+    (re.compile(r"(l)l(ed|ing|er|ers)$"), r"\1\2"),
+    (re.compile(r"ogue(s)?$"), r"og\1"),
+]
+
+
+def _american(word: str) -> list[str]:
+    """`word` and the American spellings of it, if it is written the British way."""
+    return [word, *(pattern.sub(american, word) for pattern, american in _BRITISH if pattern.search(word))]
 
 
 def spelled_words(runs: Iterable[TextRun]) -> Iterator[tuple[TextRun, int, str]]:

@@ -36,6 +36,10 @@ class TextRun:
     lines: list[int] = field(default_factory=list)
     foreign: list[tuple[int, int]] = field(default_factory=list)
     """Offsets (start, end) of text marked as another language (`[…]{lang=en}`)."""
+    english: bool = False
+    """From a chapter written in English (`lang: en`), all of it foreign to Swedish."""
+    swedish: list[tuple[int, int]] = field(default_factory=list)
+    """Offsets of text marked as Swedish (`[Storuman]{lang=sv}`), in a chapter in English."""
 
     def is_foreign(self, offset: int) -> bool:
         return any(start <= offset < end for start, end in self.foreign)
@@ -58,10 +62,11 @@ class TextRun:
 def chapter_runs(chapter: ParsedChapter) -> Iterator[TextRun]:
     """Every run of prose in a chapter, in order; all of it foreign in a chapter written in
     another language (`lang: en` in its front matter)."""
-    foreign = chapter.lang is not None and chapter.lang.split("-")[0] != "sv"
+    language = chapter.lang.split("-")[0].lower() if chapter.lang else "sv"
     for run in _chapter_runs(chapter):
-        if foreign:
+        if language != "sv":
             run.foreign = [(0, len(run.text))]
+            run.english = language == "en"
         yield run
 
 
@@ -94,14 +99,17 @@ def inline_run(path: str, inline: Token, kind: Kind) -> TextRun:
     run = TextRun(path, kind)
     default = (inline.map[0] + 1) if inline.map else 1
     in_link = False
-    foreign: list[int] = []  # where each open span in another language starts
+    spans: list[tuple[int, str | None]] = []  # where each open span starts, and its language
     for child in inline.children or []:
         line = int(child.meta.get("line", default))
         if child.type == "span_open":
-            foreign.append(len(run.text) if child.attrs.get("lang") not in (None, "sv") else -1)
-        elif child.type == "span_close" and foreign:
-            start = foreign.pop()
-            if start >= 0:
+            lang = child.attrs.get("lang")
+            spans.append((len(run.text), str(lang).split("-")[0].lower() if lang else None))
+        elif child.type == "span_close" and spans:
+            start, lang = spans.pop()
+            if lang == "sv":
+                run.swedish.append((start, len(run.text)))
+            elif lang is not None:
                 run.foreign.append((start, len(run.text)))
         elif child.type in ("link_open", "link_close"):
             in_link = child.type == "link_open"
