@@ -142,6 +142,8 @@ def test_a_hyphenated_compound_is_judged_by_its_parts(tmp_path: Path):
     assert [f.error.message.split(" (menade")[0] for f in findings.items] == [
         "'chi-två-testtt': 'testtt' finns inte i den svenska ordlistan"
     ]
+
+
 def test_months_shortened_as_tables_write_them_are_words(tmp_path: Path):
     # A budget table's header "Utfall jan–aug": 'jan' and 'aug' were spelling warnings.
     speller = make_speller(tmp_path, Problems())

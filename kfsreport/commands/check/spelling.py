@@ -129,6 +129,8 @@ def _unknown_parts(speller: Speller, run: TextRun, start: int, word: str, findin
         f"Rätta stavningen, eller lägg till {named} i {WORD_LIST} om det är rätt "
         "(då godtas också andra ord med bindestreck som har den delen).",
     )
+
+
 def check_english_chapters(speller: Speller, runs: Iterable[TextRun], findings: Findings) -> None:
     """In a chapter written in English (`lang: en`), warn about a Swedish word left in it: a
     word in lower case that the Swedish dictionary knows and the English one does not (`och`,
