@@ -5,7 +5,7 @@ cgroup of their own (bench/cpugroup.py), and reads the cgroup's processor time b
 after each test: every process the test starts counts, the print processes, Chromium and the
 Nu Html Checker's Java included. A fixture shared by many tests counts for the first test
 that asks for it. Prints the processor time per module and the costliest tests; nothing is
-written. Not a measurement of `make test`'s wall time (bench/setup_and_tests.py is).
+written unless KFSREPORT_TEST_CPU_KEEP names a file for every test's row. Not a measurement of `make test`'s wall time (bench/setup_and_tests.py is).
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from cpugroup import CpuGroup  # bench/, the folder of this script
 REPO = Path(__file__).resolve().parent.parent
 RESULT = "KFSREPORT_TEST_CPU_FILE"
 """Where the plugin half of this file writes each test's processor time."""
+KEEP = "KFSREPORT_TEST_CPU_KEEP"
+"""If set: a file where every test's row (id, processor time, wall time) is kept as JSON."""
 
 
 # --- the plugin, loaded into pytest with `-p testcpu` --------------------------------------------
@@ -73,6 +75,8 @@ def main(arguments: list[str]) -> int:
         done = subprocess.run(command, cwd=REPO, env=env, preexec_fn=group.enter, check=False)
         total, wall = group.seconds() - total, time.monotonic() - started
         rows = json.loads(Path(env[RESULT]).read_text(encoding="utf-8")) if Path(env[RESULT]).exists() else []
+    if os.environ.get(KEEP):
+        Path(os.environ[KEEP]).write_text(json.dumps(rows, indent=0), encoding="utf-8")
     modules: Counter[str] = Counter()
     for nodeid, cpu, _ in rows:
         modules[nodeid.split("::")[0]] += cpu
