@@ -320,13 +320,15 @@ def _check(args: argparse.Namespace) -> int:
 
 def _first_check_printer(project: Path) -> Any:
     """The print process for the first check of a report (nothing of an earlier check in its
-    cache folder), started now so that it imports WeasyPrint while this process imports the
-    checks; None otherwise, and `check` starts one itself if it needs one after all."""
+    cache folder), started now so that it is ready (with WeasyPrint imported, if the report
+    has stylesheets of its own) when this process has imported the checks; None otherwise,
+    and `check` starts one itself if it needs one after all."""
     from kfsreport import pipeline
-    from kfsreport.write.cache import cache_dir
+    from kfsreport.write.cache import cache_dir, checked_before
 
-    checks = cache_dir(project) / "checks"
-    return None if checks.is_dir() and any(checks.glob("css-*.json")) else pipeline.print_process()
+    if checked_before(cache_dir(project)):
+        return None
+    return pipeline.print_process(ahead=any((project / "templates" / "css").glob("*.css")))
 
 
 def _check_pdfs(project: Path, out: Path | None = None, written: frozenset[str] = frozenset()) -> int:

@@ -126,9 +126,10 @@ def make(
     return made
 
 
-def print_process() -> PrintServer | None:
+def print_process(ahead: bool = True) -> PrintServer | None:
     """The print process for one build: the kept one, or a new one importing WeasyPrint from
-    now on; None where a new one would not help."""
+    now on (`ahead`; else only when a request needs it, for a `check` that may not); None
+    where a new one would not help."""
     import sys
 
     from kfsreport.printing.printworker import PrintServer
@@ -137,7 +138,8 @@ def print_process() -> PrintServer | None:
         return _kept
     if "weasyprint" in sys.modules or (os.cpu_count() or 1) < 2:
         return None
-    return _started(PrintServer(), "PDF-processen kunde inte starta (%s); PDF:en görs i den här processen.")
+    failed = "PDF-processen kunde inte starta (%s); PDF:en görs i den här processen."
+    return _started(PrintServer(ahead), failed)
 
 
 def _second_process(cache: Path | None) -> PrintServer | None:

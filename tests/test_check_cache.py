@@ -6,7 +6,9 @@ it judged again; the report folder is never written to."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -207,22 +209,31 @@ def test_a_report_that_stops_before_its_charts_is_spelled_here(make_project, mon
     assert unknown in outcome.report()
 
 
+@pytest.mark.parametrize(
+    ("fixture", "warned", "ahead"), [("check-planted", True, True), ("minimal", False, False)]
+)
 def test_the_command_starts_the_first_checks_print_process_before_loading_the_checks(
-    make_project, monkeypatch, cli, tmp_path
+    make_project, monkeypatch, cli, tmp_path, fixture, warned, ahead
 ):
     """`kfsreport check` on a report with nothing in its cache starts the print process first
-    thing (it imports WeasyPrint while this process imports the checks) and check uses that
-    one; a later check starts none."""
-    project = make_project("check-planted")
+    thing and check uses that one; a later check starts none. The process imports WeasyPrint
+    at once only for a report with stylesheets of its own to read (check-planted), while this
+    process imports the checks; for one without (minimal) it only draws and spells."""
+    project = make_project(fixture)
     monkeypatch.setenv("KFSREPORT_CACHE", str(tmp_path / "tom-cache"))
-    started: list[str] = []
+    started: list[tuple[str, bool]] = []
     real = pipeline.print_process
-    monkeypatch.setattr(pipeline, "print_process", lambda: started.append("kommandot") or real())
-    monkeypatch.setattr("kfsreport.commands.check.print_process", lambda: started.append("check") or real())
-    assert "WeasyPrint: Ignored `colr: red`" in cli("check", "--project", str(project)).out
-    assert started == ["kommandot"]
+
+    def starting(who: str) -> Callable[..., Any]:
+        return lambda ahead=True: started.append((who, ahead)) or real(ahead)
+
+    monkeypatch.setattr(pipeline, "print_process", starting("kommandot"))
+    monkeypatch.setattr("kfsreport.commands.check.print_process", starting("check"))
+    first = cli("check", "--project", str(project)).out
+    assert ("WeasyPrint: Ignored `colr: red`" in first) is warned
+    assert started == [("kommandot", ahead)]
     started.clear()
-    assert "WeasyPrint: Ignored `colr: red`" in cli("check", "--project", str(project)).out
+    assert cli("check", "--project", str(project)).out == first
     assert started == []
 
 

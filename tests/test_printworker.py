@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from kfsreport.render.templates import template_dirs
 from kfsreport.write.cache import cache_dir
 from tests.conftest import FIXTURES
 from tests.test_charts import with_charts
@@ -406,3 +407,37 @@ def test_a_laid_out_document_keeps_no_cache_of_every_elements_style():
     parts.forget_styles(Context())
     assert StyleFor._cascaded_styles == {} and StyleFor._computed_styles == {}
     parts.forget_styles(object())  # another WeasyPrint without the caches: nothing to do
+
+
+TINY_CHART = {
+    "mark": "bar",
+    "data": {"values": [{"a": 1}]},
+    "encoding": {"x": {"field": "a", "type": "quantitative"}},
+}
+
+
+def _weasyprint_loaded(pid: int) -> bool:
+    """Whether process `pid` has WeasyPrint's Pango loaded (its import opens the library)."""
+    return "libpango" in Path(f"/proc/{pid}/maps").read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="/proc finns inte här")
+def test_a_print_process_started_for_later_imports_weasyprint_only_when_asked(make_project):
+    """`check` of a report without stylesheets of its own starts its print process with
+    `ahead=False`: the process draws and spells without WeasyPrint (0.3 s of import the
+    check need not wait for), and imports it the first time a request needs it."""
+    from kfsreport.printing.csswarnings import css_warnings
+    from kfsreport.printing.printworker import PrintServer
+
+    planted = make_project("check-planted")
+    dirs = template_dirs(planted)
+    later = PrintServer(ahead=False)
+    later.start()
+    try:
+        svg = later.draw([TINY_CHART], [d / "fonts" for d in dirs])
+        assert svg is not None and svg[0].startswith("<svg")
+        assert later.pid is not None and not _weasyprint_loaded(later.pid)
+        assert later.css_warnings(planted, dirs) == css_warnings(planted, dirs) != []
+        assert _weasyprint_loaded(later.pid)
+    finally:
+        later.close()

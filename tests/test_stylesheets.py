@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kfsreport.errors import PACKAGE_TEMPLATES, Problems
-from kfsreport.render.stylesheets import build_stylesheet
+from kfsreport.render.stylesheets import DUPLEX, MEMO, STYLESHEETS, build_stylesheet
 from kfsreport.render.templates import template_dirs
 
 
@@ -105,3 +105,58 @@ def test_the_print_stylesheet_lays_out_the_covers_without_flexbox():
             if getattr(declaration, "lower_name", "") == "display" and "flex" in value:
                 flexed.append(tinycss2.serialize(rule.prelude).strip())
     assert flexed == []
+
+
+def test_the_packages_own_stylesheets_give_weasyprint_no_warning():
+    """`check` reads only a report's own print stylesheets (`csswarnings.own_print_stylesheets`):
+    the package's, which a secretary cannot change, are held here to give WeasyPrint nothing
+    to warn about, every one a print may use (duplex and memo too; screen.css is the
+    browser's, never WeasyPrint's)."""
+    import logging
+
+    from kfsreport.printing.engine import load_weasyprint
+
+    load_weasyprint()
+    from weasyprint import CSS
+
+    warned: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            warned.append(record.getMessage())
+
+    logger, collect = logging.getLogger("weasyprint"), Collect(logging.WARNING)
+    logger.addHandler(collect)
+    try:
+        names = {*STYLESHEETS["print"], DUPLEX, MEMO}
+        sheets = [PACKAGE_TEMPLATES / name for name in sorted(names)]
+        for sheet in sheets:
+            CSS(string=sheet.read_text(encoding="utf-8"), base_url=sheet.parent.as_uri() + "/")
+    finally:
+        logger.removeHandler(collect)
+    assert len(sheets) == 4 and warned == []
+
+
+def test_check_reads_no_stylesheet_of_the_packages(make_project, monkeypatch):
+    """A report without print stylesheets of its own has nothing for WeasyPrint to read in
+    `check`; with one of its own, only that one is read."""
+    from kfsreport.commands.check import stylesheets as check_stylesheets
+    from kfsreport.printing import csswarnings
+
+    read: list[Path] = []
+    real = csswarnings.own_print_stylesheets
+
+    def own(root: Path, dirs: list[Path]) -> list[Path]:
+        found = real(root, dirs)
+        read.extend(found)
+        return found
+
+    monkeypatch.setattr(csswarnings, "own_print_stylesheets", own)
+    minimal = make_project("minimal")
+    assert csswarnings.css_warnings(minimal, template_dirs(minimal)) == []
+    assert check_stylesheets.cached_warnings(minimal, None) == []
+    assert read == []
+    planted = make_project("check-planted")
+    warnings = csswarnings.css_warnings(planted, template_dirs(planted))
+    assert [Path(where).relative_to(planted) for where, _ in warnings] == [Path("templates/css/print.css")]
+    assert set(read) == {planted / "templates/css/print.css"}

@@ -1,6 +1,9 @@
-"""WeasyPrint's warnings about the print stylesheets, as it reads them for the PDF.
+"""WeasyPrint's warnings about the report's own print stylesheets, as it reads them for the PDF.
 
-`kfsreport check` turns each into a warning at the stylesheet's line. Parsing needs
+`kfsreport check` turns each into a warning at the stylesheet's line. Only the stylesheets
+in the report's `templates/css/` are read: the package's own, which a secretary cannot
+change, give WeasyPrint no warning (tests/test_stylesheets.py), so a report without
+stylesheets of its own needs no WeasyPrint in `check` at all. Parsing needs
 WeasyPrint, whose import is most of the cost, so `check` asks its print process
 (`printworker`) when it has one, and keeps the answer in the report's cache under a hash of
 the stylesheets and the WeasyPrint version (`stylesheets_key`): an unchanged stylesheet is not
@@ -16,7 +19,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from kfsreport import __version__
-from kfsreport.errors import Problems
+from kfsreport.errors import PACKAGE_TEMPLATES, Problems
 from kfsreport.load.folder import SETTINGS_FILE
 from kfsreport.load.yamlfile import read_yaml
 from kfsreport.render.stylesheets import edition_stylesheets, find_template_file
@@ -52,11 +55,16 @@ def _print_settings(root: Path) -> tuple[bool, bool]:
     return data.get("print") == "duplex", data.get("layout") == "memo"
 
 
+def own_print_stylesheets(root: Path, dirs: list[Path]) -> list[Path]:
+    """The print stylesheets the build uses that the report brings itself (not the package's)."""
+    return [path for path in print_stylesheets(root, dirs) if not path.is_relative_to(PACKAGE_TEMPLATES)]
+
+
 def stylesheets_key(root: Path, dirs: list[Path]) -> str | None:
-    """A hash of what the warnings depend on: each print stylesheet's path and bytes, and the
-    versions of kfsreport and WeasyPrint; None if a stylesheet cannot be read."""
+    """A hash of what the warnings depend on: each of the report's own print stylesheets' path
+    and bytes, and the versions of kfsreport and WeasyPrint; None if one cannot be read."""
     parts: list[object] = [__version__, version("weasyprint")]
-    for path in print_stylesheets(root, dirs):
+    for path in own_print_stylesheets(root, dirs):
         digest = file_digest(path)
         if digest is None:
             return None
@@ -74,8 +82,11 @@ class _Collect(logging.Handler):
 
 
 def css_warnings(root: Path, dirs: list[Path]) -> list[Warning_]:
-    """Parse each print stylesheet the build uses with WeasyPrint and return every warning
-    it logs."""
+    """Parse each of the report's own print stylesheets the build uses with WeasyPrint and
+    return every warning it logs."""
+    own = own_print_stylesheets(root, dirs)
+    if not own:
+        return []
     from kfsreport.printing.engine import load_weasyprint
     from kfsreport.printing.pdf import make_fetcher
 
@@ -84,7 +95,7 @@ def css_warnings(root: Path, dirs: list[Path]) -> list[Warning_]:
 
     logger = logging.getLogger("weasyprint")
     found: list[Warning_] = []
-    for path in print_stylesheets(root, dirs):
+    for path in own:
         collect = _Collect()
         saved, propagate = logger.handlers[:], logger.propagate
         logger.handlers, logger.propagate = [collect], False

@@ -67,7 +67,12 @@ class PrintServer:
 
     command = [sys.executable, "-m", "kfsreport.printing.printworker"]
 
-    def __init__(self) -> None:
+    def __init__(self, ahead: bool = True) -> None:
+        """`ahead`: the process imports WeasyPrint as soon as it starts; else only when a
+        request needs it (`check` of a report without its own stylesheets: the charts and
+        the spelling come first there, and may be all it is asked for)."""
+        if not ahead:
+            self.command = [*self.command, LATER]
         self._lock = threading.Lock()
         self._stopping = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
@@ -346,13 +351,15 @@ class PrintServer:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def serve(receive: BinaryIO, send: BinaryIO) -> None:
-    """The process's whole life: import WeasyPrint, then answer requests until stdin ends.
+def serve(receive: BinaryIO, send: BinaryIO, ahead: bool = True) -> None:
+    """The process's whole life: import WeasyPrint (unless not `ahead`: then the first
+    request that lays out or reads stylesheets does), then answer requests until stdin ends.
     A request that fails is answered with its traceback, and the process goes on."""
     from kfsreport.printing.engine import load_weasyprint
 
     threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
-    load_weasyprint()  # why the process exists: this import runs while the build works
+    if ahead:
+        load_weasyprint()  # why the process exists: this import runs while the build works
 
     while True:
         try:
@@ -372,6 +379,8 @@ def serve(receive: BinaryIO, send: BinaryIO) -> None:
             give_back_memory()
 
 
+LATER = "--weasyprint-later"
+"""The process's argument for a process that imports WeasyPrint only when asked to use it."""
 LAYOUTS = frozenset({"print", "part", "join", "chapter"})
 """The requests after which `serve` gives the memory of the layout back (`give_back_memory`)."""
 
@@ -459,6 +468,6 @@ if __name__ == "__main__":  # requests on stdin, answers on stdout
     from kfsreport.errors import ReportError
 
     try:
-        serve(sys.stdin.buffer, answers)
+        serve(sys.stdin.buffer, answers, ahead=LATER not in sys.argv[1:])
     except ReportError:  # WeasyPrint cannot load: the caller, doing the work itself, says why
         sys.exit(1)

@@ -37,6 +37,11 @@ def cache_dir(root: Path) -> Path:
     return Path(base) / _key(root.resolve())
 
 
+def checked_before(cache: Path) -> bool:
+    """Whether a `check` of this report has kept verdicts here (its stylesheets' or spelling's)."""
+    return any((cache / "checks").glob("*.json"))
+
+
 def fonts_dir(cache: Path) -> Path:
     """The font subsets' folder, shared by every report beside the report caches (`cache` is
     one report's cache folder)."""

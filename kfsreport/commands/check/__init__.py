@@ -46,7 +46,7 @@ from kfsreport.pipeline import Made, make, print_process, release
 from kfsreport.render.markdown import ParsedChapter
 from kfsreport.render.stylesheets import fonts_only_checked
 from kfsreport.validate.report import Report
-from kfsreport.write.cache import cache_dir
+from kfsreport.write.cache import cache_dir, checked_before
 from kfsreport.write.output import write_outputs
 
 if TYPE_CHECKING:
@@ -138,22 +138,24 @@ def check(
     """Check the report in `project` without writing into it; return every finding.
 
     What only costs time is kept in the report's cache folder (never the report folder):
-    the drawn charts, as a build keeps them, and WeasyPrint's verdict on the print
-    stylesheets. When WeasyPrint must read the stylesheets, a print process starts at once
-    and imports it on the second core, drawing the charts there too, while this process
-    loads and checks the report (as a build does); the web page is rendered with its fonts
-    subset but not compressed, since check never shows it. `printer`: a print process the
-    caller started ahead for a check that would need one (the command does, before importing
-    this package); check uses it, or ends it if the stylesheets' verdict is in the cache."""
+    the drawn charts, as a build keeps them, the spelling verdicts and WeasyPrint's verdict on
+    the report's own print stylesheets. The first check of a report, or one whose own
+    stylesheets changed, starts a print process at once, which draws the charts and judges
+    the words on the second core (and imports WeasyPrint first if there are stylesheets to
+    read) while this process loads and checks the report, as a build does; the web page is
+    rendered with its fonts subset but not compressed, since check never shows it. `printer`:
+    a print process the caller started ahead for a check that would need one (the command
+    does, before importing this package); check uses it, or ends it if every verdict is in
+    the cache."""
     stage = on_stage or (lambda name: None)
     findings = Findings()
     root = project.resolve()
     cache = cache_dir(root)
-    if cached_warnings(root, cache) is not None:
-        release(printer)
+    if checked_before(cache) and cached_warnings(root, cache) is not None:
+        release(printer)  # the spelling verdicts and stylesheets' warnings are in the cache
         printer = None
     elif printer is None:
-        printer = print_process()
+        printer = print_process(ahead=cached_warnings(root, cache) is None)
     word_list_problems = Problems()  # ordlista.txt that cannot be read: an error, not ignored
     speller = make_speller(root, word_list_problems, cache=cache)
     findings.errors_from(word_list_problems.errors)

@@ -1,6 +1,7 @@
-"""The print stylesheets as WeasyPrint reads them: its warnings (an unknown property, a value
-it ignores) become check warnings at the stylesheet's own line, so `--strict` catches a
-stylesheet slip before the PDF quietly looks different.
+"""The report's own print stylesheets as WeasyPrint reads them: its warnings (an unknown
+property, a value it ignores) become check warnings at the stylesheet's own line, so
+`--strict` catches a stylesheet slip before the PDF quietly looks different. A report
+without stylesheets of its own has none to read (`csswarnings.own_print_stylesheets`).
 
 The warnings come from the report's cache when the stylesheets are unchanged
 (`printing.csswarnings.stylesheets_key`), else from the print process `check` started, else
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from kfsreport.commands.check.findings import Findings
 from kfsreport.errors import shown
-from kfsreport.printing.csswarnings import Warning_, css_warnings, stylesheets_key
+from kfsreport.printing.csswarnings import Warning_, css_warnings, own_print_stylesheets, stylesheets_key
 from kfsreport.render.templates import template_dirs
 from kfsreport.write.output import write_outputs
 
@@ -27,7 +28,10 @@ _AT = re.compile(r" at (\d+):\d+")
 
 
 def cached_warnings(root: Path, cache: Path | None) -> list[Warning_] | None:
-    """The warnings kept for these stylesheets, or None if they must be parsed."""
+    """The warnings kept for these stylesheets (none if the report has none of its own), or
+    None if they must be parsed."""
+    if not own_print_stylesheets(root, template_dirs(root)):
+        return []
     path = _cache_file(root, cache)
     if path is None:
         return None
@@ -41,7 +45,8 @@ def cached_warnings(root: Path, cache: Path | None) -> list[Warning_] | None:
 def check_print_stylesheets(
     root: Path, findings: Findings, cache: Path | None = None, printer: PrintServer | None = None
 ) -> None:
-    """Parse each print stylesheet with WeasyPrint; each warning it gives is ours."""
+    """Parse each of the report's own print stylesheets with WeasyPrint; each warning it gives
+    is ours."""
     dirs = template_dirs(root)
     warnings = cached_warnings(root, cache)
     if warnings is None:
