@@ -651,3 +651,29 @@ def test_an_appendix_before_two_chapters_is_one_error_naming_the_first_of_them(t
         "content/03-bilaga.md:1: kapitlet är en bilaga (appendix)",
     ]
     assert all("före kapitlet ”Ansvar” (content/04-b.md)" in error for error in errors)
+
+
+def test_an_image_caption_with_an_expression_a_footnote_or_markdown_is_a_located_error(tmp_path):
+    # A caption is plain text: "Foto: {{ rapport.year }}" was published with its braces, and a
+    # footnote in it was said to be "never referred to" though the writer had referred to it.
+    body = (
+        '![Beredningen i Umeå.](bild.svg "Foto: {{ rapport.year }}")\n\n'
+        '![Mötet i Skellefteå.](bild.svg "Foto: Lena Ström[^f]")\n\n'
+        '![Hälsodagen.](bild.svg "Foto: *Lena Ström*")\n\n'
+        '![Kartan.](bild.svg "Länet, karta_2024_v2 från regionen")\n\n'
+        "[^f]: Bilden är lånad.\n"
+    )
+    root = project(tmp_path, {"01-a.md": chapter("A", body)})
+    (root / "content/bild.svg").write_text(SVG, encoding="utf-8")
+    assert errors_of(root) == [
+        "content/01-a.md:5: bildtexten ”Foto: {{ rapport.year }}” har ett uttryck eller en ruta, men "
+        "en bildtext räknas inte ut, så tecknen skulle synas som text. Skriv bildtexten som vanlig "
+        "text (årtalet som det är, till exempel 2025), eller skriv uttrycket i ett stycke före eller "
+        "efter bilden.",
+        "content/01-a.md:7: bildtexten ”Foto: Lena Ström[^f]” har fotnoten [^f], men en bildtext kan "
+        "inte ha fotnoter, så den skulle synas som text. Skriv det fotnoten säger i själva "
+        "bildtexten, eller sätt fotnoten i ett stycke före eller efter bilden.",
+        "content/01-a.md:9: bildtexten ”Foto: *Lena Ström*” har Markdown (kursiv, fetstil, en länk "
+        "eller kod), men en bildtext är vanlig text, så tecknen skulle synas som de står. Skriv "
+        "bildtexten utan * _ ` och [](); en länk hör hemma i ett stycke före eller efter bilden.",
+    ]

@@ -191,6 +191,40 @@ def check_text(
             message = _leftover(child.content)
             if message is not None:
                 problems.fail(path, line, message[0], hint=message[1])
+        for child in token.children or []:
+            if child.type == "image" and (message := caption_leftover(str(child.attrGet("title") or ""))):
+                problems.fail(path, int(child.meta.get("line", 1)), message[0], hint=message[1])
+
+
+_MARKUP = re.compile(r"\*[^*\s][^*]*\*|(?<!\w)_[^_\s][^_]*_(?!\w)|\[[^\]]*\]\(|`")
+"""Markdown that a caption would show as it is: emphasis, a link, code."""
+
+
+def caption_leftover(caption: str) -> tuple[str, str] | None:
+    """What an image's caption (`![Alt](bild.jpg "Bildtext")`) holds that would be published
+    as written: the caption is plain text, so neither `{{ … }}`, a footnote nor Markdown
+    takes effect in it."""
+    if any(mark in caption for mark in ("{{", "}}", "{%", "%}", ":::")):
+        return (
+            f"bildtexten ”{caption}” har ett uttryck eller en ruta, men en bildtext räknas inte ut, "
+            "så tecknen skulle synas som text.",
+            "Skriv bildtexten som vanlig text (årtalet som det är, till exempel 2025), "
+            "eller skriv uttrycket i ett stycke före eller efter bilden.",
+        )
+    if match := _FOOTNOTE_REF.search(caption):
+        return (
+            f"bildtexten ”{caption}” har fotnoten {match.group(0)}, men en bildtext kan inte ha "
+            "fotnoter, så den skulle synas som text.",
+            "Skriv det fotnoten säger i själva bildtexten, eller sätt fotnoten i ett stycke "
+            "före eller efter bilden.",
+        )
+    if _MARKUP.search(caption):
+        return (
+            f"bildtexten ”{caption}” har Markdown (kursiv, fetstil, en länk eller kod), men en "
+            "bildtext är vanlig text, så tecknen skulle synas som de står.",
+            "Skriv bildtexten utan * _ ` och [](); en länk hör hemma i ett stycke före eller efter bilden.",
+        )
+    return None
 
 
 def _outside_code(body: str, first_line: int) -> Iterator[tuple[int, str]]:
@@ -220,6 +254,12 @@ def check_footnote_names(
         for token in tokens
         for child in token.children or []
         if child.type == "footnote_ref"
+    } | {  # written in an image's caption, which has its own message (caption_leftover)
+        match.group(1)
+        for token in tokens
+        for child in token.children or []
+        if child.type == "image"
+        for match in _FOOTNOTE_REF.finditer(str(child.attrGet("title") or ""))
     }
     seen: dict[str, int] = {}
     for number, text in _outside_code(body, first_line):
