@@ -88,3 +88,13 @@ def test_a_date_order_is_checked_also_when_another_fact_is_invalid(make_project)
         )
     errors = errors_of(root)
     assert any("perioden '2030–2026' slutar (2026) innan den börjar (2030)" in e for e in errors), errors
+
+
+def test_a_value_with_a_point_and_three_decimals_is_an_error_naming_both_readings(tmp_path: Path) -> None:
+    # `value: 1.417` copied from a table that writes thousands with a point was published as 1,417.
+    facts = _facts(a="    value: 1.417\n    unit: invånare\n", b="    value: 6.9\n    unit: '%'\n")
+    root = project(tmp_path / "r", {"01-a.md": chapter("Ett", "{{ tal.a }} {{ tal.b }}")}, facts)
+    assert errors_of(root) == [
+        "data/facts.yaml:3: 'value' under figures → a: '1.417' kan läsas på två sätt: 1\u00a0417 "
+        "(punkten skiljer tusental) eller 1,417 (punkten är decimaltecken); skriv 1\u00a0417 eller 1,417."
+    ]

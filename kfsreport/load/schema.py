@@ -46,9 +46,20 @@ def _whole_number(value: Any) -> Any:
     return value
 
 
+_POINT_THOUSANDS = re.compile(r"([+-]?[1-9][0-9]{0,2})\.([0-9]{3})")
+
+
 def _decimal_number(value: Any) -> Any:
     """Read `6.9`, `6,9`, `1 417` (also with a no-break space) and `−3` as the data files
-    do (`swedish.read_number`); a per cent sign belongs in `unit`."""
+    do (`swedish.read_number`); a per cent sign belongs in `unit`. `1.417` is refused as the
+    data files refuse `3,894`: copied from a table that writes 1.417 for 1 417, it would be
+    published as 1,417 (a Swedish writer's three decimals are `1,417`)."""
+    if isinstance(value, str) and (match := _POINT_THOUSANDS.fullmatch(value.strip())):
+        whole, rest = match.groups()
+        raise ValueError(
+            f"'{value}' kan läsas på två sätt: {whole}\u00a0{rest} (punkten skiljer tusental) eller "
+            f"{whole},{rest} (punkten är decimaltecken); skriv {whole}\u00a0{rest} eller {whole},{rest}"
+        )
     if not isinstance(value, str):
         return value
     if without_percent(value) is not None:
