@@ -677,3 +677,29 @@ def test_an_image_caption_with_an_expression_a_footnote_or_markdown_is_a_located
         "eller kod), men en bildtext är vanlig text, så tecknen skulle synas som de står. Skriv "
         "bildtexten utan * _ ` och [](); en länk hör hemma i ett stycke före eller efter bilden.",
     ]
+
+
+def test_a_link_that_goes_nowhere_or_is_no_link_is_a_located_error_that_says_how_to_write_it(tmp_path):
+    # `mailto:` with a space, or with no address, and `{lang=}` were published as they stood.
+    body = (
+        "Skriv till [sekretariatet](mailto: beredningar@regionen.se).\n\n"
+        "Skriv till [oss](mailto:beredningar).\n\n"
+        "Läs [här](www.regionen.se/kompetens) eller [där](beredningar@regionen.se).\n\n"
+        "Nätverket [Building Women]{lang=}.\n\n"
+        "Skriv till [alla](mailto:beredningar@regionen.se?subject=Rapport).\n"
+    )
+    root = project(tmp_path, {"01-a.md": chapter("A", body)})
+    assert errors_of(root) == [
+        "content/01-a.md:5: länken [sekretariatet](mailto: beredningar@regionen.se) har mellanslag i "
+        "adressen, så den blir ingen länk och skulle synas som text. Skriv adressen utan mellanslag: "
+        "[sekretariatet](mailto:beredningar@regionen.se).",
+        "content/01-a.md:7: länken 'mailto:beredningar' har ingen e-postadress som går att skriva till, "
+        "så den skulle inte leda någonstans. Skriv hela adressen direkt efter mailto:, till exempel "
+        "mailto:beredningar@regionvasterbotten.se.",
+        "content/01-a.md:9: länken 'www.regionen.se/kompetens' kan inte användas. En webbadress skrivs "
+        "med https:// först: (https://www.regionen.se/kompetens).",
+        "content/01-a.md:9: länken 'beredningar@regionen.se' kan inte användas. En e-postadress skrivs "
+        "med mailto: först: (mailto:beredningar@regionen.se).",
+        "content/01-a.md:11: {lang=} har ingen språkkod som kan läsas och skulle synas som text. "
+        "Skriv koden direkt efter lang= och direkt efter frasen: [Building Women]{lang=en}.",
+    ]

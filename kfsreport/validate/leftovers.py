@@ -35,6 +35,10 @@ _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:\s|$)")
 _ATTRS = re.compile(r"\{\s*[#.][A-Za-z][^{}]*\}")
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 _REFERENCE_LINK = re.compile(r"\[([^\[\]]+)\]\[([^\[\]]*)\]")
+_SPACED_LINK = re.compile(r"\[([^\[\]]+)\]\(([^()\s]*\s[^()]*)\)")
+"""`[text](mailto: adress)`: the parser takes no link whose address has a space in it."""
+_LANG_ATTR = re.compile(r"\{\s*lang\s*=[^{}]*\}")
+"""`{lang=}` or `{lang = en}` that the parser left as text."""
 _COMMENT_OPEN = "<!--"
 _COMMENT_CLOSE = "-->"
 
@@ -401,6 +405,13 @@ def _leftover(text: str) -> tuple[str, str] | None:
             f"fotnoten {match.group(0)} har ingen fotnotstext, så den skulle synas som text.",
             f"Lägg till raden [^{match.group(1)}]: Fotnotens text. sist i kapitlet.",
         )
+    if match := _SPACED_LINK.search(text):
+        address = "".join(match.group(2).split())
+        return (
+            f"länken {match.group(0)} har mellanslag i adressen, så den blir ingen länk och "
+            "skulle synas som text.",
+            f"Skriv adressen utan mellanslag: [{match.group(1)}]({address}).",
+        )
     if match := _REFERENCE_LINK.search(text):
         name = match.group(2) or match.group(1)
         return (
@@ -412,6 +423,11 @@ def _leftover(text: str) -> tuple[str, str] | None:
         return (
             "** står kvar utan sin motsvarighet, så stjärnorna skulle synas som text.",
             "Skriv fetstil med ** på båda sidor i samma stycke: **viktigt**.",
+        )
+    if match := _LANG_ATTR.search(text):
+        return (
+            f"{match.group(0)} har ingen språkkod som kan läsas och skulle synas som text.",
+            "Skriv koden direkt efter lang= och direkt efter frasen: [Building Women]{lang=en}.",
         )
     if match := _ATTRS.search(text):
         return (

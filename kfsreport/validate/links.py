@@ -74,11 +74,25 @@ def check_link(href: str, anchors: Collection[str]) -> None:
                 suggest(href[1:], anchors) or "Kontrollera id:t efter rubriken ({#id}).",
             )
         return
-    if not href.lower().startswith(_LINK_SCHEMES):
+    if href.lower().startswith("mailto:") and not _MAILBOX.fullmatch(unquote(href[7:].split("?")[0])):
         raise Refused(
-            f"länken '{href}' kan inte användas.",
-            "Länka till en webbadress (https://…), en e-postadress (mailto:…) eller en rubrik (#id).",
+            f"länken '{href}' har ingen e-postadress som går att skriva till, så den skulle inte leda någonstans.",
+            "Skriv hela adressen direkt efter mailto:, till exempel mailto:beredningar@regionvasterbotten.se.",
         )
+    if not href.lower().startswith(_LINK_SCHEMES):
+        raise Refused(f"länken '{href}' kan inte användas.", _scheme_hint(href))
+
+
+_MAILBOX = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+
+
+def _scheme_hint(href: str) -> str:
+    """What to write: a web address or an e-mail address written without its scheme gets it."""
+    if _MAILBOX.fullmatch(href):
+        return f"En e-postadress skrivs med mailto: först: (mailto:{href})."
+    if re.match(r"www\.|[a-z0-9-]+\.(se|nu|com|org|net|eu)(/|$)", href, re.IGNORECASE):
+        return f"En webbadress skrivs med https:// först: (https://{href})."
+    return "Länka till en webbadress (https://…), en e-postadress (mailto:…) eller en rubrik (#id)."
 
 
 def resolve_image(root: Path, chapter_path: str, src: str) -> Path:
