@@ -703,3 +703,12 @@ def test_a_link_that_goes_nowhere_or_is_no_link_is_a_located_error_that_says_how
         "content/01-a.md:11: {lang=} har ingen språkkod som kan läsas och skulle synas som text. "
         "Skriv koden direkt efter lang= och direkt efter frasen: [Building Women]{lang=en}.",
     ]
+
+
+def test_a_landscape_mark_on_a_paragraph_says_it_belongs_on_a_table_caption(tmp_path):
+    root = project(tmp_path, {"01-a.md": chapter("A", "Det här stycket är ingen tabell. {.liggande}\n")})
+    assert errors_of(root) == [
+        "content/01-a.md:5: {.liggande} står inte på en rad Tabell: och skulle synas som text. En "
+        "liggande sida får bara en tabell: skriv {.liggande} sist på raden Tabell: direkt över "
+        "tabellen, till exempel Tabell: Andel sysselsatta per år {.liggande}."
+    ]

@@ -429,7 +429,13 @@ def _leftover(text: str) -> tuple[str, str] | None:
             f"{match.group(0)} har ingen språkkod som kan läsas och skulle synas som text.",
             "Skriv koden direkt efter lang= och direkt efter frasen: [Building Women]{lang=en}.",
         )
-    if match := _ATTRS.search(text):
+    if (match := _ATTRS.search(text)) and "liggande" in match.group(0):
+        return (
+            f"{match.group(0)} står inte på en rad Tabell: och skulle synas som text.",
+            "En liggande sida får bara en tabell: skriv {.liggande} sist på raden Tabell: direkt "
+            "över tabellen, till exempel Tabell: Andel sysselsatta per år {.liggande}.",
+        )
+    if match:
         return (
             f"{match.group(0)} kan inte användas här och skulle synas som text.",
             "Skriv {#id} eller {.klass} sist på en rubrikrad eller sist i en punkt i en lista.",
