@@ -76,8 +76,10 @@ def check_link(href: str, anchors: Collection[str]) -> None:
         return
     if href.lower().startswith("mailto:") and not _MAILBOX.fullmatch(unquote(href[7:].split("?")[0])):
         raise Refused(
-            f"länken '{href}' har ingen e-postadress som går att skriva till, så den skulle inte leda någonstans.",
-            "Skriv hela adressen direkt efter mailto:, till exempel mailto:beredningar@regionvasterbotten.se.",
+            f"länken '{href}' har ingen e-postadress som går att skriva till, så den skulle "
+            "inte leda någonstans.",
+            "Skriv hela adressen direkt efter mailto:, till exempel "
+            "mailto:beredningar@regionvasterbotten.se.",
         )
     if not href.lower().startswith(_LINK_SCHEMES):
         raise Refused(f"länken '{href}' kan inte användas.", _scheme_hint(href))
