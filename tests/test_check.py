@@ -114,6 +114,26 @@ def test_a_chapter_in_english_passes_strict_without_swedish_spelling_or_readabil
     assert "02-summary" not in run.out
 
 
+def test_a_swedish_chapter_marked_english_is_a_warning_at_its_lang_line(make_project, cli):
+    # The front matter copied from the English summary: a screen reader read the Swedish
+    # chapter with an English voice, and check advised marking each of its words {lang=sv}.
+    project = make_project("check-clean")
+    sentence = "Beredningen har under året följt hur kommunerna arbetar med att rekrytera och behålla"
+    swedish = " ".join([sentence] * 4)
+    (project / "content" / "02-resultat.md").write_text(
+        f"---\ntitle: Resultat\nlang: en\n---\n\n{swedish}.\n", encoding="utf-8"
+    )
+    run = cli("check", "--project", str(project))
+    assert (
+        "content/02-resultat.md:3: varning: kapitlet är märkt lang: en, men ser ut att vara skrivet på "
+        "svenska (20 av 52 ord är svenska småord som har, under, med), så en skärmläsare skulle läsa "
+        "hela kapitlet med fel röst. Ta bort lang: en ur kapitlets front matter om kapitlet är på "
+        "svenska, eller märk bara de delar som är på ett annat språk, till exempel "
+        "[Building Women]{lang=en}." in run.out
+    ), run.out
+    assert "content/02-resultat.md: 1 varning" in run.out  # not one more per Swedish word
+
+
 def test_warnings_fail_only_with_strict(make_project, cli):
     project = make_project("check-clean")
     edit(project / "content" / "01-kapitel.md", "6,9&nbsp;%", "6,9%")

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from kfsreport.commands.check.carried import check_carried
 from kfsreport.commands.check.findings import Finding, Findings
+from kfsreport.commands.check.language import check_chapter_language
 from kfsreport.commands.check.readability import MAX_WORDS, Readability, check_readability
 from kfsreport.commands.check.spelling import (
     check_english_chapters,
@@ -197,7 +198,7 @@ def check(
         release(printer)
     stage("rules")
     runs = ahead.runs if ahead is not None and ahead.runs is not None else _runs(sources, chapters)
-    _rules(sources, report, chapters, findings, runs)
+    swedish = _rules(sources, report, chapters, findings, runs)
     readability = [  # LIX and sentence length are Swedish measures: not for an English summary
         check_readability(chapter.path, chapter.title, runs[chapter.path], findings)
         for chapter in chapters
@@ -210,7 +211,8 @@ def check(
         missing_dictionary(findings)
     else:
         check_spelling(speller, (run for group in runs.values() for run in group), findings)
-        check_english_chapters(speller, (run for group in runs.values() for run in group), findings)
+        english = (run for path, group in runs.items() if path not in swedish for run in group)
+        check_english_chapters(speller, english, findings)
         speller.keep()
     return Outcome(findings.items, readability, made.document.screen_html if made.document else None)
 
@@ -288,12 +290,17 @@ def _rules(
     chapters: list[ParsedChapter],
     findings: Findings,
     runs: dict[str, list[TextRun]],
-) -> None:
-    """Structure and typography for every file."""
+) -> set[str]:
+    """Structure and typography for every file. Returns the chapters marked as written in
+    another language that read as Swedish (one warning each, not one per Swedish word)."""
     by_path = {source.path: source for source in sources.chapters}
+    swedish: set[str] = set()
     for chapter in chapters:
         check_chapter(chapter, by_path.get(chapter.path), findings)
         check_totals(chapter, findings)
+        source, chapter_runs = by_path.get(chapter.path), runs.get(chapter.path, [])
+        if check_chapter_language(source, chapter.lang, chapter_runs, findings):
+            swedish.add(chapter.path)
         if report is not None:
             check_directives(chapter, report.facts, findings)
     if sources.charts is not None:
@@ -302,6 +309,7 @@ def _rules(
         check_settings(report.settings, sources.settings, findings)
         check_carried(report, sources, findings)
     check_typography((run for group in runs.values() for run in group), findings)
+    return swedish
 
 
 def _chapters_anyway(sources: Sources) -> list[ParsedChapter]:
