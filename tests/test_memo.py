@@ -68,3 +68,18 @@ def test_a_memo_has_no_chapter_pdf_in_the_preview_only_its_whole_pdf(make_projec
         "content/00-forord.md",
         "content/01-inledning.md",
     ]
+
+
+def test_a_registration_number_written_with_its_label_is_a_located_error(make_project):
+    # `Dnr: RUN 2025/123` from a letterhead was printed "Diarienummer Dnr: RUN 2025/123".
+    root = memo(make_project)
+    settings = root / "report.yaml"
+    text = settings.read_text(encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("registration_number:"))
+    lines = text.splitlines()
+    lines[line - 1] = "registration_number: 'Dnr: RUN 2030/7'"
+    settings.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert errors_of(root) == [
+        f"report.yaml:{line}: 'registration_number': 'Dnr: RUN 2030/7' börjar med 'Dnr:', men "
+        "rapporten skriver själv Diarienummer framför numret; skriv bara numret: RUN 2030/7."
+    ]

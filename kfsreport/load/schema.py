@@ -46,6 +46,7 @@ def _whole_number(value: Any) -> Any:
     return value
 
 
+_REGISTRATION_LABEL = re.compile(r"(?:dnr|diarienummer|diarienr)\b[.:]?\s*(?=\S)", re.IGNORECASE)
 _POINT_THOUSANDS = re.compile(r"([+-]?[1-9][0-9]{0,2})\.([0-9]{3})")
 
 
@@ -301,6 +302,17 @@ class ReportSettings(Strict):
         if start.year == end.year:
             first = first.rsplit(" ", 1)[0]
         return f"{first}–{locale.date(end)}"
+
+    @field_validator("registration_number")
+    @classmethod
+    def _number_only(cls, value: str | None) -> str | None:
+        """`Dnr: RUN 2025/123` copied from a letterhead printed "Diarienummer Dnr: RUN 2025/123"."""
+        if value is not None and (match := _REGISTRATION_LABEL.match(value)):
+            raise ValueError(
+                f"'{value}' börjar med '{match.group(0).strip()}', men rapporten skriver själv "
+                f"Diarienummer framför numret; skriv bara numret: {value[match.end() :]}"
+            )
+        return value
 
     @field_validator("formats")
     @classmethod
