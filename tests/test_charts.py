@@ -437,6 +437,13 @@ def test_a_wide_table_with_a_column_per_series_is_drawn_from_its_columns(make_pr
             "data/charts.yaml:2: post 1 under charts: series_columns nämner 1 kolumn, men är till för "
             "flera serier; för en enda kolumn, skriv y: Kvinnor och ta bort series_columns",
         ),
+        (  # said only "samma kolumn två gånger": which, and what to do, were left to guess
+            "    series_columns: [Kvinnor, Män]\n",
+            "    series_columns: [Kvinnor, Kvinnor]\n",
+            "data/charts.yaml:2: post 1 under charts: series_columns nämner kolumnen Kvinnor två gånger, "
+            "så samma värden skulle ritas som två serier; ta bort den ena, eller skriv namnet på den "
+            "kolumn som menades",
+        ),
         (
             "    y: Andel\n",
             "    y: Män\n",

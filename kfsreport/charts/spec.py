@@ -159,8 +159,11 @@ class ChartSpec(Strict):
                     f"{key}: '{getattr(self, key)}' står också i series_columns; med series_columns "
                     "är series och y nya namn: series på det som kolumnerna är, y på deras värden"
                 )
-        if len(set(columns)) != len(columns):
-            raise ValueError("series_columns nämner samma kolumn två gånger")
+        if twice := next((column for i, column in enumerate(columns) if column in columns[:i]), None):
+            raise ValueError(
+                f"series_columns nämner kolumnen {twice} två gånger, så samma värden skulle ritas som "
+                "två serier; ta bort den ena, eller skriv namnet på den kolumn som menades"
+            )
 
 
 SOURCE_KEY = "\0källa"
