@@ -684,6 +684,7 @@ def test_a_link_that_goes_nowhere_or_is_no_link_is_a_located_error_that_says_how
     body = (
         "Skriv till [sekretariatet](mailto: beredningar@regionen.se).\n\n"
         "Skriv till [oss](mailto:beredningar).\n\n"
+        "Skriv till [dem](mailto:beredningar at regionen.se).\n\n"
         "Läs [här](www.regionen.se/kompetens) eller [där](beredningar@regionen.se).\n\n"
         "Nätverket [Building Women]{lang=}.\n\n"
         "Skriv till [alla](mailto:beredningar@regionen.se?subject=Rapport).\n"
@@ -696,11 +697,14 @@ def test_a_link_that_goes_nowhere_or_is_no_link_is_a_located_error_that_says_how
         "content/01-a.md:7: länken 'mailto:beredningar' har ingen e-postadress som går att skriva till, "
         "så den skulle inte leda någonstans. Skriv hela adressen direkt efter mailto:, till exempel "
         "mailto:beredningar@regionvasterbotten.se.",
-        "content/01-a.md:9: länken 'www.regionen.se/kompetens' kan inte användas. En webbadress skrivs "
+        "content/01-a.md:9: länken [dem](mailto:beredningar at regionen.se) har mellanslag i adressen, "
+        "så den blir ingen länk och skulle synas som text. Skriv hela e-postadressen, med @ och utan "
+        "mellanslag: [dem](mailto:beredningar@regionvasterbotten.se).",
+        "content/01-a.md:11: länken 'www.regionen.se/kompetens' kan inte användas. En webbadress skrivs "
         "med https:// först: (https://www.regionen.se/kompetens).",
-        "content/01-a.md:9: länken 'beredningar@regionen.se' kan inte användas. En e-postadress skrivs "
+        "content/01-a.md:11: länken 'beredningar@regionen.se' kan inte användas. En e-postadress skrivs "
         "med mailto: först: (mailto:beredningar@regionen.se).",
-        "content/01-a.md:11: {lang=} har ingen språkkod som kan läsas och skulle synas som text. "
+        "content/01-a.md:13: {lang=} har ingen språkkod som kan läsas och skulle synas som text. "
         "Skriv koden direkt efter lang= och direkt efter frasen: [Building Women]{lang=en}.",
     ]
 

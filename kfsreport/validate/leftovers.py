@@ -407,10 +407,15 @@ def _leftover(text: str) -> tuple[str, str] | None:
         )
     if match := _SPACED_LINK.search(text):
         address = "".join(match.group(2).split())
+        if address.lower().startswith("mailto:") and "@" not in address:  # `beredningar at regionen.se`
+            address = "mailto:beredningar@regionvasterbotten.se"
+            written = f"Skriv hela e-postadressen, med @ och utan mellanslag: [{match.group(1)}]({address})."
+        else:
+            written = f"Skriv adressen utan mellanslag: [{match.group(1)}]({address})."
         return (
             f"länken {match.group(0)} har mellanslag i adressen, så den blir ingen länk och "
             "skulle synas som text.",
-            f"Skriv adressen utan mellanslag: [{match.group(1)}]({address}).",
+            written,
         )
     if match := _REFERENCE_LINK.search(text):
         name = match.group(2) or match.group(1)
