@@ -98,3 +98,16 @@ def test_a_value_with_a_point_and_three_decimals_is_an_error_naming_both_reading
         "data/facts.yaml:3: 'value' under figures → a: '1.417' kan läsas på två sätt: 1\u00a0417 "
         "(punkten skiljer tusental) eller 1,417 (punkten är decimaltecken); skriv 1\u00a0417 eller 1,417."
     ]
+
+
+def test_a_date_in_report_yaml_written_in_words_gets_the_date_to_write(make_project) -> None:
+    # "25 november 2025" was refused with only "Skriv datumet som ÅÅÅÅ-MM-DD".
+    root = make_project("minimal")
+    with (root / "report.yaml").open("a", encoding="utf-8") as file:
+        file.write("adopted: 20 augusti 2030\naccessibility:\n  assessed: 31/2/2030\n")
+    assert errors_of(root) == [
+        "report.yaml:9: 'adopted' är inte ett giltigt datum ('20 augusti 2030'). Skriv datumet som "
+        "ÅÅÅÅ-MM-DD: 2030-08-20.",
+        "report.yaml:11: 'assessed' under accessibility är inte ett giltigt datum ('31/2/2030'). "
+        "Skriv datumet som ÅÅÅÅ-MM-DD.",
+    ]

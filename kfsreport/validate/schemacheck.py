@@ -8,6 +8,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from kfsreport.errors import Problems, suggest
 from kfsreport.load.invisible import INVISIBLE_HINT, has_invisible, visible
+from kfsreport.load.swedish import read_date
 from kfsreport.load.yamlfile import Located
 
 M = TypeVar("M", bound=BaseModel)
@@ -85,7 +86,7 @@ def explain(item: Any, model: type[BaseModel], depth: int = 0) -> tuple[str, str
             f"Välj ett av: {expected.replace(' or ', ', ')}.",
         )
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
-        return f"{where} är inte ett giltigt datum ('{given}').", "Skriv datumet som ÅÅÅÅ-MM-DD."
+        return f"{where} är inte ett giltigt datum ('{given}').", _date_hint(given)
     if kind in ("list_type",):
         return f"{where} ska vara en lista.", "Skriv varje post på en egen rad som börjar med '- '."
     if kind in ("dict_type", "model_type", "model_attributes_type") and loc and isinstance(loc[-1], int):
@@ -232,3 +233,15 @@ def _inner_model(annotation: Any) -> Any:
         if found is not None:
             return found
     return None
+
+
+def _date_hint(given: object) -> str:
+    """How to write a date: with the date itself when it is one written in words or with
+    slashes (`25 november 2025`, `25/11/2025`), which the data files read but YAML keys do not."""
+    try:
+        date = read_date(given, day_first=True) if isinstance(given, str) else None
+    except ValueError:
+        date = None
+    if date is None:
+        return "Skriv datumet som ÅÅÅÅ-MM-DD."
+    return f"Skriv datumet som ÅÅÅÅ-MM-DD: {date:%Y-%m-%d}."
