@@ -152,11 +152,12 @@ def check(
     findings = Findings()
     root = project.resolve()
     cache = cache_dir(root)
-    if checked_before(cache) and cached_warnings(root, cache) is not None:
+    known = cached_warnings(root, cache)
+    if checked_before(cache) and known is not None:
         release(printer)  # the spelling verdicts and stylesheets' warnings are in the cache
         printer = None
     elif printer is None:
-        printer = print_process(ahead=cached_warnings(root, cache) is None)
+        printer = print_process(ahead=known is None)
     word_list_problems = Problems()  # ordlista.txt that cannot be read: an error, not ignored
     speller = make_speller(root, word_list_problems, cache=cache)
     findings.errors_from(word_list_problems.errors)
