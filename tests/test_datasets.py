@@ -181,14 +181,19 @@ def test_dates_are_days_or_months_and_a_month_means_its_first_day(root):
     frame, _ = one_column(root, "date", "2025-03-31", "2025-03")
     assert frame["Värde"].dtype == "datetime64[us]"
     assert frame["Värde"].tolist() == [pd.Timestamp(2025, 3, 31), pd.Timestamp(2025, 3, 1)]
-    _, errors = one_column(root, "date", "31/3/25", "2025-13", "2025-02-30", "31 april 2025", "15 mär 2025")
+    cells = ("31/3/25", "2025-13", "2025-02-30", "31 april 2025", "15 mär 2025", "15 januri 2024", "idag")
+    _, errors = one_column(root, "date", *cells)
+    # The advice stands once; every wrong date says at its own line what is wrong with it.
     assert [error.split(": ", 1)[1] for error in errors] == [
-        "kolumnen 'Värde' ska innehålla datum, men har '31/3/25'. "
-        "Skriv datum som 2025-03-31 eller 31 mars 2025, eller 2025-03 för en hel månad.",
-        "kolumnen 'Värde' ska innehålla datum, men har '2025-13'.",
-        "kolumnen 'Värde' ska innehålla datum, men har '2025-02-30'.",
-        "kolumnen 'Värde' ska innehålla datum, men har '31 april 2025'.",
-        "kolumnen 'Värde' ska innehålla datum, men har '15 mär 2025'.",
+        "kolumnen 'Värde' ska innehålla datum, men har '31/3/25': året ska skrivas med fyra "
+        "siffror. Skriv datum som 2025-03-31 eller 31 mars 2025, eller 2025-03 för en hel månad.",
+        "kolumnen 'Värde' ska innehålla datum, men har '2025-13': det finns ingen månad 13.",
+        "kolumnen 'Värde' ska innehålla datum, men har '2025-02-30': februari 2025 har 28 dagar.",
+        "kolumnen 'Värde' ska innehålla datum, men har '31 april 2025': april 2025 har 30 dagar.",
+        "kolumnen 'Värde' ska innehålla datum, men har '15 mär 2025': 'mär' är inget månadsnamn.",
+        "kolumnen 'Värde' ska innehålla datum, men har '15 januri 2024': 'januri' är inget "
+        "månadsnamn (menade du januari?).",
+        "kolumnen 'Värde' ska innehålla datum, men har 'idag'.",
     ]
 
 
@@ -274,7 +279,8 @@ def test_each_bad_cell_names_the_file_its_physical_line_and_the_column(root):
     _, errors = read(root, "data/lycksele.csv", columns)
     assert errors == [
         f"data/lycksele.csv:5: kolumnen 'Antal givare' ska innehålla tal, men har 'tolv'. {NUMBER_HINT}",
-        "data/lycksele.csv:6: kolumnen 'Månad' ska innehålla datum, men har '2025-13'. "
+        "data/lycksele.csv:6: kolumnen 'Månad' ska innehålla datum, men har '2025-13': det finns "
+        "ingen månad 13. "
         "Skriv datum som 2025-03-31 eller 31 mars 2025, eller 2025-03 för en hel månad.",
         "data/lycksele.csv:6: kolumnen 'Andel' är tom men ska innehålla tal. "
         "Fyll i värdet, eller ange i diagrambeskrivningen vilka celltexter som betyder att värde saknas.",

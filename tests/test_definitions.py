@@ -95,3 +95,17 @@ def test_a_colon_inside_a_line_and_a_box_are_no_definitions(tmp_path):
     root = project(tmp_path, {"01-ord.md": chapter("Ord", body)})
     html = html_of(root)
     assert "<dl" not in html.split('class="report-body"', 1)[1].split("</main>")[0]
+
+
+@pytest.mark.parametrize("blank", ["\n", ""])
+def test_a_definition_after_a_footnote_text_is_one_error_and_the_footnote_stays_one(tmp_path, blank):
+    # The footnote text became a term: "har ingen fotnotstext" and "texten hänvisar aldrig till
+    # den" for the same footnote, and nothing about the definition without a term.
+    body = f"LIX\n\n: Läsbarhetsindex[^lix]\n{blank}[^lix]: Ett mått på läsbarhet.\n\n: Utan term.\n"
+    root = project(tmp_path, {"01-ord.md": chapter("Ord", body)})
+    (error,) = errors_of(root)
+    assert error.startswith(f"content/01-ord.md:{11 if blank else 10}: raden ser ut som en förklaring")
+    body = f"LIX\n\n: Läsbarhetsindex[^lix]\n{blank}[^lix]: Ett mått på läsbarhet.\n"
+    html = html_of(project(tmp_path, {"01-ord.md": chapter("Ord", body)}))
+    assert "<dt>LIX</dt>" in html and "<dt>[^lix]" not in html
+    assert re.search(r'<li id="fn-[^"]*" class="footnote-item"><p>Ett mått på läsbarhet\.', html)

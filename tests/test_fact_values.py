@@ -28,6 +28,16 @@ def test_a_key_figure_is_written_as_a_data_file_cell_is(tmp_path: Path) -> None:
     assert "3\u00a0894\u00a0invånare, 1\u00a0417,5\u00a0tkr, \u22128\u00a0% och 6,9\u00a0%." in page
 
 
+def test_a_value_with_two_per_cent_signs_is_shown_as_written(tmp_path: Path) -> None:
+    # `value: 12%%` was reported as '12%', which is not what the file says.
+    facts = _facts(a="    value: 12%%\n")
+    root = project(tmp_path / "r", {"01-a.md": chapter("Ett", "{{ tal.a }}")}, facts)
+    assert errors_of(root) == [
+        "data/facts.yaml:3: 'value' under figures → a: '12%%' är skrivet med procenttecken; skriv "
+        "talet utan % (enheten står i unit)."
+    ]
+
+
 def test_a_per_cent_sign_in_the_value_and_another_unit_is_an_error_at_the_value(tmp_path: Path) -> None:
     facts = _facts(a='    value: "12 %"\n    unit: tkr\n', b="    value: 12 st\n")
     root = project(tmp_path / "r", {"01-a.md": chapter("Ett", "{{ tal.a }} {{ tal.b }}")}, facts)
@@ -108,6 +118,6 @@ def test_a_date_in_report_yaml_written_in_words_gets_the_date_to_write(make_proj
     assert errors_of(root) == [
         "report.yaml:9: 'adopted' är inte ett giltigt datum ('20 augusti 2030'). Skriv datumet som "
         "ÅÅÅÅ-MM-DD: 2030-08-20.",
-        "report.yaml:11: 'assessed' under accessibility är inte ett giltigt datum ('31/2/2030'). "
-        "Skriv datumet som ÅÅÅÅ-MM-DD.",
+        "report.yaml:11: 'assessed' under accessibility är inte ett giltigt datum ('31/2/2030': "
+        "februari 2030 har 28 dagar). Skriv datumet som ÅÅÅÅ-MM-DD.",
     ]

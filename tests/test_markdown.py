@@ -354,6 +354,25 @@ def test_a_lang_that_is_not_a_language_tag_is_a_located_error(tmp_path):
     ]
 
 
+def test_a_language_tag_in_capitals_is_accepted_and_written_as_bcp_47_writes_it(tmp_path):
+    # `lang: EN` was refused as "no language tag"; BCP 47 tags are case-insensitive.
+    from kfsreport.load.schema import language_tag
+
+    assert [language_tag(t) for t in ("EN", "en-gb", "SR-LATN-rs", "x")] == [
+        "en",
+        "en-GB",
+        "sr-Latn-RS",
+        None,
+    ]
+    root = project(
+        tmp_path,
+        {"01-a.md": chapter("A", "## Aims\n\nAn [ORD]{lang=DE} here.\n", lang="EN-gb")},
+    )
+    html = chapter_of(html_of(root), "a")
+    assert html.startswith('<section class="chapter" lang="en-GB">')
+    assert '<span lang="de">ORD</span>' in html
+
+
 def test_a_refused_block_attribute_is_reported_at_its_own_line(tmp_path):
     root = project(tmp_path, {"01-a.md": chapter("A", '{style="color:red"}\nEtt stycke.\n')})
     assert errors_of(root) == [
@@ -706,6 +725,18 @@ def test_a_link_that_goes_nowhere_or_is_no_link_is_a_located_error_that_says_how
         "med mailto: först: (mailto:beredningar@regionen.se).",
         "content/01-a.md:13: {lang=} har ingen språkkod som kan läsas och skulle synas som text. "
         "Skriv koden direkt efter lang= och direkt efter frasen: [Building Women]{lang=en}.",
+    ]
+
+
+def test_a_web_address_without_a_site_is_a_located_error(tmp_path):
+    # `[sidan](https://)` was published as a link that leads nowhere.
+    body = "Se [sidan](https://) och <https://www.>.\n\nOch [x](https:///a) men [y](http://intranat/x).\n"
+    root = project(tmp_path, {"01-a.md": chapter("A", body)})
+    hint = "Skriv hela adressen, till exempel https://www.regionvasterbotten.se/, eller ta bort länken."
+    assert errors_of(root) == [
+        f"content/01-a.md:{line}: länken '{href}' har inget helt webbplatsnamn efter https://, så den "
+        f"skulle inte leda någonstans. {hint}"
+        for line, href in ((5, "https://"), (5, "https://www."), (7, "https:///a"))
     ]
 
 

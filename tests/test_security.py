@@ -317,7 +317,8 @@ CASES = [
     Case(
         "yaml-invalid-date",
         replace("report.yaml", "date: 2030-08-20", "date: 2030-02-30"),
-        "report.yaml:6: 'date' är inte ett giltigt datum ('2030-02-30'). Skriv datumet som ÅÅÅÅ-MM-DD.",
+        "report.yaml:6: 'date' är inte ett giltigt datum ('2030-02-30': februari 2030 har 28 dagar). "
+        "Skriv datumet som ÅÅÅÅ-MM-DD.",
     ),
     Case(
         "yaml-time-as-date",

@@ -30,7 +30,7 @@ from defusedxml import DefusedXmlException  # type: ignore[import-untyped, unuse
 from kfsreport.errors import Problems, suggest
 from kfsreport.load.folder import inside
 from kfsreport.load.plainxlsx import Unsaved, column_letter, plain_rows, with_formulas
-from kfsreport.load.swedish import MONTHS, DateOrder, read_date, read_number, shows_day_first
+from kfsreport.load.swedish import MONTHS, DateOrder, read_date, read_number, shows_day_first, why_not_a_date
 
 ColumnType = Literal["text", "number", "integer", "date"]
 Origin = tuple[str, int | None]
@@ -643,7 +643,8 @@ def _reason(cell: object, kind: str) -> str:
     if not text:
         return f"är tom men ska innehålla {_WANTED.get(kind, kind)}."
     shown = text if len(text) <= 40 else text[:39] + "…"
-    return f"ska innehålla {_WANTED.get(kind, kind)}, men har '{shown}'."
+    why = why_not_a_date(text) if kind == "date" else None
+    return f"ska innehålla {_WANTED.get(kind, kind)}, men har '{shown}'{': ' + why if why else ''}."
 
 
 def _report(name: str, bad: list[Bad], problems: Problems) -> None:

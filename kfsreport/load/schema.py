@@ -92,14 +92,34 @@ Year = Annotated[int, BeforeValidator(_year)]
 WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
 Number = Annotated[float, BeforeValidator(_decimal_number)]
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)]
-LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-"""A language tag as `lang` takes it: `en`, `en-GB`, `de`."""
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+"""A language tag as `lang` takes it: `en`, `en-GB`, `de` (in any case: BCP 47 tags are
+case-insensitive, `language_tag` writes them as the standard does)."""
+
+
+def language_tag(value: str) -> str | None:
+    """A language tag in BCP 47's conventional case (`EN` -> `en`, `en-gb` -> `en-GB`,
+    `sr-latn` -> `sr-Latn`), or None when `value` is no tag."""
+    text = value.strip()
+    if not LANGUAGE_TAG.match(text):
+        return None
+    first, *rest = text.split("-")
+    subtags = [first.lower()]
+    for subtag in rest:
+        if len(subtag) == 2 and subtag.isalpha():
+            subtags.append(subtag.upper())
+        elif len(subtag) == 4 and subtag.isalpha():
+            subtags.append(subtag.title())
+        else:
+            subtags.append(subtag.lower())
+    return "-".join(subtags)
 
 
 def _language(value: Any) -> Any:
-    if not isinstance(value, str) or not LANGUAGE_TAG.match(value.strip()):
+    tag = language_tag(value) if isinstance(value, str) else None
+    if tag is None:
         raise ValueError(f"'{value}' är ingen språkkod; skriv till exempel en, en-GB eller de")
-    return value
+    return tag
 
 
 Language = Annotated[str, BeforeValidator(_language)]
@@ -504,8 +524,8 @@ class KeyFigure(Strict):
         the per cent sign is left for `value` to refuse."""
         value = data.get("value") if isinstance(data, dict) else None
         number = without_percent(value) if isinstance(value, str) else None
-        if number is None or data.get("unit", "%") != "%":
-            return data
+        if number is None or data.get("unit", "%") != "%" or without_percent(number) is not None:
+            return data  # `12%%` is refused by `value` as it is written, not as `12%`
         return {**data, "value": number, "unit": "%"}
 
 

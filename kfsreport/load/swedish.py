@@ -8,6 +8,8 @@ day/month date cannot be told from a month/day one.
 
 from __future__ import annotations
 
+import calendar
+import difflib
 import math
 import re
 from collections.abc import Iterable
@@ -94,6 +96,40 @@ def read_date(text: str, day_first: bool = False) -> datetime:
     if first <= 12 and first != second and not day_first:
         raise DateOrder(text, first, second, year, ambiguous=True)
     return datetime(year, second, first)
+
+
+_SV_MONTH = {number: str(name).lower() for number, name in get_month_names("wide", "format", "sv_SE").items()}
+_MONTH_NAMES = list(_SV_MONTH.values())
+
+
+def why_not_a_date(text: str) -> str | None:
+    """What is wrong with a text that looks like a date but is none, in Swedish, for the
+    message at its own line: `februari 2024 har 29 dagar`, `det finns ingen månad 13`,
+    `'januri' är inget månadsnamn (menade du januari?)`; None when it does not look like one."""
+    text = text.strip()
+    parts: tuple[int, int, int] | None = None
+    if iso := _ISO.fullmatch(text):
+        parts = (int(iso[1]), int(iso[2]), int(iso[3] or 1))
+    elif numeric := _NUMERIC.fullmatch(text):
+        parts = (int(numeric[4]), int(numeric[3]), int(numeric[1]))
+    elif named := _NAMED.fullmatch(text):
+        name = named[2].lower()
+        if name not in MONTHS:
+            close = difflib.get_close_matches(name, _MONTH_NAMES, n=1, cutoff=0.6)
+            guess = f" (menade du {close[0]}?)" if close else ""
+            return f"'{named[2]}' är inget månadsnamn{guess}"
+        parts = (int(named[3]), MONTHS[name], int(named[1] or 1))
+    elif re.fullmatch(r"\d{1,2}([/.])\d{1,2}\1\d{2}", text):
+        return "året ska skrivas med fyra siffror"
+    if parts is None:
+        return None
+    year, month, day = parts
+    if not 1 <= month <= 12:
+        return f"det finns ingen månad {month}"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"{_SV_MONTH[month]} {year} har {days} dagar"
+    return None
 
 
 def shows_day_first(texts: Iterable[object]) -> bool:

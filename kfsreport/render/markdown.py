@@ -9,6 +9,7 @@ Raw HTML is off: it shows as text.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from kfsreport.errors import Problems
-from kfsreport.load.schema import LANGUAGE_TAG
+from kfsreport.load.schema import language_tag
 from kfsreport.validate.definitions import check_definitions
 from kfsreport.validate.leftovers import (
     check_boxes,
@@ -127,6 +128,7 @@ def make_parser() -> MarkdownIt:
     md.enable("table")
     md.use(footnote_plugin)
     md.use(deflist_plugin)
+    _end_definitions_at_footnotes(md)
     md.use(attrs_plugin, allowed=ALLOWED_ATTRS, spans=True)  # [Building Women]{lang=en}
     md.use(attrs_block_plugin, allowed=ALLOWED_ATTRS)
     md.use(container_plugin, name="box", validate=lambda params, *args: bool(params.strip()))
@@ -143,6 +145,36 @@ def make_parser() -> MarkdownIt:
     # Every link and image reaches our own checks (render.py), which refuse with a location.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     return md
+
+
+_FOOTNOTE_TEXT = re.compile(r"\[\^[^\]\s]+\]:")
+
+
+def _end_definitions_at_footnotes(md: MarkdownIt) -> None:
+    """End a definition list at a footnote text (`[^lix]: Text.`) below it. The deflist plugin
+    takes its next terms itself, so a footnote text followed by `: förklaring` became a term,
+    and the footnote both had no text and a text nothing referred to; now the footnote is a
+    footnote and the lone `: förklaring` is reported as one (`validate/definitions.py`)."""
+    ruler = md.block.ruler
+    rule = ruler.__rules__[ruler.__find__("deflist")]
+    deflist, alt = rule.fn, list(rule.alt)
+
+    def ended(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        candidates: list[int] = state.env.setdefault("kfs_footnote_lines", [])
+        if not candidates:  # the lines that may hold a footnote text, once per chapter
+            candidates.append(-1)  # computed, also when there is none
+            candidates.extend(i for i, text in enumerate(state.src.split("\n")) if "[^" in text)
+        for line in candidates[bisect.bisect_right(candidates, start) :]:
+            if line >= end:
+                break
+            if state.sCount[line] - state.blkIndent >= 4 or state.sCount[line] < state.blkIndent:
+                continue
+            if _FOOTNOTE_TEXT.match(state.src, state.bMarks[line] + state.tShift[line]):
+                end = line
+                break
+        return bool(deflist(state, start, end, silent))
+
+    ruler.at("deflist", ended, {"alt": alt})
 
 
 def parse_chapter(
@@ -354,7 +386,10 @@ def _refuse_attrs(token: Token, path: str, line: int, problems: Problems) -> Non
             hint="Bara {#id}, {.klass} och {lang=en} kan användas.",
         )
     language = token.attrs.get("lang") if token.attrs else None
-    if language is not None and not LANGUAGE_TAG.match(str(language)):
+    tag = language_tag(str(language)) if language is not None else None
+    if tag is not None:
+        token.attrSet("lang", tag)
+    elif language is not None:
         problems.fail(
             path,
             line,

@@ -83,6 +83,23 @@ def check_link(href: str, anchors: Collection[str]) -> None:
         )
     if not href.lower().startswith(_LINK_SCHEMES):
         raise Refused(f"länken '{href}' kan inte användas.", _scheme_hint(href))
+    host = _host(href) if href.lower().startswith(("http://", "https://")) else "-"
+    if host != "-" and (not _HOST.fullmatch(host) or host.rstrip(".").lower() == "www"):
+        raise Refused(
+            f"länken '{href}' har inget helt webbplatsnamn efter {href.split('//', 1)[0]}//, så "
+            "den skulle inte leda någonstans.",
+            "Skriv hela adressen, till exempel https://www.regionvasterbotten.se/, eller ta bort länken.",
+        )
+
+
+_HOST = re.compile(r"(?:[^\W_](?:[\w-]*[^\W_])?\.)*[^\W_](?:[\w-]*[^\W_])?\.?", re.IGNORECASE)
+"""A host name: labels of letters, digits and hyphens (also å, ä, ö), separated by points."""
+
+
+def _host(href: str) -> str:
+    """The host of an http(s) address as written: `https://user@host:8080/x` → `host`."""
+    authority = re.split(r"[/?#]", href.split("//", 1)[1], maxsplit=1)[0]
+    return authority.rsplit("@", 1)[-1].split(":", 1)[0]
 
 
 _MAILBOX = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")

@@ -8,7 +8,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from kfsreport.errors import Problems, suggest
 from kfsreport.load.invisible import INVISIBLE_HINT, has_invisible, visible
-from kfsreport.load.swedish import read_date
+from kfsreport.load.swedish import read_date, why_not_a_date
 from kfsreport.load.yamlfile import Located
 
 M = TypeVar("M", bound=BaseModel)
@@ -86,7 +86,8 @@ def explain(item: Any, model: type[BaseModel], depth: int = 0) -> tuple[str, str
             f"Välj ett av: {expected.replace(' or ', ', ')}.",
         )
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
-        return f"{where} är inte ett giltigt datum ('{given}').", _date_hint(given)
+        why = why_not_a_date(given) if isinstance(given, str) else None
+        return f"{where} är inte ett giltigt datum ('{given}'{': ' + why if why else ''}).", _date_hint(given)
     if kind in ("list_type",):
         return f"{where} ska vara en lista.", "Skriv varje post på en egen rad som börjar med '- '."
     if kind in ("dict_type", "model_type", "model_attributes_type") and loc and isinstance(loc[-1], int):
