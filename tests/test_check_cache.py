@@ -194,6 +194,22 @@ def test_the_print_process_judges_words_as_this_process_does(tmp_path):
     assert Speller(DICTIONARY_DIR, [], store=tmp_path / "ord.json").unjudged(words) == []
 
 
+def test_the_print_process_answers_for_the_words_asked_whatever_it_judged_before():
+    """The print process keeps its dictionaries for the next check, not its verdicts: a
+    compound's parts judged for one request (`ifo-enheten`: `IFO` looked up in English) are
+    not in the answer to the next, which is what a speller that never saw them answers."""
+    from kfsreport.commands.hunspell import DICTIONARY_DIR, Speller, judge_words
+
+    extra = ["Bjurholm", "Bergstavning"]
+    first = judge_words(DICTIONARY_DIR, extra, ["ifo-enheten", "Stavningsfle"])
+    assert "IFO" in first["english"] and "Stavningsfle" in first["suggestions"]
+    words = ["IFO-verksamheten", "kommunen"]
+    fresh = Speller(DICTIONARY_DIR, extra)
+    for word in words:
+        fresh.judge(word)
+    assert judge_words(DICTIONARY_DIR, extra, words) == fresh.verdicts()
+
+
 def test_a_report_that_stops_before_its_charts_is_spelled_here(make_project, monkeypatch):
     """When validation fails, the words never reach the print process: the dictionary is
     loaded here, and the words are still judged."""

@@ -43,6 +43,8 @@ class Speller:
         self._foreign: dict[str, bool] = {}
         self._suggestions: dict[str, list[str]] = {}
         self._changed = False
+        self._loaded_by: Speller | None = None
+        """The speller whose dictionaries this one uses (`anew`), loading them there."""
         if store is not None:
             self._read(store)
 
@@ -100,6 +102,12 @@ class Speller:
             self._changed = True
         return self._suggestions[word]
 
+    def anew(self) -> Speller:
+        """A speller with this one's dictionaries, loaded once for both, and no verdicts."""
+        fresh = Speller(self._folder, self._extra)
+        fresh._loaded_by = self
+        return fresh
+
     def load(self) -> None:
         """Load the Swedish dictionary now rather than at the first word that needs it."""
         self._hunspell()
@@ -150,6 +158,8 @@ class Speller:
             self._known, self._foreign, self._suggestions = parsed
 
     def _hunspell(self) -> Any:
+        if self._swedish is None and self._loaded_by is not None:
+            self._swedish = self._loaded_by._hunspell()
         if self._swedish is None:
             from hunspell import Hunspell  # type: ignore[import-untyped]
 
@@ -159,6 +169,8 @@ class Speller:
         return self._swedish
 
     def _english_hunspell(self) -> Any:
+        if self._english is None and self._loaded_by is not None:
+            self._english = self._loaded_by._english_hunspell()
         if self._english is None and has_dictionary(self._folder, ENGLISH):
             from hunspell import Hunspell
 
@@ -185,16 +197,21 @@ def _parsed(
 def judge_words(folder: Path, extra: list[str], words: list[str]) -> Verdicts:
     """Judge `words` with the dictionaries in `folder` and the word list `extra`: what the
     print process does for the first check of a report (`PrintServer.spell`), while the
-    check itself computes its charts. The dictionaries stay loaded for the next check."""
-    speller = _spellers.get((folder, tuple(extra)))
-    if speller is None:
-        speller = _spellers[(folder, tuple(extra))] = Speller(folder, extra)
+    check itself computes its charts. The dictionaries stay loaded for the next check; the
+    verdicts do not, so the answer is the same for the same words whatever was judged
+    before (the check asks only for words its store has no verdict on)."""
+    loaded = _spellers.get((folder, tuple(extra)))
+    if loaded is None:
+        loaded = _spellers[(folder, tuple(extra))] = Speller(folder, extra)
+    speller = loaded.anew()
     for word in words:
         speller.judge(word)
     return speller.verdicts()
 
 
 _spellers: dict[tuple[Path, tuple[str, ...]], Speller] = {}
+"""The print process's spellers, by dictionary folder and word list, for their loaded
+dictionaries."""
 
 
 def has_dictionary(folder: Path, language: str) -> bool:
