@@ -562,6 +562,18 @@ def test_an_image_the_path_misses_says_where_a_file_of_that_name_is(tmp_path):
     ]
 
 
+def test_an_image_named_with_other_capitals_says_which_file_it_is(tmp_path):
+    # Saved as Karta.PNG in Windows, where `karta.png` finds it; here the capitals count.
+    root = project(tmp_path, {"01-a.md": chapter("A", "![Karta](bilder/karta.png)\n")})
+    (root / "content/bilder").mkdir()
+    (root / "content/bilder/Karta.PNG").write_bytes(b"")
+    assert errors_of(root) == [
+        "content/01-a.md:5: bilden 'bilder/karta.png' finns inte. En bild med samma namn men "
+        "andra stora och små bokstäver finns: content/bilder/Karta.PNG. Bokstäverna måste stämma "
+        "exakt; skriv då (bilder/Karta.PNG).",
+    ]
+
+
 SVG = "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'><rect width='10' height='10'/></svg>"
 
 

@@ -144,27 +144,44 @@ def resolve_image(root: Path, chapter_path: str, src: str) -> Path:
 
 def _where_it_is(root: Path, chapter_path: str, src: str) -> str:
     """Advice for an image that is not where `src` says: the path counts from the chapter's
-    folder, and a file of that name elsewhere in the report folder is most likely the one."""
+    folder, and a file of that name elsewhere in the report folder, or of that name written
+    with other capitals (`Karta.PNG` for `karta.png`, saved so in Windows, where either
+    finds it), is most likely the one."""
     folder = posixpath.dirname(chapter_path) or "."
     name = posixpath.basename(unquote(src))
     found = _find_file(root, name) if name else None
     if found is None:
         return f"Kontrollera namnet; sökvägen räknas från kapitlets mapp ({folder}/)."
+    written = f"skriv då ({posixpath.relpath(found, folder)})."
+    if posixpath.basename(found) != name:
+        return (
+            f"En bild med samma namn men andra stora och små bokstäver finns: {found}. "
+            f"Bokstäverna måste stämma exakt; {written}"
+        )
     return (
         f"Sökvägen räknas från kapitlets mapp ({folder}/). En bild med det namnet finns som "
-        f"{found}; skriv då ({posixpath.relpath(found, folder)})."
+        f"{found}; {written}"
     )
 
 
 def _find_file(root: Path, name: str, most: int = 5000) -> str | None:
-    """The first file called `name` in the report folder (symlinks, hidden folders and
-    output/ left out; at most `most` folder entries looked at), relative to `root`."""
+    """The first file called `name` in the report folder, or else the first whose name is
+    `name` in other capitals (symlinks, hidden folders and output/ left out; at most `most`
+    folder entries looked at), relative to `root`."""
     seen = 0
+    folded = name.casefold()
+    other_case: str | None = None
     for here, folders, files in os.walk(root):
         folders[:] = sorted(f for f in folders if not f.startswith(".") and f != "output")
         seen += len(folders) + len(files)
         if name in files and not os.path.islink(os.path.join(here, name)):
             return Path(here, name).relative_to(root).as_posix()
+        if other_case is None:
+            for file in sorted(files):
+                if file.casefold() == folded and not os.path.islink(os.path.join(here, file)):
+                    other_case = Path(here, file).relative_to(root).as_posix()
+                    break
         if seen > most:
-            return None
+            break
+    return other_case
     return None
