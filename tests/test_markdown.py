@@ -574,6 +574,26 @@ def test_an_image_named_with_other_capitals_says_which_file_it_is(tmp_path):
     ]
 
 
+def test_a_chapter_saved_in_windows_1252_is_one_error_and_its_ids_are_still_known(tmp_path):
+    # Its headings' ids were unknown, so every ref() to them was a second, misleading error;
+    # and a mistake further down in it was found only after it was saved again.
+    root = project(
+        tmp_path,
+        {
+            "01-a.md": chapter("A", '{{ ref("insatser") }}\n'),
+            "02-b.md": chapter("Åtgärder", "## Våra insatser {#insatser}\n\n{{ fakta.saknas }}\n"),
+        },
+    )
+    path = root / "content/02-b.md"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))
+    errors = errors_of(root)
+    assert errors[0] == (
+        "content/02-b.md:2: filen är inte sparad som UTF-8 (troligen Windows-1252 från Word eller "
+        "Excel). Spara om den som UTF-8 i din textredigerare."
+    )
+    assert [error.split(":")[:2] for error in errors[1:]] == [["content/02-b.md", "7"]]
+
+
 SVG = "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'><rect width='10' height='10'/></svg>"
 
 

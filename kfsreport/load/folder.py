@@ -274,8 +274,10 @@ _TOO_BIG_HINT = (
 )
 
 
-def read_text(root: Path, path: Path, problems: Problems) -> str | None:
-    """Read a text file inside `root`, decoded and with \\n line endings; None on failure."""
+def read_text(root: Path, path: Path, problems: Problems, windows_too: bool = False) -> str | None:
+    """Read a text file inside `root`, decoded and with \\n line endings; None on failure.
+    With `windows_too`, a file that is not UTF-8 is reported and then read as Windows-1252,
+    what it most likely is, so that the rest of it can be checked in the same round."""
     name = shown(path, root)
     resolved = inside(root, path)
     if resolved is None:
@@ -290,7 +292,7 @@ def read_text(root: Path, path: Path, problems: Problems) -> str | None:
     if len(data) > MAX_TEXT_BYTES:
         problems.fail(name, None, f"filen är större än {MAX_TEXT_BYTES // 1_000_000} MB.", _TOO_BIG_HINT)
         return None
-    text = _decode(data, name, problems)
+    text = _decode(data, name, problems, windows_too)
     if text is None:
         return None
     return clean_pasted(text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -373,7 +375,7 @@ def inside(root: Path, path: Path) -> Path | None:
     return resolved
 
 
-def _decode(data: bytes, name: str, problems: Problems) -> str | None:
+def _decode(data: bytes, name: str, problems: Problems, windows_too: bool = False) -> str | None:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")
@@ -390,7 +392,7 @@ def _decode(data: bytes, name: str, problems: Problems) -> str | None:
             "filen är inte sparad som UTF-8 (troligen Windows-1252 från Word eller Excel).",
             "Spara om den som UTF-8 i din textredigerare.",
         )
-        return None
+        return data.decode("cp1252", errors="replace") if windows_too else None
 
 
 def _load_yaml(root: Path, name: str, problems: Problems) -> Located | None:
@@ -407,7 +409,9 @@ its front matter (`--` or a blank line first are the usual slips)."""
 
 def _load_chapter(root: Path, path: Path, problems: Problems) -> ChapterSource | None:
     name = shown(path, root)
-    text = read_text(root, path, problems)
+    # A chapter saved in Windows-1252 is read as such after its error, like a chapter
+    # whose front matter cannot be read (below), for the same reason.
+    text = read_text(root, path, problems, windows_too=True)
     if text is None:
         return None
     lines = text.split("\n")
