@@ -24,6 +24,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 success, 1 problems in the report)."""
     swedish()
     parser = _parser()
+    given = sys.argv[1:] if argv is None else list(argv)
+    word = next((arg for arg in given if not arg.startswith("-")), "")
+    if word.lower() in SWEDISH_COMMANDS:
+        meant = SWEDISH_COMMANDS[word.lower()]
+        parser.error(f"kommandot '{word}' finns inte: kommandona har engelska namn. Skriv kfsreport {meant}.")
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
@@ -50,6 +55,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None and args.command in QUICK_EXIT:
         _exit_now(code)
     return code
+
+
+SWEDISH_COMMANDS = {
+    "bygg": "build",
+    "bygga": "build",
+    "granska": "check",
+    "kontrollera": "check",
+    "visa": "serve",
+    "förhandsvisa": "serve",
+    "förhandsgranska": "serve",
+    "ny": "new",
+    "skapa": "new",
+}
+"""Swedish words a user of the Swedish manual may type for a command, and the command."""
 
 
 QUICK_EXIT = frozenset({"build", "check"})

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kfsreport.cli import main
 from kfsreport.commands.build import build
 from tests.conftest import FIXTURES, built_once, edit
 
@@ -163,6 +164,28 @@ def test_missing_report_yaml(cli, tmp_path):
     assert run.err.splitlines()[0] == (
         f"report.yaml: filen saknas i {tmp_path.resolve()}. "
         "Kör kommandot i rapportmappen eller ange mappen med --project."
+    )
+
+
+def test_run_in_a_folder_of_the_report_it_says_where_the_report_folder_is(cli, make_project):
+    project = make_project("minimal")
+    run = cli("build", "--project", str(project / "content"))
+    assert run.code == 1
+    folder = project.resolve()
+    assert run.err.splitlines()[0] == (
+        f"report.yaml: filen saknas i {folder / 'content'}. Rapportmappen är {folder}, som har "
+        f"report.yaml: gå dit (cd {folder}) eller ange --project {folder}."
+    )
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("bygg", "build"), ("Granska", "check"), ("visa", "serve")])
+def test_a_command_typed_in_swedish_gets_its_english_name(typed, meant, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["-v", typed, "--strict"])
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"kfsreport: fel: kommandot '{typed}' finns inte: kommandona har engelska namn. "
+        f"Skriv kfsreport {meant}."
     )
 
 

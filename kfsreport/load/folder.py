@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import shlex
 import stat
 import sys
 from dataclasses import dataclass
@@ -74,12 +75,7 @@ def load_project(root: Path) -> tuple[Sources, Problems]:
         return Sources(root, None, None, []), problems
     if not (root / SETTINGS_FILE).is_file():
         if _misnamed(root, SETTINGS_FILE, problems) is None:
-            problems.fail(
-                SETTINGS_FILE,
-                None,
-                f"filen saknas i {root}.",
-                "Kör kommandot i rapportmappen eller ange mappen med --project.",
-            )
+            problems.fail(SETTINGS_FILE, None, f"filen saknas i {root}.", _where_the_report_is(root))
         return Sources(root, None, None, []), problems
     settings = _load_yaml(root, SETTINGS_FILE, problems)
     has_facts = (root / FACTS_FILE).exists()
@@ -272,6 +268,19 @@ _TOO_BIG_HINT = (
     "Dela upp ett långt kapitel i flera filer, och lägg stora tabeller i en CSV-fil i data/ "
     "(den får vara större)."
 )
+
+
+def _where_the_report_is(root: Path) -> str:
+    """Advice for a folder without report.yaml: the report folder it is in, if it is in one
+    (the command run in content/ or data/), or else what a report folder is."""
+    for folder in list(root.resolve().parents)[:3]:
+        if (folder / SETTINGS_FILE).is_file():
+            shell = shlex.quote(str(folder))
+            return (
+                f"Rapportmappen är {folder}, som har report.yaml: gå dit (cd {shell}) "
+                f"eller ange --project {shell}."
+            )
+    return "Kör kommandot i rapportmappen eller ange mappen med --project."
 
 
 def read_text(root: Path, path: Path, problems: Problems, windows_too: bool = False) -> str | None:
