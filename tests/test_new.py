@@ -128,6 +128,18 @@ def test_a_broken_source_report_creates_nothing(make_project, cli, tmp_path):
     assert list(tmp_path.iterdir()) == [source]
 
 
+def test_new_outside_a_report_folder_says_how_to_name_the_one_to_start_from(cli, tmp_path, monkeypatch):
+    # It said "ange mappen med --project", a flag `new` does not have.
+    monkeypatch.chdir(tmp_path)
+    run = cli("new", str(tmp_path / "delar 2026"))
+    assert run.code == 1
+    assert run.err.splitlines()[0] == (
+        f"report.yaml: filen saknas i {tmp_path.resolve()}. Kör kommandot i rapportmappen du utgår "
+        "från, eller ange den med --from MAPP."
+    )
+    assert not (tmp_path / "delar 2026").exists()
+
+
 def test_years_shift_together():
     shift = year_shifter(2025, 2026)
     assert shift("Årsrapport 2025, uppföljning av 2024 års rekommendationer, prognos 2023–2033") == (

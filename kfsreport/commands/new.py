@@ -60,7 +60,7 @@ class NewReport:
 
 def new(source: Path, target: Path, year: int | None = None) -> NewReport:
     """Create next year's report in `target` from the report in `source`; raise on problems."""
-    sources, problems = load_project(source)
+    sources, problems = load_project(source, flag="--from")
     report = validate(sources, problems)
     old_year = report.settings.year
     new_year = year or old_year + 1

@@ -57,9 +57,10 @@ class Sources:
     """With the charts file unreadable: the ids its text gives (`id: …` lines), for suggestions."""
 
 
-def load_project(root: Path) -> tuple[Sources, Problems]:
+def load_project(root: Path, flag: str = "--project") -> tuple[Sources, Problems]:
     """Read report.yaml, data/facts.yaml and content/*.md; collect what cannot be read.
-    A report folder with symbolic links or special files is not read at all."""
+    A report folder with symbolic links or special files is not read at all. `flag` is the
+    command's flag that names the folder, for the advice when it is not a report folder."""
     root = root.resolve()
     problems = Problems()
     refuse_links(root, problems)
@@ -75,7 +76,7 @@ def load_project(root: Path) -> tuple[Sources, Problems]:
         return Sources(root, None, None, []), problems
     if not (root / SETTINGS_FILE).is_file():
         if _misnamed(root, SETTINGS_FILE, problems) is None:
-            problems.fail(SETTINGS_FILE, None, f"filen saknas i {root}.", _where_the_report_is(root))
+            problems.fail(SETTINGS_FILE, None, f"filen saknas i {root}.", _where_the_report_is(root, flag))
         return Sources(root, None, None, []), problems
     settings = _load_yaml(root, SETTINGS_FILE, problems)
     has_facts = (root / FACTS_FILE).exists()
@@ -270,17 +271,19 @@ _TOO_BIG_HINT = (
 )
 
 
-def _where_the_report_is(root: Path) -> str:
+def _where_the_report_is(root: Path, flag: str) -> str:
     """Advice for a folder without report.yaml: the report folder it is in, if it is in one
-    (the command run in content/ or data/), or else what a report folder is."""
+    (the command run in content/ or data/), or else how to name the report folder (`flag`)."""
     for folder in list(root.resolve().parents)[:3]:
         if (folder / SETTINGS_FILE).is_file():
             shell = shlex.quote(str(folder))
             return (
                 f"Rapportmappen är {folder}, som har report.yaml: gå dit (cd {shell}) "
-                f"eller ange --project {shell}."
+                f"eller ange {flag} {shell}."
             )
-    return "Kör kommandot i rapportmappen eller ange mappen med --project."
+    if flag == "--from":
+        return "Kör kommandot i rapportmappen du utgår från, eller ange den med --from MAPP."
+    return f"Kör kommandot i rapportmappen eller ange mappen med {flag}."
 
 
 def read_text(root: Path, path: Path, problems: Problems, windows_too: bool = False) -> str | None:
