@@ -26,6 +26,7 @@ from markupsafe import Markup, escape
 from kfsreport import __version__
 from kfsreport.charts.figures import Charts, screen_svg
 from kfsreport.errors import Problems, shown
+from kfsreport.render.coverfit import CoverSizes, cover_sizes
 from kfsreport.render.directives import FigureValue, namespace
 from kfsreport.render.english import in_english
 from kfsreport.render.expressions import Evaluator, ExpressionError, template_reason
@@ -338,6 +339,18 @@ def _page(
     problems: Problems,
 ) -> str | None:
     placeholder = "/*kfsreport-stylesheet*/"
+    settings = report.settings
+    shows_period = settings.kind == "interim" and settings.kind_label != settings.title
+    cover = (
+        cover_sizes(
+            settings.committee,
+            settings.title,
+            settings.subtitle,
+            settings.kind_label if shows_period else None,
+        )
+        if edition == "print" and settings.layout != "memo"
+        else CoverSizes()
+    )
     context = PageContext(
         edition=edition,
         report=report.settings,
@@ -347,6 +360,7 @@ def _page(
         stylesheet=Markup(placeholder),
         generator=f"kfsreport {__version__}",
         logo=chapters.logo,
+        cover=cover,
     )
     html = render_template(env, "report.html.j2", report.root, problems, page=context)
     if not html:

@@ -19,6 +19,7 @@ from kfsreport.errors import PACKAGE_TEMPLATES
 from kfsreport.load.folder import inside
 from kfsreport.load.schema import STATUS_LABELS, Facts, ReportSettings
 from kfsreport.render import locale
+from kfsreport.render.coverfit import CoverSizes
 from kfsreport.render.directives import section_label
 from kfsreport.render.expressions import CONTENT_FILTERS
 from kfsreport.render.markdown import Heading
@@ -160,6 +161,8 @@ class PageContext:
     generator: str
     logo: str | None = None
     """The cover logo as a data: URI, when report.yaml names one."""
+    cover: CoverSizes = CoverSizes()
+    """The classes that set the PDF cover's title and committee smaller when they are long."""
 
 
 _BLOCK_TAGS = {"for", "if", "macro", "call", "filter", "block", "with", "autoescape", "trans", "set"}
