@@ -26,10 +26,10 @@ from markupsafe import Markup, escape
 from kfsreport import __version__
 from kfsreport.charts.figures import Charts, screen_svg
 from kfsreport.errors import Problems, shown
-from kfsreport.render.coverfit import CoverSizes, cover_sizes
 from kfsreport.render.directives import FigureValue, namespace
 from kfsreport.render.english import in_english
 from kfsreport.render.expressions import Evaluator, ExpressionError, template_reason
+from kfsreport.render.fit import CoverSizes, cover_sizes
 from kfsreport.render.htmlcheck import unsafe_parts
 from kfsreport.render.hyphenation import mark_breaks, read_word_list
 from kfsreport.render.markdown import (

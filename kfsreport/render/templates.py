@@ -19,9 +19,9 @@ from kfsreport.errors import PACKAGE_TEMPLATES
 from kfsreport.load.folder import inside
 from kfsreport.load.schema import STATUS_LABELS, Facts, ReportSettings
 from kfsreport.render import locale
-from kfsreport.render.coverfit import CoverSizes
 from kfsreport.render.directives import section_label
 from kfsreport.render.expressions import CONTENT_FILTERS
+from kfsreport.render.fit import CoverSizes, side_figure_size
 from kfsreport.render.markdown import Heading
 from kfsreport.render.sandbox import LimitedSandbox
 
@@ -56,7 +56,7 @@ MAX_TEMPLATE_TEXT = 5_000_000
 TEMPLATE_FILTERS = frozenset(
     {
         *CONTENT_FILTERS,
-        *("status", "section_label", "number", "b64"),
+        *("status", "section_label", "number", "b64", "side_figure_size"),
         *("abs", "capitalize", "count", "d", "default", "e", "escape", "first", "float", "int"),
         *("join", "last", "length", "list", "lower", "map", "max", "min", "reject", "rejectattr"),
         *("replace", "reverse", "round", "safe", "select", "selectattr", "sort", "string"),
@@ -105,6 +105,7 @@ def make_environment(root: Path, max_text: int = MAX_TEMPLATE_TEXT) -> Environme
         section_label=section_label,
         number=locale.number,
         b64=b64,
+        side_figure_size=side_figure_size,
     )
     env.filters = {name: f for name, f in env.filters.items() if name in TEMPLATE_FILTERS}
     env.globals = {name: env.globals[name] for name in TEMPLATE_GLOBALS}

@@ -1,5 +1,6 @@
-"""The type sizes of the PDF cover's texts: the largest that fit its dark field.
+"""The type sizes of texts in fixed places of the PDF: the largest at which they fit.
 
+The cover.
 print.css places the committee, the title, the subtitle and an interim report's period at
 the bottom of the cover's field (`.cover-titles`), which has a fixed height under the logo
 or the organisation's name. A long title at the full 44 pt, under a committee name of three
@@ -9,6 +10,11 @@ first title size at which the whole block fits the field, and every word of the 
 its line, is chosen, and a committee name longer than two lines is set smaller. The sizes,
 widths and the field's height mirror print.css (`.cover-*`); a report's own stylesheet with
 other ones is not followed.
+
+The year in numbers (`{{ aret_i_siffror }}`) stands in the side column, its figures in
+20 pt; a figure and the first word of its unit are never broken apart (`1 417 000 000
+kronor`), and at 20 pt such a run grew out over the text beside the column. The figure gets
+the largest size at which its widest unbroken run fits the column (`side_figure_size`).
 """
 
 from __future__ import annotations
@@ -31,6 +37,12 @@ logo's 20 mm at most, 18 mm at the bottom and 6 mm between the logo and the bloc
 _PX_PER_PT = 96 / 72
 _PX_PER_MM = 96 / 25.4
 _MM_PER_PT = 25.4 / 72
+
+
+SIDE_FIGURE_SIZES = (20, 16, 13, 11)
+"""A side column figure's sizes in pt (print.css: `aside.year-in-numbers dd`, `.figure-NN`)."""
+SIDE_MM = 50.0
+"""The side column (print.css `--side`)."""
 
 
 @dataclass(frozen=True)
@@ -73,3 +85,14 @@ def _lines(text: str, size_pt: float, width_mm: float, weight: int) -> int:
         else:
             line = candidate
     return lines + (1 if line else 0)
+
+
+def side_figure_size(text: object) -> str:
+    """The class that sets the figure `text` (number and unit, hard spaces joining what must
+    not break) smaller in the side column, or "" where it fits at full size."""
+    runs = str(text).split(" ")
+    room = SIDE_MM * _PX_PER_MM
+    for size in SIDE_FIGURE_SIZES:
+        if max(text_width(run, size * _PX_PER_PT, 700) for run in runs) <= room:
+            return "" if size == SIDE_FIGURE_SIZES[0] else f"figure-{size}"
+    return f"figure-{SIDE_FIGURE_SIZES[-1]}"

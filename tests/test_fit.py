@@ -1,12 +1,13 @@
-"""The PDF cover's texts fit its field whatever their length (render/coverfit.py)."""
+"""The PDF cover's texts fit its field whatever their length (render/fit.py)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from kfsreport.render.coverfit import CoverSizes, cover_sizes
+from kfsreport.render.fit import CoverSizes, cover_sizes, side_figure_size
 from tests.rendering import SETTINGS, chapter, print_html_of, project
 
 LONG_COMMITTEE = (
@@ -77,3 +78,26 @@ def test_the_titles_never_reach_up_over_the_organisations_name(tmp_path, long):
     org_bottom, titles_top, title_classes = _cover_boxes(tmp_path, settings)
     assert org_bottom < titles_top
     assert title_classes == ("cover-title cover-title-38" if long else "cover-title")
+
+
+def test_a_side_figure_is_set_smaller_only_when_its_unbroken_run_is_wider_than_the_column():
+    assert side_figure_size("13\u00a0ledamöter") == ""
+    assert side_figure_size("1\u00a0417\u00a0000\u00a0000\u00a0kronor per år i genomsnitt") == "figure-16"
+    assert side_figure_size("+60\u00a0%") == ""
+
+
+def test_a_long_key_figure_in_the_year_in_numbers_gets_its_smaller_size(tmp_path):
+    facts = """\
+        figures:
+          statsbidrag:
+            label: Statsbidrag till kommunerna
+            value: 1417000000
+            unit: kronor per år
+          ledamoter:
+            label: Ledamöter
+            value: 13
+            unit: ledamöter
+        """
+    root = project(tmp_path, {"01-a.md": chapter("A", "{{ aret_i_siffror }}\n\nText.\n")}, facts=facts)
+    numbers = print_html_of(root).split('class="year-in-numbers"', 1)[1].split("</aside>", 1)[0]
+    assert re.findall(r"<dd[^>]*>", numbers) == ['<dd class="figure-16">', "<dd>"]
