@@ -150,8 +150,9 @@ def test_argument_mistakes_are_told_in_swedish(cli):
     assert run.code == 2
     assert "kfsreport: fel: okänt argument: --bogus" in run.err
     assert "error" not in run.err and "usage" not in run.err
-    run = cli("bygg")
-    assert "'bygg' finns inte; välj bland" in run.err
+    run = cli("bild")
+    assert "'bild' finns inte; välj bland" in run.err
+    assert "Skriv kfsreport build." in cli("bygg").err
     assert "det här saknas: MAPP" in cli("new").err
 
 
