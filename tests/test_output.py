@@ -171,3 +171,36 @@ def test_files_are_still_written_where_unnamed_files_cannot_be_linked(tmp_path, 
     assert files_in(tmp_path) == {"r.html": b"ny html", "r.pdf": b"ny pdf"}
     assert sorted(path.name for path in tmp_path.iterdir()) == ["r.html", "r.pdf"]
     assert oct((tmp_path / "r.html").stat().st_mode & 0o777) == "0o644"
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("Årsrapport 2025", "arsrapport-2025"),
+        (
+            "Yttrande över remissen om en ny lag om kommunernas och regionernas ansvar för "
+            "kompetensförsörjning inom vård och omsorg (SOU 2025:99)",
+            "yttrande-over-remissen-om-en-ny-lag-om-kommunernas-och",
+        ),
+        ("Kompetensförsörjningsuppföljningsrapportsammanställningsunderlagets-bilaga", None),
+        ("★ ★ ★", "rapport"),
+    ],
+)
+def test_the_files_are_named_by_the_title_in_whole_words_and_at_most_sixty_characters(title, name):
+    # A consultation response's title gave a file name of 130 characters.
+    from kfsreport.commands.build import MAX_NAME, output_name
+    from kfsreport.load.schema import ReportSettings
+
+    settings = ReportSettings.model_validate(
+        {
+            "title": title,
+            "committee": "B",
+            "organisation": "R",
+            "kind": "annual",
+            "year": 2025,
+            "date": "2025-11-25",
+        }
+    )
+    made = output_name(settings)
+    assert len(made) <= MAX_NAME
+    assert made == (name or made[:MAX_NAME])

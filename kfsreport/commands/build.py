@@ -87,7 +87,21 @@ def build(
 
 
 def output_name(settings: ReportSettings) -> str:
-    """`output_name` from report.yaml, or the title as a file name: `arsrapport-2025`."""
+    """`output_name` from report.yaml, or the title as a file name: `arsrapport-2025`. A
+    long title's name ends at the last whole word within `MAX_NAME` characters: a file to
+    attach and archive, whose path Windows' 260 characters must hold."""
     from kfsreport.render.markdown import slug
 
-    return settings.output_name or slug(settings.title)
+    if settings.output_name:
+        return settings.output_name
+    name = slug(settings.title)
+    if name == "avsnitt":  # a title without a letter or digit to name the file by
+        return "rapport"
+    if len(name) > MAX_NAME:
+        cut = name[: MAX_NAME + 1].rfind("-")
+        name = name[:cut] if cut > 0 else name[:MAX_NAME]
+    return name
+
+
+MAX_NAME = 60
+"""The longest file name (without its extension) made from the title."""
