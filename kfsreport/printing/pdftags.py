@@ -798,7 +798,12 @@ def _list_item(tree: _Tree, element: Any) -> None:
 
 def _row_headers(tree: _Tree, table: Any) -> None:
     """A row header cell (TH, /Scope /Row) names the column headers above it in /Headers, as
-    data cells do, so that every header cell is referenced (WeasyPrint only maps TD)."""
+    data cells do, so that every header cell is referenced (WeasyPrint only maps TD). In a
+    table with a cell that spans columns or rows (grouped column headings,
+    `render/tablehead.py`) every data cell's /Headers is made again from the cells' places:
+    WeasyPrint counts a spanning cell as one column, so "2024" over three columns named only
+    the first and the cells after "Kommun" (two rows high) named the heading of the column
+    to their left."""
     pikepdf = tree.pikepdf
     rows: list[Any] = []
 
@@ -810,20 +815,67 @@ def _row_headers(tree: _Tree, table: Any) -> None:
                 visit(kid)
 
     visit(table)
-    columns: dict[int, list[Any]] = {}
-    cells = [[c for c in _structs(row.K) if str(c.S) in ("/TH", "/TD")] for row in rows]
-    for row in cells:
-        for index, cell in enumerate(row):
-            if str(cell.S) == "/TH" and "/ID" in cell and str(cell.get("/KfsScope", "Column")) == "Column":
-                columns.setdefault(index, []).append(cell.ID)
-    for row in cells:
-        for index, cell in enumerate(row):
-            if str(cell.S) == "/TH" and str(cell.get("/KfsScope", "")) == "Row" and columns.get(index):
-                attributes = cell.get("/A")
-                if not isinstance(attributes, pikepdf.Dictionary):
-                    attributes = pikepdf.Dictionary(O=pikepdf.Name.Table)
-                    cell.A = attributes
-                attributes.Headers = pikepdf.Array(columns[index])
+    placed = _places([[c for c in _structs(row.K) if str(c.S) in ("/TH", "/TD")] for row in rows])
+    spans = any(place.rows > 1 or place.columns > 1 for place in placed)
+    heads = [p for p in placed if str(p.cell.S) == "/TH" and "/ID" in p.cell]
+    for place in placed:
+        cell = place.cell
+        scope = str(cell.get("/KfsScope", "")) if str(cell.S) == "/TH" else ""
+        if scope != "Row" and not (spans and str(cell.S) == "/TD"):
+            continue
+        names = [] if scope == "Row" else [h.cell.ID for h in heads if h.scope == "Row" and h.beside(place)]
+        names += [h.cell.ID for h in heads if h.scope == "Column" and h.above(place)]
+        if scope == "Row" and not names:
+            continue
+        attributes = cell.get("/A")
+        if not isinstance(attributes, pikepdf.Dictionary):
+            attributes = pikepdf.Dictionary(O=pikepdf.Name.Table)
+            cell.A = attributes
+        attributes.Headers = pikepdf.Array(names)
+
+
+@dataclass
+class _Place:
+    """A table cell's place in the table's grid."""
+
+    cell: Any
+    row: int
+    column: int
+    rows: int
+    columns: int
+
+    @property
+    def scope(self) -> str:
+        return str(self.cell.get("/KfsScope", "Column"))
+
+    def above(self, other: _Place) -> bool:
+        """A header cell over (some of) `other`'s columns, in a row above it."""
+        over = self.column < other.column + other.columns and other.column < self.column + self.columns
+        return over and self.row + self.rows <= other.row
+
+    def beside(self, other: _Place) -> bool:
+        """A header cell in (some of) `other`'s rows, to its left."""
+        level = self.row < other.row + other.rows and other.row < self.row + self.rows
+        return level and self.column + self.columns <= other.column
+
+
+def _places(rows: list[list[Any]]) -> list[_Place]:
+    """Each cell's place, as HTML's table model counts it: a cell takes the first column of
+    its row not yet taken by a cell above that spans rows."""
+    taken: set[tuple[int, int]] = set()
+    placed: list[_Place] = []
+    for row, cells in enumerate(rows):
+        column = 0
+        for cell in cells:
+            while (row, column) in taken:
+                column += 1
+            attributes = cell.get("/A")
+            spans = attributes if hasattr(attributes, "get") else {}
+            height, width = int(spans.get("/RowSpan", 1)), int(spans.get("/ColSpan", 1))
+            taken.update((row + r, column + c) for r in range(height) for c in range(width))
+            placed.append(_Place(cell, row, column, height, width))
+            column += width
+    return placed
 
 
 def _contents(tree: _Tree, element: Any) -> None:

@@ -27,6 +27,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from kfsreport.errors import Problems
 from kfsreport.load.schema import language_tag
+from kfsreport.render.tablehead import check_table_heads, grouped_table
 from kfsreport.validate.definitions import check_definitions
 from kfsreport.validate.leftovers import (
     check_boxes,
@@ -126,6 +127,7 @@ def make_parser() -> MarkdownIt:
     """The one Markdown parser of the project, configured as the manual (handbok/) describes."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})
     md.enable("table")
+    md.block.ruler.before("table", "kfs_grouped_table", grouped_table, {"alt": ["paragraph", "reference"]})
     md.use(footnote_plugin)
     md.use(deflist_plugin)
     _end_definitions_at_footnotes(md)
@@ -204,6 +206,7 @@ def parse_chapter(
     box_lines = check_boxes(body, body_line, path, problems)
     check_text(tokens, path, problems, box_lines)
     check_structure(tokens, body, body_line, path, problems)
+    check_table_heads(tokens, path, problems)
     check_footnote_names(body, body_line, path, problems, tokens)
     check_definitions(tokens, body, body_line, path, problems)
     check_inline(tokens, path, problems)

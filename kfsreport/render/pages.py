@@ -43,6 +43,7 @@ from kfsreport.render.markdown import (
 from kfsreport.render.numbers import bind, bind_numbers
 from kfsreport.render.sandbox import LimitError
 from kfsreport.render.stylesheets import build_stylesheet
+from kfsreport.render.tablehead import grouped_heads
 from kfsreport.render.tables import number_tables
 from kfsreport.render.tablewidth import MANY_COLUMNS, NUMBER, VERY_MANY_COLUMNS, landscape, refuse_too_wide
 from kfsreport.render.templates import (
@@ -617,8 +618,8 @@ def _table_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any
 
 
 def _open_table(self: Any, tokens: list[Token], idx: int, options: Any, env: Any, label: str) -> str:
-    columns = 0
-    for token in tokens[idx + 1 :]:
+    columns = tokens[idx].meta.get("columns", 0)
+    for token in tokens[idx + 1 :] if not columns else ():
         if token.type in ("thead_close", "table_close"):
             break
         columns += token.type == "th_open"
@@ -649,7 +650,10 @@ def _paragraph_close(self: Any, tokens: list[Token], idx: int, options: Any, env
 
 
 def _column_heads(tokens: list[Token], idx: int) -> list[str]:
-    """The text of the header cells of the table that opens at `tokens[idx]`."""
+    """The text of the header cells of the table that opens at `tokens[idx]` (each column's
+    full heading in a table with grouped headings, `Budget helår`)."""
+    if "heads" in tokens[idx].meta:
+        return grouped_heads(tokens, idx)
     heads: list[str] = []
     for token in tokens[idx + 1 :]:
         if token.type in ("thead_close", "tbody_open", "table_close"):
@@ -657,6 +661,16 @@ def _column_heads(tokens: list[Token], idx: int) -> list[str]:
         if token.type == "inline" and token.content.strip():
             heads.append(plain_text(token))
     return heads
+
+
+def _thead_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """A table with grouped column headings (`render/tablehead.py`) has a `<colgroup>` per group,
+    which its group headings' `scope="colgroup"` refers to."""
+    groups = "".join(
+        f'<colgroup span="{span}"></colgroup>' if span > 1 else "<colgroup></colgroup>"
+        for span in tokens[idx].meta.get("colgroups", [])
+    )
+    return (groups + "\n" if groups else "") + str(self.renderToken(tokens, idx, options, env))
 
 
 def _table_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
@@ -698,13 +712,18 @@ def _escape_text(self: Any, tokens: list[Token], idx: int, options: Any, env: An
 
 
 def _cell_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """A cell; a group heading's text (`render/tablehead.py`) in a block that carries the rule
+    under it."""
     _state(env).in_cell = True
-    return str(self.renderToken(tokens, idx, options, env))
+    group = tokens[idx].attrGet("class") == "column-group"
+    name = '<span class="column-group-name">' if group else ""
+    return str(self.renderToken(tokens, idx, options, env)) + name
 
 
 def _cell_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     _state(env).in_cell = False
-    return str(self.renderToken(tokens, idx, options, env))
+    group = tokens[idx - 2].attrGet("class") == "column-group"
+    return ("</span>" if group else "") + str(self.renderToken(tokens, idx, options, env))
 
 
 # Footnotes: numbered in the text, listed at the end of the chapter, and linked both ways
@@ -807,6 +826,7 @@ _RULES = {
     "paragraph_open": _paragraph_open,
     "paragraph_close": _paragraph_close,
     "table_close": _table_close,
+    "thead_open": _thead_open,
     "text": _escape_text,
     "th_open": _cell_open,
     "td_open": _cell_open,

@@ -117,22 +117,25 @@ def _tables(tokens: list[Token]) -> Iterator[_Table]:
         if token.type != "table_open":
             continue
         rows = list(_rows(tokens, index))
-        columns = len(rows[0]) if rows else 0
+        columns = token.meta.get("columns") or (len(rows[0]) if rows else 0)
         if columns == 0:
             continue
         layout = _layout(columns)
         widest = [(0.0, "")] * columns
         for row in rows:
-            for column, (text, head) in enumerate(row[:columns]):
-                widest[column] = max(widest[column], _number_width(text, head, layout))
+            for column, (text, head) in row:
+                if 0 <= column < columns:
+                    widest[column] = max(widest[column], _number_width(text, head, layout))
         line = (token.map[0] + 1) if token.map else 1
         yield _Table(line, columns, landscape(token), widest)
 
 
-def _rows(tokens: list[Token], start: int) -> Iterator[list[tuple[str, bool]]]:
-    """Each row of the table opening at `start`: each cell's text and whether it is a head."""
-    row: list[tuple[str, bool]] = []
-    head = False
+def _rows(tokens: list[Token], start: int) -> Iterator[list[tuple[int, tuple[str, bool]]]]:
+    """Each row of the table opening at `start`: each cell's column, text and whether it is a
+    head. A group heading over several columns (`render/tablehead.py`) is left out: its
+    columns together are wider than any of their numbers."""
+    row: list[tuple[int, tuple[str, bool]]] = []
+    head, column, span = False, 0, 1
     for token in tokens[start + 1 :]:
         if token.type == "table_close":
             return
@@ -140,9 +143,13 @@ def _rows(tokens: list[Token], start: int) -> Iterator[list[tuple[str, bool]]]:
             row = []
         elif token.type in ("th_open", "td_open"):
             head = token.type == "th_open"
+            column = token.meta.get("column", len(row))
+            span = token.meta.get("colspan", 1)
+        elif token.type == "inline" and span > 1:
+            row.append((-1, ("", head)))
         elif token.type == "inline":
             text = "".join(c.content for c in token.children or [] if c.type in ("text", "code_inline"))
-            row.append((text, head))
+            row.append((column, (text, head)))
         elif token.type == "tr_close":
             yield row
 

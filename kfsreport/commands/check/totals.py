@@ -49,10 +49,11 @@ def _tables(tokens: list[Token]) -> list[tuple[list[str], list[_Row]]]:
     rows: list[_Row] = []
     cells: list[str] | None = None
     line: int | None = None
-    in_head = False
+    in_head = grouped = False
     for token in tokens:
         if token.type == "table_open":
-            header, rows = [], []
+            header, rows = list(token.meta.get("heads", [])), []
+            grouped = "heads" in token.meta
         elif token.type == "thead_open":
             in_head = True
         elif token.type == "thead_close":
@@ -63,7 +64,7 @@ def _tables(tokens: list[Token]) -> list[tuple[list[str], list[_Row]]]:
             cells.append(token.content.strip())
         elif token.type == "tr_close" and cells is not None:
             if in_head:
-                header = cells
+                header = header if grouped else cells
             else:
                 first = cells[0].strip("*_ ").lower() if cells else ""
                 rows.append(_Row(line, cells, first.startswith(TOTAL_WORDS)))
