@@ -99,6 +99,13 @@ def test_a_caption_with_a_bar_in_it_is_a_caption_not_a_row_of_group_headings(tmp
     assert "Kostnad | andel</caption>" in html and "colspan" not in html
 
 
+def test_a_sentence_with_a_bar_right_above_a_table_is_no_row_of_it(tmp_path):
+    html = html_of(
+        grouped(tmp_path, "Kostnaden i kr | tkr visas här.\n| Post | kr |\n|---|---:|\n| A | 1 |\n")
+    )
+    assert "<p>Kostnaden i kr | tkr visas här.</p>" in html and "colspan" not in html
+
+
 def test_a_grouped_table_without_caption_is_named_by_its_full_column_headings(tmp_path):
     body = budget("1 020").split("\n", 1)[1]
     html = html_of(grouped(tmp_path, body))
@@ -265,3 +272,26 @@ def _elements(node):
         yield node
         if "/K" in node:
             yield from _elements(node.K)
+
+
+def test_an_empty_cell_keeps_its_place_in_the_pdfs_table(tmp_path):
+    """A sum row with an empty comment cell: the empty TD was dropped from the tags, its row a
+    column short, and the file failed PDF/UA-1 (rows and columns that do not add up)."""
+    import page
+    import pikepdf
+    from weasyprint import HTML
+
+    from kfsreport.printing.pdf import write_variants
+    from kfsreport.printing.pdftags import install
+
+    table = make_parser().render(
+        "| Post | tkr | Kommentar |\n|---|---:|---|\n| A | 1 | ny |\n| Summa | 1 | |\n"
+    )
+    install()
+    path = tmp_path / "tom.pdf"
+    html = f'<html lang="sv"><head><title>T</title></head><body>{table}</body></html>'
+    path.write_bytes(write_variants(HTML(string=html).render(), archive=False)[""])
+    with pikepdf.open(path) as pdf:
+        rows = [e for e in _elements(pdf.Root.StructTreeRoot.K) if str(e.S) == "/TR"]
+        assert [len(row.K) for row in rows] == [3, 3, 3]
+    assert page.validate_pdf(path, profile="ua1").is_compliant

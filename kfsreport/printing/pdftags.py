@@ -16,6 +16,8 @@ when WeasyPrint fixes it):
   heading becomes a second heading inside the first;
 - `/Lang` is never written below the catalog; TH cells have no `/Scope`; `/ID`s are written
   without the `/IDTree`; a Figure's `/BBox` is in CSS pixels from the top of the page;
+- a TD's `/Headers` count a header cell that spans columns or rows as one column, so in a
+  table with grouped column headings the cells name the wrong headings (`_row_headers`);
 - a line-end hyphen added by hyphenation is text (`Buil-` / `ding`);
 - a space WeasyPrint does not draw is not in the text at all: at a line break, after `<br>`,
   a box of spaces only between two inline elements, and nothing between a contents entry's
@@ -555,6 +557,11 @@ def repair_open(pdf: Any, *, generate: bool = False) -> bytes:
     return pdfstreams.save(pdf, generate=generate)
 
 
+KEPT_EMPTY = {"/Figure", "/TD", "/TH"}
+"""Elements kept when they hold nothing: a figure, and an empty table cell (without it its row
+would be a column short, and the table's rows and columns would not add up: PDF/UA-1 7.5)."""
+
+
 def _rebuild(tree: _Tree, element: Any, parent: Any) -> list[Any]:
     """`element` with its kids repaired; returns what replaces it in its parent (itself, its
     kids when it is an anonymous copy of its parent, or nothing when it has become empty)."""
@@ -573,7 +580,7 @@ def _rebuild(tree: _Tree, element: Any, parent: Any) -> list[Any]:
     _set_kids(tree, element, result)
     _apply_hints(tree, element)
     element.P = parent
-    if not result and str(element.get("/S")) != "/Figure":
+    if not result and str(element.get("/S")) not in KEPT_EMPTY:
         return []
     role = str(element.get("/S"))
     if role == "/L" and any(str(k.get("/S")) == "/Div" for k in result if not isinstance(k, tuple)):

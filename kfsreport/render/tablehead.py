@@ -85,6 +85,8 @@ def grouped_table(state: StateBlock, start: int, end: int, silent: bool) -> bool
     if delimiter is None or delimiter - start < 2:
         return False
     lowest = delimiter - 1
+    if _line(state, lowest).lstrip().startswith("|") and not _line(state, start).lstrip().startswith("|"):
+        return False  # a sentence with a | in it right above a table written with outer bars
     if not table(state, lowest, end, True):
         return False
     if silent:
