@@ -282,6 +282,12 @@ class ReportSettings(Strict):
     """Also write the PDF as `<namn>-arkiv.pdf`, for an archive that wants a file of its own;
     the one PDF is PDF/A-2a and PDF/UA-1 either way (pdf.published)."""
     numbering_depth: WholeNumber = Field(default=2, ge=1, le=3)
+    contents_depth: WholeNumber | None = Field(default=None, ge=1, le=4)
+    """How deep the contents and the PDF's bookmarks go (4: down to `####`); by default as
+    deep as `numbering_depth` (render/contents.py)."""
+    page_references: Literal["other_chapters", "all", "none"] = "other_chapters"
+    """Which cross-references say the page of their target in the PDF (`avsnitt 3.2 på
+    s. 14`): those to another chapter, all, or none (render/pagerefs.py)."""
     contact: Contact | None = None
     accessibility: Accessibility = Field(default_factory=Accessibility)
     adopted: dt.date | None = None

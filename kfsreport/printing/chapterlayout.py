@@ -13,7 +13,8 @@ active only during that layout: the first page gets the counter value and side t
 first page had (`layout.initialize_page_maker`), and a running head whose string was last
 set before the chapter gets the value in force there (`LayoutContext.get_string_set_for`).
 Figure and table numbers are text from the render and need nothing; the contents'
-`target-counter()` page numbers are not part of a chapter. The result is written without
+`target-counter()` page numbers are not part of a chapter, and a reference to another
+chapter gets its page from the last full layout (`pages_of_references`). The result is written without
 the structure tree repair and without the archive variant: a preview to look at.
 A chapter laid out before in this process is laid out again only from the page its edit
 can change (`chapterresume.py`).
@@ -22,6 +23,7 @@ can change (`chapterresume.py`).
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -180,6 +182,27 @@ def places(ids: list[str]) -> dict[str, Place]:
     return found
 
 
+_PAGE_REF = re.compile(r'<a class="xref page-ref" href="#([^"]+)">')
+
+
+def pages_of_references(html: str) -> str:
+    """A chapter's references to other chapters with the page each target had in the last
+    full layout (`data-page`, which print.css shows instead of `target-counter()`): alone,
+    the chapter does not hold the target, and the reference would read "på s. ." and be
+    shorter than in the whole PDF."""
+    layout = _State.last
+    if layout is None:
+        return html
+
+    def page(match: re.Match[str]) -> str:
+        index = layout.first_page.get(match.group(1))
+        if index is None or f'id="{match.group(1)}"' in html:
+            return match.group(0)
+        return f'{match.group(0)[:-1]} data-page="{layout.counters[index]}">'
+
+    return _PAGE_REF.sub(page, html)
+
+
 def lay_out_chapter(
     html: str, root: Path, template_dirs: list[Path], place: Place
 ) -> tuple[bytes | None, list[str], int, int]:
@@ -201,6 +224,7 @@ def lay_out_chapter(
     parts.install()  # what each page carries over, for the next layout of the chapter
     if place.words:
         html = protect_words(html, set(place.words))
+    html = pages_of_references(html)
     fetcher = make_fetcher([root, *template_dirs])
     chapterresume.watch(fetcher)
     fonts = FontConfiguration()

@@ -9,7 +9,8 @@ when WeasyPrint fixes it):
   elements (tags.py builds one subtree per page; #2482 "PDF/UA support improvement");
 - running heads and page numbers are tagged content detached from the tree, not artifacts
   (#1836: margin boxes can only be artifacts in the tree in PDF 2.0);
-- nested boxes of one link each get a Link and an annotation, the `leader()` dots are text, the
+- nested boxes of one link each get a Link and an annotation (also a link's own `::after`, the
+  page of a cross-reference), the `leader()` dots are text, the
   list of contents is a plain list (#185 "nested tags in anchors", #2482), and a link's
   `/Contents` is its URL fragment;
 - `<dl>` becomes `L > Div > LI` (#2482 "better PDF tags for <dl>"); an anonymous block inside a
@@ -571,7 +572,9 @@ def _rebuild(tree: _Tree, element: Any, parent: Any) -> list[Any]:
         if isinstance(kid, tuple) or kid.get("/Type") == "/OBJR":
             result.append(kid)
             continue
-        if kid.get("/KfsK") is not None and kid.get("/KfsK") == element.get("/KfsK") and kid.S == element.S:
+        if (
+            kid.get("/KfsK") is not None and kid.get("/KfsK") == element.get("/KfsK") and kid.S == element.S
+        ) or (_own_pseudo_link(kid, element)):
             for rebuilt in _rebuild(tree, kid, element):
                 result += _flatten(tree, rebuilt, element)
             continue
@@ -592,6 +595,18 @@ def _rebuild(tree: _Tree, element: Any, parent: Any) -> list[Any]:
     if role == "/Table":
         _row_headers(tree, element)
     return [element]
+
+
+def _own_pseudo_link(kid: Any, element: Any) -> bool:
+    """A Link inside a Link that is the outer link's own `::before` or `::after` (the page of
+    a cross-reference, `avsnitt 3.2 på s. 14`): its text and annotation belong to the outer
+    Link, not to a link nested in it."""
+    if str(kid.get("/S")) != "/Link" or str(element.get("/S")) != "/Link":
+        return False
+    own, outer = kid.get("/KfsK"), element.get("/KfsK")
+    if own is None or outer is None or int(own) < 0 or int(outer) < 0:
+        return False
+    return int(own) // 16 == int(outer) // 16 and int(own) % 16 in (PSEUDO["::before"], PSEUDO["::after"])
 
 
 def _actual_text(tree: _Tree, element: Any, kids: list[Any]) -> list[Any]:

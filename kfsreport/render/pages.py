@@ -26,6 +26,7 @@ from markupsafe import Markup, escape
 from kfsreport import __version__
 from kfsreport.charts.figures import Charts, screen_svg
 from kfsreport.errors import Problems, shown
+from kfsreport.render.contents import bookmark_css, contents_depth, in_contents
 from kfsreport.render.directives import FigureValue, namespace
 from kfsreport.render.english import in_english
 from kfsreport.render.expressions import Evaluator, ExpressionError, template_reason
@@ -41,6 +42,7 @@ from kfsreport.render.markdown import (
     plain_text,
 )
 from kfsreport.render.numbers import bind, bind_numbers
+from kfsreport.render.pagerefs import mark_page_references
 from kfsreport.render.sandbox import LimitError
 from kfsreport.render.stylesheets import build_stylesheet
 from kfsreport.render.tablehead import grouped_heads
@@ -248,11 +250,12 @@ def render_chapters(
     md = _renderer()
     chapters = [_render_chapter(md, chapter, report, evaluator, problems) for chapter in report.chapters]
     chapters = [_in_its_language(chapter) for chapter in number_tables(chapters, problems)]
+    depth = contents_depth(report.settings)
     toc = [
         TocEntry.of(heading, chapter.lang)
         for chapter in report.chapters
         for heading in chapter.headings
-        if heading.level == 1 or heading.number or (heading.appendix is not None and heading.level == 2)
+        if in_contents(heading, depth)
     ]
     problems.raise_if_any()
     logo = (
@@ -367,6 +370,7 @@ def _page(
     if not html:
         return None
     if edition == "print":
+        html = mark_page_references(html, report.settings.page_references)
         html = mark_breaks(list_starts(without_chart_data(html)), read_word_list(report.root, problems))
     dirs = template_dirs(report.root)
     duplex = report.settings.print == "duplex"
@@ -374,6 +378,8 @@ def _page(
     css = build_stylesheet(report.root, dirs, edition, html, problems, chapters.cache, duplex, memo)
     _refuse_attachments(html, problems)  # the more precise message first
     _check_self_contained(html, edition, problems)
+    if edition == "print":
+        css += bookmark_css(contents_depth(report.settings))
     return html.replace(placeholder, css + theme_css(report.settings.theme), 1)
 
 

@@ -119,7 +119,8 @@ def b64(text: object) -> str:
 
 @dataclass(frozen=True)
 class TocEntry:
-    """A line in the contents: a chapter or a numbered section."""
+    """A line in the contents: a chapter or a heading down to `contents_depth`; `level` is
+    its depth in the outline (1 = chapter)."""
 
     level: int
     number: str | None
@@ -130,7 +131,7 @@ class TocEntry:
 
     @classmethod
     def of(cls, heading: Heading, lang: str | None = None) -> TocEntry:
-        return cls(heading.level, heading.number, heading.title, heading.id, lang)
+        return cls(heading.depth, heading.number, heading.title, heading.id, lang)
 
 
 @dataclass(frozen=True)

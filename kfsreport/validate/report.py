@@ -41,6 +41,7 @@ from kfsreport.validate.leftovers import BLOCK_DIRECTIVE
 from kfsreport.validate.limits import check_limits
 from kfsreport.validate.links import Refused, check_link, resolve_image
 from kfsreport.validate.pageids import check_page_ids
+from kfsreport.validate.pagerefs import check_written_pages
 from kfsreport.validate.schemacheck import check_model, valid_fields
 from kfsreport.validate.yamltext import check_yaml_text
 
@@ -88,6 +89,8 @@ def validate(sources: Sources, problems: Problems) -> Report:
     for chapter in chapters:
         _check_links_and_images(chapter, sources.root, anchors, problems)
         _warn_raw_html(chapter, problems)
+        if settings is not None and settings.page_references != "none":
+            check_written_pages(chapter, problems)
     if settings is not None and settings.logo:
         _check_logo(sources, settings.logo, problems)
     if settings is not None:
