@@ -115,3 +115,22 @@ def test_a_page_written_by_hand_after_a_reference_is_a_located_error(tmp_path):
     ]
     (root / "report.yaml").write_text(SETTINGS + "page_references: none\n", encoding="utf-8")
     html_of(root)
+
+
+def test_the_second_part_of_a_layout_in_two_is_given_its_own_anchors_too():
+    # Laid out in two parts, "bilaga 1 på s. 15" on the second part's first page read "på s. 0":
+    # its target lay later in the same part, and only a whole layout's later passes mend that.
+    from kfsreport.printing import parts
+
+    anchors = {"tidig": [2, {"page": [3]}], "sen": [14, {"page": [15]}]}
+    plan = parts.Plan(18, [None] * 19, {}, anchors, [True] * 19)
+    first, second = plan.seeds(9)
+    assert first.anchors == {"sen": anchors["sen"]}
+    assert second.anchors == anchors
+    state = [None, None, None, [{}, {}], None]
+    found_first = parts.Facts(0, 9, [state] * 10, {}, {"tidig": anchors["tidig"]}, safe=[True] * 10)
+    found_second = parts.Facts(9, 9, [state] * 10, {}, {"sen": anchors["sen"]}, safe=[True] * 10)
+    seeds = (first, parts.Seed(9, None, 18, state, {}, second.anchors))
+    assert parts.agree(seeds, (found_first, found_second))
+    moved = parts.Facts(9, 9, [state] * 10, {}, {"sen": [15, {"page": [16]}]}, safe=[True] * 10)
+    assert not parts.agree(seeds, (found_first, moved))

@@ -7,7 +7,9 @@ on earlier pages (running heads), and the page each anchor fell on (the contents
 numbers). After each layout this module keeps those facts (`Plan`, in the report's cache
 folder as JSON). The next build gives each of two print processes the whole HTML and one
 range of pages: the first lays out pages 0 to k − 1 with the anchors after k taken from the
-plan, the second starts at page k from the plan's state there (`Seed`). Each writes its
+plan, the second starts at page k from the plan's state there, with every anchor's page
+from the plan (its own too: a reference to a later page of the same part, `på s. 14`, is laid
+out before its target) (`Seed`). Each writes its
 pages, and `stitch` joins the two PDFs.
 
 Nothing here is trusted: each part reports the facts it found itself (`Facts`), and the
@@ -158,7 +160,10 @@ class Plan:
             for name, by_page in self.strings.items()
         }
         first = Seed(0, split, self.pages, None, {}, after)
-        second = Seed(split, None, self.pages, self.states[split], strings, before)
+        # The second part is also given its own anchors, as the first is given the second's:
+        # a reference to a later page of the same part (`avsnitt 3.1 på s. 14`) is laid out
+        # before its target, and only the whole layout's later passes would mend it.
+        second = Seed(split, None, self.pages, self.states[split], strings, {**before, **after})
         return first, second
 
     def places(self, ids: list[str]) -> dict[str, Place]:
@@ -276,9 +281,8 @@ def agree(seeds: tuple[Seed, Seed], found: tuple[Facts, Facts]) -> bool:
     }
     if {n: d for n, d in given.items() if d} != {n: d for n, d in set_before.items() if d}:
         return False
-    return _same_anchors(first_seed.anchors, second.anchors) and _same_anchors(
-        second_seed.anchors, first.anchors
-    )
+    before = {name: anchor for name, anchor in second_seed.anchors.items() if anchor[0] < split}
+    return _same_anchors(first_seed.anchors, second.anchors) and _same_anchors(before, first.anchors)
 
 
 def _same_anchors(given: Anchors, found: Anchors) -> bool:
@@ -431,7 +435,7 @@ def _lay_out_part(
         context.page_maker.append(decode_state(seed.state))
         # The anchors of earlier pages count as placed there (WeasyPrint caches an anchor's
         # page once, at its first page).
-        context.page_maker[0][-1]["anchors"].extend(seed.anchors)
+        context.page_maker[0][-1]["anchors"].extend(n for n, a in seed.anchors.items() if a[0] < start)
         for name, by_page in seed.strings.items():
             for page, values in by_page.items():
                 context.string_set[name][int(page)].extend(values)
@@ -547,6 +551,11 @@ class _Kept:
     metadata: Any = None
 
 
+def _within(seed: Seed, index: int) -> bool:
+    """Whether page `index` is laid out in `seed`'s part."""
+    return seed.start <= index and (seed.stop is None or index < seed.stop)
+
+
 def lay_out_part(
     html: str, root: Path, template_dirs: list[Path], seed: Seed
 ) -> tuple[bytes | None, list[str], Facts | None]:
@@ -585,7 +594,7 @@ def lay_out_part(
             return None, None
         facts.bookmarks = [[b[0], b[3]] for page in document.pages for b in page.bookmarks]
         pdftags.prepare(document)
-        with _links_to(set(seed.anchors)):
+        with _links_to({name for name, anchor in seed.anchors.items() if not _within(seed, anchor[0])}):
             pdf = bytes(document.write_pdf(pdf_variant=VARIANTS[""]))
         _Kept.pdf, _Kept.metadata = (pdf, document.metadata) if seed.start == 0 else (None, None)
         if seed.start == 0:

@@ -8,7 +8,7 @@ the figure beside it, and "Figur 2 på s. 9" on page 9 reads oddly), `all` or `n
 CSS cannot tell whether the target is on the same page, so the choice is made per chapter.
 
 The links are given the class `page-ref`; print.css writes the page after them with
-`target-counter(attr(href url), page)`, inside the link, so the PDF's Link element holds
+`target-counter(attr(href), page)`, inside the link, so the PDF's Link element holds
 "avsnitt 3.2 på s. 14" as text (read once, as part of the link; pdftags `_label`). The
 web page is never changed: it has no pages.
 """
