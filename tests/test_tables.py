@@ -251,3 +251,39 @@ def test_only_an_id_and_liggande_can_stand_in_a_tables_braces(make_project):
         "tabellens id ({#invanare}) och {.liggande} stå, som ger tabellen en liggande sida i "
         "PDF-filen, till exempel Tabell: Rubrik {#id .liggande}."
     ]
+
+
+def _pages_of_rows(html: str, root: Path) -> dict[str, set[int]]:
+    """The pages each body row of the laid out print edition stands on, by its first cell."""
+    from weasyprint import HTML
+
+    rows: dict[str, set[int]] = {}
+
+    def walk(box: object, number: int, in_body: bool) -> None:
+        tag = getattr(box, "element_tag", None)
+        if tag == "tr" and in_body:
+            cell = box.element[0]  # type: ignore[attr-defined]
+            rows.setdefault("".join(cell.itertext()).strip(), set()).add(number)
+        for child in getattr(box, "children", []):
+            walk(child, number, in_body or tag == "tbody")
+
+    for number, page in enumerate(HTML(string=html, base_url=str(root)).render().pages):
+        walk(page._page_box, number, False)
+    return rows
+
+
+def test_a_tables_last_row_never_stands_alone_at_the_head_of_a_page(tmp_path):
+    # A two-row table at a page's foot left its second row alone on the next page, under the
+    # repeated header. 53 one-line paragraphs bring it there (checked: without the rule the
+    # rows part), so the table must move whole.
+    plan = " ".join(["Kommunen har tagit fram en plan för kompetensförsörjning."] * 3)
+    body = "\n\n".join(["Kort rad om uppföljningen."] * 53)
+    rows = f"| Umeå | {plan} |\n| Lycksele | {plan} |\n"
+    table = f"Tabell: Två kommuner {{#tva}}\n\n| Kommun | Plan |\n|---|---|\n{rows}"
+    root = project(tmp_path, {"01-a.md": chapter("A", body + "\n\n" + table)})
+    html = print_html_of(root)
+    free = "<style>tbody > tr { break-before: auto !important; break-after: auto !important; }</style>"
+    parted = _pages_of_rows(html.replace("</head>", free + "</head>", 1), root)
+    assert parted["Umeå"] != parted["Lycksele"], "the table no longer reaches a page's foot here"
+    kept = _pages_of_rows(html, root)
+    assert kept["Umeå"] == kept["Lycksele"] == parted["Lycksele"]
