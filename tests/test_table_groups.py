@@ -12,7 +12,7 @@ from kfsreport.commands.check.findings import Findings
 from kfsreport.commands.check.totals import check_totals
 from kfsreport.errors import Problems
 from kfsreport.render.markdown import make_parser, parse_chapter
-from tests.rendering import chapter, errors_of, html_of, print_html_of, project
+from tests.rendering import chapter, errors_of, html_of, print_html_of, project, warnings_of
 
 BUDGET = """\
 Tabell: Budget och utfall per post {#budget}
@@ -201,6 +201,33 @@ def test_a_grouped_tables_numbers_are_measured_in_their_own_columns(tmp_path):
 )
 def test_mistakes_with_grouped_headings_are_located_errors(tmp_path, body, expected):
     assert expected in errors_of(grouped(tmp_path, body))
+
+
+@pytest.mark.parametrize(
+    ("groups", "leaves", "group"),
+    [
+        ("| | Budget | | |", "| Post | helår | jan–aug | Kommentar |", "Budget"),
+        ("| | Budget | | Utfall | |", "| Post | helår | jan–aug | jan–aug | Kommentar |", "Utfall"),
+    ],
+)
+def test_a_text_column_after_a_group_of_numbers_is_a_warning_that_it_joined_the_group(
+    tmp_path, groups, leaves, group
+):
+    """The kind of slip the syntax allows: a column's heading in the lower row with an empty
+    cell over it continues the group to its left, which a column of text after a group of
+    numbers hardly means to."""
+    columns = groups.count("|") - 1
+    delimiter = "|---|" + "---:|" * (columns - 2) + "---|"
+    body = "\n".join((groups, leaves, delimiter, "| A |" + " 1 |" * (columns - 2) + " ny |")) + "\n"
+    found = warnings_of(grouped(tmp_path, body))
+    assert len(found) == 1 and found[0].startswith(
+        f"content/01-ekonomi.md:6: grupprubriken ”{group}” står också över kolumnen ”Kommentar”, som är "
+        "ställd på ett annat sätt än gruppens andra kolumner (den tomma rutan över den fortsätter gruppen)."
+    )
+    fixed = "\n".join(
+        (groups[:-2] + " Kommentar |", leaves.replace(" Kommentar |", " |"), *body.split("\n")[2:])
+    )
+    assert warnings_of(grouped(tmp_path / "fixed", fixed)) == []
 
 
 def test_the_lower_row_with_a_cell_count_of_its_own_is_not_a_table_but_an_error(tmp_path):

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from markdown_it.common.utils import mdTrim
 from markdown_it.rules_block import StateBlock
@@ -151,6 +151,11 @@ def _rebuild_head(tokens: list[Token], first: int, upper: list[list[str]], start
         return
     top, bottom, problems = _grid(group_row, leaves)
     errors.extend((lowest - start, message, hint) for message, hint in problems)
+    table_open.meta["head_warnings"] = [
+        (lowest - start, *_unlike(cell, leaves, aligns))
+        for cell in top
+        if cell.group and _unlike(cell, leaves, aligns)
+    ]
     table_open.meta["heads"] = [_head_of(top + bottom, c) for c in range(columns)]
     tokens[head_open].map = [start, lowest + 1]
     line_of = {0: start, 1: lowest}
@@ -231,6 +236,22 @@ def _unheaded(group: str, span: int, missing: list[int], columns: int) -> tuple[
     )
 
 
+def _unlike(group: _Cell, leaves: list[str], aligns: list[Any]) -> tuple[str, str] | tuple[()]:
+    """A group of right-aligned columns (numbers) whose last column is not: most likely a
+    column of text of its own ("Kommentar"), whose heading was written in the lower row with
+    an empty cell above it, which makes it part of the group to its left."""
+    first, last = group.column, group.column + group.colspan - 1
+    right = "text-align:right"
+    if group.colspan < 2 or any(aligns[c] != right for c in range(first, last)) or aligns[last] == right:
+        return ()
+    return (
+        f"grupprubriken ”{group.text}” står också över kolumnen ”{leaves[last]}”, som är ställd på "
+        "ett annat sätt än gruppens andra kolumner (den tomma rutan över den fortsätter gruppen).",
+        f"Hör ”{leaves[last]}” inte till gruppen, skriv rubriken i övre raden och lämna rutan under "
+        "den tom; då gäller rubriken båda raderna.",
+    )
+
+
 def _head_of(cells: list[_Cell], column: int) -> str:
     """A column's full heading: its group's heading and its own (`Budget helår`)."""
     return " ".join(
@@ -264,6 +285,8 @@ def check_table_heads(tokens: list[Token], path: str, problems: Problems) -> Non
             continue
         for line, message, hint in token.meta.get("head_errors", []):  # lines from the table's first
             problems.fail(path, token.map[0] + line + 1, message, hint)
+        for line, message, hint in token.meta.get("head_warnings", []):
+            problems.warn(path, token.map[0] + line + 1, message, hint)
         rows = _body_rows(tokens, index)
         for line, cells in rows:
             if cells and all(_CELL_DELIMITER.fullmatch(cell) for cell in cells):
