@@ -86,11 +86,20 @@ def test_a_year_after_the_reports_year_is_a_located_error_in_each_file(make_proj
     errors = errors_of(root)
     assert [error.split(": ", 1)[0] for error in errors] == ["data/charts.yaml:12", "data/facts.yaml:44"]
     assert errors[0].endswith(
-        ": källans år 2031 ligger efter rapportens år 2030; en källa kan inte vara utgiven senare "
-        "än rapporten. Skriv året då källan gavs ut, till exempel det år som står i källans titel "
+        ": källans år 2031 ligger efter året då rapporten ges ut (2030, date i report.yaml); en "
+        "källa kan inte vara utgiven senare än rapporten. Skriv året då källan gavs ut, till exempel det år som står i källans titel "
         "eller tryckort."
     )
-    assert "källans år 2040 ligger efter rapportens år 2030" in errors[1]
+    assert "källans år 2040 ligger efter året då rapporten ges ut (2030" in errors[1]
+
+
+def test_a_source_from_the_year_the_report_is_published_is_right_whatever_year_it_covers(
+    make_project,
+):
+    # A fact sheet on 2030 published in March 2031 cites the statistics published in 2031.
+    root = with_sources(make_project, chart_year="2031")
+    edit(root / "report.yaml", "date: 2030-08-20", "date: 2031-03-10")
+    assert "Källa: Byggföretagen (2031)" in html_of(root)
 
 
 def test_a_year_without_a_source_is_a_located_error(make_project):

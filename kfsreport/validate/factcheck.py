@@ -254,7 +254,7 @@ def check_economy(economy: Economy, kind: str | None, located: Located, problems
 def check_chart_years(
     charts: dict[str, ChartSpec], located: Located, settings: ReportSettings, problems: Problems
 ) -> None:
-    """No chart's source is published after the report's year."""
+    """No chart's source is published after the report's date."""
     items = located.data.get("charts") if isinstance(located.data, dict) else None
     for i, item in enumerate(items if isinstance(items, list) else []):
         chart = charts.get(str(item.get("id"))) if isinstance(item, dict) else None
@@ -266,11 +266,14 @@ def check_chart_years(
 def _check_year(
     year: int | None, settings: ReportSettings, path: str, line: int | None, problems: Problems
 ) -> None:
-    if year is not None and year > settings.year:
+    # The report's date, not its `year`: a fact sheet on 2025 dated March 2026 cites the
+    # statistics published in 2026, and a plan for 2027 written in 2026 cannot cite 2027.
+    published = settings.date.year
+    if year is not None and year > published:
         problems.fail(
             path,
             line,
-            f"källans år {year} ligger efter rapportens år {settings.year}; "
-            "en källa kan inte vara utgiven senare än rapporten.",
+            f"källans år {year} ligger efter året då rapporten ges ut ({published}, "
+            f"date i report.yaml); en källa kan inte vara utgiven senare än rapporten.",
             hint="Skriv året då källan gavs ut, till exempel det år som står i källans titel eller tryckort.",
         )
