@@ -718,3 +718,63 @@ def test_a_builds_chart_is_made_without_altairs_checks_as_each_part_is_made(monk
 
 def _whole_chart(schema: object) -> bool:
     return isinstance(schema, dict) and str(schema.get("$ref", "")).startswith("#/definitions/TopLevel")
+
+
+SORTED = """\
+charts:
+  - id: utfall
+    type: bar
+    title: Utfall per kommun
+    values:
+      - {Kommun: Åsele, Utfall: "2"}
+      - {Kommun: Umeå, Utfall: "9"}
+      - {Kommun: Ärla, Utfall: "5"}
+      - {Kommun: Bjurholm, Utfall: "5"}
+    x: Kommun
+    y: Utfall
+    sort: SORT
+    source: Testkommunerna
+    alt: Stapeldiagram över utfallet i fyra kommuner.
+"""
+
+
+@pytest.mark.parametrize(
+    ("sort", "order"),
+    [
+        ("descending", ["Umeå", "Ärla", "Bjurholm", "Åsele"]),
+        ("ascending", ["Åsele", "Ärla", "Bjurholm", "Umeå"]),
+        ("data", ["Åsele", "Umeå", "Ärla", "Bjurholm"]),
+    ],
+)
+def test_a_sorted_bar_chart_is_sorted_by_its_values_in_the_chart_and_its_table(make_project, sort, order):
+    # `sort: descending` sorted the names (Vega's sort of a category axis): fifteen
+    # municipalities in reverse alphabetical order, not the largest first. Ties keep the
+    # file's order.
+    root = with_charts(make_project, SORTED.replace("SORT", sort), '{{ figur("utfall") }}\n')
+    figure = charts_of(root).figures["utfall"]
+    assert [row[0] for row in figure.table.rows] == order
+    names = [name for name in re.findall(r">([^<>]+)</text>", figure.svg) if name in order]
+    assert names == order
+
+
+def test_a_sorted_grouped_bar_chart_is_sorted_by_each_categorys_total(make_project):
+    charts = """\
+charts:
+  - id: utfall
+    type: grouped_bar
+    title: Utfall per kommun och år
+    values:
+      - {Kommun: Åsele, År: "2024", Utfall: "2"}
+      - {Kommun: Åsele, År: "2025", Utfall: "2"}
+      - {Kommun: Umeå, År: "2024", Utfall: "1"}
+      - {Kommun: Umeå, År: "2025", Utfall: "9"}
+    x: Kommun
+    y: Utfall
+    series: År
+    sort: descending
+    source: Testkommunerna
+    alt: Stapeldiagram över utfallet i två kommuner två år.
+"""
+    root = with_charts(make_project, charts, '{{ figur("utfall") }}\n')
+    rows = charts_of(root).figures["utfall"].table.rows
+    assert [row[0] for row in rows][:1] == ["Umeå"], rows

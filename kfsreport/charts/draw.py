@@ -195,7 +195,9 @@ def _theme(palette: list[str]) -> dict[str, Any]:
 
 
 def _sort(spec: ChartSpec) -> Any:
-    return {"data": None, "ascending": "ascending", "descending": "descending"}[spec.sort]
+    """The categories in the frame's order: `sort:` has ordered its rows by value
+    (`compute.sorted_by_value`)."""
+    return None
 
 
 def _horizontal(spec: ChartSpec) -> bool:

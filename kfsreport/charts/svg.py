@@ -19,7 +19,7 @@ from kfsreport.render import locale
 FONT = "Source Sans 3"
 """The report font's family name, drawn with and embedded in every chart."""
 _registered: set[str] = set()
-CACHE_VERSION = 16
+CACHE_VERSION = 17
 """Raise when the code that turns a spec into the cached SVG changes (font embedding…), and
 when a check of a chart's description or data is added: a chart found in the cache is not
 read again, so one cached before the check would never meet it."""
