@@ -463,3 +463,23 @@ def test_the_charts_stage_measures_values_with_the_axes_labels():
     on_each_other = values((80.0, 50.0, "48 210,5"), (110.0, 52.0, "98 450,5"))
     assert meet(f"<svg>{on_each_other}</svg>")
     assert crowded(f"<svg>{on_each_other}</svg>") == [("48 210,5", "98 450,5")]
+
+
+@pytest.mark.parametrize("orientation", ["vertical", "horizontal"])
+def test_a_grouped_bar_with_one_row_per_category_draws_each_bar_where_its_category_is(orientation):
+    """Outcome for past years, a forecast and next year's budget, one bar a year coloured by
+    what it is: each bar was shifted into its series' slot beside two empty ones, the first
+    year's against the axis with its value over the axis labels."""
+    import json
+
+    chart = spec("grouped_bar", x="År", y="Belopp", series="Typ", unit="tkr", orientation=orientation)
+    frame = pd.DataFrame(
+        [("2024", "Utfall", 41950.0), ("2025", "Utfall", 44310.0), ("2026", "Prognos", 46020.0),
+         ("2027", "Budget", 48200.0)],
+        columns=["År", "Typ", "Belopp"],
+    )
+    single = json.dumps(vega_lite(chart, frame, None, 0))
+    offset = '"yOffset"' if orientation == "horizontal" else '"xOffset"'
+    assert offset not in single and '"field": "Typ"' in single
+    both = pd.concat([frame, frame.assign(Typ="Budget")])
+    assert offset in json.dumps(vega_lite(chart, both, None, 0))

@@ -350,28 +350,33 @@ def _over_bars(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, fewer: 
 
 def _grouped(alt: Any, base: Any, spec: ChartSpec, data: pd.DataFrame, palette: list[str], fewer: int) -> Any:
     series = alt.Color(f"{spec.series}:N", sort=None, legend=alt.Legend(orient="top"))
+    # One row per category (outcome for past years, a forecast, next year's budget): each bar
+    # in its series' colour where the category is, not shifted to its series' slot beside
+    # empty ones.
+    single = not data[spec.x].duplicated().any()
     offset = (
         alt.YOffset(f"{spec.series}:N", sort=None)
         if _horizontal(spec)
         else alt.XOffset(f"{spec.series}:N", sort=None)
     )
-    bars = base.mark_bar().encode(_category(alt, spec, fewer), _value(alt, spec, data, fewer), series, offset)
+    channels = [series] if single else [series, offset]
+    bars = base.mark_bar().encode(_category(alt, spec, fewer), _value(alt, spec, data, fewer), *channels)
     layers = [bars]
     if spec.labels:
         if _horizontal(spec):
             text = base.mark_text(align="left", dx=5).encode(
                 _category(alt, spec, fewer),
                 alt.X(f"{spec.y}:Q", axis=_axis(alt, spec, data, fewer)),
-                offset,
+                *channels[1:],
                 text=alt.Text(f"{LABEL}:N"),
             )
             text = text.properties(name=VALUES)
         else:
             text = _over_bars(alt, base, spec, data, fewer, dy=-3).encode(
-                _category(alt, spec, fewer), offset, text=alt.Text(f"{LABEL}:N")
+                _category(alt, spec, fewer), *channels[1:], text=alt.Text(f"{LABEL}:N")
             )
         layers.append(text)
-    groups = data[spec.series].nunique()
+    groups = 1 if single else data[spec.series].nunique()
     size = _size(spec, len(data[spec.x].unique()) * groups, data[spec.x].unique())
     return alt.layer(*layers).properties(**size)
 
