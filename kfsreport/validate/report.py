@@ -38,6 +38,7 @@ from kfsreport.validate.factcheck import (
 )
 from kfsreport.validate.glyphs import check_chapter_glyphs, check_yaml_glyphs
 from kfsreport.validate.leftovers import BLOCK_DIRECTIVE
+from kfsreport.validate.headnumbers import check_heading_numbers
 from kfsreport.validate.limits import check_limits
 from kfsreport.validate.links import Refused, check_link, resolve_image
 from kfsreport.validate.pageids import check_page_ids
@@ -84,6 +85,7 @@ def validate(sources: Sources, problems: Problems) -> Report:
     for chapter in chapters:
         check_chapter_glyphs(chapter, problems)
     number_chapters(chapters, settings.numbering_depth if settings else 2, problems)
+    check_heading_numbers(chapters, sources, problems)
     anchors = {heading.id: heading for chapter in chapters for heading in chapter.headings}
     check_references(facts_file, anchors, problems)
     for chapter in chapters:
