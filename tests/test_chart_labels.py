@@ -474,8 +474,12 @@ def test_a_grouped_bar_with_one_row_per_category_draws_each_bar_where_its_catego
 
     chart = spec("grouped_bar", x="År", y="Belopp", series="Typ", unit="tkr", orientation=orientation)
     frame = pd.DataFrame(
-        [("2024", "Utfall", 41950.0), ("2025", "Utfall", 44310.0), ("2026", "Prognos", 46020.0),
-         ("2027", "Budget", 48200.0)],
+        [
+            ("2024", "Utfall", 41950.0),
+            ("2025", "Utfall", 44310.0),
+            ("2026", "Prognos", 46020.0),
+            ("2027", "Budget", 48200.0),
+        ],
         columns=["År", "Typ", "Belopp"],
     )
     single = json.dumps(vega_lite(chart, frame, None, 0))

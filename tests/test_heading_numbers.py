@@ -46,13 +46,18 @@ def test_a_section_written_with_its_own_number_is_an_error_at_its_line_with_the_
 
 
 def test_an_unnumbered_chapter_keeps_the_other_documents_numbers_as_written(make_project):
-    root = _with(make_project, RESPONSE.replace("title: Regionens synpunkter\n", "title: Regionens synpunkter\nnumbered: false\n"))
+    root = _with(
+        make_project,
+        RESPONSE.replace("title: Regionens synpunkter\n", "title: Regionens synpunkter\nnumbered: false\n"),
+    )
     html = html_of(root)
     assert "4.2 Förslaget om en samlad ingång" in html
     assert "3.1" not in html
 
 
-@pytest.mark.parametrize("title", ["2025 i korthet", "10 år med beredningen", "Mål 4.2 och 4.3", "3,5 miljoner kronor"])
+@pytest.mark.parametrize(
+    "title", ["2025 i korthet", "10 år med beredningen", "Mål 4.2 och 4.3", "3,5 miljoner kronor"]
+)
 def test_a_heading_that_only_begins_with_a_number_of_its_own_words_is_right(make_project, title):
     root = _with(make_project, f"---\ntitle: Läget\n---\n\n## {title}\n\nText.\n")
     assert title in html_of(root)
@@ -72,7 +77,9 @@ def test_a_section_beyond_the_numbering_depth_may_carry_its_own_number(make_proj
         ("title: Bilaga 2 Budget\nappendix: ja", "Bilaga 2"),
     ],
 )
-def test_a_chapter_or_appendix_title_with_its_own_number_is_an_error_at_the_title_line(make_project, front, own):
+def test_a_chapter_or_appendix_title_with_its_own_number_is_an_error_at_the_title_line(
+    make_project, front, own
+):
     root = _with(make_project, f"---\n{front}\n---\n\nText.\n", name="93-sist.md")
     errors = errors_of(root)
     assert len(errors) == 1 and errors[0].startswith("content/93-sist.md:2: rubriken"), errors

@@ -87,8 +87,8 @@ def test_a_year_after_the_reports_year_is_a_located_error_in_each_file(make_proj
     assert [error.split(": ", 1)[0] for error in errors] == ["data/charts.yaml:12", "data/facts.yaml:44"]
     assert errors[0].endswith(
         ": källans år 2031 ligger efter året då rapporten ges ut (2030, date i report.yaml); en "
-        "källa kan inte vara utgiven senare än rapporten. Skriv året då källan gavs ut, till exempel det år som står i källans titel "
-        "eller tryckort."
+        "källa kan inte vara utgiven senare än rapporten. Skriv året då källan gavs ut, till "
+        "exempel det år som står i källans titel eller tryckort."
     )
     assert "källans år 2040 ligger efter året då rapporten ges ut (2030" in errors[1]
 

@@ -37,8 +37,8 @@ from kfsreport.validate.factcheck import (
     check_settings,
 )
 from kfsreport.validate.glyphs import check_chapter_glyphs, check_yaml_glyphs
-from kfsreport.validate.leftovers import BLOCK_DIRECTIVE
 from kfsreport.validate.headnumbers import check_heading_numbers
+from kfsreport.validate.leftovers import BLOCK_DIRECTIVE
 from kfsreport.validate.limits import check_limits
 from kfsreport.validate.links import Refused, check_link, resolve_image
 from kfsreport.validate.pageids import check_page_ids
