@@ -121,3 +121,21 @@ def test_a_date_in_report_yaml_written_in_words_gets_the_date_to_write(make_proj
         "report.yaml:11: 'assessed' under accessibility är inte ett giltigt datum ('31/2/2030': "
         "februari 2030 har 28 dagar). Skriv datumet som ÅÅÅÅ-MM-DD.",
     ]
+
+
+def test_a_key_figure_whose_id_has_hyphens_is_written_as_its_id(tmp_path: Path) -> None:
+    # Ids are written with hyphens everywhere; `tal.budget-total` subtracted `total` from
+    # `tal.budget` and said 'budget' did not exist, suggesting the very name written.
+    facts = _facts(**{"budget-total": "    value: 48200\n    unit: tkr\n", "budget": "    value: 5\n"})
+    text = "{{ tal.budget-total }}, {{ tal.budget-total.varde }} och {{ tal.budget }}."
+    root = project(tmp_path / "r", {"01-a.md": chapter("Ett", text)}, facts)
+    assert "48\u00a0200\u00a0tkr, 48\u00a0200 och 5." in html_of(root)
+
+
+def test_a_hyphenated_name_that_is_no_key_figure_is_still_an_error_with_a_suggestion(tmp_path: Path) -> None:
+    facts = _facts(**{"budget-total": "    value: 48200\n    unit: tkr\n"})
+    root = project(tmp_path / "r", {"01-a.md": chapter("Ett", "{{ tal.budget-totalt }}")}, facts)
+    errors = errors_of(root)
+    assert errors == [
+        "content/01-a.md:5: {{ tal.budget-totalt }}: 'budget-totalt' finns inte (menade du 'budget-total'?)."
+    ]

@@ -143,7 +143,7 @@ class Evaluator:
 
     def evaluate(self, source: str) -> Markup:
         """The HTML for `source`: Markup from directives, escaped text from values."""
-        compiled = self.check_syntax(source)
+        compiled = self.check_syntax(self._hyphenated(source))
         unquoted = _UNQUOTED_ID.search(source)
         if unquoted and unquoted.group(2).split(".")[0] not in self.namespace:
             call, written = unquoted.group(1), unquoted.group(2)
@@ -182,6 +182,19 @@ class Evaluator:
         finally:
             _names.reset(token)
 
+    def _hyphenated(self, source: str) -> str:
+        """`tal.budget-total` for the key figure `budget-total` (ids are written with hyphens
+        everywhere else), as `tal["budget-total"]`: as written, Jinja subtracted `total` from
+        `tal.budget` and said 'budget' did not exist, suggesting the name the writer had
+        written. A misspelt one is then named whole, with the key figure it resembles; key
+        figures cannot be subtracted from each other anyway."""
+        if "tal" not in self.namespace:
+            return source
+        return _HYPHENATED.sub(lambda match: f'tal["{match.group(1)}"]', source)
+
+
+_HYPHENATED = re.compile(r"(?<![\w.])tal\.([a-z0-9_]+(?:-[a-z0-9_]+)+)")
+"""`tal.` and a name with hyphens and no spaces."""
 
 _UNCOMPUTABLE = (
     "{{{{ {source} }}}} kan inte beräknas: värdena går inte att räkna eller formatera så "
