@@ -549,3 +549,46 @@ def test_council_elements_members_signature_sources_and_the_year_in_numbers(make
     assert '<tr><th scope="row">Per Ås</th><td>M</td><td>ledamot</td></tr>' in html
     assert "<dt>Invånare i kommunen</dt><dd>3\u00a0894\u00a0invånare</dd>" in html
     assert '<ul class="sources">\n<li>SCB</li>\n</ul>' in html
+
+
+def _signed(make_project, people: str):
+    root = make_project("minimal")
+    edit(root / "data/facts.yaml", "recommendations:\n", people + "recommendations:\n")
+    edit(
+        root / "content/00-forord.md",
+        "Ett förord utan nummer.\n",
+        "Ett förord utan nummer.\n\n{{ underskrift }}\n",
+    )
+    return root
+
+
+def test_the_chair_signs_whatever_the_capitals_of_the_role(make_project):
+    # `role: Ordförande`, as on a members' list, was no chair, and the build stopped with an
+    # error in the package's own template ("ett namn i mallen finns inte").
+    root = _signed(make_project, "members:\n  - name: Anna Ek\n    party: S\n    role: Ordförande \n")
+    assert '<p class="signature-name">Anna Ek (S)</p>' in html_of(root)
+
+
+def test_without_a_chair_the_signature_shows_nothing_instead_of_a_template_error(make_project):
+    root = _signed(make_project, "members:\n  - name: Anna Ek\n    role: vice ordförande\n")
+    assert '<div class="signature">' not in html_of(root)
+
+
+def test_those_in_signed_by_sign_side_by_side_with_their_roles(make_project):
+    people = (
+        "members:\n  - name: Anna Ek\n    party: S\n    role: ordförande\n"
+        "signed_by:\n  - name: Anna Ek\n    party: S\n    role: ordförande\n"
+        "  - name: Per Ås\n    role: sekreterare\n"
+    )
+    html = html_of(_signed(make_project, people))
+    signature = html[html.index('<div class="signature">') :]
+    assert signature.index("Anna Ek (S)") < signature.index("Ordförande<") < signature.index("Per Ås")
+    assert '<p class="signature-role">Sekreterare</p>' in signature
+    assert "Ordförande, Testberedningen" not in html
+
+
+def test_a_signatory_without_a_role_is_a_located_error(make_project):
+    root = _signed(make_project, "signed_by:\n  - name: Per Ås\n")
+    errors = errors_of(root)
+    assert len(errors) == 1 and errors[0].startswith("data/facts.yaml:"), errors
+    assert "role" in errors[0]

@@ -207,3 +207,16 @@ def test_make_new_passes_a_year_only_when_ar_is_given(make_project, cli, tmp_pat
 
         assert "--year" not in dry_run()
         assert "--year 2033" in dry_run("AR=2033")
+
+
+def test_those_who_sign_follow_to_the_new_year(make_project, cli, tmp_path):
+    source = make_project("minimal")
+    edit(
+        source / "data/facts.yaml",
+        "recommendations:\n",
+        "signed_by:\n  - name: Per Ås\n    role: sekreterare\nrecommendations:\n",
+    )
+    assert cli("new", str(tmp_path / "ny"), "--from", str(source)).code == 0
+    sources, problems = load_project(tmp_path / "ny")
+    assert not problems
+    assert sources.facts.data["signed_by"] == [{"name": "Per Ås", "role": "sekreterare"}]

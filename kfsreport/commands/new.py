@@ -245,6 +245,7 @@ def _facts(raw: dict[str, Any], old_title: str, title: str, year: int) -> str:
             "har följts upp; {{ uppfoljning }} visar dem.",
         ),
         ("members", raw.get("members"), "Ledamöterna (kontrollera att listan stämmer)."),
+        ("signed_by", raw.get("signed_by"), "De som skriver under (kontrollera att de stämmer)."),
         ("meetings", [], f"Sammanträdena under {year}."),
         (
             "economy",

@@ -456,6 +456,15 @@ class Member(Strict):
     role: Text | None = None
 
 
+class Signatory(Strict):
+    """One who signs under `{{ underskrift }}`: the chair and the secretary of a consultation
+    response, the rapporteur of a decision."""
+
+    name: Text
+    role: Text
+    party: Text | None = None
+
+
 class Meeting(Strict):
     date: dt.date
     place: Text | None = None
@@ -556,11 +565,18 @@ class Facts(Strict):
     recommendations: list[Recommendation] = []
     follow_up: list[FollowUp] = []
     members: list[Member] = []
+    signed_by: list[Signatory] = []
     meetings: list[Meeting] = []
     economy: Economy | None = None
     action_plan: ActionPlan | None = None
     figures: dict[Identifier, KeyFigure] = {}
     sources: list[Source] = []
+
+    @property
+    def chair(self) -> Member | None:
+        """The member whose role is ordförande, however it is capitalised or spaced
+        (`Ordförande` as on a members' list), for `{{ underskrift }}`."""
+        return next((m for m in self.members if " ".join((m.role or "").split()).casefold() == "ordförande"), None)
 
 
 # --- content/*.md front matter ----------------------------------------------------------
