@@ -576,7 +576,8 @@ class Facts(Strict):
     def chair(self) -> Member | None:
         """The member whose role is ordförande, however it is capitalised or spaced
         (`Ordförande` as on a members' list), for `{{ underskrift }}`."""
-        return next((m for m in self.members if " ".join((m.role or "").split()).casefold() == "ordförande"), None)
+        chairs = (m for m in self.members if " ".join((m.role or "").split()).casefold() == "ordförande")
+        return next(chairs, None)
 
 
 # --- content/*.md front matter ----------------------------------------------------------
