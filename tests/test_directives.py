@@ -592,3 +592,22 @@ def test_a_signatory_without_a_role_is_a_located_error(make_project):
     errors = errors_of(root)
     assert len(errors) == 1 and errors[0].startswith("data/facts.yaml:"), errors
     assert "role" in errors[0]
+
+
+def test_an_activity_names_who_carries_it_out_and_when(make_project):
+    # A plan for next year gives each activity a responsible unit and a quarter; the keys
+    # were refused ("okänd nyckel 'responsible'").
+    root = make_project("minimal")
+    edit(
+        root / "data/facts.yaml",
+        "      text: Skicka en enkät.\n",
+        "      text: Skicka en enkät.\n      responsible: Analysenheten\n      period: kv 1–2\n",
+    )
+    edit(
+        root / "data/facts.yaml",
+        "      text: Besöka två kommuner.\n",
+        "      text: Besöka två kommuner.\n      period: våren\n",
+    )
+    plan = chapter_of(html_of(root), "resultat")
+    assert '<span class="activity-meta">Ansvar: Analysenheten. Tid: kv\u00a01–\u20602</span>' in plan
+    assert '<span class="activity-meta">Tid: våren</span>' in plan

@@ -546,3 +546,14 @@ def test_stacked_bars_stack_in_one_order_whatever_the_row_order():
     order = {(row["K"], row["S"]): row[STACK_ORDER] for row in values}
     assert order[("k1", "ett")] == order[("k2", "ett")] == 0
     assert order[("k1", "två")] == order[("k2", "två")] == 1
+
+
+def test_a_short_period_in_the_action_plan_never_breaks_inside(make_project):
+    # "kv 2–3" in the narrow Tid column broke as "kv 2–" over "3".
+    facts = ACTION_PLAN.replace("period: 2025–2026", "period: kv 2–3").replace(
+        "        - text: Mäta engagemanget.\n",
+        "        - text: Mäta engagemanget.\n          period: från hösten 2025 till våren 2027\n",
+    )
+    html = chapter_of(html_of(with_chapter(make_project, "{{ atgardsplan }}\n", facts)), "extra")
+    assert "<td>kv\u00a02–\u20603</td>" in html
+    assert "<td>från hösten 2025 till våren 2027</td>" in html

@@ -262,6 +262,8 @@ def facts_frame(facts: Facts, source: str, words: Words | None = None) -> pd.Dat
                 "text": a.text,
                 "status": a.status,
                 "status_label": status_labels[a.status],
+                "responsible": a.responsible or "",
+                "period": a.period or "",
                 "count": 1,
             }
             for a in facts.plan.activities

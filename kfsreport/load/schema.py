@@ -392,6 +392,10 @@ class Activity(Strict):
     reported_in: Identifier | None = None
     priority: Priority | None = None
     progress: Text | None = None
+    responsible: Text | None = None
+    """Who carries the activity out (a unit, a function), as a plan for next year names it."""
+    period: Text | None = None
+    """When, as text (`kv 1–2`, `hösten 2027`)."""
 
 
 class FocusArea(Strict):

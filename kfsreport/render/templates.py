@@ -56,6 +56,7 @@ MAX_TEMPLATE_TEXT = 5_000_000
 TEMPLATE_FILTERS = frozenset(
     {
         *CONTENT_FILTERS,
+        *("status", "section_label", "number", "b64", "unbroken"),
         *("status", "section_label", "number", "b64", "side_figure_size"),
         *("abs", "capitalize", "count", "d", "default", "e", "escape", "first", "float", "int"),
         *("join", "last", "length", "list", "lower", "map", "max", "min", "reject", "rejectattr"),
@@ -105,11 +106,26 @@ def make_environment(root: Path, max_text: int = MAX_TEMPLATE_TEXT) -> Environme
         section_label=section_label,
         number=locale.number,
         b64=b64,
+        unbroken=unbroken,
         side_figure_size=side_figure_size,
     )
     env.filters = {name: f for name, f in env.filters.items() if name in TEMPLATE_FILTERS}
     env.globals = {name: env.globals[name] for name in TEMPLATE_GLOBALS}
     return env
+
+
+UNBROKEN_AT_MOST = 16
+"""The longest text `unbroken` keeps on one line: a period (`kv 2–3`, `2027–2028`), never a
+sentence that would run out of its cell."""
+
+
+def unbroken(text: object) -> str:
+    """A short text such as a period on one line (the `unbroken` filter): `kv 2–3` in a
+    narrow column broke as "kv 2–" over "3". Longer text is left to wrap."""
+    value = str(text)
+    if len(value) > UNBROKEN_AT_MOST:
+        return value
+    return value.replace(" ", "\u00a0").replace("–", "–\u2060").replace("-", "-\u2060")
 
 
 def b64(text: object) -> str:
