@@ -253,11 +253,15 @@ def test_an_empty_cell_is_an_error_in_a_number_column_unless_listed_as_missing(r
     write(root, "data/t.csv", "Kommun;Antal;Datum\nUmeå;;2025-01\nLycksele;–;\n")
     columns = {"Kommun": "text", "Antal": "integer", "Datum": "date"}
     _, errors = read(root, "data/t.csv", columns)
-    hint = "Fyll i värdet, eller ange i diagrambeskrivningen vilka celltexter som betyder att värde saknas."
+    hint = (
+        "Fyll i värdet, eller ange i diagrambeskrivningen vilka celltexter som betyder att värde "
+        'saknas (missing: ["–"]) och skriv en av dem i cellen.'
+    )
     assert errors == [
         f"data/t.csv:2: kolumnen 'Antal' är tom men ska innehålla heltal. {hint}",
-        "data/t.csv:3: kolumnen 'Antal' ska innehålla heltal, men har '–'. "
-        "Skriv heltal med siffror, till exempel 1 417.",
+        "data/t.csv:3: kolumnen 'Antal' ska innehålla heltal, men har '–'. Betyder '–' att "
+        "värdet saknas (som '..' i SCB:s tabeller), skriv missing: [\"–\"] i diagrammets "
+        "beskrivning i data/charts.yaml; annars skriv talet.",
         "data/t.csv:3: kolumnen 'Datum' är tom men ska innehålla datum.",
     ]
     frame, errors = read(root, "data/t.csv", columns, missing=["", "–"])
@@ -283,7 +287,8 @@ def test_each_bad_cell_names_the_file_its_physical_line_and_the_column(root):
         "ingen månad 13. "
         "Skriv datum som 2025-03-31 eller 31 mars 2025, eller 2025-03 för en hel månad.",
         "data/lycksele.csv:6: kolumnen 'Andel' är tom men ska innehålla tal. "
-        "Fyll i värdet, eller ange i diagrambeskrivningen vilka celltexter som betyder att värde saknas.",
+        "Fyll i värdet, eller ange i diagrambeskrivningen vilka celltexter som betyder att värde "
+        'saknas (missing: ["–"]) och skriv en av dem i cellen.',
     ]
 
 
@@ -649,3 +654,40 @@ def test_convert_cell_is_the_same_conversion_for_values_written_in_a_description
 def test_an_xlsx_that_is_text_or_password_protected_says_which(root, content, message):
     write(root, "data/t.xlsx", content)
     assert read(root, "data/t.xlsx", {"Kommun": "text"})[1] == [message]
+
+
+@pytest.mark.parametrize("mark", ["..", "x", "-", "NA"])
+def test_a_statistics_tables_mark_for_a_missing_value_is_answered_with_missing(root, mark):
+    # SCB writes '..' where a value is missing; "Skriv tal med siffror" did not say that the
+    # chart can be told so.
+    _, errors = one_column(root, "number", "1", mark)
+    assert errors == [
+        f"data/t.csv:3: kolumnen 'Värde' ska innehålla tal, men har '{mark}'. Betyder '{mark}' att "
+        f"värdet saknas (som '..' i SCB:s tabeller), skriv missing: [\"{mark}\"] i diagrammets "
+        "beskrivning i data/charts.yaml; annars skriv talet."
+    ]
+    frame, errors = one_column(root, "number", "1", mark, missing=[mark])
+    assert errors == [] and frame["Värde"].isna().tolist() == [False, True]
+
+
+def test_notes_under_a_statistics_export_are_one_error_each_not_empty_cells(root):
+    # An export from a statistics database ends with its source and notes, one cell a line.
+    write(
+        root,
+        "data/t.csv",
+        "Kommun;Antal\nUmeå;3\nNotviken;4\n\nKälla: SCB, befolkningsstatistik\nAnm.: Preliminära siffror.\n",
+    )
+    _, errors = read(root, "data/t.csv", {"Kommun": "text", "Antal": "number"})
+    assert errors == [
+        "data/t.csv:5: raden under tabellen är en anteckning ('Källa: SCB, befolkningsstatistik'), "
+        "inte en rad med värden. Ta bort anteckningarna under tabellen ur datafilen; källan skrivs "
+        "i source och en förklaring i description i diagrammets beskrivning i data/charts.yaml.",
+        "data/t.csv:6: raden under tabellen är en anteckning ('Anm.: Preliminära siffror.'), inte en "
+        "rad med värden.",
+    ]
+
+
+def test_a_row_with_only_its_name_is_no_note(root):
+    write(root, "data/t.csv", "Kommun;Antal\nUmeå;3\nNotviken;\n")
+    _, errors = read(root, "data/t.csv", {"Kommun": "text", "Antal": "number"})
+    assert errors[0].startswith("data/t.csv:3: kolumnen 'Antal' är tom")

@@ -53,8 +53,16 @@ _HINTS = {
     "date": "Skriv datum som 2025-03-31 eller 31 mars 2025, eller 2025-03 för en hel månad.",
 }
 _EMPTY_HINT = (
-    "Fyll i värdet, eller ange i diagrambeskrivningen vilka celltexter som betyder att värde saknas."
+    "Fyll i värdet, eller ange i diagrambeskrivningen vilka celltexter som betyder att värde saknas "
+    '(missing: ["–"]) och skriv en av dem i cellen.'
 )
+_MISSING_MARKS = frozenset({"..", ".", "-", "–", "—", "x", "X", "*", "…", "NA", "N/A", "n/a", "saknas"})
+"""Cell texts that statistics tables (SCB's `..`, Kolada's `–`) write for a value that is
+missing or withheld: the hint names `missing:` with the text, not "write a number"."""
+_NOTE = re.compile(
+    r"(?:källa|källor|anm|anmärkning|not|noter|fotnot|kommentar|uppdaterad)\b|\*", re.IGNORECASE
+)
+"""How the lines under a statistics export's table begin (`Källa: SCB`, `Anm.: …`, `* …`)."""
 _UNSAVED_HINT = (
     "Filen är sparad av ett program som inte räknar ut formler. Öppna den i Excel eller "
     "LibreOffice och spara den igen, så sparas värdena, eller skriv in värdet i cellen i "
@@ -477,11 +485,17 @@ def _typed_frame(
 ) -> pd.DataFrame | None:
     """Convert every declared column to its type; report each cell that cannot be converted."""
     bad = [_long_row(table, line, len(cells)) for line, cells in table.rows if _too_long(table, cells)]
+    notes = _notes_below(table) if any(kind != "text" for kind in columns.values()) else {}
+    bad += [_note_row(table, line, text) for line, text in notes.items()]
     values: dict[str, list[object]] = {column: [] for column in columns}
     declared = separators != (None, None)
     for column, kind in columns.items():
         index = indices[column]
-        cells_of = [(line, cells[index] if index < len(cells) else None) for line, cells in table.rows]
+        cells_of = [
+            (line, cells[index] if index < len(cells) else None)
+            for line, cells in table.rows
+            if line not in notes
+        ]
         decimals_shown = kind != "text" and _shows_decimals(cell for _, cell in cells_of)
         day_first = kind == "date" and shows_day_first(cell for _, cell in cells_of)
         for line, cell in cells_of:
@@ -629,7 +643,38 @@ def _long_row(table: _Table, line: int, count: int) -> Bad:
 def _bad_cell(table: _Table, line: int, index: int, column: str, kind: str, cell: object) -> Bad:
     where = f" (cell {column_letter(index + 1)}{line})" if table.excel else ""
     hint = _UNSAVED_HINT if isinstance(cell, Unsaved) else _HINTS[kind] if _as_text(cell) else _EMPTY_HINT
+    mark = _as_text(cell).strip()
+    if kind != "text" and mark in _MISSING_MARKS:
+        hint = (
+            f"Betyder '{mark}' att värdet saknas (som '..' i SCB:s tabeller), skriv missing: "
+            f'["{mark}"] i diagrammets beskrivning i data/charts.yaml; annars skriv talet.'
+        )
     return (line, index, f"kolumnen '{column}'{where} {_reason(cell, kind)}", hint)
+
+
+def _notes_below(table: _Table) -> dict[int, str]:
+    """The lines under the table that are notes, not rows (`Källa: SCB`, `Anm.: …`, as a
+    statistics export ends): from the end of the file up, each row with a single filled
+    cell whose text begins as a note does. Line → the note's text."""
+    notes: dict[int, str] = {}
+    for line, cells in reversed(table.rows):
+        filled = [text for text in (_as_text(cell).strip() for cell in cells) if text]
+        if len(filled) != 1 or not _NOTE.match(filled[0]):
+            break
+        notes[line] = filled[0]
+    return notes
+
+
+def _note_row(table: _Table, line: int, text: str) -> Bad:
+    shown = text if len(text) <= 40 else text[:39] + "…"
+    where = "raden" if not table.excel else f"rad {line} på bladet"
+    return (
+        line,
+        -1,
+        f"{where} under tabellen är en anteckning ('{shown}'), inte en rad med värden.",
+        "Ta bort anteckningarna under tabellen ur datafilen; källan skrivs i source och en "
+        "förklaring i description i diagrammets beskrivning i data/charts.yaml.",
+    )
 
 
 def _reason(cell: object, kind: str) -> str:
