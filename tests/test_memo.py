@@ -30,6 +30,8 @@ def test_a_memo_opens_with_a_header_instead_of_a_cover_contents_and_back_cover(m
     for part in ('<header class="cover"', '<nav class="toc"', '<footer class="back-cover"'):
         assert part not in html
     assert ".layout-memo .chapter { break-before: auto; }" in html
+    # A page that goes on with chapter 2 and begins chapter 3 lower down: "2 …" at its head.
+    assert "@page { @top-left { content: string(chapter, start); } }" in html
     screen = html_of(root)
     assert "layout-memo" in screen and 'class="site-header"' in screen and "memo-title" not in screen
 
