@@ -85,3 +85,15 @@ def test_a_registration_number_written_with_its_label_is_a_located_error(make_pr
         f"report.yaml:{line}: 'registration_number': 'Dnr: RUN 2030/7' börjar med 'Dnr:', men "
         "rapporten skriver själv Diarienummer framför numret; skriv bara numret: RUN 2030/7."
     ]
+
+
+def test_a_kind_named_after_the_document_says_which_kind_it_is(make_project):
+    # `kind: remissvar` listed the four kinds in English words and left the writer guessing.
+    root = make_project("minimal")
+    settings = root / "report.yaml"
+    text = settings.read_text(encoding="utf-8")
+    kind = next(line for line in text.splitlines() if line.startswith("kind:"))
+    settings.write_text(text.replace(kind, "kind: remissvar"), encoding="utf-8")
+    (error,) = errors_of(root)
+    assert "'kind' har värdet 'remissvar', som inte är tillåtet. Välj ett av: 'annual'" in error
+    assert "allt annat report (ett remissvar, ett faktablad" in error and "layout: memo" in error

@@ -62,6 +62,14 @@ def valid_fields(model: type[BaseModel], data: Any) -> dict[str, Any]:
     return valid
 
 
+_KIND_HINT = (
+    "En årsrapport är annual, en delårsrapport interim, en plan, strategi eller verksamhetsplan "
+    "plan, och allt annat report (ett remissvar, ett faktablad, en utredning, ett PM; ett kort "
+    "dokument utan omslag får dessutom layout: memo)."
+)
+"""`kind: remissvar`, `kind: verksamhetsplan`: the kinds are few, the documents many."""
+
+
 def explain(item: Any, model: type[BaseModel], depth: int = 0) -> tuple[str, str]:
     """One pydantic error as a Swedish message and a hint saying what to do.
 
@@ -81,10 +89,10 @@ def explain(item: Any, model: type[BaseModel], depth: int = 0) -> tuple[str, str
         return f"nyckeln '{loc[-1]}' saknas{_under(loc[:-1])}.", "Lägg till den."
     if kind == "literal_error":
         expected = item.get("ctx", {}).get("expected", "")
-        return (
-            f"{where} har värdet '{given}', som inte är tillåtet.",
-            f"Välj ett av: {expected.replace(' or ', ', ')}.",
-        )
+        hint = f"Välj ett av: {expected.replace(' or ', ', ')}."
+        if loc == ("kind",) and model.__name__ == "ReportSettings":
+            hint += " " + _KIND_HINT
+        return f"{where} har värdet '{given}', som inte är tillåtet.", hint
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
         why = why_not_a_date(given) if isinstance(given, str) else None
         return f"{where} är inte ett giltigt datum ('{given}'{': ' + why if why else ''}).", _date_hint(given)
