@@ -153,6 +153,16 @@ def test_months_shortened_as_tables_write_them_are_words(tmp_path: Path):
     assert findings.items == []
 
 
+def test_the_abbreviations_of_public_documents_are_words(tmp_path: Path):
+    # A consultation response's "dnr S2026/01872" and a plan's "kv 1–2" were spelling warnings.
+    speller = make_speller(tmp_path, Problems())
+    assert speller is not None
+    findings = Findings()
+    text = "Remissvar, dnr S2026/01872 (Dnr i brevet), jfr prop. och Ds, kv 1–2 resp. kv 3"
+    check_spelling(speller, [run_of(text)], findings)
+    assert findings.items == []
+
+
 def test_without_the_dictionary_spelling_is_not_checked(tmp_path: Path):
     assert make_speller(tmp_path, Problems(), folder=tmp_path / "saknas") is None
 

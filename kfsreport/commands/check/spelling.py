@@ -29,6 +29,9 @@ from kfsreport.load.folder import read_text
 WORD_LIST = "ordlista.txt"
 MONTHS = ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov", "dec")
 """The months shortened as Swedish tables write them (`jan–aug`), which Hunspell does not know."""
+ABBREVIATIONS = ("dnr", "Dnr", "diarienr", "prop", "Ds", "kv", "resp")
+"""What public-sector documents shorten and Hunspell does not know: a referral's `dnr
+S2026/01872`, `prop. 2025/26:1`, `Ds 2026:3`, a quarter `kv 1–2`, `resp.`."""
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-:'’][^\W\d_]+|-\d+(?=-[^\W\d_]))*-?")
 """A word: letters, perhaps joined by hyphens (`chi-två-test`), with a number as a part
@@ -57,7 +60,7 @@ def make_speller(
     With `cache` (the report's cache folder), earlier verdicts are read from and kept there."""
     if not _dictionary_available(folder):
         return None
-    extra = [*MONTHS, *word_list(root, problems)]
+    extra = [*MONTHS, *ABBREVIATIONS, *word_list(root, problems)]
     return Speller(folder, extra, _store(cache, folder, extra) if cache is not None else None)
 
 
