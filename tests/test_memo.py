@@ -3,6 +3,7 @@ one another, a header with the title and the practical facts on the first page."
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pikepdf
@@ -97,3 +98,32 @@ def test_a_kind_named_after_the_document_says_which_kind_it_is(make_project):
     (error,) = errors_of(root)
     assert "'kind' har värdet 'remissvar', som inte är tillåtet. Välj ett av: 'annual'" in error
     assert "allt annat report (ett remissvar, ett faktablad" in error and "layout: memo" in error
+
+
+def test_a_consultation_response_names_its_recipient_and_the_recipients_number(make_project):
+    # A response to a ministry had nowhere to put the ministry and its registration number.
+    root = memo(make_project)
+    settings = root / "report.yaml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8")
+        + "recipient: Socialdepartementet\nrecipient_reference: S2026/01872\n",
+        encoding="utf-8",
+    )
+    printed = print_html_of(root)
+    printed = printed[printed.index('<dl class="memo-facts">') : printed.index("</dl>")]
+    words = " ".join(re.sub(r"<[^>]+>", " ", printed).split())
+    assert "Mottagare Socialdepartementet Mottagarens diarienummer S2026" in words
+    assert "<dt>Mottagare</dt><dd>Socialdepartementet</dd>" in html_of(root)
+
+
+def test_the_recipients_number_written_with_its_label_is_a_located_error(make_project):
+    root = memo(make_project)
+    settings = root / "report.yaml"
+    text = settings.read_text(encoding="utf-8") + "recipient_reference: Dnr S2026/01872\n"
+    settings.write_text(text, encoding="utf-8")
+    (error,) = errors_of(root)
+    assert error.startswith(f"report.yaml:{len(text.splitlines())}: ")
+    assert (
+        "rapporten skriver själv Mottagarens diarienummer framför numret; skriv bara numret: S2026/01872"
+        in error
+    )

@@ -220,3 +220,15 @@ def test_those_who_sign_follow_to_the_new_year(make_project, cli, tmp_path):
     sources, problems = load_project(tmp_path / "ny")
     assert not problems
     assert sources.facts.data["signed_by"] == [{"name": "Per Ås", "role": "sekreterare"}]
+
+
+def test_the_recipients_number_is_last_years_matter_and_is_cleared(make_project, cli, tmp_path):
+    source = make_project("minimal")
+    settings = source / "report.yaml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8") + "recipient: Departementet\nrecipient_reference: S2030/1\n",
+        encoding="utf-8",
+    )
+    assert cli("new", str(tmp_path / "ny"), "--from", str(source)).code == 0
+    text = (tmp_path / "ny" / "report.yaml").read_text(encoding="utf-8")
+    assert "recipient: Departementet" in text and "recipient_reference" not in text

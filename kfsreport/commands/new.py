@@ -34,7 +34,7 @@ COPIED = {"templates", "data", CONTENT_DIR, "ordlista.txt", "avstavning.txt"}
 """What is copied from the source report (chapters and facts are rewritten, not copied)."""
 
 SHIFTED_SETTINGS = ("title", "subtitle", "subject", "keywords", "output_name")
-CLEARED_SETTINGS = ("registration_number", "adopted")
+CLEARED_SETTINGS = ("registration_number", "recipient_reference", "adopted")
 FOLLOW_UP = "{{ uppfoljning }}"
 DIRECTIVE_NOTES = {
     "riktade_uppdrag": "Listan nedan hämtas ur `assignments` i `data/facts.yaml`.",

@@ -16,6 +16,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -273,6 +274,10 @@ class ReportSettings(Strict):
     year: WholeNumber = Field(ge=2000, le=2100)
     date: dt.date
     registration_number: Text | None = None
+    recipient: Text | None = None
+    """Whom the document is sent to (`Socialdepartementet` for a consultation response)."""
+    recipient_reference: Text | None = None
+    """The recipient's own registration number for the matter (the referral's `S2026/01872`)."""
     language: Literal["sv"] = "sv"
     subject: Text | None = None
     keywords: list[Text] = []
@@ -329,14 +334,15 @@ class ReportSettings(Strict):
             first = first.rsplit(" ", 1)[0]
         return f"{first}–{locale.date(end)}"
 
-    @field_validator("registration_number")
+    @field_validator("registration_number", "recipient_reference")
     @classmethod
-    def _number_only(cls, value: str | None) -> str | None:
+    def _number_only(cls, value: str | None, info: ValidationInfo) -> str | None:
         """`Dnr: RUN 2025/123` copied from a letterhead printed "Diarienummer Dnr: RUN 2025/123"."""
+        label = "Diarienummer" if info.field_name == "registration_number" else "Mottagarens diarienummer"
         if value is not None and (match := _REGISTRATION_LABEL.match(value)):
             raise ValueError(
                 f"'{value}' börjar med '{match.group(0).strip()}', men rapporten skriver själv "
-                f"Diarienummer framför numret; skriv bara numret: {value[match.end() :]}"
+                f"{label} framför numret; skriv bara numret: {value[match.end() :]}"
             )
         return value
 
