@@ -53,6 +53,8 @@ def test_an_unnumbered_chapter_keeps_the_other_documents_numbers_as_written(make
     html = html_of(root)
     assert "4.2 Förslaget om en samlad ingång" in html
     assert "3.1" not in html
+    # A reference to such a section cites its number, as the response's text does.
+    assert 'se <a class="xref" href="#avsnitt-4-2">avsnitt 4.2</a>.' in html
 
 
 @pytest.mark.parametrize(

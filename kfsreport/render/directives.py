@@ -5,6 +5,7 @@ The manual (handbok/, "Direktiv och värden i texten") lists the same names; tes
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 from typing import Any, Protocol
 
@@ -115,7 +116,14 @@ def section_label(heading: Heading) -> str:
     if heading.within:
         kind = "avsnitt" if "." in heading.within else "kapitel"
         return f"{kind} {heading.within}, ”{heading.title}”"
+    own = _OWN_NUMBER.match(heading.title) if heading.level > 1 else None
+    if own:  # another document's section in an unnumbered chapter (a consultation response)
+        return f"avsnitt {own.group(1)}"
     return f"avsnittet ”{heading.title}”"
+
+
+_OWN_NUMBER = re.compile(r"(\d+(?:\.\d+)+)\.?\s")
+"""`5.1 Förslaget om …`: a heading that carries its own number where the build gives none."""
 
 
 class Figures(Protocol):
