@@ -56,8 +56,7 @@ MAX_TEMPLATE_TEXT = 5_000_000
 TEMPLATE_FILTERS = frozenset(
     {
         *CONTENT_FILTERS,
-        *("status", "section_label", "number", "b64", "unbroken"),
-        *("status", "section_label", "number", "b64", "side_figure_size"),
+        *("status", "section_label", "number", "b64", "side_figure_size", "unbroken"),
         *("abs", "capitalize", "count", "d", "default", "e", "escape", "first", "float", "int"),
         *("join", "last", "length", "list", "lower", "map", "max", "min", "reject", "rejectattr"),
         *("replace", "reverse", "round", "safe", "select", "selectattr", "sort", "string"),
