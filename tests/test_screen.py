@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from tests.rendering import SETTINGS, chapter, errors_of, html_of, project
+from tests.rendering import SETTINGS, chapter, errors_of, html_of, print_html_of, project
 
 CHAPTERS = {
     "01-a.md": chapter("Inledning", "Text.[^1] Mer.[^1]\n\n## Bakgrund\n\nText.\n\n[^1]: En fotnot.\n"),
@@ -110,7 +110,9 @@ def test_a_markdown_table_scrolls_in_a_named_region_the_keyboard_reaches(tmp_pat
 def test_the_statement_without_settings_is_full_and_uses_the_report_contact(tmp_path):
     statement = _statement(html_of(project(tmp_path, CHAPTERS, settings=SETTINGS + CONTACT)))
     text = " ".join(re.sub(r"<[^>]+>", "", statement).split())
-    assert '<h2 id="tillganglighet-rubrik">Tillgänglighetsredogörelse</h2>' in statement
+    # soft hyphens, so that the word breaks with a hyphen on a phone
+    heading = "Till\u00adgäng\u00adlig\u00adhets\u00adre\u00addo\u00adgö\u00adrelse"
+    assert f'<h2 id="tillganglighet-rubrik">{heading}</h2>' in statement
     assert "gäller webbsidan ”Testrapport 2030” från Testberedningen, publicerad 20 augusti 2030" in text
     assert "Sidan är helt förenlig med lagen om tillgänglighet till digital offentlig service." in text
     assert "Vi känner inte till några brister i sidans tillgänglighet." in text
@@ -171,3 +173,21 @@ def test_a_misspelt_accessibility_key_is_a_located_error(tmp_path):
     assert len(errors) == 1
     assert errors[0].startswith("report.yaml:9: ")
     assert "known_issue" in errors[0] and "known_issues" in errors[0]
+
+
+def test_long_words_in_the_web_pages_headings_may_break_with_a_hyphen_on_a_phone(tmp_path):
+    # "Tillgänglighetsredogörels" / "e" at 375 px: a long compound in a heading broke where
+    # the line ended. Soft hyphens, at the joints of avstavning.txt where the word is listed.
+    body = "## Kompetensförsörjningsarbetet i länet {#arbetet}\n\nText.\n"
+    chapters = {"01-kompetensforsorjningsplanen.md": chapter("Kompetensförsörjningsplanen", body)}
+    root = project(tmp_path, chapters)
+    (root / "avstavning.txt").write_text("kompetens|försörjnings|arbetet\n", encoding="utf-8")
+    screen = html_of(root)
+    assert "Kompetens\u00adförsörjnings\u00adarbetet i länet</h3>" in screen
+    assert "> Kompe\u00adtens\u00adför\u00adsörj\u00adnings\u00adplanen</h2>" in screen
+    head, body_html = screen.split("<body", 1)
+    assert "\u00ad" not in head  # the <title>
+    toc = body_html[body_html.index('aria-labelledby="toc-rubrik"') : body_html.index("</nav>")]
+    assert "\u00ad" not in toc and 'id="arbetet"' in screen
+    printed = print_html_of(root)
+    assert "<h3" in printed and not re.search(r"<h[2-6][^>]*>[^<]*\u00ad", printed)

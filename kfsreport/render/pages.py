@@ -44,6 +44,7 @@ from kfsreport.render.markdown import (
 from kfsreport.render.numbers import bind, bind_numbers
 from kfsreport.render.pagerefs import mark_page_references
 from kfsreport.render.sandbox import LimitError
+from kfsreport.render.screenbreaks import soft_hyphens_in_headings
 from kfsreport.render.stylesheets import build_stylesheet
 from kfsreport.render.tablehead import grouped_heads
 from kfsreport.render.tables import number_tables
@@ -369,6 +370,8 @@ def _page(
     html = render_template(env, "report.html.j2", report.root, problems, page=context)
     if not html:
         return None
+    if edition == "screen":
+        html = soft_hyphens_in_headings(html, read_word_list(report.root, Problems()))
     if edition == "print":
         html = mark_page_references(html, report.settings.page_references)
         html = mark_breaks(list_starts(without_chart_data(html)), read_word_list(report.root, problems))
