@@ -60,6 +60,6 @@ def _hyphenated(word: str, words: dict[str, str]) -> str:
 
 @lru_cache(maxsize=1)
 def _pyphen() -> Any:
-    import pyphen  # type: ignore[import-untyped]  # WeasyPrint's own hyphenation, installed with it
+    import pyphen  # type: ignore[import-untyped]  # pinned in pyproject.toml; WeasyPrint uses it too
 
     return pyphen.Pyphen(lang="sv_SE", left=4, right=4)
