@@ -147,3 +147,44 @@ def test_an_email_address_that_is_none_is_a_located_error(tmp_path):
         "report.yaml:10: 'email' under contact: 'beredningar at regionen' är ingen e-postadress; "
         "skriv den som namn@exempel.se."
     ]
+
+
+PLAN = (
+    "plan:\n  goals:\n    - {{id: m, text: Mål.}}\n"
+    "  activities:\n    - {{id: a, goal: m, text: A., status: {}}}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("settings", "facts", "given", "meant"),
+    [
+        (
+            "",
+            PLAN.format("planerad"),
+            "planerad",
+            "planned",
+        ),
+        (
+            "",
+            PLAN.format("Pågår"),
+            "Pågår",
+            "ongoing",
+        ),
+        (
+            "",
+            "action_plan:\n  title: P\n  groups:\n    - title: G\n      actions:\n"
+            "        - {text: T., priority: hög}\n",
+            "hög",
+            "high",
+        ),
+        ("layout: PM\n", "", "PM", "memo"),
+    ],
+)
+def test_a_value_written_as_the_swedish_word_the_report_shows_names_the_value_to_write(
+    tmp_path, settings, facts, given, meant
+):
+    # `status: planerad`, the word the plan's table shows, got only the list of English values.
+    root = project(tmp_path, {"01-a.md": chapter("A", "Text.\n")}, facts=facts, settings=SETTINGS + settings)
+    (error,) = errors_of(root)
+    assert f"har värdet '{given}', som inte är tillåtet. Välj ett av: " in error
+    assert error.endswith(f". Värdena skrivs på engelska: skriv {meant}.")

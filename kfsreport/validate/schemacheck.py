@@ -62,6 +62,35 @@ def valid_fields(model: type[BaseModel], data: Any) -> dict[str, Any]:
     return valid
 
 
+_SWEDISH_VALUES = {
+    "planerad": "planned",
+    "planerat": "planned",
+    "pågår": "ongoing",
+    "pågående": "ongoing",
+    "påbörjad": "ongoing",
+    "genomförd": "done",
+    "genomfört": "done",
+    "klar": "done",
+    "klart": "done",
+    "avslutad": "done",
+    "inställd": "cancelled",
+    "avbruten": "cancelled",
+    "struken": "cancelled",
+    "hög": "high",
+    "högst": "high",
+    "högst prioriterad": "high",
+    "årsrapport": "annual",
+    "delårsrapport": "interim",
+    "rapport": "report",
+    "enkelsidig": "simplex",
+    "dubbelsidig": "duplex",
+    "pm": "memo",
+    "promemoria": "memo",
+    "tjänsteskrivelse": "memo",
+}
+"""Swedish words for the values written in English (`status: planerad`, the word the
+tables show), and the value meant."""
+
 _KIND_HINT = (
     "En årsrapport är annual, en delårsrapport interim, en plan, strategi eller verksamhetsplan "
     "plan, och allt annat report (ett remissvar, ett faktablad, en utredning, ett PM; ett kort "
@@ -90,6 +119,9 @@ def explain(item: Any, model: type[BaseModel], depth: int = 0) -> tuple[str, str
     if kind == "literal_error":
         expected = item.get("ctx", {}).get("expected", "")
         hint = f"Välj ett av: {expected.replace(' or ', ', ')}."
+        meant = _SWEDISH_VALUES.get(" ".join(str(given).split()).casefold())
+        if meant is not None and f"'{meant}'" in expected:
+            hint += f" Värdena skrivs på engelska: skriv {meant}."
         if loc == ("kind",) and model.__name__ == "ReportSettings":
             hint += " " + _KIND_HINT
         return f"{where} har värdet '{given}', som inte är tillåtet.", hint
