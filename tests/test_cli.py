@@ -110,7 +110,8 @@ def test_unknown_format_is_refused(cli):
             "      status: ongoing\n",
             "      status: klar\n",
             "data/facts.yaml:30: 'status' under plan → activities → post 2 har värdet 'klar', "
-            "som inte är tillåtet. Välj ett av: 'planned', 'ongoing', 'done', 'cancelled'.",
+            "som inte är tillåtet. Välj ett av: 'planned', 'ongoing', 'done', 'cancelled'. "
+            "Värdena skrivs på engelska: skriv done.",
         ),
         (
             "      reported_in: arbetsliv\n",
