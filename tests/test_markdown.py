@@ -594,6 +594,27 @@ def test_a_chapter_saved_in_windows_1252_is_one_error_and_its_ids_are_still_know
     assert [error.split(":")[:2] for error in errors[1:]] == [["content/02-b.md", "7"]]
 
 
+@pytest.mark.parametrize("saved_as", ["02-b.MD", "02-b.md.txt", "02-b.markdown"])
+def test_a_chapter_saved_under_another_ending_is_one_error_and_its_ids_are_still_known(tmp_path, saved_as):
+    root = project(
+        tmp_path,
+        {
+            "01-a.md": chapter("A", '{{ ref("insatser") }}\n'),
+            "02-b.md": chapter("B", "## Våra insatser {#insatser}\n\nText.\n"),
+        },
+    )
+    (root / "content/02-b.md").rename(root / "content" / saved_as)
+    errors = errors_of(root)
+    assert len(errors) == 1 and errors[0].startswith(f"content/{saved_as}: ")
+
+
+def test_a_copy_under_another_ending_beside_its_chapter_is_not_read_twice(tmp_path):
+    text = chapter("B", "## Våra insatser {#insatser}\n\nText.\n")
+    root = project(tmp_path, {"01-a.md": chapter("A", '{{ ref("insatser") }}\n'), "02-b.md": text})
+    (root / "content/02-b.md.txt").write_text(text, encoding="utf-8")
+    assert [error.split(":")[0] for error in errors_of(root)] == ["content/02-b.md.txt"]
+
+
 SVG = "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'><rect width='10' height='10'/></svg>"
 
 

@@ -178,11 +178,19 @@ def chapter_files(root: Path, problems: Problems) -> list[Path]:
     if not folder.is_dir():
         return []
     chapters = []
-    for path in sorted(folder.iterdir(), key=_counted):
+    paths = sorted(folder.iterdir(), key=_counted)
+    for path in paths:
         name = shown(path, root)
-        reason = lookalike(path.name, _starts_like_a_chapter(root, path))
+        starts_like_a_chapter = _starts_like_a_chapter(root, path)
+        reason = lookalike(path.name, starts_like_a_chapter)
         if reason is not None:
             problems.fail(name, None, reason[0], hint=reason[1])
+            # A chapter saved under the wrong ending is still read after its error, so that its
+            # headings' ids do not make every ref() to them a second error, unless a chapter
+            # of the right name is there too (then it is a copy).
+            meant = _meant_chapter(path.name, starts_like_a_chapter)
+            if meant is not None and not (folder / meant).exists() and path.is_file():
+                chapters.append(path)
         elif path.suffix == ".md" and path.is_dir():
             problems.fail(
                 name,
@@ -220,6 +228,22 @@ def _starts_like_a_chapter(root: Path, path: Path) -> bool:
             return file.read(8).removeprefix(codecs.BOM_UTF8).lstrip(b" ").startswith(b"---")
     except OSError:
         return False
+
+
+def _meant_chapter(name: str, starts_like_a_chapter: bool) -> str | None:
+    """The chapter's right name for a chapter saved under another ending (`04-a.MD`,
+    `04-a.md.txt`, `04-a.markdown`), as `lookalike` reports it; None for anything else."""
+    lower = name.lower()
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or lower.startswith(("~$", ".~lock", ".#", "._", "#")):
+        return None
+    if suffix.lower() == "md" and suffix != "md" and not _COPY.search(stem):
+        return f"{stem}.md"
+    text_file = lower.endswith((".txt", ".text"))
+    if lower.endswith(_OTHER_TEXT) and (not text_file or ".md." in lower or starts_like_a_chapter):
+        base = name[: lower.find(".md")] if ".md" in lower else stem
+        return None if _COPY.search(base) else f"{base}.md"
+    return None
 
 
 def lookalike(name: str, starts_like_a_chapter: bool = False) -> tuple[str, str] | None:
