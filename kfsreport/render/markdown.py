@@ -166,10 +166,13 @@ def _end_definitions_at_footnotes(md: MarkdownIt) -> None:
         if not candidates:  # the lines that may hold a footnote text, once per chapter
             candidates.append(-1)  # computed, also when there is none
             candidates.extend(i for i, text in enumerate(state.src.split("\n")) if "[^" in text)
-        for line in candidates[bisect.bisect_right(candidates, start) :]:
-            if line >= end:
-                break
-            if state.sCount[line] - state.blkIndent >= 4 or state.sCount[line] < state.blkIndent:
+        at = bisect.bisect_right(candidates, start)
+        while at < len(candidates) and candidates[at] < end:
+            line = candidates[at]
+            at += 1
+            if state.sCount[line] < state.blkIndent:
+                break  # the block the list is in (a footnote's text, say) ends before this line
+            if state.sCount[line] - state.blkIndent >= 4:
                 continue
             if _FOOTNOTE_TEXT.match(state.src, state.bMarks[line] + state.tShift[line]):
                 end = line
